@@ -1,0 +1,32 @@
+# `make run` sets up a virtualenv and starts the bot on its embedded default;
+# `make test` sets up the same virtualenv and runs lint, types and the tests.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: setup run test lint bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+run: setup
+	$(BIN)/newsbot run
+
+lint: setup
+	$(BIN)/ruff check bot adapters storage tests benchmarks
+	$(BIN)/mypy bot storage
+
+test: lint
+	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python benchmarks/quality.py
+	$(BIN)/python benchmarks/speed.py
+
+clean:
+	rm -rf $(VENV) newsbot.db newsbot.db-wal newsbot.db-shm

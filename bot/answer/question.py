@@ -1,0 +1,135 @@
+"""Understanding a question: language, what it asks for, names, terms, time words."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.text import STOPWORDS, detect_language, stem_words, tokenize, words
+from bot.text.tokens import is_name_token
+
+__all__ = ["Question", "analyse", "QUESTION_KINDS"]
+
+QUESTION_KINDS = ("who", "what", "when", "where", "how_many", "why", "how", "which")
+
+# Longest phrases first: "hvor mange" before "hvor".
+_KIND_PHRASES: list[tuple[str, str, str]] = [
+    ("hvor mange", "how_many", "no"), ("hvor mye", "how_many", "no"),
+    ("hvor lenge", "how_many", "no"), ("hvor gammel", "how_many", "no"),
+    ("hvor stor", "how_many", "no"), ("hvor høy", "how_many", "no"),
+    ("how many", "how_many", "en"), ("how much", "how_many", "en"),
+    ("how long", "how_many", "en"), ("how old", "how_many", "en"),
+    ("i hvilket år", "when", "no"), ("hvilket år", "when", "no"), ("what year", "when", "en"),
+    ("hva heter", "who", "no"), ("hvem", "who", "no"), ("who", "who", "en"), ("whom", "who", "en"),
+    ("når", "when", "no"), ("when", "when", "en"),
+    ("hvor", "where", "no"), ("where", "where", "en"),
+    ("hvorfor", "why", "no"), ("why", "why", "en"),
+    ("hvordan", "how", "no"), ("how", "how", "en"),
+    ("hvilken", "which", "no"), ("hvilket", "which", "no"), ("hvilke", "which", "no"),
+    ("which", "which", "en"),
+    ("hva", "what", "no"), ("what", "what", "en"),
+]
+
+# Question words and filler that carry no subject of their own.
+_QUESTION_FILLER = frozenset(
+    """
+    hvem hva når hvor hvorfor hvordan hvilken hvilket hvilke mange mye lenge gammel
+    heter who whom what when where why how which many much long old tell me please about
+    news latest anything something know does did fortell meg om nytt nyheter siste noe
+    vet
+    """.split()
+)
+
+_TIME_WORDS: list[tuple[re.Pattern[str], timedelta]] = [
+    (re.compile(r"\b(i dag|today)\b"), timedelta(days=1)),
+    (re.compile(r"\b(i går|yesterday)\b"), timedelta(days=2)),
+    (re.compile(r"\b(denne uken|denne uka|this week|past week|siste uke)\b"), timedelta(days=7)),
+    (re.compile(r"\b(denne måneden|this month|past month|siste måned)\b"), timedelta(days=31)),
+]
+_TIME_FILLER = frozenset(
+    """
+    i dag går today yesterday denne uken uka this week past month måneden siste
+    """.split()
+)
+_PUNCTUATION = re.compile(r"[^\w ]+")
+_QUOTED = re.compile(r"[\"“”«»]([^\"“”«»]{2,100})[\"“”«»]")
+
+
+@dataclass(frozen=True)
+class Term:
+    """A question word that must be found: its exact form and its stem."""
+
+    exact: str
+    stem: str
+    is_name: bool
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    language: str
+    kind: str | None
+    terms: list[Term]
+    names: list[str]
+    phrases: list[str] = field(default_factory=list)
+    window: timedelta | None = None
+
+    @property
+    def search_terms(self) -> list[str]:
+        """Every form the index may hold for the question's terms."""
+        out: list[str] = []
+        for term in self.terms:
+            out.append(term.exact)
+            out.append(term.stem)
+            # The article may be in the other of our first languages.
+            for language in ("no", "en"):
+                out.extend(stem_words([term.exact], language))
+        return list(dict.fromkeys(out))
+
+    def since(self, now: datetime) -> datetime | None:
+        return now - self.window if self.window else None
+
+
+def _kind_and_language(lowered: str) -> tuple[str | None, str | None]:
+    padded = " " + _PUNCTUATION.sub(" ", lowered) + " "
+    best: tuple[int, str, str] | None = None
+    for phrase, kind, language in _KIND_PHRASES:
+        position = padded.find(f" {phrase} ")
+        if position >= 0 and (best is None or position < best[0]):
+            best = (position, kind, language)
+    return (best[1], best[2]) if best else (None, None)
+
+
+def analyse(text: str) -> Question:
+    """Everything the retriever and ranker need to know about ``text``."""
+    text = " ".join(text.split())
+    lowered = text.lower()
+    kind, kind_language = _kind_and_language(lowered)
+    language = kind_language or detect_language(text, default="en")
+    window = next((span for pattern, span in _TIME_WORDS if pattern.search(lowered)), None)
+
+    tokens = tokenize(text)
+    names = [
+        token
+        for index, token in enumerate(tokens)
+        if is_name_token(token)
+        and token.lower() not in _QUESTION_FILLER
+        and (index > 0 or token.lower() not in STOPWORDS)
+    ]
+    name_words = {w for name in names for w in words(name)}
+    ignore = STOPWORDS | _QUESTION_FILLER | (_TIME_FILLER if window else frozenset())
+    content = [w for w in dict.fromkeys(words(text)) if w not in ignore or w in name_words]
+    stems = stem_words(content, language)
+    terms = [
+        Term(exact=w, stem=s, is_name=w in name_words) for w, s in zip(content, stems, strict=True)
+    ]
+    return Question(
+        text=text,
+        language=language,
+        kind=kind,
+        terms=terms,
+        names=list(dict.fromkeys(names)),
+        phrases=[p.strip() for p in _QUOTED.findall(text)],
+        window=window,
+    )

@@ -1,0 +1,185 @@
+"""The `newsbot` command line."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from bot.app import Core, configure_logging, open_core
+from bot.config import Settings
+from bot.errors import NewsbotError
+from bot.text import canonical_url
+from storage import (
+    add_feed,
+    check_index,
+    count_articles,
+    counts_by,
+    get_articles,
+    list_feeds,
+    remove_feed,
+    search_articles,
+)
+
+app = typer.Typer(help="newsbot: reads the news, answers questions with sources, posts digests.",
+                  no_args_is_help=True, add_completion=False)
+feeds_app = typer.Typer(help="Manage RSS/Atom feeds.", no_args_is_help=True)
+app.add_typer(feeds_app, name="feeds")
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+
+def _core() -> Core:
+    settings = Settings()
+    configure_logging(settings)
+    try:
+        return open_core(settings)
+    except NewsbotError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+def format_date(article_date, precision: str) -> str:  # type: ignore[no-untyped-def]
+    if article_date is None or precision == "none":
+        return "undated"
+    fmt = {"year": "%Y", "month": "%Y-%m", "day": "%Y-%m-%d"}.get(precision, "%Y-%m-%d %H:%M")
+    return article_date.strftime(fmt)
+
+
+@app.command()
+def ingest(
+    targets: Annotated[list[str], typer.Argument(help="Files, directories or http(s) URLs.")],
+) -> None:
+    """Read articles from files, directories, JSON Lines, feeds and pages."""
+    core = _core()
+    show_progress = sys.stderr.isatty()
+    with Progress(
+        TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, disable=not show_progress, transient=True,
+    ) as progress:
+        task = progress.add_task("ingest", total=None)
+        report = core.ingestor.ingest(targets, progress=lambda n: progress.advance(task, n))
+    for failure in report.failures:
+        err.print(f"failed: {failure.where}: {failure.reason}", markup=False)
+    out.print(report.summary())
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def search(
+    text: Annotated[list[str], typer.Argument(help="Words to look for.")],
+    limit: Annotated[int, typer.Option(help="Most results to show.")] = 10,
+) -> None:
+    """List the articles that match TEXT, best first."""
+    from bot.answer.question import analyse
+
+    core = _core()
+    question = analyse(" ".join(text))
+    with core.db.session() as session:
+        hits = search_articles(session, question.search_terms, limit=limit)
+        articles = get_articles(session, [article_id for article_id, _ in hits])
+    if not hits:
+        out.print("No matching articles.")
+        return
+    table = Table("date", "outlet", "title", "url", box=None)
+    for article_id, _score in hits:
+        a = articles[article_id]
+        table.add_row(format_date(a.published_at, a.published_precision), a.source, a.title, a.url)
+    out.print(table)
+
+
+@app.command()
+def stats() -> None:
+    """Count articles by language and by outlet."""
+    core = _core()
+    with core.db.session() as session:
+        total = count_articles(session)
+        languages = counts_by(session, "language")
+        sources = counts_by(session, "source")
+    out.print(f"{total} articles")
+    for title, rows in (("language", languages), ("outlet", sources)):
+        table = Table(title, "articles", box=None)
+        for value, count in rows:
+            table.add_row(value or "(none)", str(count))
+        out.print(table)
+
+
+@app.command()
+def doctor() -> None:
+    """Check that the database opens and its search index is in step with the articles."""
+    core = _core()
+    with core.db.session() as session:
+        problems = check_index(session)
+        total = count_articles(session)
+    for problem in problems:
+        out.print(f"problem: {problem}")
+    if problems:
+        raise typer.Exit(1)
+    out.print(f"ok: {total} articles, search index in step")
+
+
+@feeds_app.command("add")
+def feeds_add(url: str) -> None:
+    """Add a feed to poll."""
+    core = _core()
+    if not url.lower().startswith(("http://", "https://")):
+        err.print("A feed URL starts with http:// or https://.")
+        raise typer.Exit(2)
+    with core.db.session() as session:
+        _feed, created = add_feed(session, canonical_url(url))
+    out.print(f"added {canonical_url(url)}" if created else f"already polling {canonical_url(url)}")
+
+
+@feeds_app.command("list")
+def feeds_list() -> None:
+    """List the feeds, with their last status."""
+    core = _core()
+    with core.db.session() as session:
+        feeds = list_feeds(session)
+    if not feeds:
+        out.print("No feeds yet. Add one with: newsbot feeds add URL")
+        return
+    table = Table("url", "title", "last polled", "status", box=None)
+    for feed in feeds:
+        polled = feed.last_polled_at.strftime("%Y-%m-%d %H:%M") if feed.last_polled_at else "never"
+        status = feed.last_error or (str(feed.last_status) if feed.last_status else "")
+        table.add_row(feed.url, feed.title, polled, status)
+    out.print(table)
+
+
+@feeds_app.command("remove")
+def feeds_remove(url: str) -> None:
+    """Stop polling a feed (its articles stay)."""
+    core = _core()
+    with core.db.session() as session:
+        removed = remove_feed(session, canonical_url(url))
+    if not removed:
+        err.print(f"No feed {url}.")
+        raise typer.Exit(1)
+    out.print(f"removed {canonical_url(url)}")
+
+
+@feeds_app.command("poll")
+def feeds_poll() -> None:
+    """Fetch every feed once (conditional GET) and store new articles."""
+    core = _core()
+    report = core.ingestor.poll_feeds()
+    for failure in report.failures:
+        err.print(f"failed: {failure.where}: {failure.reason}", markup=False)
+    out.print(report.summary())
+    if report.failed:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

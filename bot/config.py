@@ -1,0 +1,62 @@
+"""Settings: read once from the environment and `.env`, then passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "default_database_url"]
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{Path('newsbot.db').resolve()}"
+
+
+class Settings(BaseSettings):
+    """Every setting newsbot reads; `.env.example` documents each one."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = Field(default_factory=default_database_url)
+    log_level: str = "WARNING"
+
+    # Answers
+    answer_max_chars: int = 500
+    question_max_chars: int = 1000
+
+    # Ingest and fetching
+    fetch_timeout_s: float = 15.0
+    fetch_max_bytes: int = 5_000_000
+    fetch_max_redirects: int = 5
+    file_max_bytes: int = 20_000_000
+    article_max_chars: int = 200_000
+    user_agent: str = "newsbot/0.1 (+https://github.com/newsbot)"
+    load_demo_corpus: bool = True
+
+    # Schedules
+    timezone: str = "Europe/Oslo"
+    feed_poll_minutes: int = 10
+
+    # Slack
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    port: int = 3000
+    slack_admin_user_ids: str = ""
+
+    # Discord
+    discord_token: SecretStr | None = None
+    discord_api_url: str | None = None
+    discord_gateway_url: str | None = None
+    discord_admin_role: str | None = None
+
+    # Optional OpenAI-compatible backends
+    llm_base_url: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_model: str | None = None
+    llm_timeout_s: float = 20.0
+    embeddings_base_url: str | None = None
+    embeddings_model: str | None = None

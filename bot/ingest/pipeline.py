@@ -1,0 +1,178 @@
+"""The ingest pipeline: read inputs, normalise, store in batches, report."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.config import Settings
+from bot.errors import IngestError
+from bot.ingest.fetch import Fetcher
+from bot.ingest.files import Item, decode_bytes, read_path
+from bot.ingest.model import ArticleDraft, Failure, normalise
+from bot.ingest.web import draft_from_html, drafts_from_feed, looks_like_feed
+from bot.text import canonical_url
+from storage import ArticleRecord, Database, FeedSource, Outcome, list_feeds, store_articles, utcnow
+
+__all__ = ["IngestReport", "Ingestor"]
+
+log = logging.getLogger(__name__)
+BATCH = 500
+
+
+@dataclass
+class IngestReport:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failures: list[Failure] = field(default_factory=list)
+
+    @property
+    def failed(self) -> int:
+        return len(self.failures)
+
+    def add(self, outcome: Outcome) -> None:
+        setattr(self, outcome.value, getattr(self, outcome.value) + 1)
+
+    def merge(self, other: IngestReport) -> None:
+        self.new += other.new
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.failures.extend(other.failures)
+
+    def summary(self) -> str:
+        return f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged, {self.failed} failed"
+
+
+class Ingestor:
+    """Turns paths, URLs and feeds into stored articles."""
+
+    def __init__(
+        self, db: Database, settings: Settings, fetcher_factory: Callable[[], Fetcher] | None = None
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.fetcher_factory = fetcher_factory or (lambda: Fetcher(settings))
+
+    # -- entry points ------------------------------------------------------------
+
+    def ingest(
+        self, targets: Iterable[str], progress: Callable[[int], None] | None = None
+    ) -> IngestReport:
+        """Ingest files, directories and http(s) URLs; every failure is named in the report."""
+        with self.fetcher_factory() as fetcher:
+            items = (item for target in targets for item in self._items(target, fetcher))
+            return self.store(items, progress)
+
+    def store(
+        self, items: Iterable[Item], progress: Callable[[int], None] | None = None
+    ) -> IngestReport:
+        """Normalise and store drafts in batches, each batch in one transaction."""
+        report = IngestReport()
+        batch: list[ArticleRecord] = []
+        for item in items:
+            if isinstance(item, Failure):
+                report.failures.append(item)
+                if progress:
+                    progress(1)
+                continue
+            try:
+                batch.append(normalise(item, max_chars=self.settings.article_max_chars))
+            except IngestError as exc:
+                report.failures.append(Failure(item.url, str(exc)))
+                if progress:
+                    progress(1)
+                continue
+            if len(batch) >= BATCH:
+                self._flush(batch, report, progress)
+        self._flush(batch, report, progress)
+        return report
+
+    def poll_feeds(self, feeds: Iterable[FeedSource] | None = None) -> IngestReport:
+        """Fetch every feed once with a conditional GET and store its new items."""
+        report = IngestReport()
+        if feeds is None:
+            with self.db.session() as session:
+                feeds = list_feeds(session)
+        with self.fetcher_factory() as fetcher:
+            for feed in feeds:
+                report.merge(self.poll_feed(feed, fetcher))
+        return report
+
+    def poll_feed(self, feed: FeedSource, fetcher: Fetcher) -> IngestReport:
+        report = IngestReport()
+        status: int | None = None
+        error: str | None = None
+        etag, last_modified, title = feed.etag, feed.last_modified, feed.title
+        try:
+            fetched = fetcher.get(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+            status = fetched.status
+            if not fetched.not_modified:
+                if not looks_like_feed(fetched.content, fetched.content_type):
+                    raise IngestError("not an RSS or Atom feed (the URL serves a web page)")
+                drafts = drafts_from_feed(
+                    fetched.content, feed.url, lambda link: self._page(link, fetcher)
+                )
+                report = self.store(drafts)
+                etag, last_modified = fetched.etag, fetched.last_modified
+                title = title or (drafts[0].source if drafts else "")
+        except IngestError as exc:
+            error = str(exc)
+            report.failures.append(Failure(feed.url, error))
+        with self.db.session() as session:
+            stored = session.get(FeedSource, feed.id)
+            if stored is not None:
+                stored.last_polled_at = utcnow()
+                stored.last_status = status
+                stored.last_error = error
+                stored.failures = stored.failures + 1 if error else 0
+                stored.etag, stored.last_modified, stored.title = etag, last_modified, title or ""
+        return report
+
+    # -- reading -----------------------------------------------------------------
+
+    def _items(self, target: str, fetcher: Fetcher) -> Iterator[Item]:
+        if target.lower().startswith(("http://", "https://")):
+            try:
+                yield from self._url_items(target, fetcher)
+            except IngestError as exc:
+                yield Failure(target, str(exc))
+        else:
+            yield from read_path(Path(target).expanduser(), self.settings.file_max_bytes)
+
+    def _url_items(self, url: str, fetcher: Fetcher) -> Iterator[Item]:
+        fetched = fetcher.get(url)
+        if looks_like_feed(fetched.content, fetched.content_type):
+            yield from drafts_from_feed(fetched.content, url, lambda link: self._page(link, fetcher))
+            return
+        html = decode_bytes(fetched.content)
+        yield draft_from_html(html, canonical_url(fetched.url))
+
+    def _page(self, link: str, fetcher: Fetcher) -> ArticleDraft | None:
+        """The full article behind a feed teaser, or None (the teaser is kept)."""
+        try:
+            fetched = fetcher.get(link)
+            return draft_from_html(decode_bytes(fetched.content), canonical_url(link))
+        except IngestError as exc:
+            log.info("keeping the teaser of %s: %s", link, exc)
+            return None
+
+    # -- writing -----------------------------------------------------------------
+
+    def _flush(
+        self,
+        batch: list[ArticleRecord],
+        report: IngestReport,
+        progress: Callable[[int], None] | None,
+    ) -> None:
+        if not batch:
+            return
+        with self.db.session() as session:
+            outcomes = store_articles(session, batch, utcnow())
+        for outcome in outcomes:
+            report.add(outcome)
+        if progress:
+            progress(len(batch))
+        batch.clear()

@@ -1,0 +1,107 @@
+"""Feeds (feedparser) and article pages (trafilatura)."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+import feedparser
+import trafilatura
+
+from bot.errors import IngestError
+from bot.ingest.model import ArticleDraft, parse_published
+from bot.text import canonical_url
+
+__all__ = ["looks_like_feed", "drafts_from_feed", "draft_from_html", "MIN_ARTICLE_CHARS"]
+
+# Below this much extracted text a page is a front page, a login wall or an error page.
+MIN_ARTICLE_CHARS = 200
+# Feed items with less text than this are teasers: fetch the page when we can.
+TEASER_CHARS = 400
+
+
+def looks_like_feed(content: bytes, content_type: str = "") -> bool:
+    head = content[:2048].lstrip().lower()
+    if any(kind in content_type for kind in ("rss", "atom")):
+        return True
+    if head.startswith(b"<!doctype html") or head.startswith(b"<html"):
+        return False
+    return b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head
+
+
+def _entry_time(entry: feedparser.FeedParserDict) -> tuple[datetime | None, str]:
+    for key in ("published_parsed", "updated_parsed"):
+        parsed = entry.get(key)
+        if parsed:
+            return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC), "minute"
+    return None, "none"
+
+
+def _entry_text(entry: feedparser.FeedParserDict) -> str:
+    parts = [c.get("value", "") for c in entry.get("content", []) or []]
+    html = max(parts, key=len) if parts else entry.get("summary", "") or ""
+    if "<" in html:
+        extracted = trafilatura.extract(f"<html><body><article>{html}</article></body></html>")
+        return extracted or ""
+    return html
+
+
+def drafts_from_feed(
+    content: bytes,
+    feed_url: str,
+    fetch_page: Callable[[str], ArticleDraft | None] | None = None,
+) -> list[ArticleDraft]:
+    """Articles of an RSS/Atom document; teasers are completed from their page when possible."""
+    parsed = feedparser.parse(content)
+    if not parsed.get("version") and not parsed.entries:
+        raise IngestError("not an RSS or Atom feed")
+    outlet = parsed.feed.get("title") or urlsplit(feed_url).hostname or "feed"
+    drafts: list[ArticleDraft] = []
+    for entry in parsed.entries:
+        link = entry.get("link") or entry.get("id") or ""
+        if not link:
+            continue
+        text = _entry_text(entry)
+        published, precision = _entry_time(entry)
+        if len(text) < TEASER_CHARS and fetch_page is not None and link.startswith("http"):
+            page = fetch_page(link)
+            if page is not None and len(page.text) > len(text):
+                text = page.text
+        if not text.strip():
+            text = entry.get("title", "")
+        drafts.append(
+            ArticleDraft(
+                url=canonical_url(link),
+                title=entry.get("title", ""),
+                text=text,
+                source=outlet,
+                published_at=published,
+                published_precision=precision,
+            )
+        )
+    return drafts
+
+
+def draft_from_html(html: str, url: str) -> ArticleDraft:
+    """The article on a page; a page without one raises `IngestError`."""
+    document = trafilatura.bare_extraction(html, url=url, with_metadata=True)
+    if document is None:
+        raise IngestError("no article text on the page")
+    data = document.as_dict() if hasattr(document, "as_dict") else dict(document)
+    text = (data.get("text") or "").strip()
+    title = (data.get("title") or "").strip()
+    if title and text.startswith(title):
+        text = text[len(title) :].lstrip()
+    if len(text) < MIN_ARTICLE_CHARS:
+        raise IngestError("no article text on the page")
+    published, precision = parse_published(data.get("date"))
+    return ArticleDraft(
+        url=url,
+        title=title,
+        text=text,
+        source=data.get("sitename") or data.get("hostname") or urlsplit(url).hostname or "",
+        published_at=published,
+        published_precision=precision,
+    )

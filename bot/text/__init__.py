@@ -1,0 +1,17 @@
+"""Pure text functions: sentences, tokens, stems, language, URLs."""
+
+from bot.text.language import detect_language
+from bot.text.sentences import split_sentences
+from bot.text.tokens import STOPWORDS, index_terms, stem_words, tokenize, words
+from bot.text.urls import canonical_url
+
+__all__ = [
+    "STOPWORDS",
+    "canonical_url",
+    "detect_language",
+    "index_terms",
+    "split_sentences",
+    "stem_words",
+    "tokenize",
+    "words",
+]

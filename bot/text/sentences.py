@@ -1,0 +1,76 @@
+"""Sentence splitting that knows Norwegian and English abbreviations.
+
+Split once, at ingest: "15. juli", "kl. 15", "bl.a." and "f.eks." must not end a
+sentence, or answers quote half sentences.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["split_sentences", "split_paragraphs"]
+
+# Lower-cased, without the final dot. A dot after one of these never ends a sentence.
+_ABBREVIATIONS = frozenset(
+    """
+    bl.a f.eks dvs mht ca kl nr jf jfr evt mv osv etc pga inkl ekskl hhv iflg ifm ift vs
+    st sml ang tlf fhv t.o.m f.o.m o.l m.fl m.m mnd kr mill mrd prof dr mr mrs ms jr sr
+    st no vol fig e.g i.e u.s approx dept gen col lt sgt capt gov sen rep rev jan feb
+    mar apr jun jul aug sep sept okt oct nov des dec
+    """.split()
+)
+
+# A candidate boundary: end punctuation (with closing quotes/brackets) then space.
+_BOUNDARY = re.compile(r"([.!?…]+[\"'»”’)\]]*)(\s+)")
+# What may start a new sentence: an upper-case letter, digit, quote or dash.
+_STARTER = re.compile(r"[\"'«“‘(\[–—-]?\s*[A-ZÆØÅÄÖÜÉÈ0-9\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF]")
+_WORD_BEFORE = re.compile(r"([\w.]+)$")
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Lines with text in them, stripped; a line break always ends a sentence."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _is_abbreviation(before: str) -> bool:
+    match = _WORD_BEFORE.search(before)
+    if not match:
+        return False
+    word = match.group(1).lower().strip(".")
+    if word in _ABBREVIATIONS:
+        return True
+    # A single letter ("K. Ness", "J.R.R.") is an initial, not a sentence end.
+    if len(word) == 1 and word.isalpha():
+        return True
+    # Dotted abbreviations we do not list ("o.a.", "U.S.A").
+    return "." in word and all(len(part) <= 2 for part in word.split("."))
+
+
+def _split_line(line: str) -> list[str]:
+    sentences: list[str] = []
+    start = 0
+    for match in _BOUNDARY.finditer(line):
+        end = match.end(1)
+        rest = line[match.end() :]
+        if not rest or not _STARTER.match(rest):
+            continue
+        punctuation = match.group(1)
+        single_dot = punctuation.startswith(".") and len(punctuation.rstrip("\"'»”’)]")) == 1
+        if single_dot and _is_abbreviation(line[start : match.start(1)]):
+            continue
+        piece = line[start:end].strip()
+        if piece:
+            sentences.append(piece)
+        start = match.end()
+    tail = line[start:].strip()
+    if tail:
+        sentences.append(tail)
+    return sentences
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split ``text`` into sentences, keeping each one verbatim."""
+    sentences: list[str] = []
+    for line in split_paragraphs(text):
+        sentences.extend(_split_line(line))
+    return sentences

@@ -1,0 +1,108 @@
+"""Tokens, stems and names: the pure text work behind indexing and ranking.
+
+Names inflect ("Haftars") and stemmers mangle them ("Haftar" -> "haft"), so the
+index keeps every word in its exact lower-cased form *and* as a stem.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import Stemmer
+
+__all__ = [
+    "STOPWORDS",
+    "tokenize",
+    "words",
+    "stemmer_for",
+    "stem_words",
+    "index_terms",
+    "is_name_token",
+]
+
+# Words: letters/digits with inner hyphens/apostrophes/dots in numbers ("2.000", "al-Sarraj").
+_WORD = re.compile(r"\w+(?:[-'’.,]\w+)*", re.UNICODE)
+_TERM_SPLIT = re.compile(r"[-'’.,_]")
+_NUMBER = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
+
+_STEMMER_NAMES = {
+    "no": "norwegian",
+    "nb": "norwegian",
+    "nn": "norwegian",
+    "da": "danish",
+    "sv": "swedish",
+    "en": "english",
+    "de": "german",
+    "fr": "french",
+    "es": "spanish",
+    "it": "italian",
+    "pt": "portuguese",
+    "nl": "dutch",
+    "fi": "finnish",
+    "ru": "russian",
+}
+
+# Function words and question words of Norwegian and English. They never make a
+# question answerable on their own.
+STOPWORDS = frozenset(
+    """
+    a an the and or but if of to in on at by for with from into about as is are was were
+    be been being am do does did done have has had having it its this that these those
+    there here what which who whom whose when where why how many much not no nor so than
+    then too very can could will would shall should may might must i you he she we they
+    me him her us them my your his our their mine yours ours theirs s t just also only
+    over under after before again further once all any both each few more most other
+    some such own same up down out off while during until against between through above
+    below because said says say get got one two new now yes did does og i på av for med
+    til som er var en et ei den det de han hun vi dere du jeg meg seg sin sitt sine hans
+    hennes deres vår vårt våre min mitt mine din ditt dine at å om fra har hadde ha vil
+    ville skal skulle kan kunne må måtte blir ble blitt bli være vært ikke men eller så
+    da når hvor hva hvem hvilken hvilket hvilke hvorfor hvordan mange mye hvor lenge ved
+    etter før under over mot inn ut opp ned også bare enn noe noen nok selv sa sier seg
+    alle andre annen annet mer mest hvis dette disse der her denne nå enda allerede
+    ingen kun både dem henne ham oss mitt sitt slik
+    """.split()
+)
+
+
+def tokenize(text: str) -> list[str]:
+    """Word tokens in their original case ("Haftars", "2.000", "al-Sarraj")."""
+    return _WORD.findall(text)
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word parts: "al-Sarraj" gives "al" and "sarraj"."""
+    out: list[str] = []
+    for token in _WORD.findall(text.lower()):
+        if token.isalnum():
+            out.append(token)
+        elif _NUMBER.fullmatch(token):
+            out.append(_TERM_SPLIT.sub("", token))  # "2.000" and "2,000" are 2000
+        else:
+            out.extend(part for part in _TERM_SPLIT.split(token) if part)
+    return out
+
+
+@lru_cache(maxsize=32)
+def stemmer_for(language: str | None) -> Stemmer.Stemmer | None:
+    name = _STEMMER_NAMES.get((language or "").lower())
+    return Stemmer.Stemmer(name) if name else None
+
+
+def stem_words(terms: list[str], language: str | None) -> list[str]:
+    """Snowball stems in ``language``; unknown languages keep the words as they are."""
+    stemmer = stemmer_for(language)
+    return stemmer.stemWords(terms) if stemmer else list(terms)
+
+
+def index_terms(text: str, language: str | None) -> list[str]:
+    """Everything the search index holds for ``text``: exact forms plus stems."""
+    exact = words(text)
+    stems = stem_words(exact, language)
+    return [*exact, *(s for s, w in zip(stems, exact, strict=True) if s != w)]
+
+
+def is_name_token(token: str) -> bool:
+    """A capitalised or all-caps word that is not a function word ("Haftar", "FN")."""
+    return token[:1].isupper() and token.lower() not in STOPWORDS and not token.isdigit()

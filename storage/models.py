@@ -1,0 +1,82 @@
+"""SQLAlchemy 2 typed models. Timestamps are timezone-aware UTC on every dialect."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import JSON, DateTime, Integer, String, Text, TypeDecorator
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+__all__ = ["Base", "Article", "FeedSource", "UTCDateTime", "utcnow"]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores UTC, returns aware datetimes (SQLite keeps no zone of its own)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a timezone-aware column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Article(Base):
+    """One news article, identified by its canonical URL (or `file://`/`urn:` URI)."""
+
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(300), default="")
+    language: Mapped[str] = mapped_column(String(16), default="und")
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # "year", "month", "day", "minute" or "none": the seed says only "2020-01".
+    published_precision: Mapped[str] = mapped_column(String(8), default="none")
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    # Split once at ingest so answering never re-splits.
+    sentences: Mapped[list[str]] = mapped_column(JSON)
+    # Exact forms and stems, space-separated: what the dialect's full-text index reads.
+    search_terms: Mapped[str] = mapped_column(Text)
+
+    @property
+    def sort_time(self) -> datetime:
+        return self.published_at or self.fetched_at
+
+
+class FeedSource(Base):
+    """An RSS/Atom feed polled for new articles."""
+
+    __tablename__ = "feed_sources"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    title: Mapped[str] = mapped_column(Text, default="")
+    etag: Mapped[str | None] = mapped_column(String(512))
+    last_modified: Mapped[str | None] = mapped_column(String(128))
+    last_status: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_polled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

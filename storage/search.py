@@ -1,0 +1,117 @@
+"""The full-text index, chosen by dialect: SQLite FTS5 (BM25) or PostgreSQL tsvector.
+
+Both read `articles.search_terms`, which holds each word's exact lower-cased form
+and its Snowball stem in the article's language. A query is a list of such terms
+joined with OR, each quoted: the user's text is never parsed as search syntax.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.orm import Session
+
+from bot.text.tokens import index_terms
+from storage.models import UTCDateTime
+
+__all__ = ["document_terms", "search_articles", "count_matching", "check_index"]
+
+_SAFE_TERM = re.compile(r"^\w+$", re.UNICODE)
+
+
+def document_terms(title: str, body: str, language: str | None) -> str:
+    """What the index stores for one article. The title counts twice: it names the story."""
+    title_terms = index_terms(title, language)
+    return " ".join([*title_terms, *title_terms, *index_terms(body, language)])
+
+
+def _clean(terms: Iterable[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for term in terms:
+        term = term.lower()
+        if _SAFE_TERM.match(term):
+            seen.setdefault(term, None)
+    return list(seen)
+
+
+def _fts5_query(terms: Sequence[str]) -> str:
+    return " OR ".join(f'"{term}"' for term in terms)
+
+
+def _tsquery(terms: Sequence[str]) -> str:
+    return " | ".join(f"'{term}'" for term in terms)
+
+
+def search_articles(
+    session: Session,
+    terms: Iterable[str],
+    *,
+    limit: int = 20,
+    since: datetime | None = None,
+) -> list[tuple[int, float]]:
+    """Article ids and scores (higher is better) for articles holding any of ``terms``."""
+    cleaned = _clean(terms)
+    if not cleaned:
+        return []
+    dialect = session.get_bind().dialect.name
+    params: dict[str, object] = {"limit": limit}
+    if dialect == "sqlite":
+        params["q"] = _fts5_query(cleaned)
+        where = ""
+        if since is not None:
+            where = "AND rowid IN (SELECT id FROM articles WHERE coalesce(published_at, fetched_at) >= :since)"
+            params["since"] = since
+        sql = (
+            "SELECT rowid, -bm25(article_fts) AS score FROM article_fts "
+            f"WHERE article_fts MATCH :q {where} ORDER BY bm25(article_fts) LIMIT :limit"
+        )
+    else:
+        params["q"] = _tsquery(cleaned)
+        where = ""
+        if since is not None:
+            where = "AND coalesce(published_at, fetched_at) >= :since"
+            params["since"] = since
+        sql = (
+            "SELECT id, ts_rank_cd(search_vector, q, 1) AS score "
+            "FROM articles, to_tsquery('simple', :q) AS q "
+            f"WHERE search_vector @@ q {where} ORDER BY score DESC, id LIMIT :limit"
+        )
+    statement = text(sql)
+    if since is not None:
+        statement = statement.bindparams(bindparam("since", type_=UTCDateTime))
+    rows = session.execute(statement, params).all()
+    return [(int(row[0]), float(row[1])) for row in rows]
+
+
+def count_matching(session: Session, term: str) -> int:
+    """How many articles hold ``term`` (an exact form or a stem)."""
+    cleaned = _clean([term])
+    if not cleaned:
+        return 0
+    if session.get_bind().dialect.name == "sqlite":
+        sql = "SELECT count(*) FROM article_fts WHERE article_fts MATCH :q"
+        q = _fts5_query(cleaned)
+    else:
+        sql = "SELECT count(*) FROM articles WHERE search_vector @@ to_tsquery('simple', :q)"
+        q = _tsquery(cleaned)
+    return int(session.execute(text(sql), {"q": q}).scalar_one())
+
+
+def check_index(session: Session) -> list[str]:
+    """Problems found between the articles table and its index (empty when in step)."""
+    problems: list[str] = []
+    if session.get_bind().dialect.name == "sqlite":
+        try:
+            session.execute(text("INSERT INTO article_fts(article_fts, rank) VALUES ('integrity-check', 1)"))
+        except Exception as exc:  # noqa: BLE001 - the message is the finding
+            problems.append(f"full-text index out of step with articles: {exc}")
+    else:
+        missing = session.execute(
+            text("SELECT count(*) FROM articles WHERE search_vector IS NULL AND search_terms <> ''")
+        ).scalar_one()
+        if missing:
+            problems.append(f"{missing} articles have no search vector")
+    return problems

@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bot.config import Settings
+from bot.ingest import Ingestor
+from storage import Article, Database, search_articles
+
+
+def _ingest(db: Database, settings: Settings, *paths: Path | str):  # type: ignore[no-untyped-def]
+    return Ingestor(db, settings).ingest([str(p) for p in paths])
+
+
+def _articles(db: Database) -> list[Article]:
+    from sqlalchemy import select
+
+    with db.session() as session:
+        return list(session.scalars(select(Article).order_by(Article.id)))
+
+
+def test_seed_form_text_file_is_stored_with_month_precision_and_a_derived_title(
+    sqlite_db: Database, settings: Settings, libya_file: Path
+) -> None:
+    report = _ingest(sqlite_db, settings, libya_file)
+    assert report.summary() == "1 new, 0 updated, 0 unchanged, 0 failed"
+    [article] = _articles(sqlite_db)
+    assert article.url == libya_file.resolve().as_uri()
+    assert article.published_at is not None and article.published_at.strftime("%Y-%m") == "2020-01"
+    assert article.published_precision == "month"
+    assert article.language == "no"
+    assert article.title.startswith("Partene i den libyske borgerkrigen")
+    assert not article.text.startswith("date")
+    assert any("Russland uoffisielt holder med Haftars" in s for s in article.sentences)
+
+
+def test_ingesting_twice_adds_nothing_and_a_changed_file_is_updated(
+    sqlite_db: Database, settings: Settings, tmp_path: Path, libya_file: Path
+) -> None:
+    copy = tmp_path / "libya.txt"
+    copy.write_text(libya_file.read_text(encoding="utf-8"), encoding="utf-8")
+    assert _ingest(sqlite_db, settings, copy).new == 1
+    assert _ingest(sqlite_db, settings, copy).summary() == "0 new, 0 updated, 1 unchanged, 0 failed"
+    copy.write_text(copy.read_text(encoding="utf-8") + "\nEn ny setning om Tripoli.", encoding="utf-8")
+    assert _ingest(sqlite_db, settings, copy).summary() == "0 new, 1 updated, 0 unchanged, 0 failed"
+    [article] = _articles(sqlite_db)
+    assert article.sentences[-1] == "En ny setning om Tripoli."
+    with sqlite_db.session() as session:
+        assert [hit[0] for hit in search_articles(session, ["tripoli"])] == [article.id]
+
+
+def test_jsonl_articles_and_a_malformed_line_is_named_with_its_line(
+    sqlite_db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    path = tmp_path / "articles.jsonl"
+    good = {"url": "https://example.com/a", "title": "Storm i nord", "text": "Stormen Ingunn rammet Nordland natt til torsdag.",
+            "published": "2024-02-01T06:30:00+01:00", "source": "NRK", "language": "no"}
+    lines = [json.dumps(good), "{not json", json.dumps({"url": "https://example.com/b"}), "",
+             json.dumps({**good, "url": "https://example.com/c", "title": "Storm i sør", "text": "Et annet uvær traff Agder."})]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    report = _ingest(sqlite_db, settings, path)
+    assert (report.new, report.failed) == (2, 2)
+    places = sorted(f.where for f in report.failures)
+    assert places == [f"{path}:2", f"{path}:3"]
+    assert "missing 'text'" in [f.reason for f in report.failures]
+    first = _articles(sqlite_db)[0]
+    assert (first.source, first.published_precision) == ("NRK", "minute")
+    assert first.published_at is not None and first.published_at.hour == 5  # stored in UTC
+
+
+def test_directory_is_read_recursively_and_hidden_files_are_skipped(
+    sqlite_db: Database, settings: Settings, tmp_path: Path, libya_file: Path
+) -> None:
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "one.txt").write_text(libya_file.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "a" / "two.txt").write_text("date 2021-03-04 Oslo kommune vedtok budsjettet for neste år.", encoding="utf-8")
+    (tmp_path / "a" / ".secret.txt").write_text("Skal ikke leses.", encoding="utf-8")
+    report = _ingest(sqlite_db, settings, tmp_path / "a")
+    assert report.summary() == "2 new, 0 updated, 0 unchanged, 0 failed"
+
+
+def test_latin1_file_is_decoded(sqlite_db: Database, settings: Settings, tmp_path: Path) -> None:
+    path = tmp_path / "latin1.txt"
+    path.write_bytes("date 2020-01 Været på Østlandet blir kaldt, og snøen kommer til Ålesund før helgen. Søndag blir det sol.".encode("latin-1"))
+    assert _ingest(sqlite_db, settings, path).new == 1
+    assert "Østlandet" in _articles(sqlite_db)[0].text
+
+
+def test_bad_files_fail_by_name_and_the_rest_is_still_ingested(
+    sqlite_db: Database, settings: Settings, tmp_path: Path, libya_file: Path
+) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    binary = tmp_path / "image.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
+    big = tmp_path / "big.txt"
+    with big.open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024)
+    no_letters = tmp_path / "numbers.txt"
+    no_letters.write_text("date 2020-01 12345 ... 678", encoding="utf-8")
+    missing = tmp_path / "missing.txt"
+    report = _ingest(sqlite_db, settings, empty, binary, big, no_letters, missing, libya_file)
+    reasons = {Path(f.where).name: f.reason for f in report.failures}
+    assert reasons["empty.txt"] == "empty file"
+    assert reasons["image.txt"] == "binary file, not text"
+    assert "over the 20 MB limit" in reasons["big.txt"]
+    assert reasons["numbers.txt"] == "no article text"
+    assert reasons["missing.txt"] == "no such file or directory"
+    assert report.new == 1
+    assert len(_articles(sqlite_db)) == 1

@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+import time
+from http.server import BaseHTTPRequestHandler
+
+import pytest
+from sqlalchemy import select
+
+from bot.config import Settings
+from bot.ingest import Ingestor
+from storage import Article, Database, add_feed, list_feeds
+from tests.support.httpserver import FakeSite, serve
+
+ARTICLE_HTML = """<html><head><title>Våpenhvile i Libya – Dagsnytt</title>
+<meta property="og:site_name" content="Dagsnytt">
+<meta property="article:published_time" content="2020-01-13T10:00:00+01:00"></head>
+<body><nav><a href="/">Forsiden</a> <a href="/sport">Sport</a></nav>
+<article><h1>Våpenhvile i Libya</h1>
+<p>Partene i den libyske borgerkrigen møttes mandag i Moskva for å undertegne en avtale om våpenhvile.
+Opprørsgeneralen Khalifa Haftar kom til den russiske hovedstaden søndag kveld.</p>
+<p>Tyrkia støtter regjeringen i Tripoli, mens Russland uoffisielt holder med Haftars styrker.
+Begge sider anklager hverandre for brudd på våpenhvilen, ifølge nyhetsbyrået.</p>
+</article><footer>Kontakt oss</footer></body></html>"""
+
+
+def feed_xml(site: FakeSite, items: list[tuple[str, str, str]]) -> bytes:
+    entries = "".join(
+        f"<item><title>{title}</title><link>{site.url(path)}</link>"
+        f"<pubDate>Mon, 13 Jan 2020 09:00:00 GMT</pubDate><description>{text}</description></item>"
+        for path, title, text in items
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>Dagsnytt</title><link>{site.base_url}</link>{entries}</channel></rss>"
+    ).encode()
+
+
+def _titles(db: Database) -> list[str]:
+    with db.session() as session:
+        return list(session.scalars(select(Article.title).order_by(Article.id)))
+
+
+def test_article_page_is_extracted_with_its_outlet_and_date(sqlite_db: Database, settings: Settings) -> None:
+    with serve() as site:
+        url = site.add("/libya?utm_source=feed", body=ARTICLE_HTML.encode(), headers={"Content-Type": "text/html; charset=utf-8"})
+        report = Ingestor(sqlite_db, settings).ingest([url])
+    assert report.summary() == "1 new, 0 updated, 0 unchanged, 0 failed"
+    with sqlite_db.session() as session:
+        article = session.scalars(select(Article)).one()
+    assert article.url == site.url("/libya")  # tracking parameter dropped
+    assert article.title == "Våpenhvile i Libya"
+    assert article.source == "Dagsnytt"
+    assert article.published_precision == "day"
+    assert "Forsiden" not in article.text and "Russland uoffisielt" in article.text
+
+
+def test_feed_teasers_are_completed_from_their_pages(sqlite_db: Database, settings: Settings) -> None:
+    with serve() as site:
+        site.add("/libya", body=ARTICLE_HTML.encode(), headers={"Content-Type": "text/html"})
+        url = site.add("/rss", body=feed_xml(site, [("/libya", "Våpenhvile i Libya", "Kort ingress.")]),
+                       headers={"Content-Type": "application/rss+xml"})
+        report = Ingestor(sqlite_db, settings).ingest([url])
+    assert report.new == 1
+    with sqlite_db.session() as session:
+        article = session.scalars(select(Article)).one()
+    assert "Russland uoffisielt holder med Haftars styrker" in article.text
+    assert article.published_precision == "minute"
+
+
+@pytest.mark.parametrize(
+    ("route", "reason"),
+    [
+        ({"status": 404}, "answered HTTP 404"),
+        ({"status": 500}, "answered HTTP 500"),
+        ({"body": b"<html><body><p>Logg inn</p></body></html>", "headers": {"Content-Type": "text/html"}},
+         "no article text on the page"),
+        ({"body": b"x" * 2_000_000, "headers": {"Content-Type": "text/html"}}, "larger than the 1 MB limit"),
+        ({"delay_s": 3.0, "body": b"late"}, "did not answer within 2 s"),
+    ],
+)
+def test_bad_urls_fail_with_a_reason(sqlite_db: Database, settings: Settings, route: dict, reason: str) -> None:
+    with serve() as site:
+        url = site.add("/bad", **route)
+        report = Ingestor(sqlite_db, settings).ingest([url])
+    assert report.new == 0 and report.failed == 1
+    assert reason in report.failures[0].reason
+    assert _titles(sqlite_db) == []
+
+
+def test_redirect_loop_fails(sqlite_db: Database, settings: Settings) -> None:
+    with serve() as site:
+        site.add("/a", status=302, headers={"Location": site.url("/b")})
+        site.add("/b", status=302, headers={"Location": site.url("/a")})
+        report = Ingestor(sqlite_db, settings).ingest([site.url("/a")])
+    assert report.failures[0].reason.endswith("redirects too many times")
+
+
+def test_a_download_that_lies_about_its_size_is_cut_off_while_streaming(sqlite_db: Database, settings: Settings) -> None:
+    sent: list[int] = []
+
+    def endless(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html")
+        handler.end_headers()
+        chunk = b"<p>" + b"a" * 65536 + b"</p>"
+        try:
+            for _ in range(800):  # 50 MB if nobody stops reading
+                handler.wfile.write(chunk)
+                sent.append(len(chunk))
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    with serve() as site:
+        site.add("/huge", handler=endless)
+        started = time.monotonic()
+        report = Ingestor(sqlite_db, settings).ingest([site.url("/huge")])
+    assert "larger than the 1 MB limit" in report.failures[0].reason
+    assert time.monotonic() - started < 10
+    assert _titles(sqlite_db) == []
+
+
+def test_feed_poll_uses_conditional_get_and_records_errors(sqlite_db: Database, settings: Settings) -> None:
+    with serve() as site:
+        site.add("/libya", body=ARTICLE_HTML.encode(), headers={"Content-Type": "text/html"})
+        feed_url = site.add("/rss", body=feed_xml(site, [("/libya", "Våpenhvile i Libya", "Kort ingress.")]),
+                            headers={"Content-Type": "application/rss+xml", "ETag": '"v1"'})
+        html_url = site.add("/not-a-feed", body=ARTICLE_HTML.encode(), headers={"Content-Type": "text/html"})
+        with sqlite_db.session() as session:
+            add_feed(session, feed_url)
+            add_feed(session, html_url)
+        ingestor = Ingestor(sqlite_db, settings)
+        first = ingestor.poll_feeds()
+        assert (first.new, first.failed) == (1, 1)
+        assert "not an RSS or Atom feed" in first.failures[0].reason
+        site.add("/rss", status=304, headers={"ETag": '"v1"'})
+        second = ingestor.poll_feeds()
+    assert second.new == 0
+    rss_requests = [headers for path, headers in site.requests if path == "/rss"]
+    assert rss_requests[-1].get("If-None-Match") == '"v1"'
+    with sqlite_db.session() as session:
+        feeds = {f.url: f for f in list_feeds(session)}
+    assert feeds[feed_url].title == "Dagsnytt" and feeds[feed_url].last_status == 304
+    assert feeds[html_url].failures == 2 and "not an RSS or Atom feed" in (feeds[html_url].last_error or "")

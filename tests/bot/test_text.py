@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.text import canonical_url, detect_language, index_terms, split_sentences, words
+
+
+def test_norwegian_dots_in_dates_times_and_abbreviations_do_not_end_sentences() -> None:
+    text = (
+        "Møtet holdes 15. juli kl. 15 i Oslo. Han nevnte bl.a. skatt og f.eks. bompenger. "
+        "Nr. 3 vant løpet. Foto: Jan K. Ness"
+    )
+    assert split_sentences(text) == [
+        "Møtet holdes 15. juli kl. 15 i Oslo.",
+        "Han nevnte bl.a. skatt og f.eks. bompenger.",
+        "Nr. 3 vant løpet.",
+        "Foto: Jan K. Ness",
+    ]
+
+
+def test_line_breaks_end_sentences_and_headings_stand_alone() -> None:
+    text = "Kaos og anarki\nSiden har en rekke militser kjempet. I 2019. 146.000 er på flukt!"
+    assert split_sentences(text) == [
+        "Kaos og anarki",
+        "Siden har en rekke militser kjempet.",
+        "I 2019.",
+        "146.000 er på flukt!",
+    ]
+
+
+def test_quotes_and_question_marks_end_sentences() -> None:
+    assert split_sentences("«Vi er klare», sa han. Hva nå? Ja.") == ["«Vi er klare», sa han.", "Hva nå?", "Ja."]
+
+
+def test_index_terms_hold_exact_forms_and_stems_so_inflected_names_match() -> None:
+    terms = index_terms("Russland står på Haftars side", "no")
+    assert "haftars" in terms  # exact form
+    assert "haftar" in terms  # the Norwegian stem of "Haftars" is the bare name
+
+
+def test_numbers_keep_their_thousands_together() -> None:
+    assert words("2.000 soldater og 146,000 sivile") == ["2000", "soldater", "og", "146000", "sivile"]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Regjeringen i Libya er ventet å signere en avtale om våpenhvile i Moskva mandag.", "no"),
+        ("The government of Libya is expected to sign a ceasefire agreement in Moscow.", "en"),
+        ("Die Regierung in Libyen will am Montag in Moskau einen Waffenstillstand unterzeichnen.", "de"),
+    ],
+)
+def test_language_is_detected(text: str, language: str) -> None:
+    assert detect_language(text) == language
+
+
+def test_language_of_nothing_is_undetermined() -> None:
+    assert detect_language("!!! 123 ...") == "und"
+
+
+def test_canonical_url_drops_tracking_and_fragments() -> None:
+    assert (
+        canonical_url("HTTPS://WWW.NRK.no:443/nyheter/a?utm_source=x&id=7&fbclid=y#top")
+        == "https://www.nrk.no/nyheter/a?id=7"
+    )
+    assert canonical_url("urn:norquad:news:1") == "urn:norquad:news:1"

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from bot.config import Settings
+from storage import Database
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+POSTGRES_URL = os.environ.get("NEWSBOT_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _postgres_available() -> str | None:
+    try:
+        engine = create_engine(POSTGRES_URL)
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        engine.dispose()
+        return None
+    except Exception as exc:  # noqa: BLE001 - the reason is reported
+        return f"{exc.__class__.__name__}: {exc}".splitlines()[0]
+
+
+@pytest.fixture(scope="session")
+def postgres_base() -> str:
+    problem = _postgres_available()
+    if problem:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL is required in CI at {POSTGRES_URL}: {problem}")
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL} ({problem}); set CI=true to require it")
+    return POSTGRES_URL
+
+
+@pytest.fixture
+def postgres_url(postgres_base: str) -> Iterator[str]:
+    """A PostgreSQL URL whose tables live in a schema of this test's own."""
+    schema = f"newsbot_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(postgres_base)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    yield f"{postgres_base}?options=-csearch_path%3D{schema}"
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'newsbot.db'}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'newsbot.db'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[Database]:
+    database = Database.open(db_url)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def sqlite_db(sqlite_url: str) -> Iterator[Database]:
+    database = Database.open(sqlite_url)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url=f"sqlite:///{tmp_path / 'newsbot.db'}",
+        fetch_timeout_s=2.0,
+        fetch_max_bytes=1_000_000,
+    )
+
+
+@pytest.fixture
+def libya_file() -> Path:
+    return FIXTURES / "libya_2020-01.txt"

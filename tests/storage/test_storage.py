@@ -1,0 +1,124 @@
+"""Storage on SQLite and PostgreSQL: the same behaviour on both."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import text
+
+from bot.ingest import ArticleDraft, normalise
+from storage import (
+    Database,
+    Outcome,
+    articles_between,
+    check_index,
+    count_matching,
+    get_articles,
+    search_articles,
+    store_articles,
+)
+
+NOW = datetime(2024, 5, 1, 12, tzinfo=UTC)
+
+
+def record(url: str, title: str, body: str, *, language: str | None = None, published: datetime | None = None):  # type: ignore[no-untyped-def]
+    return normalise(
+        ArticleDraft(url=url, title=title, text=body, source="Test", language=language,
+                     published_at=published, published_precision="day" if published else "none"),
+        max_chars=100_000,
+    )
+
+
+LIBYA = record(
+    "https://example.no/libya", "Våpenhvile i Libya",
+    "Tyrkia støtter regjeringen i Tripoli, mens Russland uoffisielt står på Haftars side. "
+    "Partene møttes i Moskva mandag.",
+    published=datetime(2020, 1, 13, tzinfo=UTC),
+)
+STORM = record(
+    "https://example.com/storm", "Storm hits the west coast",
+    "A storm brought strong winds to Bergen and the west coast on Tuesday. Ferries were cancelled.",
+    published=datetime(2024, 4, 30, tzinfo=UTC),
+)
+
+
+def _store(db: Database, *records):  # type: ignore[no-untyped-def]
+    with db.session() as session:
+        return store_articles(session, list(records), NOW)
+
+
+def _search(db: Database, *terms: str) -> list[str]:
+    with db.session() as session:
+        hits = search_articles(session, terms)
+        articles = get_articles(session, [i for i, _ in hits])
+        return [articles[i].url for i, _ in hits]
+
+
+def test_store_is_idempotent_and_updates_changed_articles(db: Database) -> None:
+    assert _store(db, LIBYA, STORM) == [Outcome.NEW, Outcome.NEW]
+    assert _store(db, LIBYA, STORM) == [Outcome.UNCHANGED, Outcome.UNCHANGED]
+    changed = record(LIBYA.url, LIBYA.title, "Haftar forlot Moskva uten å signere avtalen.")
+    assert _store(db, changed) == [Outcome.UPDATED]
+    assert _search(db, "signere") == [LIBYA.url]
+    assert _search(db, "tyrkia") == []  # the old text is gone from the index too
+
+
+def test_same_content_under_another_url_is_not_stored_twice(db: Database) -> None:
+    mirror = record("https://mirror.example/libya", LIBYA.title, LIBYA.text)
+    assert _store(db, LIBYA, mirror) == [Outcome.NEW, Outcome.UNCHANGED]
+
+
+def test_inflected_names_and_stems_find_the_article(db: Database) -> None:
+    _store(db, LIBYA, STORM)
+    assert _search(db, "haftar") == [LIBYA.url]  # the text says "Haftars"
+    assert _search(db, "haftars") == [LIBYA.url]
+    assert _search(db, "wind") == [STORM.url]  # English stem of "winds"
+
+
+def test_search_ranks_the_article_with_more_matches_first(db: Database) -> None:
+    _store(db, LIBYA, STORM)
+    assert _search(db, "storm", "bergen", "tripoli")[0] == STORM.url
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ['"', "*", "-", "NEAR(", "AND", "OR", "(", ")", "'", "\\", ":", "^", "title:x", "a'b", "''", "!!!"],
+)
+def test_search_syntax_is_never_parsed(db: Database, hostile: str) -> None:
+    _store(db, LIBYA)
+    with db.session() as session:
+        search_articles(session, [hostile, hostile + "haftar"])
+        count_matching(session, hostile)
+
+
+def test_time_window_and_timezone_aware_dates(db: Database) -> None:
+    _store(db, LIBYA, STORM)
+    with db.session() as session:
+        recent = articles_between(session, NOW - timedelta(days=7), NOW)
+        assert [a.url for a in recent] == [STORM.url]
+        assert recent[0].published_at == datetime(2024, 4, 30, tzinfo=UTC)
+        assert recent[0].fetched_at.tzinfo is not None
+        assert [i for i, _ in search_articles(session, ["storm", "tripoli"], since=NOW - timedelta(days=7))] == [
+            get_id(session, STORM.url)
+        ]
+
+
+def get_id(session, url: str) -> int:  # type: ignore[no-untyped-def]
+    return int(session.execute(text("SELECT id FROM articles WHERE url = :u"), {"u": url}).scalar_one())
+
+
+def test_index_is_in_step_with_the_articles(db: Database) -> None:
+    _store(db, LIBYA, STORM)
+    with db.session() as session:
+        assert check_index(session) == []
+        assert count_matching(session, "haftar") == 1
+
+
+def test_reopening_an_existing_database_keeps_its_articles(db_url: str) -> None:
+    first = Database.open(db_url)
+    _store(first, LIBYA)
+    first.close()
+    again = Database.open(db_url)
+    assert _search(again, "haftar") == [LIBYA.url]
+    again.close()
