@@ -13,7 +13,13 @@ from storage.db import Database, migrate
 from storage.errors import StorageError
 from storage.feeds import add_feed, get_feed, list_feeds, remove_feed
 from storage.models import Article, FeedSource, utcnow
-from storage.search import check_index, count_matching, document_terms, search_articles
+from storage.search import (
+    check_index,
+    count_matching,
+    count_matching_any,
+    document_terms,
+    search_articles,
+)
 
 __all__ = [
     "Article",
@@ -27,6 +33,7 @@ __all__ = [
     "check_index",
     "count_articles",
     "count_matching",
+    "count_matching_any",
     "counts_by",
     "document_terms",
     "get_articles",

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from bot.text.tokens import index_terms
 from storage.models import UTCDateTime
 
-__all__ = ["document_terms", "search_articles", "count_matching", "check_index"]
+__all__ = ["document_terms", "search_articles", "count_matching", "count_matching_any", "check_index"]
 
 _SAFE_TERM = re.compile(r"^\w+$", re.UNICODE)
 
@@ -88,7 +88,12 @@ def search_articles(
 
 def count_matching(session: Session, term: str) -> int:
     """How many articles hold ``term`` (an exact form or a stem)."""
-    cleaned = _clean([term])
+    return count_matching_any(session, [term])
+
+
+def count_matching_any(session: Session, terms: Iterable[str]) -> int:
+    """How many articles hold at least one of ``terms``."""
+    cleaned = _clean(terms)
     if not cleaned:
         return 0
     if session.get_bind().dialect.name == "sqlite":

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.text import STOPWORDS, detect_language, stem_words, tokenize, words
-from bot.text.tokens import is_name_token
+from bot.text.tokens import is_name_token, name_words
 
 __all__ = ["Question", "analyse", "QUESTION_KINDS"]
 
@@ -64,6 +64,21 @@ class Term:
     stem: str
     is_name: bool
 
+    @property
+    def forms(self) -> tuple[str, ...]:
+        """The index forms that count as this term.
+
+        A name matches only itself and its genitive ("Norges" ~ "Norge"; the index
+        stems "Haftars" to "haftar"): stems would let "Bergen" match "Berge". Other
+        words match their stems in the question's language and in Norwegian and
+        English, since the article may be in either.
+        """
+        if self.is_name:
+            bare = self.exact[:-1] if self.exact.endswith("s") and len(self.exact) > 4 else None
+            return (self.exact, bare) if bare else (self.exact,)
+        stems = [self.stem, *stem_words([self.exact], "no"), *stem_words([self.exact], "en")]
+        return tuple(dict.fromkeys([self.exact, *stems]))
+
 
 @dataclass(frozen=True)
 class Question:
@@ -78,14 +93,7 @@ class Question:
     @property
     def search_terms(self) -> list[str]:
         """Every form the index may hold for the question's terms."""
-        out: list[str] = []
-        for term in self.terms:
-            out.append(term.exact)
-            out.append(term.stem)
-            # The article may be in the other of our first languages.
-            for language in ("no", "en"):
-                out.extend(stem_words([term.exact], language))
-        return list(dict.fromkeys(out))
+        return list(dict.fromkeys(form for term in self.terms for form in term.forms))
 
     def since(self, now: datetime) -> datetime | None:
         return now - self.window if self.window else None
@@ -113,16 +121,15 @@ def analyse(text: str) -> Question:
     names = [
         token
         for index, token in enumerate(tokens)
-        if is_name_token(token)
-        and token.lower() not in _QUESTION_FILLER
-        and (index > 0 or token.lower() not in STOPWORDS)
+        # The first word is capitalised anyway ("Langs hvilken grense ..."): no evidence.
+        if index > 0 and is_name_token(token) and token.lower() not in _QUESTION_FILLER
     ]
-    name_words = {w for name in names for w in words(name)}
+    name_parts = {w for name in names for w in name_words(name)}
     ignore = STOPWORDS | _QUESTION_FILLER | (_TIME_FILLER if window else frozenset())
-    content = [w for w in dict.fromkeys(words(text)) if w not in ignore or w in name_words]
+    content = [w for w in dict.fromkeys(words(text)) if w not in ignore or w in name_parts]
     stems = stem_words(content, language)
     terms = [
-        Term(exact=w, stem=s, is_name=w in name_words) for w, s in zip(content, stems, strict=True)
+        Term(exact=w, stem=s, is_name=w in name_parts) for w, s in zip(content, stems, strict=True)
     ]
     return Question(
         text=text,

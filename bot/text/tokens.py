@@ -104,5 +104,13 @@ def index_terms(text: str, language: str | None) -> list[str]:
 
 
 def is_name_token(token: str) -> bool:
-    """A capitalised or all-caps word that is not a function word ("Haftar", "FN")."""
+    """A capitalised word that is not a function word ("Haftar"), or an acronym ("FN", "VAR")."""
+    if len(token) >= 2 and token.isupper() and token.isalpha():
+        return True
     return token[:1].isupper() and token.lower() not in STOPWORDS and not token.isdigit()
+
+
+def name_words(token: str) -> list[str]:
+    """The parts of a name token that are names: "VM-gull" gives "vm", not "gull"."""
+    parts = [p for p in _TERM_SPLIT.split(token) if p]
+    return [p.lower() for p in parts if p[:1].isupper()]

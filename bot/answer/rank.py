@@ -1,0 +1,197 @@
+"""Sentence ranking: which quoted sentences answer the question best. Pure functions."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from bot.answer.question import Question, Term
+from bot.text import stem_words, tokenize, words
+from bot.text.tokens import is_name_token
+
+__all__ = ["ScoredSentence", "SentenceFeatures", "term_forms", "idf", "score_sentences"]
+
+_NUMBER_WORDS = frozenset(
+    """
+    en ett én to tre fire fem seks sju syv åtte ni ti elleve tolv tretten fjorten femten
+    seksten sytten atten nitten tjue tretti førti femti seksti sytti åtti nitti hundre
+    tusen million millioner milliard milliarder halvparten dobbelt
+    one two three four five six seven eight nine ten eleven twelve twenty thirty forty
+    fifty hundred thousand million millions billion billions half dozen
+    """.split()
+)
+_TIME_WORDS = frozenset(
+    """
+    januar februar mars april mai juni juli august september oktober november desember
+    january february march may june july october december
+    mandag tirsdag onsdag torsdag fredag lørdag søndag monday tuesday wednesday thursday
+    friday saturday sunday klokken kl i går i morgen yesterday tomorrow tonight morning
+    kveld morgen natt ettermiddag formiddag helgen weekend uke uken måned år året
+    """.split()
+)
+_REASON = re.compile(
+    r"\b(fordi|på grunn av|grunnet|skyldes|slik at|for å|derfor|ettersom|siden|because|due to"
+    r"|since|so that|in order to|as a result|therefore)\b",
+    re.IGNORECASE,
+)
+_YEAR_OR_TIME = re.compile(r"\b(1[89]\d\d|20\d\d)\b|\b\d{1,2}[.:]\d{2}\b|\b\d{1,2}\. ?[a-zæøå]+")
+_PLACE = re.compile(r"\b(i|på|fra|til|in|at|from|near|ved)\s+[A-ZÆØÅ]\w+")
+_DIGIT = re.compile(r"\d")
+
+# How much each signal adds to a sentence's term coverage (which lies in [0, 1]).
+ARTICLE_WEIGHT = 0.5
+TYPE_WEIGHT = 0.3
+POSITION_WEIGHT = 0.04
+PHRASE_WEIGHT = 0.15
+# A question word found only inside a compound ("nattog" in "nattogtilbudet").
+COMPOUND_WEIGHT = 0.6
+LOCAL_WEIGHT = 1.0
+COVERAGE_WEIGHT = 0.2
+
+
+@dataclass(frozen=True)
+class SentenceFeatures:
+    """The words of one sentence, precomputed once per ranking."""
+
+    exact: frozenset[str]
+    stems: frozenset[str]
+    names: frozenset[str]
+    length: int
+
+
+@dataclass(frozen=True)
+class ScoredSentence:
+    article_id: int
+    index: int
+    text: str
+    score: float  # compares sentences across articles: picks the article
+    coverage: float
+    matched_names: int
+    local_score: float = 0.0  # compares sentences within one article: picks the quote
+
+
+def term_forms(term: Term, language: str) -> set[str]:
+    """The forms of a question term that may stand in an article in ``language``."""
+    forms = set(term.forms)
+    if not term.is_name:
+        forms.update(stem_words([term.exact], language))
+    return forms
+
+
+def idf(document_frequency: int, total: int) -> float:
+    return math.log(1 + (total - document_frequency + 0.5) / (document_frequency + 0.5))
+
+
+def features(sentence: str, language: str) -> SentenceFeatures:
+    exact = words(sentence)
+    tokens = tokenize(sentence)
+    names = {t.lower() for i, t in enumerate(tokens) if i > 0 and is_name_token(t)}
+    return SentenceFeatures(
+        exact=frozenset(exact),
+        stems=frozenset(stem_words(exact, language)),
+        names=frozenset(names),
+        length=len(exact),
+    )
+
+
+def _in_compound(term: Term, sentence_words: frozenset[str]) -> bool:
+    """Norwegian glues words together: "trener" for Oppsal is an "Oppsaltrener"."""
+    stem = term.stem if len(term.stem) >= 4 else term.exact
+    if len(stem) < 4:
+        return False
+    return any(
+        len(word) > len(stem) + 2 and (word.startswith(stem) or word.endswith(term.exact))
+        for word in sentence_words
+    )
+
+
+def _answer_type_bonus(question: Question, sentence: str, feats: SentenceFeatures) -> float:
+    """Does the sentence hold the kind of thing the question asks for?"""
+    kind = question.kind
+    asked = {t.exact for t in question.terms}
+    if kind == "who":
+        return 1.0 if any(name not in asked for name in feats.names) else 0.0
+    if kind == "how_many":
+        if _DIGIT.search(sentence) or (feats.exact & _NUMBER_WORDS) - asked:
+            return 1.0
+        return 0.0
+    if kind == "when":
+        return 1.0 if _YEAR_OR_TIME.search(sentence) or (feats.exact & _TIME_WORDS) - asked else 0.0
+    if kind == "where":
+        return 1.0 if _PLACE.search(sentence) else 0.0
+    if kind == "why":
+        return 1.0 if _REASON.search(sentence) else 0.0
+    return 0.0
+
+
+def score_sentences(
+    question: Question,
+    article_id: int,
+    sentences: list[str],
+    language: str,
+    weights: dict[str, float],
+    article_score: float,
+    title: str = "",
+) -> list[ScoredSentence]:
+    """Score every sentence of one article against the question.
+
+    ``weights`` maps each question term's exact form to its IDF in the corpus;
+    ``article_score`` is the article's retrieval score scaled to [0, 1]. Terms rare
+    *within the article* weigh more too: the article's topic is in every sentence,
+    the answer's particulars in few.
+    """
+    forms = [(term, term_forms(term, language)) for term in question.terms]
+    total_weight = sum(weights.get(term.exact, 0.0) for term in question.terms) or 1.0
+    count = len(sentences)
+    matches: list[tuple[int, str, SentenceFeatures, dict[str, float]]] = []
+    sentence_frequency: dict[str, int] = {}
+    for index, sentence in enumerate(sentences):
+        # The headline is shown with the source; quoting it again says nothing new.
+        if sentence.rstrip(".") == title.rstrip("."):
+            continue
+        feats = features(sentence, language)
+        if feats.length < 3:
+            continue
+        vocabulary = feats.exact | feats.stems
+        found: dict[str, float] = {}
+        for term, term_set in forms:
+            if term_set & vocabulary:
+                found[term.exact] = 1.0
+            elif _in_compound(term, feats.exact):
+                found[term.exact] = COMPOUND_WEIGHT
+        if not found:
+            continue
+        for exact in found:
+            sentence_frequency[exact] = sentence_frequency.get(exact, 0) + 1
+        matches.append((index, sentence, feats, found))
+
+    local = {
+        exact: weights.get(exact, 0.0) * idf(frequency, count)
+        for exact, frequency in sentence_frequency.items()
+    }
+    local_total = sum(local.values()) or 1.0
+    names = {term.exact for term in question.terms if term.is_name}
+    # How much of the question the article covers anywhere, not just in one sentence.
+    article_coverage = sum(weights.get(e, 0.0) for e in sentence_frequency) / total_weight
+    out: list[ScoredSentence] = []
+    for index, sentence, feats, found in matches:
+        coverage = sum(weights.get(e, 0.0) * share for e, share in found.items()) / total_weight
+        focus = sum(local[e] * share for e, share in found.items()) / local_total
+        lowered = sentence.lower()
+        phrase_bonus = PHRASE_WEIGHT * sum(p.lower() in lowered for p in question.phrases)
+        type_bonus = TYPE_WEIGHT * _answer_type_bonus(question, sentence, feats)
+        position = POSITION_WEIGHT * (1 - index / max(count, 1))
+        # Very long sentences match by sheer size; very short ones are headings.
+        length_penalty = 0.002 * max(0, feats.length - 40) + (0.08 if feats.length < 6 else 0.0)
+        score = (
+            coverage + ARTICLE_WEIGHT * article_score + COVERAGE_WEIGHT * article_coverage
+            + type_bonus + phrase_bonus + position - length_penalty
+        )
+        out.append(
+            ScoredSentence(
+                article_id, index, sentence, score, coverage, len(names & found.keys()),
+                local_score=score + LOCAL_WEIGHT * focus,
+            )
+        )
+    return out

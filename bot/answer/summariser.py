@@ -1,0 +1,202 @@
+"""The summariser: question -> retrieved articles -> ranked sentences -> cited answer."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from bot.answer.question import Question, analyse
+from bot.answer.rank import ScoredSentence, idf, score_sentences
+from bot.config import Settings
+from bot.text.similarity import near_duplicates
+from bot.types import Answer, Citation, format_published
+from storage import (
+    Article,
+    Database,
+    count_articles,
+    count_matching_any,
+    get_articles,
+    search_articles,
+)
+
+__all__ = ["Summariser", "Retrieval"]
+
+log = logging.getLogger(__name__)
+
+CANDIDATES = 12
+# A best sentence covering less than this share of the question's weight does not answer it.
+MIN_COVERAGE = 0.25
+MAX_SENTENCES = 6
+
+_MESSAGES = {
+    "empty": {
+        "en": "Ask me something about the news, for example: who backs Haftar?",
+        "no": "Spør meg om noe i nyhetene, for eksempel: hvem støtter Haftar?",
+    },
+    "no_terms": {
+        "en": "I could not find anything to look up in that question. Try naming who or what it is about.",
+        "no": "Jeg fant ingenting å slå opp i det spørsmålet. Prøv å nevne hvem eller hva det gjelder.",
+    },
+    "no_articles": {
+        "en": "I have no articles yet. Add some with `newsbot ingest` or `feeds add`.",
+        "no": "Jeg har ingen artikler ennå. Legg til med `newsbot ingest` eller `feeds add`.",
+    },
+    "nothing_about": {
+        "en": "I found nothing about {subject} in {total} indexed articles.",
+        "no": "Jeg fant ingenting om {subject} i {total} artikler.",
+    },
+    "no_answer": {
+        "en": "I found no article that answers that in {total} indexed articles.",
+        "no": "Jeg fant ingen artikkel som svarer på det, blant {total} artikler.",
+    },
+    "nothing_recent": {
+        "en": "I found nothing about that in the articles of that period ({total} indexed in all).",
+        "no": "Jeg fant ingenting om det i artiklene fra den perioden ({total} totalt).",
+    },
+    "cut": {
+        "en": "Your question was cut to its first {limit} characters.",
+        "no": "Spørsmålet ble kortet ned til de første {limit} tegnene.",
+    },
+}
+
+
+def _say(key: str, language: str, **values: object) -> str:
+    texts = _MESSAGES[key]
+    return texts.get(language, texts["en"]).format(**values)
+
+
+def _count(n: int) -> str:
+    return f"{n:,}"
+
+
+@dataclass
+class Retrieval:
+    """What was found for a question: candidate articles and their ranked sentences."""
+
+    question: Question
+    total: int
+    articles: dict[int, Article]
+    ranked: list[ScoredSentence]
+    refusal: str | None = None
+
+
+class Summariser:
+    """Answers questions from the indexed articles, always with sources."""
+
+    def __init__(self, db: Database, settings: Settings) -> None:
+        self.db = db
+        self.max_chars = settings.answer_max_chars
+        self.question_max_chars = settings.question_max_chars
+
+    def answer(self, text: str, now: datetime | None = None) -> Answer:
+        """Answer ``text``; never raises on any user input, and never invents."""
+        raw = text if isinstance(text, str) else str(text)
+        cleaned = " ".join("".join(ch if ch.isprintable() else " " for ch in raw).split())
+        note = ""
+        if len(cleaned) > self.question_max_chars:
+            cleaned = cleaned[: self.question_max_chars].rsplit(" ", 1)[0]
+            note = "cut"
+        if not cleaned:
+            return Answer(question=raw, found=False, text=_say("empty", "en"))
+        question = analyse(cleaned)
+        language = question.language if question.language in ("no", "en") else "en"
+        note_text = _say("cut", language, limit=self.question_max_chars) if note else ""
+        retrieval = self.retrieve(question, now or datetime.now(UTC))
+        if retrieval.refusal:
+            return Answer(cleaned, False, retrieval.refusal, note=note_text)
+        return self._compose(retrieval, note_text)
+
+    # -- retrieval ---------------------------------------------------------------
+
+    def retrieve(self, question: Question, now: datetime) -> Retrieval:
+        language = question.language if question.language in ("no", "en") else "en"
+        with self.db.session() as session:
+            total = count_articles(session)
+            if total == 0:
+                return Retrieval(question, 0, {}, [], _say("no_articles", language))
+            if not question.terms:
+                return Retrieval(question, total, {}, [], _say("no_terms", language))
+            frequencies = {
+                term.exact: count_matching_any(session, term.forms)
+                for term in question.terms
+            }
+            missing_names = [t.exact for t in question.terms if t.is_name and frequencies[t.exact] == 0]
+            if missing_names or not any(frequencies.values()):
+                subject = self._subject(question, missing_names)
+                text = _say("nothing_about", language, subject=subject, total=_count(total))
+                return Retrieval(question, total, {}, [], text)
+            hits = search_articles(
+                session, question.search_terms, limit=CANDIDATES, since=question.since(now)
+            )
+            if not hits:
+                return Retrieval(question, total, {}, [], _say("nothing_recent", language, total=_count(total)))
+            articles = get_articles(session, [article_id for article_id, _ in hits])
+        # A term no article holds keeps its full weight: the answer cannot cover it.
+        weights = {exact: idf(df, total) for exact, df in frequencies.items()}
+        top = hits[0][1] or 1.0
+        ranked: list[ScoredSentence] = []
+        for article_id in near_duplicates.fold([a for a, _ in hits], articles):
+            score = dict(hits)[article_id] / top
+            article = articles[article_id]
+            ranked.extend(
+                score_sentences(
+                    question, article_id, article.sentences, article.language, weights, score,
+                    title=article.title,
+                )
+            )
+        ranked.sort(key=lambda s: s.score, reverse=True)
+        if not ranked or ranked[0].coverage < MIN_COVERAGE:
+            return Retrieval(question, total, articles, ranked, _say("no_answer", language, total=_count(total)))
+        return Retrieval(question, total, articles, ranked)
+
+    @staticmethod
+    def _subject(question: Question, missing: list[str]) -> str:
+        if missing:
+            by_word = {w.lower(): name for name in question.names for w in name.split()}
+            names = list(dict.fromkeys(by_word.get(m, m) for m in missing))
+            return " ".join(names) if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+        return ", ".join(f"“{t.exact}”" for t in question.terms[:4])
+
+    # -- composing ---------------------------------------------------------------
+
+    def _compose(self, retrieval: Retrieval, note: str) -> Answer:
+        """Quote the best sentence, the one after it, then the best others of that article."""
+        top = retrieval.ranked[0]
+        article = retrieval.articles[top.article_id]
+        own = sorted(
+            (s for s in retrieval.ranked if s.article_id == top.article_id),
+            key=lambda s: s.local_score,
+            reverse=True,
+        )
+        best = own[0]
+        # The next sentence often holds the answer to what the best one sets up.
+        following = best.index + 1
+        candidates = [(following, article.sentences[following])] if following < len(article.sentences) else []
+        candidates += [(s.index, s.text) for s in own[1:]]
+        chosen = {best.index: best.text}
+        room = self.max_chars - len(" [1]")
+        length = len(best.text)
+        for index, sentence in candidates:
+            if len(chosen) >= MAX_SENTENCES:
+                break
+            if index in chosen or length + 1 + len(sentence) > room:
+                continue
+            chosen[index] = sentence
+            length += 1 + len(sentence)
+        # Quoted in the article's order, so the sentences read as they were written.
+        text = " ".join(chosen[i] for i in sorted(chosen))
+        if len(text) > room:
+            text = text[: room - 1].rsplit(" ", 1)[0] + "…"
+        citation = self._citation(1, article)
+        return Answer(retrieval.question.text, True, f"{text} [1]", [citation], note=note)
+
+    @staticmethod
+    def _citation(n: int, article: Article) -> Citation:
+        return Citation(
+            n=n,
+            title=article.title,
+            url=article.url,
+            source=article.source,
+            published=format_published(article.published_at, article.published_precision),
+        )

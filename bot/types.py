@@ -1,0 +1,105 @@
+"""Platform-neutral core types: what every front end receives and renders."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+__all__ = ["Citation", "Answer", "DigestItem", "Digest", "ChannelRef", "format_published"]
+
+
+def format_published(when: datetime | None, precision: str) -> str:
+    """A date at the precision it was known: "2020-01", "2024-05-02", "2024-05-02 08:15 UTC"."""
+    if when is None or precision == "none":
+        return ""
+    formats = {"year": "%Y", "month": "%Y-%m", "day": "%Y-%m-%d"}
+    return when.strftime(formats.get(precision, "%Y-%m-%d %H:%M UTC"))
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A numbered source: title, outlet, date (at its precision) and link."""
+
+    n: int
+    title: str
+    url: str
+    source: str
+    published: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the bot says to a question. ``text`` is quoted sentences with [n] markers."""
+
+    question: str
+    found: bool
+    text: str
+    citations: list[Citation] = field(default_factory=list)
+    note: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "found": self.found,
+            "answer": self.text,
+            "citations": [c.as_dict() for c in self.citations],
+            **({"note": self.note} if self.note else {}),
+        }
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    """One story, however many outlets told it."""
+
+    headline: str
+    summary: str
+    citations: list[Citation]
+    latest: datetime | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "headline": self.headline,
+            "summary": self.summary,
+            "citations": [c.as_dict() for c in self.citations],
+        }
+
+
+@dataclass(frozen=True)
+class Digest:
+    since: datetime
+    until: datetime
+    items: list[DigestItem]
+    topic: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "since": self.since.isoformat(),
+            "until": self.until.isoformat(),
+            **({"topic": self.topic} if self.topic else {}),
+            "items": [item.as_dict() for item in self.items],
+        }
+
+
+@dataclass(frozen=True)
+class ChannelRef:
+    """Where to post: platform ids stay opaque strings."""
+
+    platform: str
+    channel_id: str
+    thread_id: str | None = None
+
+    def __str__(self) -> str:
+        base = f"{self.platform}:{self.channel_id}"
+        return f"{base}/{self.thread_id}" if self.thread_id else base
+
+    @classmethod
+    def parse(cls, text: str) -> ChannelRef:
+        platform, _, rest = text.partition(":")
+        channel, _, thread = rest.partition("/")
+        if not platform or not channel:
+            raise ValueError(f"a channel is written platform:channel_id, not {text!r}")
+        return cls(platform, channel, thread or None)
