@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
+from importlib import resources
 
+from bot.answer.summariser import Summariser
+from bot.commands import Commands
 from bot.config import Settings
-from bot.ingest import Ingestor
-from storage import Database
+from bot.ingest import ArticleDraft, Ingestor, IngestReport
+from storage import Database, count_articles, utcnow
 
-__all__ = ["Core", "open_core", "configure_logging"]
+__all__ = ["Core", "open_core", "configure_logging", "load_demo_corpus"]
+
+log = logging.getLogger(__name__)
 
 
 class _SecretFilter(logging.Filter):
@@ -29,8 +36,8 @@ class _SecretFilter(logging.Filter):
         return True
 
 
-def configure_logging(settings: Settings) -> None:
-    secrets = [
+def secret_values(settings: Settings) -> list[str]:
+    return [
         value.get_secret_value()
         for value in (
             settings.slack_bot_token,
@@ -41,12 +48,16 @@ def configure_logging(settings: Settings) -> None:
         )
         if value is not None
     ]
+
+
+def configure_logging(settings: Settings) -> None:
     logging.basicConfig(
         level=getattr(logging, settings.log_level.upper(), logging.WARNING),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    secret_filter = _SecretFilter(secret_values(settings))
     for handler in logging.getLogger().handlers:
-        handler.addFilter(_SecretFilter(secrets))
+        handler.addFilter(secret_filter)
 
 
 @dataclass
@@ -54,9 +65,45 @@ class Core:
     settings: Settings
     db: Database
     ingestor: Ingestor
+    summariser: Summariser
+    commands: Commands
+
+    def close(self) -> None:
+        self.db.close()
 
 
 def open_core(settings: Settings) -> Core:
     """Open the database (migrating it) and build the core services."""
     db = Database.open(settings.database_url)
-    return Core(settings=settings, db=db, ingestor=Ingestor(db, settings))
+    ingestor = Ingestor(db, settings)
+    summariser = Summariser(db, settings)
+    return Core(settings, db, ingestor, summariser, Commands(db, settings, ingestor, summariser))
+
+
+def load_demo_corpus(core: Core) -> IngestReport | None:
+    """Load the built-in demo articles when the database is empty; None when it is not."""
+    with core.db.session() as session:
+        if count_articles(session):
+            return None
+    now = utcnow()
+    drafts = []
+    source = resources.files("bot") / "demo" / "articles.jsonl"
+    for line in source.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        record = json.loads(line)
+        drafts.append(
+            ArticleDraft(
+                url=record["url"],
+                title=record["title"],
+                text=record["text"],
+                source=record["source"],
+                language=record.get("language"),
+                # Dated relative to loading, so the demo digest always has a day of news.
+                published_at=now - timedelta(hours=float(record.get("age_hours", 1))),
+                published_precision="minute",
+            )
+        )
+    report = core.ingestor.store(drafts)
+    log.info("loaded the demo corpus: %s", report.summary())
+    return report

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import sys
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 import typer
@@ -10,10 +13,13 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from bot.app import Core, configure_logging, open_core
+from bot.app import Core, configure_logging, load_demo_corpus, open_core
 from bot.config import Settings
+from bot.digest import build_digest
 from bot.errors import NewsbotError
+from bot.render import answer_text, digest_text
 from bot.text import canonical_url
+from bot.types import format_published
 from storage import (
     add_feed,
     check_index,
@@ -31,7 +37,7 @@ feeds_app = typer.Typer(help="Manage RSS/Atom feeds.", no_args_is_help=True)
 app.add_typer(feeds_app, name="feeds")
 
 out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _core() -> Core:
@@ -42,13 +48,6 @@ def _core() -> Core:
     except NewsbotError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
-
-
-def format_date(article_date, precision: str) -> str:  # type: ignore[no-untyped-def]
-    if article_date is None or precision == "none":
-        return "undated"
-    fmt = {"year": "%Y", "month": "%Y-%m", "day": "%Y-%m-%d"}.get(precision, "%Y-%m-%d %H:%M")
-    return article_date.strftime(fmt)
 
 
 @app.command()
@@ -87,11 +86,10 @@ def search(
     if not hits:
         out.print("No matching articles.")
         return
-    table = Table("date", "outlet", "title", "url", box=None)
     for article_id, _score in hits:
         a = articles[article_id]
-        table.add_row(format_date(a.published_at, a.published_precision), a.source, a.title, a.url)
-    out.print(table)
+        when = format_published(a.published_at, a.published_precision) or "undated"
+        out.print(f"{when}  {a.source}  {a.title}\n    {a.url}", markup=False)
 
 
 @app.command()
@@ -175,6 +173,73 @@ def feeds_poll() -> None:
     out.print(report.summary())
     if report.failed:
         raise typer.Exit(1)
+
+
+@app.command()
+def ask(
+    question: Annotated[str | None, typer.Argument(help="The question; none reads one a line from stdin.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per question.")] = False,
+) -> None:
+    """Answer a question from the indexed articles, with numbered sources."""
+    core = _core()
+    questions = [question] if question is not None else (line.rstrip("\n") for line in sys.stdin)
+    for text in questions:
+        if question is None and not text.strip() and not as_json:
+            continue
+        answer = core.summariser.answer(text)
+        if as_json:
+            sys.stdout.write(json.dumps(answer.as_dict(), ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+        else:
+            out.print(answer_text(answer), markup=False)
+
+
+@app.command()
+def digest(
+    since: Annotated[str | None, typer.Option(help="Start of the window (ISO time).")] = None,
+    hours: Annotated[float | None, typer.Option(help="The window: the last N hours.")] = None,
+    topic: Annotated[str | None, typer.Option(help="Only stories about this.")] = None,
+    max_items: Annotated[int, typer.Option(help="Most stories to include.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The stories of a window (default: the last day), one item per story."""
+    core = _core()
+    until = datetime.now(UTC)
+    if since and hours is not None:
+        err.print("Give --since or --hours, not both.")
+        raise typer.Exit(2)
+    start = until - timedelta(hours=hours if hours is not None else 24)
+    if since:
+        try:
+            parsed = datetime.fromisoformat(since)
+        except ValueError as exc:
+            err.print(f"“{since}” is not an ISO time, e.g. 2024-05-01T08:00 or 2024-05-01.")
+            raise typer.Exit(2) from exc
+        start = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    result = build_digest(core.db, start, until, topic=topic, max_items=max_items)
+    if as_json:
+        sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False) + "\n")
+    else:
+        out.print(digest_text(result), markup=False)
+
+
+@app.command()
+def run() -> None:
+    """Start the bot: Slack and/or Discord when their tokens are set, else the console."""
+    from adapters.runner import run_bot
+
+    core = _core()
+    if core.settings.load_demo_corpus:
+        report = load_demo_corpus(core)
+        if report is not None:
+            err.print(f"Empty database: loaded the demo news ({report.new} articles).")
+    try:
+        asyncio.run(run_bot(core))
+    except KeyboardInterrupt:
+        pass
+    except NewsbotError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
 
 
 def main() -> None:

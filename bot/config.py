@@ -38,6 +38,12 @@ class Settings(BaseSettings):
     # Schedules
     timezone: str = "Europe/Oslo"
     feed_poll_minutes: int = 10
+    # Shortest "every N minutes" a chat channel may subscribe to (the console may go to 1).
+    min_interval_minutes: int = 60
+    # A digest missed while the bot was down is still posted when it restarts within this.
+    missed_grace_minutes: int = 60
+    # Post "no news" when a scheduled period has no articles (else post nothing).
+    post_empty_digests: bool = False
 
     # Slack
     slack_bot_token: SecretStr | None = None

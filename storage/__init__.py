@@ -12,7 +12,7 @@ from storage.articles import (
 from storage.db import Database, migrate
 from storage.errors import StorageError
 from storage.feeds import add_feed, get_feed, list_feeds, remove_feed
-from storage.models import Article, FeedSource, utcnow
+from storage.models import Article, Delivery, FeedSource, Subscription, utcnow
 from storage.search import (
     check_index,
     count_matching,
@@ -20,11 +20,29 @@ from storage.search import (
     document_terms,
     search_articles,
 )
+from storage.subscriptions import (
+    add_subscription,
+    claim_delivery,
+    finish_delivery,
+    last_covered_until,
+    list_subscriptions,
+    remove_subscription,
+    stale_claims,
+)
 
 __all__ = [
     "Article",
     "ArticleRecord",
     "Database",
+    "Delivery",
+    "Subscription",
+    "add_subscription",
+    "claim_delivery",
+    "finish_delivery",
+    "last_covered_until",
+    "list_subscriptions",
+    "remove_subscription",
+    "stale_claims",
     "FeedSource",
     "Outcome",
     "StorageError",

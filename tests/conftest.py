@@ -89,3 +89,18 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture
 def libya_file() -> Path:
     return FIXTURES / "libya_2020-01.txt"
+
+
+@pytest.fixture
+def corpus_file() -> Path:
+    return FIXTURES / "corpus.jsonl"
+
+
+@pytest.fixture
+def loaded_db(sqlite_db: Database, settings: Settings, corpus_file: Path, libya_file: Path) -> Database:
+    """A SQLite database holding the test corpus and the seed-form Libya file."""
+    from bot.ingest import Ingestor
+
+    report = Ingestor(sqlite_db, settings).ingest([str(corpus_file), str(libya_file)])
+    assert report.failed == 0
+    return sqlite_db

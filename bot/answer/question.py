@@ -52,6 +52,8 @@ _TIME_FILLER = frozenset(
     i dag går today yesterday denne uken uka this week past month måneden siste
     """.split()
 )
+# Written in capitals these are search syntax elsewhere; here they are ordinary words.
+_SEARCH_OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
 _PUNCTUATION = re.compile(r"[^\w ]+")
 _QUOTED = re.compile(r"[\"“”«»]([^\"“”«»]{2,100})[\"“”«»]")
 
@@ -122,7 +124,10 @@ def analyse(text: str) -> Question:
         token
         for index, token in enumerate(tokens)
         # The first word is capitalised anyway ("Langs hvilken grense ..."): no evidence.
-        if index > 0 and is_name_token(token) and token.lower() not in _QUESTION_FILLER
+        if index > 0
+        and is_name_token(token)
+        and token.lower() not in _QUESTION_FILLER
+        and token not in _SEARCH_OPERATORS
     ]
     name_parts = {w for name in names for w in name_words(name)}
     ignore = STOPWORDS | _QUESTION_FILLER | (_TIME_FILLER if window else frozenset())

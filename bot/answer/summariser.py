@@ -66,6 +66,13 @@ def _say(key: str, language: str, **values: object) -> str:
     return texts.get(language, texts["en"]).format(**values)
 
 
+def _fit(sentence: str, limit: int) -> str:
+    """A sentence cut at a word to ``limit`` characters, marked with an ellipsis."""
+    if len(sentence) <= limit:
+        return sentence
+    return sentence[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
 def _count(n: int) -> str:
     return f"{n:,}"
 
@@ -174,22 +181,20 @@ class Summariser:
         following = best.index + 1
         candidates = [(following, article.sentences[following])] if following < len(article.sentences) else []
         candidates += [(s.index, s.text) for s in own[1:]]
-        chosen = {best.index: best.text}
-        room = self.max_chars - len(" [1]")
-        length = len(best.text)
+        marker = " [1]"
+        chosen = {best.index: _fit(best.text, self.max_chars - len(marker))}
+        length = len(chosen[best.index]) + len(marker)
         for index, sentence in candidates:
             if len(chosen) >= MAX_SENTENCES:
                 break
-            if index in chosen or length + 1 + len(sentence) > room:
+            if index in chosen or length + 1 + len(sentence) + len(marker) > self.max_chars:
                 continue
             chosen[index] = sentence
-            length += 1 + len(sentence)
+            length += 1 + len(sentence) + len(marker)
         # Quoted in the article's order, so the sentences read as they were written.
-        text = " ".join(chosen[i] for i in sorted(chosen))
-        if len(text) > room:
-            text = text[: room - 1].rsplit(" ", 1)[0] + "…"
+        text = " ".join(chosen[i] + marker for i in sorted(chosen))
         citation = self._citation(1, article)
-        return Answer(retrieval.question.text, True, f"{text} [1]", [citation], note=note)
+        return Answer(retrieval.question.text, True, text, [citation], note=note)
 
     @staticmethod
     def _citation(n: int, article: Article) -> Citation:

@@ -1,0 +1,108 @@
+"""Digests: the window's stories, one item per story however many outlets told it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.answer.question import analyse
+from bot.text.similarity import jaccard, signature
+from bot.types import Citation, Digest, DigestItem, format_published
+from storage import Article, Database, articles_between, search_articles
+
+__all__ = ["build_digest", "STORY_THRESHOLD"]
+
+# Two articles whose lead paragraphs share this much of their content words tell one story.
+STORY_THRESHOLD = 0.2
+SUMMARY_CHARS = 320
+WINDOW_LIMIT = 2000
+
+
+@dataclass
+class _Story:
+    articles: list[Article]
+    signature: frozenset[str]
+
+    @property
+    def outlets(self) -> int:
+        return len({a.source or a.url for a in self.articles})
+
+    @property
+    def latest(self) -> datetime:
+        return max(a.sort_time for a in self.articles)
+
+
+def _lead(article: Article) -> frozenset[str]:
+    return signature(" ".join([article.title, *article.sentences[:4]]))
+
+
+def _summary(article: Article) -> str:
+    """The first one or two sentences that are not the headline."""
+    picked: list[str] = []
+    for sentence in article.sentences:
+        if sentence.rstrip(".") == article.title.rstrip(".") or len(sentence.split()) < 4:
+            continue
+        if picked and len(picked[0]) + 1 + len(sentence) > SUMMARY_CHARS:
+            break
+        picked.append(sentence)
+        if len(picked) == 2:
+            break
+    text = " ".join(picked) or article.text[:SUMMARY_CHARS]
+    if len(text) > SUMMARY_CHARS:
+        text = text[: SUMMARY_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    return text
+
+
+def _cluster(articles: list[Article]) -> list[_Story]:
+    stories: list[_Story] = []
+    for article in sorted(articles, key=lambda a: a.sort_time):
+        lead = _lead(article)
+        best = max(stories, key=lambda s: jaccard(lead, s.signature), default=None)
+        if best is not None and jaccard(lead, best.signature) >= STORY_THRESHOLD:
+            best.articles.append(article)
+            best.signature = best.signature | lead
+        else:
+            stories.append(_Story([article], lead))
+    return stories
+
+
+def build_digest(
+    db: Database,
+    since: datetime,
+    until: datetime,
+    *,
+    topic: str | None = None,
+    max_items: int = 10,
+) -> Digest:
+    """The stories published in ``[since, until)``, optionally about ``topic``, best first."""
+    with db.session() as session:
+        articles = articles_between(session, since, until, limit=WINDOW_LIMIT)
+        if topic:
+            terms = analyse(topic).search_terms
+            matching = {i for i, _ in search_articles(session, terms, limit=WINDOW_LIMIT, since=since)}
+            articles = [a for a in articles if a.id in matching]
+    stories = _cluster(articles)
+    stories.sort(key=lambda s: (s.outlets, len(s.articles), s.latest), reverse=True)
+    items = []
+    for story in stories[:max_items]:
+        # Lead with the first telling; cite each outlet once, earliest first.
+        ordered = sorted(story.articles, key=lambda a: a.sort_time)
+        lead = ordered[0]
+        seen: set[str] = set()
+        citations: list[Citation] = []
+        for article in ordered:
+            key = article.source or article.url
+            if key in seen:
+                continue
+            seen.add(key)
+            citations.append(
+                Citation(
+                    n=len(citations) + 1,
+                    title=article.title,
+                    url=article.url,
+                    source=article.source,
+                    published=format_published(article.published_at, article.published_precision),
+                )
+            )
+        items.append(DigestItem(lead.title, _summary(lead), citations, latest=story.latest))
+    return Digest(since=since, until=until, items=items, topic=topic)

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.app import Core, open_core
+from bot.commands import CommandContext, Notice, parse_command
+from bot.config import Settings
+from bot.types import Answer, ChannelRef, Digest
+
+ADMIN = CommandContext(ChannelRef("slack", "C1"), user_id="U1", is_admin=True)
+MEMBER = CommandContext(ChannelRef("slack", "C1"), user_id="U2", is_admin=False)
+
+
+@pytest.fixture
+def core(settings: Settings) -> Core:
+    return open_core(settings)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "rest"),
+    [
+        ("who backs Haftar?", "ask", "who backs Haftar?"),
+        ("ask   who backs  Haftar?", "ask", "who backs Haftar?"),
+        ("digest", "digest", ""),
+        ("Digest storm vest", "digest", "storm vest"),
+        ("subscribe daily 08:00 Europe/Oslo libya", "subscribe", "daily 08:00 Europe/Oslo libya"),
+        ("unsubscribe 3", "unsubscribe", "3"),
+        ("subscriptions", "subscriptions", ""),
+        ("feeds add https://x.test/rss", "feeds_add", "https://x.test/rss"),
+        ("feeds list", "feeds_list", ""),
+        ("feeds remove https://x.test/rss", "feeds_remove", "https://x.test/rss"),
+        ("help", "help", ""),
+        ("", "help", ""),
+    ],
+)
+def test_one_grammar(text: str, name: str, rest: str) -> None:
+    command = parse_command(text)
+    assert (command.name, command.text) == (name, rest)
+
+
+def test_questions_and_digests_for_everyone(core: Core) -> None:
+    assert isinstance(core.commands.handle("who backs Haftar?", MEMBER), Answer)
+    assert isinstance(core.commands.handle("digest", MEMBER), Digest)
+
+
+def test_members_may_not_change_feeds_or_subscriptions(core: Core) -> None:
+    for text in ["subscribe daily 08:00", "unsubscribe 1", "feeds add https://x.test/rss", "feeds remove https://x.test/rss"]:
+        reply = core.commands.handle(text, MEMBER)
+        assert isinstance(reply, Notice) and not reply.ok
+        assert reply.text == "Sorry, only admins can change this channel's feeds and subscriptions."
+    reply = core.commands.handle("subscriptions", MEMBER)
+    assert reply.text.startswith("This channel has no scheduled digests")
+
+
+def test_subscribe_list_and_unsubscribe(core: Core) -> None:
+    reply = core.commands.handle("subscribe daily 8:00 Europe/Oslo Libya Haftar", ADMIN)
+    assert reply.ok and reply.text == "Subscribed (#1): a digest about “Libya Haftar” daily at 08:00 (Europe/Oslo)."
+    core.commands.handle("subscribe every 6 hours", ADMIN)
+    listing = core.commands.handle("subscriptions", ADMIN).text
+    assert "#1: daily at 08:00 (Europe/Oslo) about “Libya Haftar”" in listing and "#2: every 6 hours" in listing
+    other_channel = CommandContext(ChannelRef("slack", "C2"), "U1", True)
+    assert "no scheduled digests" in core.commands.handle("subscriptions", other_channel).text
+    ambiguous = core.commands.handle("unsubscribe", ADMIN)
+    assert not ambiguous.ok and "several digests (#1, #2)" in ambiguous.text
+    assert core.commands.handle("unsubscribe #2", ADMIN).text == "Unsubscribed #2."
+    assert core.commands.handle("unsubscribe", ADMIN).text == "Unsubscribed #1."
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("subscribe", "Say when"),
+        ("subscribe daily 25:00", "“25:00” is not a time of day"),
+        ("subscribe daily 08:00 Mars/Olympus", "“Mars/Olympus” is not a time zone"),
+        ("subscribe every 5 minutes", "The shortest interval here is 60 minutes"),
+        ("subscribe sometimes", "“sometimes” is not a schedule"),
+        ("unsubscribe 42", "no subscription #42"),
+        ("feeds add ftp://x.test/feed", "starts with http"),
+        ("feeds remove https://x.test/none", "I do not read"),
+    ],
+)
+def test_bad_commands_get_one_clear_sentence(core: Core, text: str, error: str) -> None:
+    reply = core.commands.handle(text, ADMIN)
+    assert isinstance(reply, Notice) and not reply.ok
+    assert error in reply.text
+
+
+def test_console_may_subscribe_every_minute(core: Core) -> None:
+    console = CommandContext(ChannelRef("console", "local"), "me", True)
+    assert core.commands.handle("subscribe every 1 minute", console).ok

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.answer.question import analyse
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "language"),
+    [
+        ("Hvem støtter Haftar?", "who", "no"),
+        ("who backs Haftar?", "who", "en"),
+        ("Hvor mange ferger ble innstilt?", "how_many", "no"),
+        ("How many fishermen were rescued?", "how_many", "en"),
+        ("Når kom Haftar til Moskva?", "when", "no"),
+        ("I hvilket år falt muren?", "when", "no"),
+        ("Where did the boat sink?", "where", "en"),
+        ("Hvorfor ble fergene innstilt?", "why", "no"),
+        ("Hva skjedde i Bergen?", "what", "no"),
+    ],
+)
+def test_question_word_and_language(text: str, kind: str, language: str) -> None:
+    question = analyse(text)
+    assert (question.kind, question.language) == (kind, language)
+
+
+def test_names_are_found_but_not_the_first_word_or_question_words() -> None:
+    question = analyse("Langs hvilken grense gikk Khalifa Haftar og FN-styrkene?")
+    assert question.names == ["Khalifa", "Haftar", "FN-styrkene"]
+    names = {t.exact for t in question.terms if t.is_name}
+    assert names == {"khalifa", "haftar", "fn"}  # "styrkene" is not a name
+    assert "langs" in {t.exact for t in question.terms}
+
+
+def test_function_words_are_not_search_terms_but_names_keep_their_exact_form() -> None:
+    question = analyse("Who is backing Haftars forces?")
+    assert "who" not in question.search_terms and "is" not in question.search_terms
+    assert "haftars" in question.search_terms and "haftar" in question.search_terms
+    assert "haft" not in question.search_terms  # a stem would let a name match other words
+
+
+def test_quoted_phrases_and_time_words() -> None:
+    question = analyse('What happened to "Fjord1" this week?')
+    assert question.phrases == ["Fjord1"]
+    assert question.window is not None and question.window.days == 7
+    assert "week" not in question.search_terms
+
+
+def test_search_syntax_is_just_text() -> None:
+    question = analyse('"Haftar" AND (NEAR* OR -Moskva)')
+    assert set(question.search_terms) >= {"haftar", "near", "moskva"}
+    assert all(term.isalnum() for term in question.search_terms)

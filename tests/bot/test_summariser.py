@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.answer.summariser import Summariser
+from bot.config import Settings
+from storage import Database
+
+
+@pytest.fixture
+def summariser(loaded_db: Database, settings: Settings) -> Summariser:
+    return Summariser(loaded_db, settings)
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in re.split(r"\s*\[\d+\]\s*", text) if s.strip()]
+
+
+def test_who_question_quotes_the_sentence_that_answers_it_with_its_source(
+    summariser: Summariser, libya_file: Path
+) -> None:
+    answer = summariser.answer("Hvem støtter Haftar?")
+    assert answer.found
+    assert "Russland uoffisielt holder med Haftars" in answer.text
+    first = answer.citations[0]
+    assert first.n == 1 and first.url.startswith(("https://dagsnytt.example/", "file://"))
+    assert first.title and first.published
+
+
+def test_every_quoted_sentence_is_verbatim_from_its_cited_article(
+    summariser: Summariser, loaded_db: Database
+) -> None:
+    from sqlalchemy import select
+
+    from storage import Article
+
+    with loaded_db.session() as session:
+        texts = {a.url: a.text for a in session.scalars(select(Article))}
+    for question in ["who backs Haftar?", "How many fishermen were rescued?", "Hvor mange ferger ble innstilt?"]:
+        answer = summariser.answer(question)
+        assert answer.found, question
+        cited = " ".join(texts[c.url] for c in answer.citations)
+        for sentence in _sentences(answer.text):
+            assert sentence in cited
+
+
+def test_english_question_over_english_article_and_numbers_for_how_many(summariser: Summariser) -> None:
+    answer = summariser.answer("How many fishermen were rescued?")
+    assert "seven fishermen" in answer.text
+    assert answer.citations[0].source == "Harbour Times"
+    assert answer.citations[0].published == "2024-02-01 18:00 UTC"
+
+
+def test_seed_form_file_is_cited_with_its_month(summariser: Summariser, libya_file: Path) -> None:
+    answer = summariser.answer("Hva skjedde i Libya i 2011?")
+    assert answer.citations[0].url == libya_file.resolve().as_uri()
+    assert answer.citations[0].published == "2020-01"
+
+
+def test_unknown_name_is_refused_plainly(summariser: Summariser) -> None:
+    answer = summariser.answer("What did Zelensky say about the ceasefire?")
+    assert not answer.found and answer.citations == []
+    assert answer.text == "I found nothing about Zelensky in 8 indexed articles."
+
+
+def test_question_matching_only_common_words_is_refused(summariser: Summariser) -> None:
+    answer = summariser.answer("What is the weather like on the moon these days?")
+    assert not answer.found
+    assert "moon" in answer.text or "no article" in answer.text
+
+
+def test_answers_stay_within_the_limit(loaded_db: Database, settings: Settings) -> None:
+    short = Summariser(loaded_db, settings.model_copy(update={"answer_max_chars": 120}))
+    answer = short.answer("Hvem støtter Haftar?")
+    assert answer.found and len(answer.text) <= 120
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\n\t", "???", "!!! ... ---", "\x00\x1b\x07"])
+def test_empty_or_punctuation_only_questions_get_a_clear_reply(summariser: Summariser, question: str) -> None:
+    answer = summariser.answer(question)
+    assert not answer.found
+    assert answer.text.startswith(("Ask me", "I could not find anything to look up"))
+
+
+def test_search_operators_in_a_question_are_plain_words(summariser: Summariser) -> None:
+    answer = summariser.answer('"" AND OR NEAR() *')
+    assert not answer.found and answer.text == "I found nothing about “near” in 8 indexed articles."
+    assert summariser.answer('"Haftar" AND -(Moskva*)').citations  # still answered
+
+
+def test_over_long_question_is_cut_with_a_note(summariser: Summariser) -> None:
+    answer = summariser.answer("Who backs Haftar? " + "blah " * 3000)
+    assert answer.note == "Your question was cut to its first 1000 characters."
+    assert answer.found
+
+
+def test_empty_database_says_so(sqlite_db: Database, settings: Settings) -> None:
+    answer = Summariser(sqlite_db, settings).answer("who backs Haftar?")
+    assert not answer.found and "no articles yet" in answer.text

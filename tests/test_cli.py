@@ -1,0 +1,100 @@
+"""The command-line contracts other programs rely on."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)  # no stray .env is read
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "LOAD_DEMO_CORPUS": "false"}
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+        return runner.invoke(app, list(args), env=env, input=input)
+
+    return invoke
+
+
+def test_ingest_reports_counts_and_fails_with_named_errors(cli, corpus_file: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = cli("ingest", str(corpus_file))
+    assert result.exit_code == 0
+    assert result.stdout.strip().splitlines()[-1] == "7 new, 0 updated, 0 unchanged, 0 failed"
+    again = cli("ingest", str(corpus_file), str(tmp_path / "missing.txt"))
+    assert again.exit_code == 1
+    assert again.stdout.strip().splitlines()[-1] == "0 new, 0 updated, 7 unchanged, 1 failed"
+    assert "missing.txt: no such file or directory" in again.stderr
+
+
+def test_search_lists_date_outlet_title_and_url(cli, libya_file: Path) -> None:  # type: ignore[no-untyped-def]
+    cli("ingest", str(libya_file))
+    result = cli("search", "Haftar")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("2020-01  fixtures  Partene i den libyske borgerkrigen")
+    assert libya_file.resolve().as_uri() in result.stdout
+    assert cli("search", '"*" OR (').stdout.strip() == "No matching articles."
+
+
+def test_ask_json_one_object_and_stdin_batch(cli, corpus_file: Path) -> None:  # type: ignore[no-untyped-def]
+    cli("ingest", str(corpus_file))
+    one = json.loads(cli("ask", "--json", "How many fishermen were rescued?").stdout)
+    assert set(one) == {"question", "found", "answer", "citations"}
+    assert one["found"] is True and "seven fishermen" in one["answer"]
+    assert set(one["citations"][0]) == {"n", "title", "url", "source", "published"}
+    batch = cli("ask", "--json", input="Hvem støtter Haftar?\nWho is Zelensky?\n").stdout.splitlines()
+    answers = [json.loads(line) for line in batch]
+    assert [a["found"] for a in answers] == [True, False]
+    assert answers[1]["answer"] == "I found nothing about Zelensky in 7 indexed articles."
+
+
+def test_ask_prints_quote_then_numbered_sources(cli, corpus_file: Path) -> None:  # type: ignore[no-untyped-def]
+    cli("ingest", str(corpus_file))
+    text = cli("ask", "How many fishermen were rescued?").stdout
+    assert "[1]" in text and "Sources:" in text
+    assert "[1] Fishing boat crew rescued off the coast — Harbour Times, 2024-02-01 18:00 UTC" in text
+
+
+def test_digest_json(cli, corpus_file: Path) -> None:  # type: ignore[no-untyped-def]
+    cli("ingest", str(corpus_file))
+    data = json.loads(cli("digest", "--since", "2024-02-01", "--json").stdout)
+    assert set(data) == {"since", "until", "items"}
+    assert data["items"][0]["headline"].startswith("Stormen Ingrid")
+    assert len(data["items"][0]["citations"]) == 2
+    bad = cli("digest", "--since", "yesterday-ish")
+    assert bad.exit_code == 2 and "is not an ISO time" in bad.stderr
+
+
+def test_console_front_end_answers_and_manages(cli, corpus_file: Path) -> None:  # type: ignore[no-untyped-def]
+    cli("ingest", str(corpus_file))
+    result = cli("run", input="help\nHow many fishermen were rescued?\nsubscribe every 5 minutes\nsubscriptions\nquit\n")
+    assert result.exit_code == 0
+    assert "feeds add URL" in result.stdout
+    assert "seven fishermen" in result.stdout
+    assert "Subscribed (#1): a digest every 5 minutes." in result.stdout
+    assert "#1: every 5 minutes" in result.stdout
+
+
+def test_doctor_and_stats(cli, corpus_file: Path) -> None:  # type: ignore[no-untyped-def]
+    cli("ingest", str(corpus_file))
+    assert cli("doctor").stdout.strip() == "ok: 7 articles, search index in step"
+    stats = cli("stats").stdout
+    assert "7 articles" in stats and "Dagsnytt" in stats
+
+
+def test_run_on_an_empty_database_loads_the_demo_news(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.db'}"}
+    result = CliRunner().invoke(app, ["run"], env=env, input="Who backs Haftar?\ndigest\n")
+    assert result.exit_code == 0
+    assert "loaded the demo news (18 articles)" in result.stderr
+    assert "Russia unofficially backs Haftar" in result.stdout or "Haftars side" in result.stdout
+    # Stories told by two outlets are one digest item with both sources.
+    assert result.stdout.count("News digest") == 1
+    assert "Fjordbladet" in result.stdout and "Dagsnytt" in result.stdout
