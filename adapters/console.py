@@ -28,6 +28,8 @@ class ConsoleFrontEnd:
     """Reads commands from a stream and prints replies; also the console's ChatSink."""
 
     platform = "console"
+    # Someone is watching the terminal: "no news" is worth saying there.
+    posts_empty = True
 
     def __init__(self, commands: Commands, stdin: TextIO | None = None, stdout: TextIO | None = None) -> None:
         self.commands = commands

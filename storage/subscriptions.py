@@ -48,7 +48,11 @@ def remove_subscription(session: Session, subscription_id: int) -> bool:
 
 
 def claim_delivery(
-    session_factory, subscription_id: int, period: datetime, instance: str  # type: ignore[no-untyped-def]
+    session_factory,  # type: ignore[no-untyped-def]
+    subscription_id: int,
+    period: datetime,
+    instance: str,
+    now: datetime | None = None,
 ) -> int | None:
     """Claim (subscription, period) in its own transaction; None when another already has it.
 
@@ -62,7 +66,7 @@ def claim_delivery(
                     period=period,
                     status="claimed",
                     claimed_by=instance,
-                    claimed_at=utcnow(),
+                    claimed_at=now or utcnow(),
                 )
                 session.add(delivery)
                 session.flush()
@@ -95,7 +99,7 @@ def last_covered_until(session: Session, subscription_id: int) -> datetime | Non
     """Where the channel's last sent digest stopped: the next one starts there."""
     return session.scalar(
         select(func.max(Delivery.covered_until)).where(
-            Delivery.subscription_id == subscription_id, Delivery.status == "sent"
+            Delivery.subscription_id == subscription_id, Delivery.status.in_(("sent", "empty"))
         )
     )
 

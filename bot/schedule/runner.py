@@ -1,0 +1,287 @@
+"""The digest and feed-polling scheduler: APScheduler on the bot's event loop.
+
+Exactly once: before a digest is posted, its (subscription, period) row is claimed
+in the database, where a unique constraint lets one instance win; after posting the
+row is marked sent. A restart finds the row and does not post again; a crash between
+claim and post leaves a stale claim, which is taken over and posted once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import select, update
+
+from bot.app import Core
+from bot.digest import build_digest
+from bot.schedule.sink import ChatSink
+from bot.schedule.spec import ScheduleSpec
+from bot.types import ChannelRef
+from storage import (
+    Delivery,
+    FeedSource,
+    Subscription,
+    claim_delivery,
+    finish_delivery,
+    last_covered_until,
+    list_feeds,
+    list_subscriptions,
+)
+
+__all__ = ["DigestScheduler", "spec_of", "trigger_for"]
+
+log = logging.getLogger(__name__)
+
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+MAX_BACKOFF = timedelta(hours=6)
+
+
+def spec_of(subscription: Subscription) -> ScheduleSpec:
+    return ScheduleSpec(
+        subscription.schedule, subscription.at, subscription.interval_minutes, subscription.timezone
+    )
+
+
+def trigger_for(spec: ScheduleSpec) -> BaseTrigger:
+    """The APScheduler trigger that fires exactly at ``spec``'s scheduled times."""
+    if spec.kind == "every":
+        # Anchored at a fixed epoch, so fire times match ScheduleSpec.previous_fire.
+        return IntervalTrigger(minutes=spec.interval_minutes or 60, start_date=_EPOCH, timezone=UTC)
+    hour, minute = (int(x) for x in (spec.at or "00:00").split(":"))
+    days = "mon-fri" if spec.kind == "weekdays" else "*"
+    return CronTrigger(day_of_week=days, hour=hour, minute=minute, timezone=ZoneInfo(spec.timezone))
+
+
+class DigestScheduler:
+    """Posts each subscription's digest on time, once, and polls feeds."""
+
+    def __init__(
+        self,
+        core: Core,
+        sinks: Iterable[ChatSink],
+        *,
+        clock: Callable[[], datetime] | None = None,
+        instance: str | None = None,
+        stale_after: timedelta = timedelta(minutes=10),
+    ) -> None:
+        self.core = core
+        self.settings = core.settings
+        self.sinks = {sink.platform: sink for sink in sinks}
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.instance = instance or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.stale_after = stale_after
+        self.grace = timedelta(minutes=self.settings.missed_grace_minutes)
+        self.scheduler = AsyncIOScheduler(timezone=UTC)
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    # -- lifecycle -----------------------------------------------------------------
+
+    def start(self) -> None:
+        """Build the jobs from the database, start, and catch up on missed digests."""
+        self._loop = asyncio.get_running_loop()
+        self.reload()
+        self.scheduler.start()
+        self.core.commands.on_subscriptions_changed.append(self._changed_from_any_thread)
+        self._loop.create_task(self.catch_up(), name="digest-catch-up")
+
+    def shutdown(self) -> None:
+        if self._changed_from_any_thread in self.core.commands.on_subscriptions_changed:
+            self.core.commands.on_subscriptions_changed.remove(self._changed_from_any_thread)
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+
+    def _changed_from_any_thread(self) -> None:
+        # Commands run in worker threads; jobs are changed on the loop's thread.
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self.reload)
+
+    def reload(self) -> None:
+        """Make the jobs match the subscription and feed rows."""
+        with self.core.db.session() as session:
+            subscriptions = list_subscriptions(session)
+            feeds = list_feeds(session)
+        wanted: set[str] = set()
+        for subscription in subscriptions:
+            job_id = f"digest:{subscription.id}"
+            wanted.add(job_id)
+            self.scheduler.add_job(
+                self.fire,
+                trigger_for(spec_of(subscription)),
+                args=[subscription.id],
+                id=job_id,
+                replace_existing=True,
+                coalesce=True,
+                misfire_grace_time=int(self.grace.total_seconds()) or None,
+            )
+        for feed in feeds:
+            job_id = f"feed:{feed.id}"
+            wanted.add(job_id)
+            if self.scheduler.get_job(job_id) is None:
+                self.scheduler.add_job(
+                    self.poll_feed,
+                    IntervalTrigger(minutes=self.settings.feed_poll_minutes, jitter=30),
+                    args=[feed.id],
+                    id=job_id,
+                    coalesce=True,
+                    next_run_time=self.clock() + timedelta(seconds=5),
+                )
+        for job in self.scheduler.get_jobs():
+            if job.id not in wanted:
+                job.remove()
+
+    # -- digests -----------------------------------------------------------------
+
+    async def fire(self, subscription_id: int) -> bool:
+        """The job: post the digest for the period that has just come due."""
+        subscription = await asyncio.to_thread(self._subscription, subscription_id)
+        if subscription is None:
+            return False
+        return await self.deliver(subscription, spec_of(subscription).previous_fire(self.clock()))
+
+    async def catch_up(self) -> int:
+        """On start: post each subscription's latest due period if it was missed within the
+        grace window, and finish posts a crash left claimed. Returns how many were posted."""
+        now = self.clock()
+        posted = 0
+        for delivery in await asyncio.to_thread(self._stale_claims, now):
+            subscription = await asyncio.to_thread(self._subscription, delivery.subscription_id)
+            if subscription is not None and await self._take_over(delivery):
+                posted += await self._post(subscription, delivery.period, delivery.id)
+        for subscription in await asyncio.to_thread(self._subscriptions):
+            period = spec_of(subscription).previous_fire(now)
+            if period <= subscription.created_at:
+                continue
+            if now - period > self.grace:
+                if not await asyncio.to_thread(self._has_delivery, subscription.id, period):
+                    log.info("skipping digest #%s for %s: missed by more than the grace window",
+                             subscription.id, period.isoformat())
+                continue
+            posted += await self.deliver(subscription, period)
+        return posted
+
+    async def deliver(self, subscription: Subscription, period: datetime) -> bool:
+        """Claim (subscription, period) and post it; False when it is not ours to post."""
+        if subscription.platform not in self.sinks:
+            log.info("digest #%s is for %s, which is not running here", subscription.id, subscription.platform)
+            return False
+        delivery_id = await asyncio.to_thread(
+            claim_delivery, self.core.db.sessions, subscription.id, period, self.instance, self.clock()
+        )
+        if delivery_id is None:
+            return False  # posted (or being posted) by this or another instance
+        return await self._post(subscription, period, delivery_id)
+
+    async def _post(self, subscription: Subscription, period: datetime, delivery_id: int) -> bool:
+        sink = self.sinks.get(subscription.platform)
+        if sink is None:
+            return False
+        try:
+            since = await asyncio.to_thread(self._since, subscription, period)
+            digest = await asyncio.to_thread(
+                build_digest, self.core.db, since, period,
+                topic=subscription.topic, max_items=subscription.max_items,
+            )
+            posts_empty = self.settings.post_empty_digests or getattr(sink, "posts_empty", False)
+            if not digest.items and not posts_empty:
+                await asyncio.to_thread(self._finish, delivery_id, "empty", None, period, None)
+                return False
+            channel = ChannelRef(subscription.platform, subscription.channel_id, subscription.thread_id)
+            message_id = await sink.post_digest(channel, digest)
+        except Exception as exc:
+            log.exception("digest #%s for %s failed", subscription.id, period.isoformat())
+            await asyncio.to_thread(self._finish, delivery_id, "failed", None, None, str(exc)[:500])
+            return False
+        await asyncio.to_thread(self._finish, delivery_id, "sent", message_id, period, None)
+        return True
+
+    # -- feeds -------------------------------------------------------------------
+
+    async def poll_feed(self, feed_id: int) -> bool:
+        """The job: poll one feed, unless it is backing off after failures."""
+        feed = await asyncio.to_thread(self._feed, feed_id)
+        if feed is None:
+            return False
+        if feed.failures and feed.last_polled_at is not None:
+            interval = timedelta(minutes=self.settings.feed_poll_minutes)
+            backoff = min(interval * (2 ** min(feed.failures, 10)), MAX_BACKOFF)
+            if self.clock() < feed.last_polled_at + backoff:
+                return False
+        report = await asyncio.to_thread(self.core.ingestor.poll_feeds, [feed])
+        if report.new or report.updated:
+            log.info("feed %s: %s", feed.url, report.summary())
+        return True
+
+    # -- database helpers (run in threads) -----------------------------------------
+
+    def _subscription(self, subscription_id: int) -> Subscription | None:
+        with self.core.db.session() as session:
+            return session.get(Subscription, subscription_id)
+
+    def _subscriptions(self) -> list[Subscription]:
+        with self.core.db.session() as session:
+            return list_subscriptions(session)
+
+    def _feed(self, feed_id: int) -> FeedSource | None:
+        with self.core.db.session() as session:
+            return session.get(FeedSource, feed_id)
+
+    def _since(self, subscription: Subscription, period: datetime) -> datetime:
+        with self.core.db.session() as session:
+            previous = last_covered_until(session, subscription.id)
+        return previous or period - spec_of(subscription).period()
+
+    def _finish(self, delivery_id: int, status: str, message_id: str | None,
+                covered_until: datetime | None, error: str | None) -> None:
+        with self.core.db.session() as session:
+            finish_delivery(session, delivery_id, status, message_id=message_id,
+                            covered_until=covered_until, error=error)
+
+    def _has_delivery(self, subscription_id: int, period: datetime) -> bool:
+        with self.core.db.session() as session:
+            found = session.scalar(
+                select(Delivery.id).where(
+                    Delivery.subscription_id == subscription_id, Delivery.period == period
+                )
+            )
+        return found is not None
+
+    def _stale_claims(self, now: datetime) -> list[Delivery]:
+        with self.core.db.session() as session:
+            return list(
+                session.scalars(
+                    select(Delivery).where(
+                        Delivery.status.in_(("claimed", "failed")),
+                        Delivery.claimed_at <= now - self.stale_after,
+                    )
+                )
+            )
+
+    async def _take_over(self, delivery: Delivery) -> bool:
+        """Re-claim a stale claim atomically, so only one instance retries it."""
+
+        def take() -> bool:
+            with self.core.db.session() as session:
+                result = session.execute(
+                    update(Delivery)
+                    .where(
+                        Delivery.id == delivery.id,
+                        Delivery.status == delivery.status,
+                        Delivery.claimed_by == delivery.claimed_by,
+                        Delivery.claimed_at == delivery.claimed_at,
+                    )
+                    .values(status="claimed", claimed_by=self.instance, claimed_at=self.clock())
+                )
+                return bool(getattr(result, "rowcount", 0))
+
+        return await asyncio.to_thread(take)
