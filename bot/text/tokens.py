@@ -7,7 +7,7 @@ index keeps every word in its exact lower-cased form *and* as a stem.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+import threading
 
 import Stemmer
 
@@ -84,16 +84,39 @@ def words(text: str) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=32)
+_THREAD = threading.local()
+
+
 def stemmer_for(language: str | None) -> Stemmer.Stemmer | None:
+    """The Snowball stemmer for ``language``, one per thread (they are not thread-safe)."""
     name = _STEMMER_NAMES.get((language or "").lower())
-    return Stemmer.Stemmer(name) if name else None
+    if name is None:
+        return None
+    stemmers: dict[str, Stemmer.Stemmer] = _THREAD.__dict__.setdefault("stemmers", {})
+    stemmer = stemmers.get(name)
+    if stemmer is None:
+        stemmer = stemmers[name] = Stemmer.Stemmer(name)
+    return stemmer
+
+
+_STEM_CACHE: dict[tuple[str | None, str], str] = {}
+_STEM_CACHE_MAX = 200_000
 
 
 def stem_words(terms: list[str], language: str | None) -> list[str]:
     """Snowball stems in ``language``; unknown languages keep the words as they are."""
     stemmer = stemmer_for(language)
-    return stemmer.stemWords(terms) if stemmer else list(terms)
+    if stemmer is None:
+        return list(terms)
+    # News repeats its words: a cache beats stemming each occurrence again.
+    cache = _STEM_CACHE
+    missing = [t for t in set(terms) if (language, t) not in cache]
+    if missing:
+        if len(cache) > _STEM_CACHE_MAX:
+            cache.clear()
+        for term, stem in zip(missing, stemmer.stemWords(missing), strict=True):
+            cache[(language, term)] = stem
+    return [cache[(language, t)] for t in terms]
 
 
 def index_terms(text: str, language: str | None) -> list[str]:
