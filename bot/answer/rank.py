@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from bot.answer.question import Question, Term
-from bot.text import stem_words, tokenize, words
+from bot.text import STOPWORDS, stem_words, tokenize, words
 from bot.text.tokens import is_name_token
 
 __all__ = ["ScoredSentence", "SentenceFeatures", "term_forms", "idf", "score_sentences"]
@@ -48,6 +48,8 @@ PHRASE_WEIGHT = 0.15
 COMPOUND_WEIGHT = 0.6
 LOCAL_WEIGHT = 1.0
 COVERAGE_WEIGHT = 0.2
+# Each word pair the sentence shares with the question, in the same order (up to three).
+PAIR_WEIGHT = 0.1
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ class ScoredSentence:
     coverage: float
     matched_names: int
     local_score: float = 0.0  # compares sentences within one article: picks the quote
+    article_names: int = 0  # how many of the question's names the article holds anywhere
 
 
 def term_forms(term: Term, language: str) -> set[str]:
@@ -93,6 +96,14 @@ def features(sentence: str, language: str) -> SentenceFeatures:
         names=frozenset(names),
         length=len(exact),
     )
+
+
+def _pairs(tokens: list[str]) -> set[tuple[str, str]]:
+    """Adjacent word pairs that are not both function words: "første gang", "nummer fire"."""
+    return {
+        (a, b) for a, b in zip(tokens, tokens[1:], strict=False)
+        if not (a in STOPWORDS and b in STOPWORDS)
+    }
 
 
 def _in_compound(term: Term, sentence_words: frozenset[str]) -> bool:
@@ -142,6 +153,7 @@ def score_sentences(
     the answer's particulars in few.
     """
     forms = [(term, term_forms(term, language)) for term in question.terms]
+    question_pairs = _pairs(words(question.text))
     total_weight = sum(weights.get(term.exact, 0.0) for term in question.terms) or 1.0
     count = len(sentences)
     matches: list[tuple[int, str, SentenceFeatures, dict[str, float]]] = []
@@ -180,6 +192,7 @@ def score_sentences(
         focus = sum(local[e] * share for e, share in found.items()) / local_total
         lowered = sentence.lower()
         phrase_bonus = PHRASE_WEIGHT * sum(p.lower() in lowered for p in question.phrases)
+        phrase_bonus += PAIR_WEIGHT * min(3, len(question_pairs & _pairs(words(lowered))))
         type_bonus = TYPE_WEIGHT * _answer_type_bonus(question, sentence, feats)
         position = POSITION_WEIGHT * (1 - index / max(count, 1))
         # Very long sentences match by sheer size; very short ones are headings.
@@ -192,6 +205,7 @@ def score_sentences(
             ScoredSentence(
                 article_id, index, sentence, score, coverage, len(names & found.keys()),
                 local_score=score + LOCAL_WEIGHT * focus,
+                article_names=len(names & sentence_frequency.keys()),
             )
         )
     return out

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from bot.answer.question import Question, analyse
+from sqlalchemy.orm import Session
+
+from bot.answer.question import Question, Term, analyse
 from bot.answer.rank import ScoredSentence, idf, score_sentences
 from bot.config import Settings
-from bot.text.similarity import near_duplicates
+from bot.text import words
+from bot.text.similarity import closest_spelling, near_duplicates
 from bot.types import Answer, Citation, format_published
 from storage import (
     Article,
@@ -28,6 +31,8 @@ CANDIDATES = 12
 # A best sentence covering less than this share of the question's weight does not answer it.
 MIN_COVERAGE = 0.25
 MAX_SENTENCES = 6
+# A best sentence this short often sets up what the next one says: quote that next.
+SHORT_SENTENCE = 150
 
 _MESSAGES = {
     "empty": {
@@ -129,6 +134,9 @@ class Summariser:
                 for term in question.terms
             }
             missing_names = [t.exact for t in question.terms if t.is_name and frequencies[t.exact] == 0]
+            if missing_names and len(missing_names) < len(question.terms):
+                question, frequencies = self._respell(session, question, frequencies, missing_names)
+                missing_names = [t.exact for t in question.terms if t.is_name and frequencies[t.exact] == 0]
             if missing_names or not any(frequencies.values()):
                 subject = self._subject(question, missing_names)
                 text = _say("nothing_about", language, subject=subject, total=_count(total))
@@ -153,9 +161,38 @@ class Summariser:
                 )
             )
         ranked.sort(key=lambda s: s.score, reverse=True)
-        if not ranked or ranked[0].coverage < MIN_COVERAGE:
+        # A question that names someone or something is not answered from an article
+        # that never mentions them, however well its common words match.
+        names_asked = any(t.is_name for t in question.terms)
+        if not ranked or ranked[0].coverage < MIN_COVERAGE or (names_asked and not ranked[0].article_names):
             return Retrieval(question, total, articles, ranked, _say("no_answer", language, total=_count(total)))
         return Retrieval(question, total, articles, ranked)
+
+    @staticmethod
+    def _respell(
+        session: Session, question: Question, frequencies: dict[str, int], missing: list[str]
+    ) -> tuple[Question, dict[str, int]]:
+        """Names typed slightly wrong ("Fossenholm" for "Fossesholm"): look for a close
+        spelling in the articles the rest of the question finds."""
+        others = [t for t in question.terms if t.exact not in missing]
+        hits = search_articles(session, [f for t in others for f in t.forms], limit=CANDIDATES)
+        vocabulary: set[str] = set()
+        for article in get_articles(session, [i for i, _ in hits]).values():
+            vocabulary.update(words(article.title + " " + article.text))
+        terms = list(question.terms)
+        frequencies = dict(frequencies)
+        for position, term in enumerate(terms):
+            if term.exact not in missing:
+                continue
+            spelling = closest_spelling(term.exact, vocabulary)
+            if spelling is None:
+                continue
+            log.info("reading %r as %r", term.exact, spelling)
+            respelled = Term(exact=spelling, stem=spelling, is_name=True)
+            terms[position] = respelled
+            frequencies.pop(term.exact, None)
+            frequencies[spelling] = count_matching_any(session, respelled.forms)
+        return replace(question, terms=terms), frequencies
 
     @staticmethod
     def _subject(question: Question, missing: list[str]) -> str:
@@ -179,7 +216,9 @@ class Summariser:
         best = own[0]
         # The next sentence often holds the answer to what the best one sets up.
         following = best.index + 1
-        candidates = [(following, article.sentences[following])] if following < len(article.sentences) else []
+        candidates = []
+        if following < len(article.sentences) and len(best.text) < SHORT_SENTENCE:
+            candidates.append((following, article.sentences[following]))
         candidates += [(s.index, s.text) for s in own[1:]]
         marker = " [1]"
         chosen = {best.index: _fit(best.text, self.max_chars - len(marker))}

@@ -7,7 +7,7 @@ from typing import Protocol
 
 from bot.text.tokens import STOPWORDS, words
 
-__all__ = ["signature", "jaccard", "near_duplicates"]
+__all__ = ["signature", "jaccard", "near_duplicates", "edit_distance", "closest_spelling"]
 
 
 class _HasText(Protocol):
@@ -44,3 +44,37 @@ class _NearDuplicates:
 
 
 near_duplicates = _NearDuplicates()
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance, or ``limit + 1`` as soon as it must exceed ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, start=1):
+        current = [i]
+        for j, char_b in enumerate(b, start=1):
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+            )
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+def closest_spelling(name: str, vocabulary: set[str]) -> str | None:
+    """The word of ``vocabulary`` nearest to a misspelt ``name``: one edit allowed in
+    names of 5 to 7 letters, two in longer ones, none in shorter ones (too many
+    short words are a letter apart)."""
+    if len(name) < 5:
+        return None
+    limit = 1 if len(name) < 8 else 2
+    best: tuple[int, str] | None = None
+    for word in vocabulary:
+        if word[:1] != name[:1] or abs(len(word) - len(name)) > limit:
+            continue
+        distance = edit_distance(name, word, limit)
+        if distance <= limit and (best is None or (distance, word) < best):
+            best = (distance, word)
+    return best[1] if best else None

@@ -100,3 +100,14 @@ def test_over_long_question_is_cut_with_a_note(summariser: Summariser) -> None:
 def test_empty_database_says_so(sqlite_db: Database, settings: Settings) -> None:
     answer = Summariser(sqlite_db, settings).answer("who backs Haftar?")
     assert not answer.found and "no articles yet" in answer.text
+
+
+def test_a_slightly_misspelt_name_is_still_found(summariser: Summariser) -> None:
+    answer = summariser.answer("Hvem vant sprinten foran Johanesen i Holmenkollen?")
+    assert answer.found and "Kari Johannessen vant sprinten" in answer.text
+
+
+def test_a_name_the_matching_article_never_mentions_is_not_answered_from_it(summariser: Summariser) -> None:
+    # "Bergen" is in the storm stories, the sprint is in another: neither answers this.
+    answer = summariser.answer("Who won the sprint in Bergen?")
+    assert not answer.found and answer.citations == []
