@@ -6,6 +6,9 @@ import asyncio
 import logging
 
 from bot.app import Core
+from bot.errors import NewsbotError
+from bot.schedule.runner import DigestScheduler
+from bot.schedule.sink import ChatSink
 
 __all__ = ["run_bot"]
 
@@ -18,10 +21,15 @@ async def run_bot(core: Core) -> None:
 
     settings = core.settings
     tasks: list[asyncio.Task[None]] = []
-    sinks = []
+    sinks: list[ChatSink] = []
     slack_ready = settings.slack_bot_token is not None and (
         settings.slack_app_token is not None or settings.slack_signing_secret is not None
     )
+    if settings.slack_bot_token is not None and not slack_ready:
+        raise NewsbotError(
+            "SLACK_BOT_TOKEN is set, but Slack also needs SLACK_APP_TOKEN (Socket Mode) "
+            "or SLACK_SIGNING_SECRET (HTTP mode)."
+        )
     if slack_ready:
         from adapters.slack import SlackFrontEnd
 
@@ -39,14 +47,8 @@ async def run_bot(core: Core) -> None:
         console = ConsoleFrontEnd(core.commands)
         sinks.append(console)
         tasks.append(asyncio.create_task(console.run(), name="console"))
-    scheduler = None
-    try:
-        from bot.schedule.runner import DigestScheduler
-
-        scheduler = DigestScheduler(core, sinks)
-        scheduler.start()
-    except ImportError:
-        log.info("scheduler not available")
+    scheduler = DigestScheduler(core, sinks)
+    scheduler.start()
     try:
         if console is not None:
             # The console ends the bot when its input ends.
@@ -54,7 +56,6 @@ async def run_bot(core: Core) -> None:
         else:
             await asyncio.gather(*tasks)
     finally:
-        if scheduler is not None:
-            scheduler.shutdown()
+        scheduler.shutdown()
         for task in tasks:
             task.cancel()
