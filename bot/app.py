@@ -12,6 +12,8 @@ from bot.answer.summariser import Summariser
 from bot.commands import Commands
 from bot.config import Settings
 from bot.ingest import ArticleDraft, Ingestor, IngestReport
+from bot.llm.client import OpenAICompatible
+from bot.llm.writer import LLMWriter
 from storage import Database, count_articles, utcnow
 
 __all__ = ["Core", "open_core", "configure_logging", "load_demo_corpus"]
@@ -76,8 +78,21 @@ def open_core(settings: Settings) -> Core:
     """Open the database (migrating it) and build the core services."""
     db = Database.open(settings.database_url)
     ingestor = Ingestor(db, settings)
-    summariser = Summariser(db, settings)
+    summariser = Summariser(db, settings, writer=_writer(settings))
     return Core(settings, db, ingestor, summariser, Commands(db, settings, ingestor, summariser))
+
+
+def _writer(settings: Settings) -> LLMWriter | None:
+    """The optional model writer; nothing changes when no LLM is configured."""
+    if not settings.llm_base_url:
+        return None
+    if not settings.llm_model:
+        log.warning("LLM_BASE_URL is set but LLM_MODEL is not: answers stay extractive")
+        return None
+    client = OpenAICompatible(
+        settings.llm_base_url, api_key=settings.llm_api_key, timeout_s=settings.llm_timeout_s
+    )
+    return LLMWriter(client, settings.llm_model, settings.answer_max_chars)
 
 
 def load_demo_corpus(core: Core) -> IngestReport | None:

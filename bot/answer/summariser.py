@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from bot.answer.question import Question, Term, analyse
 from bot.answer.rank import ScoredSentence, idf, score_sentences
 from bot.config import Settings
+from bot.llm.client import LLMError
+from bot.llm.writer import LLMWriter, Passage
 from bot.text import words
 from bot.text.similarity import closest_spelling, near_duplicates
 from bot.types import Answer, Citation, format_published
@@ -82,6 +84,23 @@ def _count(n: int) -> str:
     return f"{n:,}"
 
 
+PASSAGE_ARTICLES = 4
+PASSAGE_SENTENCES = 3
+
+
+def passages(retrieval: Retrieval) -> list[Passage]:
+    """The best articles' best sentences (in article order), numbered by position."""
+    by_article: dict[int, list[ScoredSentence]] = {}
+    for sentence in retrieval.ranked:
+        by_article.setdefault(sentence.article_id, []).append(sentence)
+    out: list[Passage] = []
+    for article_id, sentences in list(by_article.items())[:PASSAGE_ARTICLES]:
+        best = sorted(sentences, key=lambda s: s.local_score, reverse=True)[:PASSAGE_SENTENCES]
+        text = " ".join(s.text for s in sorted(best, key=lambda s: s.index))
+        out.append(Passage(article_id, retrieval.articles[article_id].title, text))
+    return out
+
+
 @dataclass
 class Retrieval:
     """What was found for a question: candidate articles and their ranked sentences."""
@@ -96,10 +115,11 @@ class Retrieval:
 class Summariser:
     """Answers questions from the indexed articles, always with sources."""
 
-    def __init__(self, db: Database, settings: Settings) -> None:
+    def __init__(self, db: Database, settings: Settings, writer: LLMWriter | None = None) -> None:
         self.db = db
         self.max_chars = settings.answer_max_chars
         self.question_max_chars = settings.question_max_chars
+        self.writer = writer
 
     def answer(self, text: str, now: datetime | None = None) -> Answer:
         """Answer ``text``; never raises on any user input, and never invents."""
@@ -117,7 +137,24 @@ class Summariser:
         retrieval = self.retrieve(question, now or datetime.now(UTC))
         if retrieval.refusal:
             return Answer(cleaned, False, retrieval.refusal, note=note_text)
+        if self.writer is not None:
+            written = self._written(retrieval, language, note_text)
+            if written is not None:
+                return written
         return self._compose(retrieval, note_text)
+
+    def _written(self, retrieval: Retrieval, language: str, note: str) -> Answer | None:
+        """The model's answer from the same passages, or None (the log says why)."""
+        assert self.writer is not None
+        try:
+            text, cited = self.writer.answer(retrieval.question.text, language, passages(retrieval))
+        except LLMError as exc:
+            log.warning("using the extractive answer: %s", exc)
+            return None
+        citations = [
+            self._citation(n, retrieval.articles[p.article_id]) for n, p in enumerate(cited, start=1)
+        ]
+        return Answer(retrieval.question.text, True, text, citations, note=note)
 
     # -- retrieval ---------------------------------------------------------------
 
