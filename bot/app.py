@@ -12,7 +12,8 @@ from bot.answer.summariser import Summariser
 from bot.commands import Commands
 from bot.config import Settings
 from bot.ingest import ArticleDraft, Ingestor, IngestReport
-from bot.llm.client import OpenAICompatible
+from bot.llm.client import LLMError, OpenAICompatible
+from bot.llm.embed import Embedder
 from bot.llm.writer import LLMWriter
 from storage import Database, count_articles, utcnow
 
@@ -69,17 +70,31 @@ class Core:
     ingestor: Ingestor
     summariser: Summariser
     commands: Commands
+    embedder: Embedder | None = None
 
     def close(self) -> None:
         self.db.close()
+
+    def embed_backlog(self) -> int:
+        """Embed the sentences of articles that have no vectors yet (when configured).
+        A failing embeddings server is logged, never fatal: `newsbot embed` retries."""
+        if self.embedder is None:
+            return 0
+        try:
+            return self.embedder.backlog()
+        except LLMError as exc:
+            log.warning("embedding paused, run `newsbot embed` later: %s", exc)
+            return 0
 
 
 def open_core(settings: Settings) -> Core:
     """Open the database (migrating it) and build the core services."""
     db = Database.open(settings.database_url)
     ingestor = Ingestor(db, settings)
-    summariser = Summariser(db, settings, writer=_writer(settings))
-    return Core(settings, db, ingestor, summariser, Commands(db, settings, ingestor, summariser))
+    embedder = _embedder(settings, db)
+    summariser = Summariser(db, settings, writer=_writer(settings), embedder=embedder)
+    commands = Commands(db, settings, ingestor, summariser)
+    return Core(settings, db, ingestor, summariser, commands, embedder)
 
 
 def _writer(settings: Settings) -> LLMWriter | None:
@@ -93,6 +108,18 @@ def _writer(settings: Settings) -> LLMWriter | None:
         settings.llm_base_url, api_key=settings.llm_api_key, timeout_s=settings.llm_timeout_s
     )
     return LLMWriter(client, settings.llm_model, settings.answer_max_chars)
+
+
+def _embedder(settings: Settings, db: Database) -> Embedder | None:
+    """The optional embeddings backend; it may share the LLM's server and key."""
+    if not settings.embeddings_model:
+        return None
+    base = settings.embeddings_base_url or settings.llm_base_url
+    if not base:
+        log.warning("EMBEDDINGS_MODEL is set but no EMBEDDINGS_BASE_URL: searching by words only")
+        return None
+    client = OpenAICompatible(base, api_key=settings.llm_api_key, timeout_s=settings.llm_timeout_s)
+    return Embedder(client, settings.embeddings_model, db)
 
 
 def load_demo_corpus(core: Core) -> IngestReport | None:

@@ -65,9 +65,26 @@ def ingest(
         report = core.ingestor.ingest(targets, progress=lambda n: progress.advance(task, n))
     for failure in report.failures:
         err.print(f"failed: {failure.where}: {failure.reason}", markup=False)
+    if core.embedder is not None and (report.new or report.updated):
+        err.print(f"embedded the sentences of {core.embed_backlog()} articles")
     out.print(report.summary())
     if report.failed:
         raise typer.Exit(1)
+
+
+@app.command()
+def embed() -> None:
+    """Embed the sentences of every article that has no vectors yet (EMBEDDINGS_MODEL)."""
+    core = _core()
+    if core.embedder is None:
+        err.print("No embeddings endpoint is configured: set EMBEDDINGS_MODEL and EMBEDDINGS_BASE_URL.")
+        raise typer.Exit(2)
+    try:
+        count = core.embedder.backlog()
+    except NewsbotError as exc:
+        err.print(f"embedding stopped: {exc}")
+        raise typer.Exit(1) from exc
+    out.print(f"embedded the sentences of {count} articles")
 
 
 @app.command()
@@ -216,7 +233,9 @@ def digest(
             err.print(f"“{since}” is not an ISO time, e.g. 2024-05-01T08:00 or 2024-05-01.")
             raise typer.Exit(2) from exc
         start = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    result = build_digest(core.db, start, until, topic=topic, max_items=max_items)
+    result = build_digest(
+        core.db, start, until, topic=topic, max_items=max_items, writer=core.summariser.writer
+    )
     if as_json:
         sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False) + "\n")
     else:

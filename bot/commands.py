@@ -145,7 +145,8 @@ class Commands:
     def _digest(self, command: Command, context: CommandContext) -> Reply:
         until = datetime.now(UTC)
         return build_digest(
-            self.db, until - timedelta(days=1), until, topic=command.text or None, max_items=10
+            self.db, until - timedelta(days=1), until, topic=command.text or None, max_items=10,
+            writer=self.summariser.writer,
         )
 
     def _subscribe(self, command: Command, context: CommandContext) -> Reply:

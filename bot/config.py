@@ -66,3 +66,5 @@ class Settings(BaseSettings):
     llm_timeout_s: float = 20.0
     embeddings_base_url: str | None = None
     embeddings_model: str | None = None
+    # Below this cosine similarity a sentence is not taken to answer by meaning alone.
+    embeddings_min_similarity: float = 0.5

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.answer.question import analyse
+from bot.llm.client import LLMError
+from bot.llm.writer import LLMWriter, Passage
 from bot.text.similarity import jaccard, signature
 from bot.types import Citation, Digest, DigestItem, format_published
 from storage import Article, Database, articles_between, search_articles
 
 __all__ = ["build_digest", "STORY_THRESHOLD"]
+
+log = logging.getLogger(__name__)
 
 # Two articles whose lead paragraphs share this much of their content words tell one story.
 STORY_THRESHOLD = 0.2
@@ -66,6 +71,16 @@ def _cluster(articles: list[Article]) -> list[_Story]:
     return stories
 
 
+def _written_summary(writer: LLMWriter, language: str, articles: list[Article]) -> str | None:
+    """The model's cited summary of one story, or None to keep the extractive one."""
+    reports = [Passage(a.id, a.title, " ".join(a.sentences[:4])) for a in articles]
+    try:
+        return writer.summarise(language, reports, SUMMARY_CHARS)
+    except LLMError as exc:
+        log.warning("using the extractive summary for %r: %s", articles[0].title, exc)
+        return None
+
+
 def build_digest(
     db: Database,
     since: datetime,
@@ -73,6 +88,7 @@ def build_digest(
     *,
     topic: str | None = None,
     max_items: int = 10,
+    writer: LLMWriter | None = None,
 ) -> Digest:
     """The stories published in ``[since, until)``, optionally about ``topic``, best first."""
     with db.session() as session:
@@ -88,21 +104,19 @@ def build_digest(
         # Lead with the first telling; cite each outlet once, earliest first.
         ordered = sorted(story.articles, key=lambda a: a.sort_time)
         lead = ordered[0]
-        seen: set[str] = set()
-        citations: list[Citation] = []
+        cited: dict[str, Article] = {}
         for article in ordered:
-            key = article.source or article.url
-            if key in seen:
-                continue
-            seen.add(key)
-            citations.append(
-                Citation(
-                    n=len(citations) + 1,
-                    title=article.title,
-                    url=article.url,
-                    source=article.source,
-                    published=format_published(article.published_at, article.published_precision),
-                )
+            cited.setdefault(article.source or article.url, article)
+        citations = [
+            Citation(
+                n=n,
+                title=article.title,
+                url=article.url,
+                source=article.source,
+                published=format_published(article.published_at, article.published_precision),
             )
-        items.append(DigestItem(lead.title, _summary(lead), citations, latest=story.latest))
+            for n, article in enumerate(cited.values(), start=1)
+        ]
+        summary = _written_summary(writer, lead.language, list(cited.values())) if writer else None
+        items.append(DigestItem(lead.title, summary or _summary(lead), citations, latest=story.latest))
     return Digest(since=since, until=until, items=items, topic=topic)

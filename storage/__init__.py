@@ -12,7 +12,7 @@ from storage.articles import (
 from storage.db import Database, migrate
 from storage.errors import StorageError
 from storage.feeds import add_feed, get_feed, list_feeds, remove_feed
-from storage.models import Article, Delivery, FeedSource, Subscription, utcnow
+from storage.models import Article, Delivery, FeedSource, SentenceVector, Subscription, utcnow
 from storage.search import (
     check_index,
     count_matching,
@@ -29,11 +29,17 @@ from storage.subscriptions import (
     remove_subscription,
     stale_claims,
 )
+from storage.vectors import articles_without_vectors, count_vectors, load_vectors, store_vectors
 
 __all__ = [
     "Article",
     "ArticleRecord",
     "Database",
+    "SentenceVector",
+    "articles_without_vectors",
+    "count_vectors",
+    "load_vectors",
+    "store_vectors",
     "Delivery",
     "Subscription",
     "add_subscription",

@@ -9,6 +9,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -17,7 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["Base", "Article", "FeedSource", "Subscription", "Delivery", "UTCDateTime", "utcnow"]
+__all__ = ["Base", "Article", "FeedSource", "Subscription", "Delivery", "SentenceVector", "UTCDateTime", "utcnow"]
 
 
 def utcnow() -> datetime:
@@ -129,3 +130,16 @@ class Delivery(Base):
     message_id: Mapped[str | None] = mapped_column(String(200))
     covered_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class SentenceVector(Base):
+    """One sentence's embedding (float32, unit length), for hybrid retrieval."""
+
+    __tablename__ = "sentence_vectors"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    model: Mapped[str] = mapped_column(String(200), index=True)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)

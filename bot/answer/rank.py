@@ -50,6 +50,8 @@ LOCAL_WEIGHT = 1.0
 COVERAGE_WEIGHT = 0.2
 # Each word pair the sentence shares with the question, in the same order (up to three).
 PAIR_WEIGHT = 0.1
+# Similarity by meaning (cosine, from an embeddings endpoint) counts like term coverage.
+SEMANTIC_WEIGHT = 1.0
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ class ScoredSentence:
     matched_names: int
     local_score: float = 0.0  # compares sentences within one article: picks the quote
     article_names: int = 0  # how many of the question's names the article holds anywhere
+    similarity: float = 0.0  # to the question by meaning, when embeddings are configured
 
 
 def term_forms(term: Term, language: str) -> set[str]:
@@ -144,14 +147,17 @@ def score_sentences(
     weights: dict[str, float],
     article_score: float,
     title: str = "",
+    semantic: dict[int, float] | None = None,
 ) -> list[ScoredSentence]:
     """Score every sentence of one article against the question.
 
     ``weights`` maps each question term's exact form to its IDF in the corpus;
     ``article_score`` is the article's retrieval score scaled to [0, 1]. Terms rare
     *within the article* weigh more too: the article's topic is in every sentence,
-    the answer's particulars in few.
+    the answer's particulars in few. ``semantic`` maps sentence positions to their
+    similarity to the question by meaning (from embeddings), when there are any.
     """
+    semantic = semantic or {}
     forms = [(term, term_forms(term, language)) for term in question.terms]
     question_pairs = _pairs(words(question.text))
     total_weight = sum(weights.get(term.exact, 0.0) for term in question.terms) or 1.0
@@ -172,7 +178,7 @@ def score_sentences(
                 found[term.exact] = 1.0
             elif _in_compound(term, feats.exact):
                 found[term.exact] = COMPOUND_WEIGHT
-        if not found:
+        if not found and index not in semantic:
             continue
         for exact in found:
             sentence_frequency[exact] = sentence_frequency.get(exact, 0) + 1
@@ -197,15 +203,17 @@ def score_sentences(
         position = POSITION_WEIGHT * (1 - index / max(count, 1))
         # Very long sentences match by sheer size; very short ones are headings.
         length_penalty = 0.002 * max(0, feats.length - 40) + (0.08 if feats.length < 6 else 0.0)
+        similarity = semantic.get(index, 0.0)
         score = (
             coverage + ARTICLE_WEIGHT * article_score + COVERAGE_WEIGHT * article_coverage
-            + type_bonus + phrase_bonus + position - length_penalty
+            + type_bonus + phrase_bonus + position - length_penalty + SEMANTIC_WEIGHT * similarity
         )
         out.append(
             ScoredSentence(
                 article_id, index, sentence, score, coverage, len(names & found.keys()),
                 local_score=score + LOCAL_WEIGHT * focus,
                 article_names=len(names & sentence_frequency.keys()),
+                similarity=similarity,
             )
         )
     return out

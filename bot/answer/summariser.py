@@ -12,6 +12,7 @@ from bot.answer.question import Question, Term, analyse
 from bot.answer.rank import ScoredSentence, idf, score_sentences
 from bot.config import Settings
 from bot.llm.client import LLMError
+from bot.llm.embed import Embedder
 from bot.llm.writer import LLMWriter, Passage
 from bot.text import words
 from bot.text.similarity import closest_spelling, near_duplicates
@@ -30,6 +31,8 @@ __all__ = ["Summariser", "Retrieval"]
 log = logging.getLogger(__name__)
 
 CANDIDATES = 12
+VECTOR_SENTENCES = 60
+RRF_K = 60
 # A best sentence covering less than this share of the question's weight does not answer it.
 MIN_COVERAGE = 0.25
 MAX_SENTENCES = 6
@@ -101,6 +104,27 @@ def passages(retrieval: Retrieval) -> list[Passage]:
     return out
 
 
+def _fuse(hits: list[tuple[int, float]], semantic: dict[tuple[int, int], float]) -> dict[int, float]:
+    """Candidate articles and their scores in [0, 1], best first.
+
+    Words only: BM25 scaled by the best. With vectors: reciprocal rank fusion of the
+    full-text ranking and the ranking by each article's best sentence similarity.
+    """
+    if not semantic:
+        top = hits[0][1] if hits and hits[0][1] > 0 else 1.0
+        return {article_id: score / top for article_id, score in hits}
+    by_meaning: dict[int, float] = {}
+    for (article_id, _position), sim in semantic.items():
+        by_meaning[article_id] = max(sim, by_meaning.get(article_id, -1.0))
+    fused: dict[int, float] = {}
+    for ranking in ([a for a, _ in hits], sorted(by_meaning, key=by_meaning.__getitem__, reverse=True)):
+        for rank, article_id in enumerate(ranking[:CANDIDATES]):
+            fused[article_id] = fused.get(article_id, 0.0) + 1.0 / (RRF_K + rank)
+    best = sorted(fused.items(), key=lambda item: item[1], reverse=True)[:CANDIDATES]
+    top = best[0][1]
+    return {article_id: score / top for article_id, score in best}
+
+
 @dataclass
 class Retrieval:
     """What was found for a question: candidate articles and their ranked sentences."""
@@ -115,8 +139,16 @@ class Retrieval:
 class Summariser:
     """Answers questions from the indexed articles, always with sources."""
 
-    def __init__(self, db: Database, settings: Settings, writer: LLMWriter | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        writer: LLMWriter | None = None,
+        embedder: Embedder | None = None,
+    ) -> None:
         self.db = db
+        self.embedder = embedder
+        self.min_similarity = settings.embeddings_min_similarity
         self.max_chars = settings.answer_max_chars
         self.question_max_chars = settings.question_max_chars
         self.writer = writer
@@ -160,50 +192,67 @@ class Summariser:
 
     def retrieve(self, question: Question, now: datetime) -> Retrieval:
         language = question.language if question.language in ("no", "en") else "en"
+        since = question.since(now)
+        semantic = self._semantic(question)
+        strong_meaning = any(sim >= self.min_similarity for sim in semantic.values())
         with self.db.session() as session:
             total = count_articles(session)
             if total == 0:
                 return Retrieval(question, 0, {}, [], _say("no_articles", language))
-            if not question.terms:
+            if not question.terms and not strong_meaning:
                 return Retrieval(question, total, {}, [], _say("no_terms", language))
             frequencies = {
-                term.exact: count_matching_any(session, term.forms)
-                for term in question.terms
+                term.exact: count_matching_any(session, term.forms) for term in question.terms
             }
             missing_names = [t.exact for t in question.terms if t.is_name and frequencies[t.exact] == 0]
             if missing_names and len(missing_names) < len(question.terms):
                 question, frequencies = self._respell(session, question, frequencies, missing_names)
                 missing_names = [t.exact for t in question.terms if t.is_name and frequencies[t.exact] == 0]
-            if missing_names or not any(frequencies.values()):
+            if missing_names or not (any(frequencies.values()) or strong_meaning):
                 subject = self._subject(question, missing_names)
                 text = _say("nothing_about", language, subject=subject, total=_count(total))
                 return Retrieval(question, total, {}, [], text)
-            hits = search_articles(
-                session, question.search_terms, limit=CANDIDATES, since=question.since(now)
-            )
-            if not hits:
-                return Retrieval(question, total, {}, [], _say("nothing_recent", language, total=_count(total)))
-            articles = get_articles(session, [article_id for article_id, _ in hits])
+            hits = search_articles(session, question.search_terms, limit=CANDIDATES, since=since)
+            scores = _fuse(hits, semantic)
+            articles = get_articles(session, list(scores))
+        if since is not None:
+            articles = {i: a for i, a in articles.items() if a.sort_time >= since}
+        if not articles:
+            return Retrieval(question, total, {}, [], _say("nothing_recent", language, total=_count(total)))
         # A term no article holds keeps its full weight: the answer cannot cover it.
         weights = {exact: idf(df, total) for exact, df in frequencies.items()}
-        top = hits[0][1] or 1.0
         ranked: list[ScoredSentence] = []
-        for article_id in near_duplicates.fold([a for a, _ in hits], articles):
-            score = dict(hits)[article_id] / top
+        for article_id in near_duplicates.fold(list(scores), articles):
             article = articles[article_id]
+            meaning = {pos: sim for (aid, pos), sim in semantic.items() if aid == article_id}
             ranked.extend(
                 score_sentences(
-                    question, article_id, article.sentences, article.language, weights, score,
-                    title=article.title,
+                    question, article_id, article.sentences, article.language, weights,
+                    scores[article_id], title=article.title, semantic=meaning,
                 )
             )
         ranked.sort(key=lambda s: s.score, reverse=True)
         # A question that names someone or something is not answered from an article
         # that never mentions them, however well its common words match.
         names_asked = any(t.is_name for t in question.terms)
-        if not ranked or ranked[0].coverage < MIN_COVERAGE or (names_asked and not ranked[0].article_names):
+        weak = not ranked or (
+            ranked[0].coverage < MIN_COVERAGE and ranked[0].similarity < self.min_similarity
+        )
+        if weak or (names_asked and not ranked[0].article_names):
             return Retrieval(question, total, articles, ranked, _say("no_answer", language, total=_count(total)))
         return Retrieval(question, total, articles, ranked)
+
+    def _semantic(self, question: Question) -> dict[tuple[int, int], float]:
+        """(article id, sentence position) -> similarity to the question, when embeddings
+        are configured; empty otherwise or when the server fails (the log says why)."""
+        if self.embedder is None:
+            return {}
+        try:
+            hits = self.embedder.nearest(question.text, limit=VECTOR_SENTENCES)
+        except LLMError as exc:
+            log.warning("searching by words only: %s", exc)
+            return {}
+        return {(article_id, position): sim for article_id, position, sim in hits}
 
     @staticmethod
     def _respell(

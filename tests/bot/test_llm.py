@@ -130,3 +130,25 @@ def test_nothing_changes_without_llm_settings(settings: Settings) -> None:
     assert open_core(settings).summariser.writer is None
     configured = settings.model_copy(update={"llm_base_url": "http://127.0.0.1:9/v1", "llm_model": "m"})
     assert open_core(configured).summariser.writer is not None
+
+
+def test_digest_summaries_are_written_and_checked(loaded_db: Database, settings: Settings, fake: FakeOpenAI) -> None:
+    from datetime import UTC, datetime
+
+    from bot.digest import build_digest
+
+    fake.then(
+        "chat/completions",
+        chat_reply("Stormen Ingrid stengte 14 fergesamband, og 3000 husstander mistet strømmen [1][2]."),
+        chat_reply("The bank kept its rate [9]."),  # cites a report it was not given
+    )
+    summariser = _summariser(loaded_db, settings, fake)
+    digest = build_digest(
+        loaded_db, datetime(2024, 2, 1, tzinfo=UTC), datetime(2024, 2, 2, tzinfo=UTC),
+        max_items=2, writer=summariser.writer,
+    )
+    storm, second = digest.items
+    assert storm.summary.startswith("Stormen Ingrid stengte 14 fergesamband") and len(storm.citations) == 2
+    assert "[9]" not in second.summary and second.summary  # fell back to the extractive lead
+    first_request = fake.bodies("chat/completions")[0]["messages"][1]["content"]
+    assert first_request.startswith("[1] Stormen Ingrid stengte fergene") and "[2] Ingrid stanset" in first_request
