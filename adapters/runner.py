@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 from bot.app import Core
 from bot.errors import NewsbotError
 from bot.schedule.runner import DigestScheduler
 from bot.schedule.sink import ChatSink
+from bot.types import ChannelRef, Digest
 
-__all__ = ["run_bot"]
+__all__ = ["run_bot", "send_now"]
 
 log = logging.getLogger(__name__)
 
@@ -59,3 +61,29 @@ async def run_bot(core: Core) -> None:
         scheduler.shutdown()
         for task in tasks:
             task.cancel()
+
+
+async def send_now(core: Core, channel: ChannelRef, digest: Digest) -> str | None:
+    """Post one digest to ``channel`` outside the schedule (`newsbot digest --channel --now`)."""
+    if channel.platform == "console":
+        from adapters.console import ConsoleFrontEnd
+
+        return await ConsoleFrontEnd(core.commands).post_digest(channel, digest)
+    if channel.platform == "slack":
+        from adapters.slack import SlackFrontEnd
+
+        # The Web API needs no running listener.
+        return await SlackFrontEnd(core).post_digest(channel, digest)
+    if channel.platform == "discord":
+        from adapters.discord import DiscordFrontEnd
+
+        # Discord posts through a logged-in client: connect, post, disconnect.
+        front = DiscordFrontEnd(core)
+        running = asyncio.create_task(front.run(), name="discord-once")
+        try:
+            return await front.post_digest(channel, digest)
+        finally:
+            running.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await running
+    raise NewsbotError(f"unknown platform {channel.platform!r}: use console, slack or discord")

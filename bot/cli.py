@@ -19,14 +19,16 @@ from bot.digest import build_digest
 from bot.errors import NewsbotError
 from bot.render import answer_text, digest_text
 from bot.text import canonical_url
-from bot.types import format_published
+from bot.types import ChannelRef, format_published
 from storage import (
     add_feed,
     check_index,
     count_articles,
     counts_by,
     get_articles,
+    last_covered_until,
     list_feeds,
+    list_subscriptions,
     remove_feed,
     search_articles,
 )
@@ -218,9 +220,20 @@ def digest(
     topic: Annotated[str | None, typer.Option(help="Only stories about this.")] = None,
     max_items: Annotated[int, typer.Option(help="Most stories to include.")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    channel: Annotated[
+        str | None,
+        typer.Option(help="A subscribed channel, e.g. slack:C0123 or console:local: its digest."),
+    ] = None,
+    now: Annotated[bool, typer.Option("--now", help="With --channel: post it there now.")] = False,
 ) -> None:
     """The stories of a window (default: the last day), one item per story."""
     core = _core()
+    if channel is not None:
+        _channel_digest(core, channel, post=now, as_json=as_json)
+        return
+    if now:
+        err.print("--now posts a subscription's digest: give --channel too.")
+        raise typer.Exit(2)
     until = datetime.now(UTC)
     if since and hours is not None:
         err.print("Give --since or --hours, not both.")
@@ -240,6 +253,42 @@ def digest(
         sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False) + "\n")
     else:
         out.print(digest_text(result), markup=False)
+
+
+def _channel_digest(core: Core, channel: str, *, post: bool, as_json: bool) -> None:
+    """Build the digest each subscription of ``channel`` would post now; post it with --now.
+    Outside the schedule: it claims no period and moves no window."""
+    from adapters.runner import send_now
+    from bot.schedule.runner import spec_of
+
+    try:
+        ref = ChannelRef.parse(channel)
+    except ValueError as exc:
+        err.print(str(exc))
+        raise typer.Exit(2) from exc
+    with core.db.session() as session:
+        rows = list_subscriptions(session, ref.platform, ref.channel_id)
+        starts = {row.id: last_covered_until(session, row.id) for row in rows}
+    if not rows:
+        err.print(f"{channel} has no subscriptions; subscribe from that channel first.")
+        raise typer.Exit(1)
+    until = datetime.now(UTC)
+    for row in rows:
+        since = starts[row.id] or until - spec_of(row).period()
+        result = build_digest(
+            core.db, since, until, topic=row.topic, max_items=row.max_items,
+            writer=core.summariser.writer,
+        )
+        if not post:
+            out.print(json.dumps(result.as_dict(), ensure_ascii=False) if as_json else digest_text(result), markup=False)
+            continue
+        target = ChannelRef(row.platform, row.channel_id, row.thread_id)
+        try:
+            message = asyncio.run(send_now(core, target, result))
+        except NewsbotError as exc:
+            err.print(f"could not post to {target}: {exc}")
+            raise typer.Exit(1) from exc
+        err.print(f"posted #{row.id} to {target}" + (f" (message {message})" if message else ""))
 
 
 @app.command()

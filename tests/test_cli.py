@@ -98,3 +98,16 @@ def test_run_on_an_empty_database_loads_the_demo_news(tmp_path: Path, monkeypatc
     # Stories told by two outlets are one digest item with both sources.
     assert result.stdout.count("News digest") == 1
     assert "Fjordbladet" in result.stdout and "Dagsnytt" in result.stdout
+
+
+def test_digest_for_a_channel_now(cli, corpus_file: Path) -> None:  # type: ignore[no-untyped-def]
+    cli("ingest", str(corpus_file))
+    missing = cli("digest", "--channel", "console:local", "--now")
+    assert missing.exit_code == 1 and "has no subscriptions" in missing.stderr
+    cli("run", input="subscribe every 5 minutes storm\nquit\n")
+    preview = cli("digest", "--channel", "console:local")
+    assert preview.exit_code == 0 and "No news" in preview.stdout  # the corpus is from 2024
+    posted = cli("digest", "--channel", "console:local", "--now")
+    assert posted.exit_code == 0 and "posted #1 to console:local" in posted.stderr
+    assert cli("digest", "--now").exit_code == 2
+    assert "platform:channel_id" in cli("digest", "--channel", "nonsense").stderr
