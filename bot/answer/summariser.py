@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 CANDIDATES = 12
 VECTOR_SENTENCES = 60
 RRF_K = 60
+IDF_FLOOR = 200
 # A best sentence covering less than this share of the question's weight does not answer it.
 MIN_COVERAGE = 0.25
 MAX_SENTENCES = 6
@@ -220,7 +221,10 @@ class Summariser:
         if not articles:
             return Retrieval(question, total, {}, [], _say("nothing_recent", language, total=_count(total)))
         # A term no article holds keeps its full weight: the answer cannot cover it.
-        weights = {exact: idf(df, total) for exact, df in frequencies.items()}
+        # In a small collection every word is rare; count as if there were at least
+        # IDF_FLOOR articles so that one shared name still weighs like a name.
+        documents = max(total, IDF_FLOOR)
+        weights = {exact: idf(df, documents) for exact, df in frequencies.items()}
         ranked: list[ScoredSentence] = []
         for article_id in near_duplicates.fold(list(scores), articles):
             article = articles[article_id]

@@ -111,3 +111,14 @@ def test_a_name_the_matching_article_never_mentions_is_not_answered_from_it(summ
     # "Bergen" is in the storm stories, the sprint is in another: neither answers this.
     answer = summariser.answer("Who won the sprint in Bergen?")
     assert not answer.found and answer.citations == []
+
+
+def test_one_article_alone_answers_an_english_question_by_its_shared_name(
+    sqlite_db: Database, settings: Settings, libya_file: Path
+) -> None:
+    from bot.ingest import Ingestor
+
+    Ingestor(sqlite_db, settings).ingest([str(libya_file)])
+    answer = Summariser(sqlite_db, settings).answer("who backs Haftar?")
+    assert answer.found and "Russland uoffisielt holder med Haftars styrker" in answer.text
+    assert answer.citations[0].published == "2020-01"

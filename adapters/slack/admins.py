@@ -1,0 +1,67 @@
+"""Who may change a channel's feeds and schedules: workspace admins and configured users."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.commands import parse_command
+
+__all__ = ["ADMIN_COMMANDS", "AdminCheck", "needs_admin"]
+
+log = logging.getLogger(__name__)
+
+# The commands the core refuses to non-admins (bot.commands keeps the same list).
+ADMIN_COMMANDS = frozenset({"subscribe", "unsubscribe", "feeds_add", "feeds_remove"})
+
+
+def needs_admin(text: str) -> bool:
+    """Whether ``text`` is a command that only admins may run (so users.info is worth asking)."""
+    return parse_command(text).name in ADMIN_COMMANDS
+
+
+class AdminCheck:
+    """Answers "is this user an admin?" from the setting, else users.info (cached briefly)."""
+
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        admin_user_ids: str,
+        *,
+        ttl_s: float = 300.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.client = client
+        self.user_ids = frozenset(
+            part.strip() for part in admin_user_ids.split(",") if part.strip()
+        )
+        self.ttl_s = ttl_s
+        self.clock = clock
+        self._cache: dict[str, tuple[bool, float]] = {}
+
+    async def is_admin(self, user_id: str) -> bool:
+        """True for listed users and workspace admins or owners; False when Slack cannot say."""
+        if not user_id:
+            return False
+        if user_id in self.user_ids:
+            return True
+        cached = self._cache.get(user_id)
+        now = self.clock()
+        if cached is not None and cached[1] > now:
+            return cached[0]
+        try:
+            response = await self.client.users_info(user=user_id)
+        except SlackApiError as exc:
+            log.warning("users.info for %s failed: %s", user_id, exc.response.get("error"))
+            return False
+        except Exception as exc:  # noqa: BLE001 - a network failure only means "not known to be admin"
+            log.warning("users.info for %s failed: %s", user_id, exc.__class__.__name__)
+            return False
+        user = response.get("user") or {}
+        admin = bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
+        self._cache[user_id] = (admin, now + self.ttl_s)
+        return admin

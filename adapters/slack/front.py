@@ -1,0 +1,171 @@
+"""The Slack front end: a slack-bolt AsyncApp in Socket Mode or HTTP mode, and a ChatSink."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.admins import AdminCheck
+from adapters.slack.dedupe import SeenEvents, retry_middleware
+from adapters.slack.listeners import NewsListeners, post_message
+from adapters.slack.logs import slack_logger
+from adapters.slack.render import render_digest
+from bot.app import Core
+from bot.errors import NewsbotError
+from bot.types import ChannelRef, Digest
+
+__all__ = ["SlackFrontEnd", "SlackSetupError", "EVENTS_PATH"]
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+# Slack's answers to auth.test that mean the token itself is wrong.
+_BAD_TOKEN = {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"}
+
+
+class SlackSetupError(NewsbotError):
+    """Slack cannot start: a token is missing or Slack refuses it."""
+
+
+class SlackFrontEnd:
+    """Serves `/news` and mentions until cancelled, and posts scheduled digests (a ChatSink)."""
+
+    platform = "slack"
+
+    def __init__(
+        self, core: Core, *, host: str = "0.0.0.0", shutdown_grace_s: float = 10.0
+    ) -> None:
+        settings = core.settings
+        if settings.slack_bot_token is None:
+            raise SlackSetupError("Slack needs SLACK_BOT_TOKEN.")
+        if settings.slack_app_token is None and settings.slack_signing_secret is None:
+            raise SlackSetupError(
+                "Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)."
+            )
+        self.core = core
+        self.settings = settings
+        self.host = host
+        self.shutdown_grace_s = shutdown_grace_s
+        secrets = [
+            s.get_secret_value()
+            for s in (
+                settings.slack_bot_token,
+                settings.slack_signing_secret,
+                settings.slack_app_token,
+            )
+            if s is not None
+        ]
+        self.logger = slack_logger(secrets)
+        base_url = (
+            settings.slack_api_url
+            if settings.slack_api_url.endswith("/")
+            else settings.slack_api_url + "/"
+        )
+        self.client = AsyncWebClient(
+            token=settings.slack_bot_token.get_secret_value(), base_url=base_url, logger=self.logger
+        )
+        signing_secret = settings.slack_signing_secret
+        self.app = AsyncApp(
+            name="newsbot",
+            client=self.client,
+            # Always given (empty in Socket Mode): Bolt would otherwise read SLACK_SIGNING_SECRET itself.
+            signing_secret=signing_secret.get_secret_value() if signing_secret is not None else "",
+            logger=self.logger,
+        )
+        self.listeners = NewsListeners(
+            core.commands, AdminCheck(self.client, settings.slack_admin_user_ids)
+        )
+        self.app.middleware(retry_middleware(SeenEvents()))
+        self.app.command("/news")(self.listeners.on_news)
+        self.app.event("app_mention")(self.listeners.on_mention)
+        self.ready = asyncio.Event()
+        self.address: tuple[str, int] | None = None
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.settings.slack_app_token is not None
+
+    async def run(self) -> None:
+        """Serve until cancelled: Socket Mode with an app token, else HTTP on PORT at /slack/events."""
+        await self._check_token()
+        try:
+            if self.socket_mode:
+                await self._serve_socket_mode()
+            else:
+                await self._serve_http()
+        finally:
+            self.ready.clear()
+            await self._drain()
+
+    async def post_digest(self, channel: ChannelRef, digest: Digest) -> str | None:
+        """Post ``digest`` (in several messages when long); the first message's ts."""
+        first: str | None = None
+        for message in render_digest(digest):
+            ts = await post_message(self.client, channel.channel_id, channel.thread_id, message)
+            first = first or ts
+        return first
+
+    async def _check_token(self) -> None:
+        try:
+            await self.client.auth_test()
+        except SlackApiError as exc:
+            error = exc.response.get("error")
+            if error in _BAD_TOKEN:
+                raise SlackSetupError(f"Slack refused SLACK_BOT_TOKEN ({error}).") from None
+            log.warning("Slack auth.test failed (%s); starting anyway", error)
+        except Exception as exc:  # noqa: BLE001 - Slack may be briefly unreachable; Bolt retries later
+            log.warning("Slack auth.test failed (%s); starting anyway", exc.__class__.__name__)
+
+    async def _serve_http(self) -> None:
+        runner = web.AppRunner(
+            self.app.web_app(path=EVENTS_PATH, port=self.settings.port), access_log=None
+        )
+        await runner.setup()
+        try:
+            site = web.TCPSite(runner, self.host, self.settings.port)
+            try:
+                await site.start()
+            except OSError as exc:
+                raise SlackSetupError(
+                    f"Slack HTTP mode cannot listen on port {self.settings.port}: {exc.strerror}."
+                ) from None
+            host, port = runner.addresses[0][:2]
+            self.address = (str(host), int(port))
+            log.info("Slack HTTP mode: listening on %s:%s%s", host, port, EVENTS_PATH)
+            self.ready.set()
+            await asyncio.get_running_loop().create_future()  # until cancelled
+        finally:
+            await runner.cleanup()
+
+    async def _serve_socket_mode(self) -> None:
+        assert self.settings.slack_app_token is not None
+        handler = AsyncSocketModeHandler(
+            self.app,
+            app_token=self.settings.slack_app_token.get_secret_value(),
+            logger=self.logger,
+            web_client=self.client,
+        )
+        try:
+            await handler.connect_async()
+            log.info("Slack Socket Mode: connected")
+            self.ready.set()
+            await asyncio.get_running_loop().create_future()  # until cancelled
+        finally:
+            await handler.close_async()
+
+    async def _drain(self) -> None:
+        """Let answers already being worked on finish (briefly), then cancel the rest."""
+        pending = {task for task in self.listeners.inflight if not task.done()}
+        if not pending:
+            return
+        _, still = await asyncio.wait(pending, timeout=self.shutdown_grace_s)
+        for task in still:
+            task.cancel()
+        if still:
+            await asyncio.wait(still, timeout=1.0)

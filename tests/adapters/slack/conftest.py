@@ -1,0 +1,66 @@
+"""Fixtures: a fake Slack, the core on the test corpus, and the real Slack front end in HTTP mode."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import aiohttp
+import pytest
+from pydantic import SecretStr
+from slack_fake import BOT_TOKEN, SIGNING_SECRET, FakeSlack
+from slack_harness import ADMIN_IN_SETTINGS, start_front_end, stop_front_end
+from slack_requests import SlackSender
+
+from adapters.slack import SlackFrontEnd
+from bot.answer.summariser import Summariser
+from bot.app import Core
+from bot.commands import Commands
+from bot.config import Settings
+from bot.ingest import Ingestor
+from storage import Database
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlack]:
+    fake = FakeSlack()
+    await fake.start()
+    yield fake
+    await fake.close()
+
+
+@pytest.fixture
+def slack_settings(settings: Settings, fake_slack: FakeSlack) -> Settings:
+    return settings.model_copy(
+        update={
+            "slack_bot_token": SecretStr(BOT_TOKEN),
+            "slack_signing_secret": SecretStr(SIGNING_SECRET),
+            "slack_api_url": fake_slack.api_url,
+            "port": 0,
+            "slack_admin_user_ids": f"U0OTHER, {ADMIN_IN_SETTINGS}",
+        }
+    )
+
+
+@pytest.fixture
+def slack_core(loaded_db: Database, slack_settings: Settings) -> Core:
+    ingestor = Ingestor(loaded_db, slack_settings)
+    summariser = Summariser(loaded_db, slack_settings)
+    commands = Commands(loaded_db, slack_settings, ingestor, summariser)
+    return Core(slack_settings, loaded_db, ingestor, summariser, commands)
+
+
+@pytest.fixture
+async def slack_bot(slack_core: Core) -> AsyncIterator[SlackFrontEnd]:
+    """The real slack-bolt app in HTTP mode on a free port of 127.0.0.1."""
+    front = SlackFrontEnd(slack_core, host="127.0.0.1", shutdown_grace_s=2.0)
+    task = await start_front_end(front)
+    yield front
+    await stop_front_end(task)
+
+
+@pytest.fixture
+async def sender(slack_bot: SlackFrontEnd) -> AsyncIterator[SlackSender]:
+    assert slack_bot.address is not None
+    host, port = slack_bot.address
+    async with aiohttp.ClientSession() as session:
+        yield SlackSender(session, f"http://{host}:{port}/slack/events", SIGNING_SECRET)

@@ -1,0 +1,67 @@
+"""What Slack sends, read as commands; repeated events; secrets kept out of logs."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from adapters.slack.admins import needs_admin
+from adapters.slack.dedupe import SeenEvents
+from adapters.slack.incoming import command_text, unescape
+from adapters.slack.logs import slack_logger
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("<@UBOT> who backs Haftar?", "who backs Haftar?"),
+        ("<@UBOT|newsbot>   hvem   støtter Haftar?", "hvem støtter Haftar?"),
+        ("who backs &lt;Haftar&gt; &amp; co?", "who backs <Haftar> & co?"),
+        (
+            "feeds add <https://x.example/rss?a=1&amp;b=2>",
+            "feeds add https://x.example/rss?a=1&b=2",
+        ),
+        ("feeds add <https://x.example/rss|x.example/rss>", "feeds add https://x.example/rss"),
+        ("what did <@U0OTHER> say in <#C1|general>?", "what did @U0OTHER say in #general?"),
+        ("news for <!here> and <!subteam^S1|@editors>", "news for @here and @editors"),
+        ("&amp;lt;", "&lt;"),
+    ],
+)
+def test_command_text(raw: str, expected: str) -> None:
+    assert command_text(raw, bot_user_id="UBOT") == expected
+
+
+def test_leading_mention_is_dropped_when_the_bot_id_is_unknown() -> None:
+    assert command_text("<@UBOT> help", mention=True) == "help"
+    assert command_text("help <@UBOT>", mention=True) == "help @UBOT"
+    assert unescape("&lt;&gt;&amp;") == "<>&"
+
+
+def test_only_feed_and_schedule_changes_need_an_admin() -> None:
+    assert needs_admin("feeds add https://x.example/rss")
+    assert needs_admin("subscribe daily 08:00")
+    assert needs_admin("unsubscribe 3")
+    assert needs_admin("feeds remove https://x.example/rss")
+    assert not needs_admin("feeds list")
+    assert not needs_admin("who backs Haftar?")
+    assert not needs_admin("subscriptions")
+
+
+def test_seen_events_remembers_ids_for_a_while_and_within_bounds() -> None:
+    seen = SeenEvents(max_size=3, ttl_s=60)
+    assert seen.first_time("Ev1", now=0)
+    assert not seen.first_time("Ev1", now=1)
+    assert seen.first_time("Ev2", now=2) and seen.first_time("Ev3", now=3)
+    assert seen.first_time("Ev4", now=4)  # the oldest (Ev1) makes room
+    assert seen.first_time("Ev1", now=5)
+    assert not seen.first_time("Ev4", now=30)
+    assert seen.first_time("Ev4", now=100)  # forgotten after the ttl
+
+
+def test_slack_logger_redacts_secrets(caplog: pytest.LogCaptureFixture) -> None:
+    logger = slack_logger(["xoxb-very-secret-token"])
+    caplog.set_level(logging.DEBUG)
+    logger.debug("calling with %s", "Bearer xoxb-very-secret-token")
+    assert "xoxb-very-secret-token" not in caplog.text
+    assert "calling with Bearer ***" in caplog.text
