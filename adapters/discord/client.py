@@ -1,0 +1,67 @@
+"""The discord.py bot: the core passed in, one cog for the news commands."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import discord
+from discord.ext import commands
+
+from adapters.discord.cog import SORRY, NewsCog
+from adapters.discord.render import NO_MENTIONS
+from bot.app import Core
+from bot.commands import CommandContext, Notice, Reply
+
+__all__ = ["NewsBot", "bot_intents"]
+
+log = logging.getLogger(__name__)
+
+
+def bot_intents() -> discord.Intents:
+    """Default intents without the privileged Message Content one.
+
+    Discord still sends the content of messages that mention the bot and of DMs,
+    which is all this bot reads.
+    """
+    intents = discord.Intents.default()
+    intents.message_content = False
+    return intents
+
+
+class NewsBot(commands.Bot):
+    """newsbot on Discord: answers mentions, DMs and ``/news`` through ``core.commands``."""
+
+    def __init__(self, core: Core, *, sync_on_start: bool = False, **options: Any) -> None:
+        # A text bot never joins voice: spare the log discord.py's voice-library warnings.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=bot_intents(),
+            help_command=None,
+            allowed_mentions=NO_MENTIONS,
+            **options,
+        )
+        self.core = core
+        self.admin_role: str | None = core.settings.discord_admin_role or None
+        self.sync_on_start = sync_on_start
+
+    async def setup_hook(self) -> None:
+        await self.add_cog(NewsCog(self))
+        # Syncing is rate-limited by Discord: only when asked (see sync_commands).
+        if self.sync_on_start:
+            synced = await self.tree.sync()
+            log.info("synced %d application command(s) with Discord", len(synced))
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """No prefix commands here: a mention is a question, answered by :class:`NewsCog`."""
+
+    async def handle(self, text: str, context: CommandContext) -> Reply:
+        """Run a command in the synchronous core, off the event loop (the heartbeat goes on)."""
+        try:
+            return await asyncio.to_thread(self.core.commands.handle, text, context)
+        except Exception:
+            log.exception("command failed in %s", context.channel)
+            return Notice(SORRY, ok=False)
