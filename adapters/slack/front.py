@@ -9,6 +9,11 @@ from aiohttp import web
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.admins import AdminCheck
@@ -68,7 +73,15 @@ class SlackFrontEnd:
             else settings.slack_api_url + "/"
         )
         self.client = AsyncWebClient(
-            token=settings.slack_bot_token.get_secret_value(), base_url=base_url, logger=self.logger
+            token=settings.slack_bot_token.get_secret_value(),
+            base_url=base_url,
+            logger=self.logger,
+            # Slack's 429s carry Retry-After: wait and send again rather than drop the message.
+            retry_handlers=[
+                AsyncConnectionErrorRetryHandler(max_retry_count=2),
+                AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+                AsyncServerErrorRetryHandler(max_retry_count=2),
+            ],
         )
         signing_secret = settings.slack_signing_secret
         self.app = AsyncApp(

@@ -130,3 +130,14 @@ async def test_tokens_never_reach_the_log(
     logged = caplog.text + "\n".join(r.getMessage() for r in caplog.records)
     for secret in (BOT_TOKEN, SIGNING_SECRET, APP_TOKEN):
         assert secret not in logged
+
+
+async def test_a_rate_limited_post_is_retried_not_dropped(
+    slack_core: Core, fake_slack: FakeSlack
+) -> None:
+    fake_slack.rate_limited = 1
+    front = SlackFrontEnd(slack_core)
+    await front.post_digest(ChannelRef("slack", "C0LIMIT"), long_digest(1))
+    attempts = fake_slack.called("chat.postMessage")
+    assert len(attempts) == 2  # a 429 with Retry-After, then the same message again
+    assert attempts[0].args["blocks"] == attempts[1].args["blocks"]
