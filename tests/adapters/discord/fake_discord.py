@@ -66,6 +66,8 @@ class FakeDiscord:
     gateway_query: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     port: int = 0
+    # How many channel message posts to answer with 429 before accepting them.
+    rate_limited: int = 0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1240000000000000001))
 
     def __post_init__(self) -> None:
@@ -194,6 +196,14 @@ class FakeDiscord:
             and parts[0] == "channels"
             and parts[2] == "messages"
         ):
+            if self.rate_limited > 0:
+                self.rate_limited -= 1
+                limited = {"message": "You are being rate limited.", "retry_after": 0.2, "global": False}
+                response = _json(limited, status=429)
+                # Real Discord 429s come through its proxy; discord.py reads one without
+                # "Via" as a Cloudflare ban and gives up.
+                response.headers.update({"Retry-After": "1", "X-RateLimit-Scope": "user", "Via": "1.1 google"})
+                return response
             return _json(self._message(parts[1], request.json or {}))
         if method == "POST" and parts[0] == "interactions" and parts[-1] == "callback":
             return _json(self._callback(parts[1], request.json or {}))
