@@ -22,7 +22,7 @@ from bot.text import canonical_url
 from bot.types import ChannelRef, format_published
 from storage import (
     add_feed,
-    check_index,
+    check_database,
     count_articles,
     counts_by,
     get_articles,
@@ -37,6 +37,8 @@ app = typer.Typer(help="newsbot: reads the news, answers questions with sources,
                   no_args_is_help=True, add_completion=False)
 feeds_app = typer.Typer(help="Manage RSS/Atom feeds.", no_args_is_help=True)
 app.add_typer(feeds_app, name="feeds")
+discord_app = typer.Typer(help="Discord: register the /news commands.", no_args_is_help=True)
+app.add_typer(discord_app, name="discord")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -129,13 +131,13 @@ def stats() -> None:
 
 @app.command()
 def doctor() -> None:
-    """Check that the database opens and its search index is in step with the articles."""
+    """Check that the database opens, every article is whole and the search index is in step."""
     core = _core()
     with core.db.session() as session:
-        problems = check_index(session)
-        total = count_articles(session)
+        problems = check_database(session)
+        total = count_articles(session) if not problems else 0
     for problem in problems:
-        out.print(f"problem: {problem}")
+        out.print(f"problem: {problem}", markup=False)
     if problems:
         raise typer.Exit(1)
     out.print(f"ok: {total} articles, search index in step")
@@ -308,6 +310,22 @@ def run() -> None:
     except NewsbotError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
+
+
+@discord_app.command("sync")
+def discord_sync(
+    guild: Annotated[int | None, typer.Option(help="Only in this server (shows at once).")] = None,
+) -> None:
+    """Register /news with Discord (after install and upgrades; Discord rate-limits this)."""
+    from adapters.discord import sync_commands
+
+    core = _core()
+    try:
+        names = asyncio.run(sync_commands(core, guild))
+    except NewsbotError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    out.print(f"synced: {', '.join(names)}")
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.digest import build_digest
 from bot.errors import CommandError, NewsbotError
 from bot.ingest import Ingestor
+from bot.ratelimit import RateLimiter
 from bot.schedule.spec import parse_schedule
 from bot.text import canonical_url
 from bot.types import Answer, ChannelRef, Digest
@@ -47,6 +48,8 @@ Ask me about the news, and I answer with quotes and numbered sources.
   help                              this text"""
 
 _ADMIN_ONLY = {"subscribe", "unsubscribe", "feeds_add", "feeds_remove"}
+# The commands that cost real work (retrieval, ranking, maybe an LLM call) per request.
+_RATE_LIMITED = {"ask", "digest"}
 
 
 @dataclass(frozen=True)
@@ -106,11 +109,19 @@ def parse_command(text: str) -> Command:
 class Commands:
     """Carries out commands against the core. Synchronous: adapters call it off their loop."""
 
-    def __init__(self, db: Database, settings: Settings, ingestor: Ingestor, summariser: Summariser) -> None:
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        ingestor: Ingestor,
+        summariser: Summariser,
+        rate_limiter: RateLimiter | None = None,
+    ) -> None:
         self.db = db
         self.settings = settings
         self.ingestor = ingestor
         self.summariser = summariser
+        self.rate_limiter = rate_limiter or RateLimiter()
         self.on_subscriptions_changed: list = []  # callables the scheduler registers
 
     def run(self, command: Command, context: CommandContext) -> Reply:
@@ -119,6 +130,13 @@ class Commands:
             return Notice(
                 "Sorry, only admins can change this channel's feeds and subscriptions.", ok=False
             )
+        if command.name in _RATE_LIMITED:
+            wait = self._rate_limit_wait(context)
+            if wait:
+                unit = "second" if wait == 1 else "seconds"
+                return Notice(
+                    f"You are asking faster than I can read — please wait {wait} {unit}.", ok=False
+                )
         try:
             handler = getattr(self, f"_{command.name}")
             return handler(command, context)  # type: ignore[no-any-return]
@@ -133,6 +151,17 @@ class Commands:
 
     def handle(self, text: str, context: CommandContext) -> Reply:
         return self.run(parse_command(text), context)
+
+    def _rate_limit_wait(self, context: CommandContext) -> int:
+        """Whole seconds to wait before this user may ask here again; 0 when they may now."""
+        channel = context.channel
+        # The console is the operator at their own terminal, not a crowd.
+        if channel.platform == "console":
+            return 0
+        limits = [(f"channel:{channel.platform}:{channel.channel_id}", self.settings.rate_channel_per_minute)]
+        if context.user_id:
+            limits.append((f"user:{channel.platform}:{context.user_id}", self.settings.rate_user_per_minute))
+        return self.rate_limiter.wait_seconds(*limits)
 
     # -- commands ------------------------------------------------------------------
 

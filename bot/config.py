@@ -25,11 +25,24 @@ class Settings(BaseSettings):
     # Answers
     answer_max_chars: int = 500
     question_max_chars: int = 1000
+    # Questions and digests per minute from one user and in one channel (0: no limit).
+    rate_user_per_minute: int = 6
+    rate_channel_per_minute: int = 20
 
     # Ingest and fetching
     fetch_timeout_s: float = 15.0
+    # Wall clock for one fetch, redirects and the whole streamed body included.
+    fetch_total_s: float = 60.0
     fetch_max_bytes: int = 5_000_000
+    # Largest body after gzip/deflate decompression (a small download can unpack to gigabytes).
+    fetch_max_decoded_bytes: int = 20_000_000
     fetch_max_redirects: int = 5
+    # Internal hosts and networks newsbot may fetch from anyway: names, IPs or CIDR networks.
+    fetch_allow_hosts: str = ""
+    # One feed poll (the feed and the pages behind its teasers) stops after this long.
+    feed_poll_max_s: float = 120.0
+    # Most items read from one feed document (feeds list newest first; older ones are skipped).
+    feed_max_items: int = 100
     file_max_bytes: int = 20_000_000
     article_max_chars: int = 200_000
     user_agent: str = "newsbot/0.1 (+https://github.com/newsbot)"
@@ -58,6 +71,8 @@ class Settings(BaseSettings):
     discord_api_url: str | None = None
     discord_gateway_url: str | None = None
     discord_admin_role: str | None = None
+    # Register /news at every start (Discord rate-limits this; prefer `newsbot discord sync`).
+    discord_sync_commands: bool = False
 
     # Optional OpenAI-compatible backends
     llm_base_url: str | None = None

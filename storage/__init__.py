@@ -12,6 +12,7 @@ from storage.articles import (
 from storage.db import Database, migrate
 from storage.errors import StorageError
 from storage.feeds import add_feed, get_feed, list_feeds, remove_feed
+from storage.health import check_database
 from storage.models import Article, Delivery, FeedSource, SentenceVector, Subscription, utcnow
 from storage.search import (
     check_index,
@@ -54,6 +55,7 @@ __all__ = [
     "StorageError",
     "add_feed",
     "articles_between",
+    "check_database",
     "check_index",
     "count_articles",
     "count_matching",

@@ -16,6 +16,10 @@ SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 POSTGRES_URL = os.environ.get("NEWSBOT_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: takes several seconds (deselect with -m 'not slow')")
+
+
 def _postgres_available() -> str | None:
     try:
         engine = create_engine(POSTGRES_URL)
@@ -83,6 +87,8 @@ def settings(tmp_path: Path) -> Settings:
         database_url=f"sqlite:///{tmp_path / 'newsbot.db'}",
         fetch_timeout_s=2.0,
         fetch_max_bytes=1_000_000,
+        # The fake sites of the tests listen on 127.0.0.1, which the SSRF guard refuses by default.
+        fetch_allow_hosts="127.0.0.1",
     )
 
 

@@ -1,15 +1,30 @@
-"""HTTP fetching with httpx: timeouts, a redirect limit and a size limit while streaming."""
+"""HTTP fetching with httpx, within limits a hostile server cannot stretch.
+
+Every hop (the URL and each redirect) is vetted by `AddressGuard` and fetched from the very
+address that was vetted. The body is streamed: the bytes on the wire, the bytes after
+decompression (gzip bombs) and the wall-clock time across the whole download are each capped,
+so a server can neither fill memory nor hold a poll open by dripping one byte at a time.
+"""
 
 from __future__ import annotations
 
+import time
+import urllib.request
+import zlib
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 import httpx
 
 from bot.config import Settings
 from bot.errors import FetchError
+from bot.ingest.guard import AddressGuard, Destination
 
 __all__ = ["Fetched", "Fetcher"]
+
+_REDIRECTS = {301, 302, 303, 307, 308}
+# Only encodings we decompress ourselves, with a bound on the output (see _Decoder).
+_ACCEPT_ENCODING = "gzip, deflate"
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,65 +41,258 @@ class Fetched:
         return self.status == 304
 
 
-class Fetcher:
-    """One httpx client for a run of fetches; use as a context manager."""
+def _through_proxy(url: httpx.URL) -> bool:
+    """Whether httpx will send ``url`` through a proxy from the environment (HTTPS_PROXY...)."""
+    proxies = urllib.request.getproxies()
+    if not (proxies.get(url.scheme) or proxies.get("all")):
+        return False
+    return not urllib.request.proxy_bypass(url.host)
 
-    def __init__(self, settings: Settings, transport: httpx.BaseTransport | None = None) -> None:
+
+class _Decoder:
+    """Undoes a Content-Encoding while never producing more than ``limit`` bytes in total.
+
+    httpx would inflate each network chunk whole: 64 KB of a gzip bomb is 64 MB in memory
+    before anyone can count it. zlib's ``max_length`` lets us stop at the limit instead.
+    """
+
+    def __init__(self, encoding: str, limit: int, too_big: str) -> None:
+        self.limit = limit
+        self.too_big = too_big
+        self.size = 0
+        self.identity = encoding in ("", "identity")
+        # 32 + MAX_WBITS reads a gzip or a zlib header, whichever comes.
+        self.zlib: zlib._Decompress | None = None if self.identity else zlib.decompressobj(32 + zlib.MAX_WBITS)
+        self.raw_deflate = False
+        self.started = False
+        self.done = False
+
+    def feed(self, data: bytes) -> bytes:
+        if self.identity:
+            self._count(len(data))
+            return data
+        out: list[bytes] = []
+        while data and not self.done:
+            assert self.zlib is not None
+            try:
+                piece = self.zlib.decompress(data, self.limit - self.size + 1)
+            except zlib.error as exc:
+                if self.started or self.raw_deflate:
+                    raise FetchError("the response is not valid compressed data") from exc
+                # Some servers send "deflate" without the zlib header: try raw deflate once.
+                self.zlib = zlib.decompressobj(-zlib.MAX_WBITS)
+                self.raw_deflate = True
+                continue
+            self.started = True
+            self._count(len(piece))
+            out.append(piece)
+            data = self.zlib.unconsumed_tail
+            if self.zlib.eof:
+                rest = self.zlib.unused_data
+                if rest[:2] == b"\x1f\x8b":
+                    # A second gzip member follows (concatenated gzip is valid).
+                    data = rest
+                    self.zlib = zlib.decompressobj(32 + zlib.MAX_WBITS)
+                else:
+                    self.done = True  # trailing junk after the stream: ignored, as httpx does
+        return b"".join(out)
+
+    def _count(self, n: int) -> None:
+        self.size += n
+        if self.size > self.limit:
+            raise FetchError(self.too_big)
+
+
+class Fetcher:
+    """httpx clients for a run of fetches; use as a context manager."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        transport: httpx.BaseTransport | None = None,
+        guard: AddressGuard | None = None,
+    ) -> None:
         self.max_bytes = settings.fetch_max_bytes
+        self.max_decoded_bytes = settings.fetch_max_decoded_bytes
         self.timeout = settings.fetch_timeout_s
-        self.client = httpx.Client(
-            timeout=httpx.Timeout(settings.fetch_timeout_s),
-            follow_redirects=True,
-            max_redirects=settings.fetch_max_redirects,
-            headers={"User-Agent": settings.user_agent},
-            transport=transport,
-        )
+        self.total_s = settings.fetch_total_s
+        self.max_redirects = settings.fetch_max_redirects
+        self.user_agent = settings.user_agent
+        self.transport = transport
+        self.guard = guard or AddressGuard(settings.fetch_allow_hosts)
+        # One client per origin: connections are made to vetted IPs, and httpcore pools by
+        # IP, so a shared pool could send b.example's request down a TLS connection that
+        # was verified for a.example on the same address.
+        self._clients: dict[tuple[str, str, int | None], httpx.Client] = {}
 
     def __enter__(self) -> Fetcher:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.client.close()
+        self.close()
 
-    def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> Fetched:
-        """GET ``url``; a 304 comes back as such, any other failure raises `FetchError`."""
-        if not url.lower().startswith(("http://", "https://")):
-            raise FetchError(f"only http and https URLs can be fetched: {url}")
-        headers = {}
+    def close(self) -> None:
+        for client in self._clients.values():
+            client.close()
+        self._clients.clear()
+
+    def get(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        deadline: float | None = None,
+    ) -> Fetched:
+        """GET ``url``; a 304 comes back as such, any other failure raises `FetchError`.
+
+        ``deadline`` (a `time.monotonic` value) can only shorten the per-request time cap,
+        so a feed poll can share one budget between the feed and its pages.
+        """
+        started = time.monotonic()
+        limit = started + self.total_s
+        if deadline is not None:
+            limit = min(limit, deadline)
+        headers = {"User-Agent": self.user_agent, "Accept-Encoding": _ACCEPT_ENCODING}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
+        current = url
+        # Redirects are followed here, not by httpx, so every hop's address is vetted.
+        for _hop in range(self.max_redirects + 1):
+            destination = self.guard.vet(current)
+            result = self._hop(url, current, destination, headers, started, limit)
+            if isinstance(result, Fetched):
+                return result
+            current = result
+        raise FetchError(f"{url} redirects too many times")
+
+    def _client(self, destination: Destination) -> httpx.Client:
+        # (A transport given by a test is one pool shared by every origin.)
+        key = (destination.url.scheme, destination.host, destination.url.port)
+        client = self._clients.get(key)
+        if client is None:
+            client = httpx.Client(
+                timeout=httpx.Timeout(self.timeout), follow_redirects=False, transport=self.transport
+            )
+            self._clients[key] = client
+        return client
+
+    def _hop(
+        self,
+        url: str,
+        current: str,
+        destination: Destination,
+        headers: dict[str, str],
+        started: float,
+        limit: float,
+    ) -> Fetched | str:
+        """One request: a `Fetched`, or the absolute URL a redirect points to."""
+        client = self._client(destination)
+        extensions: dict[str, object] = {}
+        if _through_proxy(destination.url):
+            # A proxy resolves the name itself (and httpcore would not pass our SNI through
+            # its CONNECT tunnel), so nothing is pinned: the guard's check of the name stands,
+            # but a DNS answer that changes before the proxy's own lookup is not caught.
+            # Egress rules on the proxy are the place to close that.
+            targets = [destination.url]
+        else:
+            targets = [destination.pinned_url(address) for address in destination.addresses]
+            if destination.url.scheme == "https" and not destination.is_ip_literal:
+                # TLS must still name (and verify) the host, not the IP we connect to.
+                extensions["sni_hostname"] = destination.host
+        last_error: httpx.ConnectError | None = None
+        per_read = self.timeout
         try:
-            with self.client.stream("GET", url, headers=headers) as response:
-                if response.status_code == 304:
-                    return Fetched(str(response.url), 304, b"", "", etag, last_modified)
-                if response.status_code >= 400:
-                    raise FetchError(f"{url} answered HTTP {response.status_code}")
-                declared = response.headers.get("content-length", "")
-                if declared.isdigit() and int(declared) > self.max_bytes:
-                    raise FetchError(self._too_big(url))
-                chunks: list[bytes] = []
-                size = 0
-                for chunk in response.iter_bytes():
-                    size += len(chunk)
-                    if size > self.max_bytes:
-                        raise FetchError(self._too_big(url))
-                    chunks.append(chunk)
-                return Fetched(
-                    url=str(response.url),
-                    status=response.status_code,
-                    content=b"".join(chunks),
-                    content_type=response.headers.get("content-type", ""),
-                    etag=response.headers.get("etag"),
-                    last_modified=response.headers.get("last-modified"),
+            for target in targets:
+                remaining = limit - time.monotonic()
+                if remaining <= 0:
+                    raise FetchError(self._too_slow(url, limit - started))
+                # Each attempt gets at most what is left of the budget, so no read outlives it.
+                per_read = min(self.timeout, remaining)
+                request = client.build_request(
+                    "GET",
+                    target,
+                    headers={**headers, "Host": destination.host_header},
+                    timeout=httpx.Timeout(per_read),
+                    extensions=extensions,
                 )
+                try:
+                    response = client.send(request, stream=True)
+                except httpx.ConnectError as exc:
+                    last_error = exc  # try the host's next address
+                    continue
+                try:
+                    return self._read(url, current, headers, response, started, limit)
+                finally:
+                    response.close()
         except httpx.TimeoutException as exc:
+            if per_read < self.timeout or time.monotonic() >= limit:
+                raise FetchError(self._too_slow(url, limit - started)) from exc
             raise FetchError(f"{url} did not answer within {self.timeout:g} s") from exc
-        except httpx.TooManyRedirects as exc:
-            raise FetchError(f"{url} redirects too many times") from exc
         except httpx.HTTPError as exc:
             raise FetchError(f"could not fetch {url}: {exc.__class__.__name__}") from exc
+        reason = type(last_error).__name__ if last_error is not None else "no address to connect to"
+        raise FetchError(f"could not fetch {url}: {reason}")
+
+    def _read(
+        self,
+        url: str,
+        current: str,
+        headers: dict[str, str],
+        response: httpx.Response,
+        started: float,
+        limit: float,
+    ) -> Fetched | str:
+        status = response.status_code
+        if status in _REDIRECTS:
+            location = response.headers.get("location", "").strip()
+            if not location:
+                raise FetchError(f"{url} answered HTTP {status} without saying where to")
+            return urljoin(current, location)
+        if status == 304:
+            return Fetched(
+                current, 304, b"", "", headers.get("If-None-Match"), headers.get("If-Modified-Since")
+            )
+        if status >= 400:
+            raise FetchError(f"{url} answered HTTP {status}")
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            raise FetchError(self._too_big(url))
+        encoding = response.headers.get("content-encoding", "").strip().lower()
+        if encoding == "x-gzip":
+            encoding = "gzip"
+        if encoding not in ("", "identity", "gzip", "deflate"):
+            raise FetchError(f"{url} uses a content encoding newsbot does not read ({encoding})")
+        decoder = _Decoder(
+            encoding,
+            self.max_decoded_bytes,
+            f"{url} unpacks to more than the {self.max_decoded_bytes / 1e6:g} MB limit",
+        )
+        chunks: list[bytes] = []
+        received = 0
+        # iter_raw: the bytes as sent, still compressed, so both sizes can be capped. No chunk
+        # size: httpx would buffer up to it, and a drip of single bytes would never be seen.
+        for raw in response.iter_raw():
+            received += len(raw)
+            if received > self.max_bytes:
+                raise FetchError(self._too_big(url))
+            if time.monotonic() > limit:
+                raise FetchError(self._too_slow(url, limit - started))
+            chunks.append(decoder.feed(raw))
+        return Fetched(
+            url=current,
+            status=status,
+            content=b"".join(chunks),
+            content_type=response.headers.get("content-type", ""),
+            etag=response.headers.get("etag"),
+            last_modified=response.headers.get("last-modified"),
+        )
 
     def _too_big(self, url: str) -> str:
         return f"{url} is larger than the {self.max_bytes / 1e6:g} MB limit"
+
+    @staticmethod
+    def _too_slow(url: str, allowed: float) -> str:
+        return f"{url} took longer than the {allowed:.3g} s limit to download"

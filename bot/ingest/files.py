@@ -33,17 +33,20 @@ def decode_bytes(data: bytes) -> str:
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise IngestError("binary file, not text")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        pass
-    matches = list(from_bytes(data))
-    if not matches:
-        raise IngestError("not text in any encoding newsbot recognises")
-    # Several code pages often fit equally well; news in our languages is mostly Western.
-    least_chaos = min(m.chaos for m in matches)
-    tied = [m for m in matches if m.chaos <= least_chaos + 0.01]
-    western = [m for m in tied if _WESTERN & set(m.could_be_from_charset)]
-    return str((western or tied)[0])
+        matches = list(from_bytes(data))
+        if not matches:
+            raise IngestError("not text in any encoding newsbot recognises") from None
+        # Several code pages often fit equally well; news in our languages is mostly Western.
+        least_chaos = min(m.chaos for m in matches)
+        tied = [m for m in matches if m.chaos <= least_chaos + 0.01]
+        western = [m for m in tied if _WESTERN & set(m.could_be_from_charset)]
+        text = str((western or tied)[0])
+    # A byte-order mark alone is not empty as bytes, but is as text (found by fuzzing).
+    if not text.strip():
+        raise IngestError("empty file")
+    return text
 
 
 def parse_text_article(text: str, url: str, source: str) -> ArticleDraft:

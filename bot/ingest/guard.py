@@ -172,7 +172,11 @@ class AddressGuard:
             raise FetchError(f"the URL names no host: {url}")
         port = parsed.port or _SCHEMES[scheme]
         try:
-            addresses = self.resolver(host, port)
+            literal: IPAddress | None = ipaddress.ip_address(host)
+        except ValueError:
+            literal = None
+        try:
+            addresses = [literal] if literal is not None else self.resolver(host, port)
         except (OSError, UnicodeError, ValueError) as exc:
             raise FetchError(f"could not find the address of {host} ({url})") from exc
         if not addresses:

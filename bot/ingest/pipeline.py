@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,14 +107,22 @@ class Ingestor:
         status: int | None = None
         error: str | None = None
         etag, last_modified, title = feed.etag, feed.last_modified, feed.title
+        # One budget for the feed and every page behind its teasers: a slow site cannot hold
+        # the poller (and every other feed after it) for long.
+        deadline = time.monotonic() + self.settings.feed_poll_max_s
         try:
-            fetched = fetcher.get(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+            fetched = fetcher.get(
+                feed.url, etag=feed.etag, last_modified=feed.last_modified, deadline=deadline
+            )
             status = fetched.status
             if not fetched.not_modified:
                 if not looks_like_feed(fetched.content, fetched.content_type):
                     raise IngestError("not an RSS or Atom feed (the URL serves a web page)")
                 drafts = drafts_from_feed(
-                    fetched.content, feed.url, lambda link: self._page(link, fetcher)
+                    fetched.content,
+                    feed.url,
+                    lambda link: self._page(link, fetcher, deadline),
+                    max_items=self.settings.feed_max_items,
                 )
                 report = self.store(drafts)
                 etag, last_modified = fetched.etag, fetched.last_modified
@@ -143,17 +152,27 @@ class Ingestor:
             yield from read_path(Path(target).expanduser(), self.settings.file_max_bytes)
 
     def _url_items(self, url: str, fetcher: Fetcher) -> Iterator[Item]:
-        fetched = fetcher.get(url)
+        deadline = time.monotonic() + self.settings.feed_poll_max_s
+        fetched = fetcher.get(url, deadline=deadline)
         if looks_like_feed(fetched.content, fetched.content_type):
-            yield from drafts_from_feed(fetched.content, url, lambda link: self._page(link, fetcher))
+            # A feed given by URL is read like one poll: the same item cap and time budget.
+            yield from drafts_from_feed(
+                fetched.content,
+                url,
+                lambda link: self._page(link, fetcher, deadline),
+                max_items=self.settings.feed_max_items,
+            )
             return
         html = decode_bytes(fetched.content)
         yield draft_from_html(html, canonical_url(fetched.url))
 
-    def _page(self, link: str, fetcher: Fetcher) -> ArticleDraft | None:
+    def _page(self, link: str, fetcher: Fetcher, deadline: float) -> ArticleDraft | None:
         """The full article behind a feed teaser, or None (the teaser is kept)."""
+        if time.monotonic() >= deadline:
+            log.info("keeping the teaser of %s: the feed poll is out of time", link)
+            return None
         try:
-            fetched = fetcher.get(link)
+            fetched = fetcher.get(link, deadline=deadline)
             return draft_from_html(decode_bytes(fetched.content), canonical_url(link))
         except IngestError as exc:
             log.info("keeping the teaser of %s: %s", link, exc)

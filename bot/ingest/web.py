@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import calendar
+import contextlib
+import io
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -10,16 +13,31 @@ from urllib.parse import urlsplit
 import feedparser
 import trafilatura
 
+# feedparser's own decoder (internal, but pinned below 7): it gives the exact UTF-8 bytes its
+# XML parser will read, whatever encoding the document claims (UTF-16, UTF-7, EBCDIC...).
+from feedparser.encodings import convert_to_utf8
+
 from bot.errors import IngestError
 from bot.ingest.model import ArticleDraft, parse_published
 from bot.text import canonical_url
 
-__all__ = ["looks_like_feed", "drafts_from_feed", "draft_from_html", "MIN_ARTICLE_CHARS"]
+__all__ = [
+    "looks_like_feed",
+    "drafts_from_feed",
+    "draft_from_html",
+    "refuse_xml_entities",
+    "MIN_ARTICLE_CHARS",
+]
 
 # Below this much extracted text a page is a front page, a login wall or an error page.
 MIN_ARTICLE_CHARS = 200
 # Feed items with less text than this are teasers: fetch the page when we can.
 TEASER_CHARS = 400
+# An entity declaration is only legal in a DTD; no feed needs one, and "billion laughs" and
+# external entities (file:///etc/passwd) both start with it. Searched for anywhere, so a
+# DTD hidden after a fake element in a comment is caught too; the price is refusing a feed
+# that quotes "<!ENTITY" inside CDATA, which we accept.
+_ENTITY_DECLARATION = re.compile(rb"<!\s*ENTITY", re.IGNORECASE)
 
 
 def looks_like_feed(content: bytes, content_type: str = "") -> bool:
@@ -48,18 +66,39 @@ def _entry_text(entry: feedparser.FeedParserDict) -> str:
     return html
 
 
+def refuse_xml_entities(content: bytes) -> None:
+    """Raise `IngestError` when an XML document declares entities, in any encoding."""
+    views = [content]
+    # Undecodable: the raw bytes are checked all the same, and feedparser will fail on it.
+    with contextlib.suppress(Exception):
+        views.append(convert_to_utf8({}, content, {}))
+    if any(_ENTITY_DECLARATION.search(view) for view in views):
+        raise IngestError(
+            "the feed declares XML entities (<!ENTITY …>), which newsbot refuses: "
+            "they can expand to gigabytes or read files on the server"
+        )
+
+
 def drafts_from_feed(
     content: bytes,
     feed_url: str,
     fetch_page: Callable[[str], ArticleDraft | None] | None = None,
+    *,
+    max_items: int | None = None,
 ) -> list[ArticleDraft]:
-    """Articles of an RSS/Atom document; teasers are completed from their page when possible."""
-    parsed = feedparser.parse(content)
+    """Articles of an RSS/Atom document; teasers are completed from their page when possible.
+
+    At most ``max_items`` entries are read (feeds list the newest first).
+    """
+    refuse_xml_entities(content)
+    # A file object, never bytes: given bytes that look like a path, feedparser opens the file.
+    parsed = feedparser.parse(io.BytesIO(content))
     if not parsed.get("version") and not parsed.entries:
         raise IngestError("not an RSS or Atom feed")
     outlet = parsed.feed.get("title") or urlsplit(feed_url).hostname or "feed"
+    entries = parsed.entries if max_items is None else parsed.entries[: max(max_items, 0)]
     drafts: list[ArticleDraft] = []
-    for entry in parsed.entries:
+    for entry in entries:
         link = entry.get("link") or entry.get("id") or ""
         if not link:
             continue

@@ -70,7 +70,7 @@ def test_weekdays_skip_the_weekend_and_intervals_are_anchored() -> None:
 
 @pytest.fixture
 def core(db_url: str, tmp_path) -> Core:  # type: ignore[no-untyped-def]
-    settings = Settings(_env_file=None, database_url=db_url)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, database_url=db_url, fetch_allow_hosts="127.0.0.1")  # type: ignore[call-arg]
     core = open_core(settings)
     yield core
     core.close()
