@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.digest import build_digest
 from bot.errors import CommandError, NewsbotError
 from bot.ingest import Ingestor
+from bot.ingest.guard import AddressGuard
 from bot.ratelimit import RateLimiter
 from bot.schedule.spec import parse_schedule
 from bot.text import canonical_url
@@ -32,7 +33,7 @@ from storage import (
     remove_subscription,
 )
 
-__all__ = ["Command", "CommandContext", "Notice", "Reply", "Commands", "parse_command", "HELP"]
+__all__ = ["ADMIN_COMMANDS", "Command", "CommandContext", "Notice", "Reply", "Commands", "parse_command", "HELP"]
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,8 @@ Ask me about the news, and I answer with quotes and numbered sources.
   feeds add URL | feeds list | feeds remove URL
   help                              this text"""
 
-_ADMIN_ONLY = {"subscribe", "unsubscribe", "feeds_add", "feeds_remove"}
+# Commands that change what a channel receives; front ends check who may run them.
+ADMIN_COMMANDS = frozenset({"subscribe", "unsubscribe", "feeds_add", "feeds_remove"})
 # The commands that cost real work (retrieval, ranking, maybe an LLM call) per request.
 _RATE_LIMITED = {"ask", "digest"}
 
@@ -126,7 +128,7 @@ class Commands:
 
     def run(self, command: Command, context: CommandContext) -> Reply:
         """Every failure comes back as a one-sentence Notice; the log gets the detail."""
-        if command.name in _ADMIN_ONLY and not context.is_admin:
+        if command.name in ADMIN_COMMANDS and not context.is_admin:
             return Notice(
                 "Sorry, only admins can change this channel's feeds and subscriptions.", ok=False
             )
@@ -240,6 +242,8 @@ class Commands:
         if not url.lower().startswith(("http://", "https://")):
             raise CommandError("A feed address starts with http:// or https://.")
         url = canonical_url(url.split("|")[0])
+        # Chat users name these URLs: refuse internal addresses before storing anything.
+        AddressGuard(self.settings.fetch_allow_hosts).vet(url)
         with self.db.session() as session:
             feed, created = add_feed(session, url)
         if not created:

@@ -9,14 +9,11 @@ from collections.abc import Callable
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.commands import parse_command
+from bot.commands import ADMIN_COMMANDS, parse_command
 
 __all__ = ["ADMIN_COMMANDS", "AdminCheck", "needs_admin"]
 
 log = logging.getLogger(__name__)
-
-# The commands the core refuses to non-admins (bot.commands keeps the same list).
-ADMIN_COMMANDS = frozenset({"subscribe", "unsubscribe", "feeds_add", "feeds_remove"})
 
 
 def needs_admin(text: str) -> bool:

@@ -88,3 +88,9 @@ def test_bad_commands_get_one_clear_sentence(core: Core, text: str, error: str) 
 def test_console_may_subscribe_every_minute(core: Core) -> None:
     console = CommandContext(ChannelRef("console", "local"), "me", True)
     assert core.commands.handle("subscribe every 1 minute", console).ok
+
+
+def test_feeds_add_refuses_internal_addresses_before_storing(core: Core) -> None:
+    reply = core.commands.handle("feeds add http://169.254.169.254/latest/meta-data", ADMIN)
+    assert not reply.ok and "link-local address" in reply.text
+    assert "no feeds" in core.commands.handle("feeds list", ADMIN).text.lower()
