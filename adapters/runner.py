@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 
 from bot.app import Core
 from bot.errors import NewsbotError
@@ -51,16 +52,27 @@ async def run_bot(core: Core) -> None:
         tasks.append(asyncio.create_task(console.run(), name="console"))
     scheduler = DigestScheduler(core, sinks)
     scheduler.start()
+    # `kill` (SIGTERM) stops the bot as Ctrl-C does: front ends close their connections.
+    current = asyncio.current_task()
+    loop = asyncio.get_running_loop()
+    with contextlib.suppress(NotImplementedError, RuntimeError):
+        if current is not None:
+            loop.add_signal_handler(signal.SIGTERM, current.cancel)
     try:
         if console is not None:
             # The console ends the bot when its input ends.
             await tasks[0]
         else:
             await asyncio.gather(*tasks)
+    except asyncio.CancelledError:
+        log.info("stopping")
     finally:
         scheduler.shutdown()
         for task in tasks:
             task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.remove_signal_handler(signal.SIGTERM)
 
 
 async def send_now(core: Core, channel: ChannelRef, digest: Digest) -> str | None:
