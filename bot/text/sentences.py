@@ -51,12 +51,14 @@ def _split_line(line: str) -> list[str]:
     start = 0
     for match in _BOUNDARY.finditer(line):
         end = match.end(1)
-        rest = line[match.end() :]
-        if not rest or not _STARTER.match(rest):
+        # Match in place: slicing the rest of a long line at every dot costs quadratic time.
+        if not _STARTER.match(line, match.end()):
             continue
         punctuation = match.group(1)
         single_dot = punctuation.startswith(".") and len(punctuation.rstrip("\"'»”’)]")) == 1
-        if single_dot and _is_abbreviation(line[start : match.start(1)]):
+        # The word before the dot is all an abbreviation check needs.
+        before = line[max(start, match.start(1) - 24) : match.start(1)]
+        if single_dot and _is_abbreviation(before):
             continue
         piece = line[start:end].strip()
         if piece:

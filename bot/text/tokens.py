@@ -24,7 +24,8 @@ __all__ = [
 # Words: letters/digits with inner hyphens/apostrophes/dots in numbers ("2.000", "al-Sarraj").
 _WORD = re.compile(r"\w+(?:[-'’.,]\w+)*", re.UNICODE)
 _TERM_SPLIT = re.compile(r"[-'’.,_]")
-_NUMBER = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
+# A number with thousands separators, or a run of letters and digits (no underscore).
+_WORD_PART = re.compile(r"\d{1,3}(?:[.,]\d{3})+(?![\d.,]*\d)|[^\W_]+")
 
 _STEMMER_NAMES = {
     "no": "norwegian",
@@ -72,16 +73,11 @@ def tokenize(text: str) -> list[str]:
 
 
 def words(text: str) -> list[str]:
-    """Lower-cased word parts: "al-Sarraj" gives "al" and "sarraj"."""
-    out: list[str] = []
-    for token in _WORD.findall(text.lower()):
-        if token.isalnum():
-            out.append(token)
-        elif _NUMBER.fullmatch(token):
-            out.append(_TERM_SPLIT.sub("", token))  # "2.000" and "2,000" are 2000
-        else:
-            out.extend(part for part in _TERM_SPLIT.split(token) if part)
-    return out
+    """Lower-cased word parts: "al-Sarraj" gives "al" and "sarraj"; "2.000" gives "2000"."""
+    return [
+        token.replace(".", "").replace(",", "") if token[0].isdigit() else token
+        for token in _WORD_PART.findall(text.lower())
+    ]
 
 
 _THREAD = threading.local()
