@@ -6,6 +6,7 @@ from storage.articles import (
     articles_between,
     count_articles,
     counts_by,
+    existing_urls,
     get_articles,
     store_articles,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "SentenceVector",
     "articles_without_vectors",
     "count_vectors",
+    "existing_urls",
     "load_vectors",
     "store_vectors",
     "Delivery",

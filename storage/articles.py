@@ -16,6 +16,7 @@ __all__ = [
     "ArticleRecord",
     "Outcome",
     "store_articles",
+    "existing_urls",
     "get_articles",
     "count_articles",
     "articles_between",
@@ -113,6 +114,14 @@ def _row(record: ArticleRecord, fetched_at: datetime) -> dict[str, object]:
         "sentences": record.sentences,
         "search_terms": record.search_terms,
     }
+
+
+def existing_urls(session: Session, urls: Iterable[str]) -> set[str]:
+    """Which of ``urls`` are stored already."""
+    wanted = list(dict.fromkeys(urls))
+    if not wanted:
+        return set()
+    return set(session.scalars(select(Article.url).where(Article.url.in_(wanted))))
 
 
 def get_articles(session: Session, ids: Iterable[int]) -> dict[int, Article]:

@@ -82,7 +82,10 @@ def parse_published(value: str | None) -> tuple[datetime | None, str]:
         except ValueError:
             return None, "none"
         if zone and zone != "Z":
-            offset = datetime.strptime(zone.replace(":", ""), "%z").tzinfo
+            try:
+                offset = datetime.strptime(zone.replace(":", ""), "%z").tzinfo
+            except ValueError:  # "+9999" is no time zone: the date is unknown, not an error
+                return None, "none"
             when = when.replace(tzinfo=offset).astimezone(UTC)
         precision = "minute" if hour else "day" if day else "month" if month else "year"
         return when, precision
@@ -93,8 +96,13 @@ def parse_published(value: str | None) -> tuple[datetime | None, str]:
     return (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(UTC), "minute"
 
 
+MAX_URL_CHARS = 2048  # the articles.url column
+
+
 def normalise(draft: ArticleDraft, *, max_chars: int) -> ArticleRecord:
     """Clean, detect the language, split sentences once, hash, and build the index terms."""
+    if len(draft.url) > MAX_URL_CHARS:
+        raise IngestError(f"the URL is {len(draft.url)} characters long, over {MAX_URL_CHARS}")
     text = clean_text(draft.text)
     if len(text) > max_chars:
         text = text[:max_chars].rsplit(" ", 1)[0]

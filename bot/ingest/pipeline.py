@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.config import Settings
 from bot.errors import IngestError
 from bot.ingest.fetch import Fetcher
@@ -15,7 +17,16 @@ from bot.ingest.files import Item, decode_bytes, read_path
 from bot.ingest.model import ArticleDraft, Failure, normalise
 from bot.ingest.web import draft_from_html, drafts_from_feed, looks_like_feed
 from bot.text import canonical_url
-from storage import ArticleRecord, Database, FeedSource, Outcome, list_feeds, store_articles, utcnow
+from storage import (
+    ArticleRecord,
+    Database,
+    FeedSource,
+    Outcome,
+    existing_urls,
+    list_feeds,
+    store_articles,
+    utcnow,
+)
 
 __all__ = ["IngestReport", "Ingestor"]
 
@@ -81,7 +92,7 @@ class Ingestor:
                 continue
             try:
                 batch.append(normalise(item, max_chars=self.settings.article_max_chars))
-            except IngestError as exc:
+            except (IngestError, ValueError) as exc:
                 report.failures.append(Failure(item.url, str(exc)))
                 if progress:
                     progress(1)
@@ -123,12 +134,18 @@ class Ingestor:
                     feed.url,
                     lambda link: self._page(link, fetcher, deadline),
                     max_items=self.settings.feed_max_items,
+                    known=self._stored,
                 )
                 report = self.store(drafts)
                 etag, last_modified = fetched.etag, fetched.last_modified
                 title = title or (drafts[0].source if drafts else "")
         except IngestError as exc:
             error = str(exc)
+            report.failures.append(Failure(feed.url, error))
+        except Exception as exc:
+            # Whatever a feed does, its row is updated below, so it backs off and shows why.
+            log.exception("polling %s failed", feed.url)
+            error = f"unexpected error while reading the feed ({exc.__class__.__name__})"
             report.failures.append(Failure(feed.url, error))
         with self.db.session() as session:
             stored = session.get(FeedSource, feed.id)
@@ -137,8 +154,15 @@ class Ingestor:
                 stored.last_status = status
                 stored.last_error = error
                 stored.failures = stored.failures + 1 if error else 0
-                stored.etag, stored.last_modified, stored.title = etag, last_modified, title or ""
+                # Header values are the server's: keep them within their columns.
+                stored.etag = etag[:512] if etag else None
+                stored.last_modified = last_modified[:128] if last_modified else None
+                stored.title = (title or "")[:1000]
         return report
+
+    def _stored(self, urls: list[str]) -> set[str]:
+        with self.db.session() as session:
+            return existing_urls(session, urls)
 
     # -- reading -----------------------------------------------------------------
 
@@ -188,8 +212,20 @@ class Ingestor:
     ) -> None:
         if not batch:
             return
-        with self.db.session() as session:
-            outcomes = store_articles(session, batch, utcnow())
+        try:
+            with self.db.session() as session:
+                outcomes = store_articles(session, batch, utcnow())
+        except SQLAlchemyError:
+            # One bad record (or a concurrent writer) must not cost the whole batch:
+            # store one by one, each in its own transaction, and name what failed.
+            log.warning("storing a batch failed; storing its %d articles one by one", len(batch))
+            outcomes = []
+            for record in batch:
+                try:
+                    with self.db.session() as session:
+                        outcomes.extend(store_articles(session, [record], utcnow()))
+                except SQLAlchemyError as exc:
+                    report.failures.append(Failure(record.url, f"could not be stored ({exc.__class__.__name__})"))
         for outcome in outcomes:
             report.add(outcome)
         if progress:

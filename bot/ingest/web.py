@@ -8,7 +8,7 @@ import io
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 import trafilatura
@@ -79,16 +79,30 @@ def refuse_xml_entities(content: bytes) -> None:
         )
 
 
+def _entry_url(entry: feedparser.FeedParserDict, feed_url: str) -> str | None:
+    """The entry's canonical http(s) address, resolved against the feed's; None otherwise."""
+    link = entry.get("link") or entry.get("id") or ""
+    if not link:
+        return None
+    absolute = urljoin(feed_url, link)
+    if not absolute.lower().startswith(("http://", "https://")):
+        return None
+    return canonical_url(absolute)
+
+
 def drafts_from_feed(
     content: bytes,
     feed_url: str,
     fetch_page: Callable[[str], ArticleDraft | None] | None = None,
     *,
     max_items: int | None = None,
+    known: Callable[[list[str]], set[str]] | None = None,
 ) -> list[ArticleDraft]:
     """Articles of an RSS/Atom document; teasers are completed from their page when possible.
 
-    At most ``max_items`` entries are read (feeds list the newest first).
+    At most ``max_items`` entries are read (feeds list the newest first). Entries whose
+    URL ``known`` reports as stored are skipped: their page is not fetched again, and a
+    teaser never replaces the full text stored before.
     """
     refuse_xml_entities(content)
     # A file object, never bytes: given bytes that look like a path, feedparser opens the file.
@@ -97,11 +111,13 @@ def drafts_from_feed(
         raise IngestError("not an RSS or Atom feed")
     outlet = parsed.feed.get("title") or urlsplit(feed_url).hostname or "feed"
     entries = parsed.entries if max_items is None else parsed.entries[: max(max_items, 0)]
+    linked = [(entry, _entry_url(entry, feed_url)) for entry in entries]
+    stored = known([url for _, url in linked if url]) if known is not None else set()
     drafts: list[ArticleDraft] = []
-    for entry in entries:
-        link = entry.get("link") or entry.get("id") or ""
-        if not link:
+    for entry, url in linked:
+        if not url or url in stored:
             continue
+        link = url
         text = _entry_text(entry)
         published, precision = _entry_time(entry)
         if len(text) < TEASER_CHARS and fetch_page is not None and link.startswith("http"):
@@ -112,7 +128,7 @@ def drafts_from_feed(
             text = entry.get("title", "")
         drafts.append(
             ArticleDraft(
-                url=canonical_url(link),
+                url=url,
                 title=entry.get("title", ""),
                 text=text,
                 source=outlet,

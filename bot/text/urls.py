@@ -20,7 +20,12 @@ def canonical_url(url: str) -> str:
         return url
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
-    port = parts.port
+    try:
+        port = parts.port
+    except ValueError:  # "https://x:99999/": not an address we can tidy; keep it as given
+        return url
+    if ":" in host:
+        host = f"[{host}]"  # IPv6 literals keep their brackets
     netloc = host if port is None or (scheme, port) in (("http", 80), ("https", 443)) else f"{host}:{port}"
     query = [
         (k, v)

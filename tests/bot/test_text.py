@@ -64,3 +64,8 @@ def test_canonical_url_drops_tracking_and_fragments() -> None:
         == "https://www.nrk.no/nyheter/a?id=7"
     )
     assert canonical_url("urn:norquad:news:1") == "urn:norquad:news:1"
+
+
+def test_canonical_url_keeps_what_it_cannot_tidy() -> None:
+    assert canonical_url("https://x:99999/a#b") == "https://x:99999/a#b"
+    assert canonical_url("http://[::1]:8080/a?utm_medium=x") == "http://[::1]:8080/a"

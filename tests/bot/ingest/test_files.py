@@ -108,3 +108,20 @@ def test_bad_files_fail_by_name_and_the_rest_is_still_ingested(
     assert reasons["missing.txt"] == "no such file or directory"
     assert report.new == 1
     assert len(_articles(sqlite_db)) == 1
+
+
+def test_odd_values_in_jsonl_are_named_or_dropped_never_fatal(
+    sqlite_db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    path = tmp_path / "odd.jsonl"
+    rows = [
+        {"url": "https://example.com/tz", "title": "Rart tidspunkt", "text": "Møtet startet i Tromsø.", "published": "2020-01-01T10:00+9999"},
+        {"url": "https://example.com/" + "a" * 3000, "title": "Lang adresse", "text": "Adressen er altfor lang."},
+        {"url": "https://x:99999/sak", "title": "Rar port", "text": "Porten finnes ikke."},
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    report = _ingest(sqlite_db, settings, path)
+    assert (report.new, report.failed) == (2, 1)
+    assert "over 2048" in report.failures[0].reason
+    stored = {a.url: a for a in _articles(sqlite_db)}
+    assert stored["https://example.com/tz"].published_at is None

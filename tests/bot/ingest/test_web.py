@@ -141,3 +141,38 @@ def test_feed_poll_uses_conditional_get_and_records_errors(sqlite_db: Database, 
         feeds = {f.url: f for f in list_feeds(session)}
     assert feeds[feed_url].title == "Dagsnytt" and feeds[feed_url].last_status == 304
     assert feeds[html_url].failures == 2 and "not an RSS or Atom feed" in (feeds[html_url].last_error or "")
+
+
+def test_a_later_poll_never_replaces_a_stored_article_with_its_teaser(sqlite_db: Database, settings: Settings) -> None:
+    with serve() as site:
+        site.add("/libya", body=ARTICLE_HTML.encode(), headers={"Content-Type": "text/html"})
+        url = site.add("/rss", body=feed_xml(site, [("/libya", "Våpenhvile i Libya", "Kort ingress.")]),
+                       headers={"Content-Type": "application/rss+xml"})
+        with sqlite_db.session() as session:
+            add_feed(session, url)
+        ingestor = Ingestor(sqlite_db, settings)
+        assert ingestor.poll_feeds().new == 1
+        site.add("/libya", status=503)  # the page is down at the next poll
+        second = ingestor.poll_feeds()
+    assert (second.new, second.updated, second.failed) == (0, 0, 0)
+    assert [p for p, _ in site.requests].count("/libya") == 1  # not fetched again
+    with sqlite_db.session() as session:
+        article = session.scalars(select(Article)).one()
+    assert "Russland uoffisielt holder med Haftars styrker" in article.text
+
+
+def test_relative_feed_links_are_resolved_and_other_schemes_skipped(sqlite_db: Database, settings: Settings) -> None:
+    with serve() as site:
+        body = (
+            '<?xml version="1.0"?><rss version="2.0"><channel><title>Lokalt</title>'
+            "<item><title>Relativ sak</title><link>/nyheter/1</link>"
+            "<description>" + "Bystyret vedtok budsjettet etter lang debatt. " * 12 + "</description></item>"
+            "<item><title>Skript</title><link>javascript:alert(1)</link>"
+            "<description>" + "Dette skal aldri lagres som en artikkel. " * 12 + "</description></item>"
+            "</channel></rss>"
+        ).encode()
+        url = site.add("/rss", body=body, headers={"Content-Type": "application/rss+xml"})
+        report = Ingestor(sqlite_db, settings).ingest([url])
+    assert report.new == 1
+    with sqlite_db.session() as session:
+        assert session.scalars(select(Article.url)).all() == [site.url("/nyheter/1")]
