@@ -89,13 +89,20 @@ def build_digest(
     topic: str | None = None,
     max_items: int = 10,
     writer: LLMWriter | None = None,
+    arrivals: bool = False,
 ) -> Digest:
-    """The stories published in ``[since, until)``, optionally about ``topic``, best first."""
+    """The stories published in ``[since, until)``, optionally about ``topic``, best first.
+
+    With ``arrivals`` the window is when newsbot stored the articles: a scheduled digest
+    then carries everything that came in since the last one, even a story polled after
+    its publication time had passed into the previous digest's window.
+    """
     with db.session() as session:
-        articles = articles_between(session, since, until, limit=WINDOW_LIMIT)
+        articles = articles_between(session, since, until, limit=WINDOW_LIMIT, arrivals=arrivals)
         if topic:
             terms = analyse(topic).search_terms
-            matching = {i for i, _ in search_articles(session, terms, limit=WINDOW_LIMIT, since=since)}
+            window = None if arrivals else since
+            matching = {i for i, _ in search_articles(session, terms, limit=WINDOW_LIMIT, since=window)}
             articles = [a for a in articles if a.id in matching]
     stories = _cluster(articles)
     stories.sort(key=lambda s: (s.outlets, len(s.articles), s.latest), reverse=True)

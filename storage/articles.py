@@ -137,10 +137,11 @@ def count_articles(session: Session) -> int:
 
 
 def articles_between(
-    session: Session, since: datetime, until: datetime, *, limit: int = 2000
+    session: Session, since: datetime, until: datetime, *, limit: int = 2000, arrivals: bool = False
 ) -> list[Article]:
-    """Articles published (or, undated, fetched) in ``[since, until)``, newest first."""
-    when = func.coalesce(Article.published_at, Article.fetched_at)
+    """Articles published (or, undated, fetched) in ``[since, until)``, newest first;
+    with ``arrivals``, the articles newsbot stored in that span, whatever their date."""
+    when = Article.fetched_at if arrivals else func.coalesce(Article.published_at, Article.fetched_at)
     query = (
         select(Article)
         .where(when >= since, when < until)

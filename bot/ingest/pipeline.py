@@ -6,6 +6,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -79,7 +80,11 @@ class Ingestor:
             return self.store(items, progress)
 
     def store(
-        self, items: Iterable[Item], progress: Callable[[int], None] | None = None
+        self,
+        items: Iterable[Item],
+        progress: Callable[[int], None] | None = None,
+        *,
+        fetched_at: datetime | None = None,
     ) -> IngestReport:
         """Normalise and store drafts in batches, each batch in one transaction."""
         report = IngestReport()
@@ -98,8 +103,8 @@ class Ingestor:
                     progress(1)
                 continue
             if len(batch) >= BATCH:
-                self._flush(batch, report, progress)
-        self._flush(batch, report, progress)
+                self._flush(batch, report, progress, fetched_at)
+        self._flush(batch, report, progress, fetched_at)
         return report
 
     def poll_feeds(self, feeds: Iterable[FeedSource] | None = None) -> IngestReport:
@@ -209,12 +214,14 @@ class Ingestor:
         batch: list[ArticleRecord],
         report: IngestReport,
         progress: Callable[[int], None] | None,
+        fetched_at: datetime | None = None,
     ) -> None:
         if not batch:
             return
+        now = fetched_at or utcnow()
         try:
             with self.db.session() as session:
-                outcomes = store_articles(session, batch, utcnow())
+                outcomes = store_articles(session, batch, now)
         except SQLAlchemyError:
             # One bad record (or a concurrent writer) must not cost the whole batch:
             # store one by one, each in its own transaction, and name what failed.
@@ -223,7 +230,7 @@ class Ingestor:
             for record in batch:
                 try:
                     with self.db.session() as session:
-                        outcomes.extend(store_articles(session, [record], utcnow()))
+                        outcomes.extend(store_articles(session, [record], now))
                 except SQLAlchemyError as exc:
                     report.failures.append(Failure(record.url, f"could not be stored ({exc.__class__.__name__})"))
         for outcome in outcomes:

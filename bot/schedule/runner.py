@@ -191,7 +191,7 @@ class DigestScheduler:
             digest = await asyncio.to_thread(
                 build_digest, self.core.db, since, period,
                 topic=subscription.topic, max_items=subscription.max_items,
-                writer=self.core.summariser.writer,
+                writer=self.core.summariser.writer, arrivals=True,
             )
             posts_empty = self.settings.post_empty_digests or getattr(sink, "posts_empty", False)
             if not digest.items and not posts_empty:

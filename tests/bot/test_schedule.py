@@ -81,7 +81,7 @@ def _store_news(core: Core, when: datetime, title: str = "Stormen Ingrid stengte
         ArticleDraft(url=f"https://example.no/{title.replace(' ', '-')}", title=title,
                      text=f"{title}. Fjord1 innstilte 14 fergesamband natt til torsdag, og tusenvis mistet strømmen.",
                      source="Dagsnytt", published_at=when, published_precision="minute")
-    ])
+    ], fetched_at=when + timedelta(minutes=5))
     assert report.new == 1
 
 
@@ -232,3 +232,18 @@ async def test_feed_polling_picks_up_new_items_and_backs_off_on_failure(core: Co
         assert session.scalar(select(func.count(Article.id))) == 2
         stored = session.get(FeedSource, feed.id)
         assert stored is not None and stored.failures == 2 and "HTTP 500" in (stored.last_error or "")
+
+
+async def test_a_story_polled_after_its_period_still_reaches_the_next_digest(core: Core) -> None:
+    sink = RecordingSink()
+    sub_id = _subscribe(core, ScheduleSpec("every", None, 60, "UTC"), SUB_TIME - timedelta(days=2))
+    await DigestScheduler(core, [sink], clock=Clock(SUB_TIME)).fire(sub_id)  # nothing yet
+    # Published ten minutes before the period closed, polled five minutes after it.
+    core.ingestor.store([
+        ArticleDraft(url="https://example.no/sen-sak", title="Sen sak om fergene",
+                     text="Sen sak om fergene. Fjord1 gjenopptok rutene fredag ettermiddag.",
+                     source="Dagsnytt", published_at=SUB_TIME - timedelta(minutes=10),
+                     published_precision="minute")
+    ], fetched_at=SUB_TIME + timedelta(minutes=5))
+    await DigestScheduler(core, [sink], clock=Clock(SUB_TIME + timedelta(hours=1))).fire(sub_id)
+    assert [item.headline for _, d in sink.posts for item in d.items] == ["Sen sak om fergene"]
