@@ -18,7 +18,7 @@ from bot.errors import CommandError, NewsbotError
 from bot.ingest import Ingestor
 from bot.ingest.guard import AddressGuard
 from bot.ratelimit import RateLimiter
-from bot.schedule.spec import parse_schedule
+from bot.schedule.spec import ScheduleSpec, parse_schedule
 from bot.text import canonical_url
 from bot.types import Answer, ChannelRef, Digest
 from storage import (
@@ -213,7 +213,7 @@ class Commands:
             return Notice("This channel has no scheduled digests. Try: subscribe daily 08:00")
         lines = ["Scheduled digests here:"]
         for row in rows:
-            spec = parse_schedule_row(row)
+            spec = ScheduleSpec.of(row).describe()
             about = f" about “{row.topic}”" if row.topic else ""
             lines.append(f"#{row.id}: {spec}{about}")
         return Notice("\n".join(lines))
@@ -248,6 +248,7 @@ class Commands:
             feed, created = add_feed(session, url)
         if not created:
             return Notice(f"I already read {url}.")
+        self._changed()
         report = self.ingestor.poll_feeds([feed])
         with self.db.session() as session:
             stored = get_feed(session, url)
@@ -272,6 +273,7 @@ class Commands:
             removed = remove_feed(session, url)
         if not removed:
             raise CommandError(f"I do not read {url}.")
+        self._changed()
         return Notice(f"Removed {url}. Its articles stay searchable.")
 
     def _changed(self) -> None:
@@ -280,9 +282,3 @@ class Commands:
                 callback()
             except Exception:
                 log.exception("subscription change callback failed")
-
-
-def parse_schedule_row(row: Subscription) -> str:
-    from bot.schedule.spec import ScheduleSpec
-
-    return ScheduleSpec(row.schedule, row.at, row.interval_minutes, row.timezone).describe()

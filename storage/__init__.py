@@ -29,7 +29,6 @@ from storage.subscriptions import (
     last_covered_until,
     list_subscriptions,
     remove_subscription,
-    stale_claims,
 )
 from storage.vectors import articles_without_vectors, count_vectors, load_vectors, store_vectors
 
@@ -51,7 +50,6 @@ __all__ = [
     "last_covered_until",
     "list_subscriptions",
     "remove_subscription",
-    "stale_claims",
     "FeedSource",
     "Outcome",
     "StorageError",

@@ -17,7 +17,6 @@ __all__ = [
     "claim_delivery",
     "finish_delivery",
     "last_covered_until",
-    "stale_claims",
 ]
 
 
@@ -100,14 +99,5 @@ def last_covered_until(session: Session, subscription_id: int) -> datetime | Non
     return session.scalar(
         select(func.max(Delivery.covered_until)).where(
             Delivery.subscription_id == subscription_id, Delivery.status.in_(("sent", "empty"))
-        )
-    )
-
-
-def stale_claims(session: Session, older_than: datetime) -> list[Delivery]:
-    """Claims never finished (the process died between claim and post)."""
-    return list(
-        session.scalars(
-            select(Delivery).where(Delivery.status == "claimed", Delivery.claimed_at < older_than)
         )
     )

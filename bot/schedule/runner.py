@@ -14,6 +14,7 @@ import os
 import socket
 import uuid
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -45,12 +46,13 @@ log = logging.getLogger(__name__)
 
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 MAX_BACKOFF = timedelta(hours=6)
+REFRESH_MINUTES = 5
+# Feed polls get threads of their own: slow feeds must not hold the threads chat replies use.
+_POLL_THREADS = 2
 
 
 def spec_of(subscription: Subscription) -> ScheduleSpec:
-    return ScheduleSpec(
-        subscription.schedule, subscription.at, subscription.interval_minutes, subscription.timezone
-    )
+    return ScheduleSpec.of(subscription)
 
 
 def trigger_for(spec: ScheduleSpec) -> BaseTrigger:
@@ -84,6 +86,7 @@ class DigestScheduler:
         self.grace = timedelta(minutes=self.settings.missed_grace_minutes)
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._polls = ThreadPoolExecutor(max_workers=_POLL_THREADS, thread_name_prefix="feed-poll")
 
     # -- lifecycle -----------------------------------------------------------------
 
@@ -100,18 +103,31 @@ class DigestScheduler:
             self.core.commands.on_subscriptions_changed.remove(self._changed_from_any_thread)
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        self._polls.shutdown(wait=False, cancel_futures=True)
 
     def _changed_from_any_thread(self) -> None:
         # Commands run in worker threads; jobs are changed on the loop's thread.
         if self._loop is not None:
-            self._loop.call_soon_threadsafe(self.reload)
+            asyncio.run_coroutine_threadsafe(self.refresh(), self._loop)
 
-    def reload(self) -> None:
-        """Make the jobs match the subscription and feed rows."""
+    async def refresh(self) -> None:
+        """Re-read the rows off the loop's thread, then update the jobs on it."""
+        rows = await asyncio.to_thread(self._rows)
+        self.reload(rows)
+
+    def _rows(self) -> tuple[list[Subscription], list[FeedSource]]:
         with self.core.db.session() as session:
-            subscriptions = list_subscriptions(session)
-            feeds = list_feeds(session)
-        wanted: set[str] = set()
+            return list_subscriptions(session), list_feeds(session)
+
+    def reload(self, rows: tuple[list[Subscription], list[FeedSource]] | None = None) -> None:
+        """Make the jobs match the subscription and feed rows (also those another
+        process or instance changed: a job re-reads them every few minutes)."""
+        subscriptions, feeds = rows if rows is not None else self._rows()
+        wanted: set[str] = {"refresh"}
+        if self.scheduler.get_job("refresh") is None:
+            self.scheduler.add_job(
+                self.refresh, IntervalTrigger(minutes=REFRESH_MINUTES), id="refresh", coalesce=True
+            )
         for subscription in subscriptions:
             job_id = f"digest:{subscription.id}"
             wanted.add(job_id)
@@ -122,7 +138,8 @@ class DigestScheduler:
                 id=job_id,
                 replace_existing=True,
                 coalesce=True,
-                misfire_grace_time=int(self.grace.total_seconds()) or None,
+                # Never None: APScheduler reads None as "run however late".
+                misfire_grace_time=max(1, int(self.grace.total_seconds())),
             )
         for feed in feeds:
             job_id = f"feed:{feed.id}"
@@ -134,7 +151,8 @@ class DigestScheduler:
                     args=[feed.id],
                     id=job_id,
                     coalesce=True,
-                    next_run_time=self.clock() + timedelta(seconds=5),
+                    # Spread the first polls out instead of starting them all at once.
+                    next_run_time=self.clock() + timedelta(seconds=5 + (feed.id * 7) % 60),
                 )
         for job in self.scheduler.get_jobs():
             if job.id not in wanted:
@@ -156,7 +174,12 @@ class DigestScheduler:
         posted = 0
         for delivery in await asyncio.to_thread(self._stale_claims, now):
             subscription = await asyncio.to_thread(self._subscription, delivery.subscription_id)
-            if subscription is not None and await self._take_over(delivery):
+            if subscription is None or subscription.platform not in self.sinks:
+                continue  # another instance's front end: leave its claim to it
+            if now - delivery.period > self.grace:
+                await asyncio.to_thread(self._finish, delivery.id, "skipped", None, None, "too late to retry")
+                continue
+            if await self._take_over(delivery):
                 posted += await self._post(subscription, delivery.period, delivery.id)
         for subscription in await asyncio.to_thread(self._subscriptions):
             period = spec_of(subscription).previous_fire(now)
@@ -218,7 +241,10 @@ class DigestScheduler:
             backoff = min(interval * (2 ** min(feed.failures, 10)), MAX_BACKOFF)
             if self.clock() < feed.last_polled_at + backoff:
                 return False
-        report = await asyncio.to_thread(self.core.ingestor.poll_feeds, [feed])
+        loop = asyncio.get_running_loop()
+        report = await loop.run_in_executor(self._polls, self.core.ingestor.poll_feeds, [feed])
+        if report.new or report.updated:
+            await loop.run_in_executor(self._polls, self.core.embed_backlog)
         if report.new or report.updated:
             log.info("feed %s: %s", feed.url, report.summary())
         return True

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.errors import CommandError
@@ -26,6 +27,11 @@ class ScheduleSpec:
     at: str | None
     interval_minutes: int | None
     timezone: str
+
+    @classmethod
+    def of(cls, row: Any) -> ScheduleSpec:
+        """The schedule of a stored subscription row."""
+        return cls(row.schedule, row.at, row.interval_minutes, row.timezone)
 
     def describe(self) -> str:
         if self.kind == "every":

@@ -190,10 +190,10 @@ async def test_jobs_follow_subscriptions_made_in_chat(core: Core) -> None:
         admin = CommandContext(ChannelRef("slack", "C9"), "U1", True)
         reply = await asyncio.to_thread(core.commands.handle, "subscribe every 2 hours", admin)
         await asyncio.sleep(0.05)
-        assert [job.id for job in scheduler.scheduler.get_jobs()] == ["digest:1"]
+        assert [j.id for j in scheduler.scheduler.get_jobs() if j.id != "refresh"] == ["digest:1"]
         await asyncio.to_thread(core.commands.handle, "unsubscribe", admin)
         await asyncio.sleep(0.05)
-        assert scheduler.scheduler.get_jobs() == []
+        assert [j.id for j in scheduler.scheduler.get_jobs() if j.id != "refresh"] == []
         assert reply.ok
     finally:
         scheduler.shutdown()
@@ -247,3 +247,28 @@ async def test_a_story_polled_after_its_period_still_reaches_the_next_digest(cor
     ], fetched_at=SUB_TIME + timedelta(minutes=5))
     await DigestScheduler(core, [sink], clock=Clock(SUB_TIME + timedelta(hours=1))).fire(sub_id)
     assert [item.headline for _, d in sink.posts for item in d.items] == ["Sen sak om fergene"]
+
+
+async def test_a_stale_claim_older_than_the_grace_window_is_not_posted(core: Core) -> None:
+    sink = RecordingSink()
+    _store_news(core, SUB_TIME - timedelta(hours=3))
+    sub_id = _subscribe(core, oslo_daily(), SUB_TIME - timedelta(days=2))
+    claim_delivery(core.db.sessions, sub_id, SUB_TIME, "crashed-instance", SUB_TIME)
+    days_later = Clock(SUB_TIME + timedelta(days=3, minutes=30))
+    await DigestScheduler(core, [sink], clock=days_later).catch_up()
+    posted_periods = [d.until for _, d in sink.posts]
+    assert SUB_TIME not in posted_periods  # three days late: skipped, not posted
+
+
+async def test_feeds_added_in_chat_get_a_polling_job(core: Core) -> None:
+    scheduler = DigestScheduler(core, [RecordingSink()])
+    scheduler.start()
+    try:
+        admin = CommandContext(ChannelRef("slack", "C9"), "U1", True)
+        with serve() as site:
+            url = site.add("/rss", body=feed_xml(site, []), headers={"Content-Type": "application/rss+xml"})
+            await asyncio.to_thread(core.commands.handle, f"feeds add {url}", admin)
+        await asyncio.sleep(0.2)
+        assert any(job.id.startswith("feed:") for job in scheduler.scheduler.get_jobs())
+    finally:
+        scheduler.shutdown()
