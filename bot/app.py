@@ -48,6 +48,7 @@ def secret_values(settings: Settings) -> list[str]:
             settings.slack_app_token,
             settings.discord_token,
             settings.llm_api_key,
+            settings.embeddings_api_key,
         )
         if value is not None
     ]
@@ -118,7 +119,10 @@ def _embedder(settings: Settings, db: Database) -> Embedder | None:
     if not base:
         log.warning("EMBEDDINGS_MODEL is set but no EMBEDDINGS_BASE_URL: searching by words only")
         return None
-    client = OpenAICompatible(base, api_key=settings.llm_api_key, timeout_s=settings.llm_timeout_s)
+    # A key goes only to the server it was issued for.
+    same_server = base.rstrip("/") == (settings.llm_base_url or "").rstrip("/")
+    key = settings.embeddings_api_key or (settings.llm_api_key if same_server else None)
+    client = OpenAICompatible(base, api_key=key, timeout_s=settings.llm_timeout_s)
     return Embedder(client, settings.embeddings_model, db)
 
 

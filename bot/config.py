@@ -81,5 +81,7 @@ class Settings(BaseSettings):
     llm_timeout_s: float = 20.0
     embeddings_base_url: str | None = None
     embeddings_model: str | None = None
+    # Key for a separate embeddings server (LLM_API_KEY is only sent to LLM_BASE_URL).
+    embeddings_api_key: SecretStr | None = None
     # Below this cosine similarity a sentence is not taken to answer by meaning alone.
     embeddings_min_similarity: float = 0.5

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import Article
+from storage.models import Article, SentenceVector
 
 __all__ = [
     "ArticleRecord",
@@ -97,6 +97,9 @@ def store_articles(
         session.execute(insert(Article), list(inserts.values()))
     if updates:
         session.execute(update(Article), updates)
+        # The sentences changed: their old vectors would score the wrong sentences.
+        changed = [row["id"] for row in updates]
+        session.execute(delete(SentenceVector).where(SentenceVector.article_id.in_(changed)))
     return outcomes
 
 

@@ -49,5 +49,9 @@ def load_vectors(session: Session, model: str) -> tuple[np.ndarray, np.ndarray, 
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((0, 0), np.float32)
     ids = np.fromiter((r[0] for r in rows), np.int64, len(rows))
     positions = np.fromiter((r[1] for r in rows), np.int64, len(rows))
-    matrix = np.vstack([np.frombuffer(r[2], dtype=np.float32) for r in rows])
-    return ids, positions, matrix
+    vectors = [np.frombuffer(r[2], dtype=np.float32) for r in rows]
+    # Vectors of another size (a model changed under the same name) cannot be compared.
+    size = max({len(v) for v in vectors}, key=[len(v) for v in vectors].count)
+    keep = [i for i, v in enumerate(vectors) if len(v) == size]
+    matrix = np.vstack([vectors[i] for i in keep])
+    return ids[keep], positions[keep], matrix

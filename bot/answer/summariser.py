@@ -256,6 +256,10 @@ class Summariser:
         except LLMError as exc:
             log.warning("searching by words only: %s", exc)
             return {}
+        except Exception:
+            # Search by meaning is an extra: whatever breaks there, words still answer.
+            log.exception("searching by words only: the vector search failed")
+            return {}
         return {(article_id, position): sim for article_id, position, sim in hits}
 
     @staticmethod

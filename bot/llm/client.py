@@ -80,10 +80,12 @@ class OpenAICompatible:
         try:
             rows = sorted(data["data"], key=lambda row: row.get("index", 0))
             vectors = [[float(x) for x in row["embedding"]] for row in rows]
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise LLMError("the embeddings reply is malformed") from exc
         if len(vectors) != len(texts):
             raise LLMError(f"asked for {len(texts)} embeddings, got {len(vectors)}")
+        if vectors and (len({len(v) for v in vectors}) > 1 or not vectors[0]):
+            raise LLMError("the embeddings reply has empty or mixed-size vectors")
         return vectors
 
     def _post(self, path: str, payload: dict[str, Any]) -> dict[str, Any]:

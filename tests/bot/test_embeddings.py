@@ -78,3 +78,46 @@ def test_ingest_embeds_when_configured(settings: Settings, fake: FakeOpenAI, cor
     assert core.embed_backlog() == 7
     assert core.summariser.embedder is core.embedder
     core.close()
+
+
+def test_an_updated_article_is_embedded_again(loaded_db: Database, settings: Settings, fake: FakeOpenAI, corpus_file, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from bot.ingest import Ingestor
+    from storage import articles_without_vectors
+
+    embedder = _embedder(loaded_db, fake)
+    embedder.backlog()
+    record = json.loads(corpus_file.read_text(encoding="utf-8").splitlines()[0])
+    changed = tmp_path / "changed.jsonl"
+    record["text"] += "\nEn ny setning kom til etterpå."
+    changed.write_text(json.dumps(record), encoding="utf-8")
+    assert Ingestor(loaded_db, settings).ingest([str(changed)]).updated == 1
+    with loaded_db.session() as session:
+        assert len(articles_without_vectors(session, "test-embed")) == 1
+    assert embedder.backlog() == 1
+
+
+def test_a_malformed_embeddings_reply_falls_back_to_words(
+    loaded_db: Database, settings: Settings, fake: FakeOpenAI
+) -> None:
+    from tests.support.fake_openai import Reply
+
+    _embedder(loaded_db, fake).backlog()
+    fake.then("embeddings", Reply(body={"data": [[0.1]]}))
+    answer = Summariser(loaded_db, settings, embedder=_embedder(loaded_db, fake)).answer("who backs Haftar?")
+    assert answer.found
+
+
+def test_the_llm_key_is_not_sent_to_another_embeddings_server(settings: Settings, fake: FakeOpenAI) -> None:
+    from pydantic import SecretStr
+
+    other = settings.model_copy(update={
+        "llm_base_url": "https://llm.example/v1", "llm_model": "m", "llm_api_key": SecretStr("sk-llm-only"),
+        "embeddings_base_url": fake.base_url, "embeddings_model": "test-embed",
+    })
+    core = open_core(other)
+    assert core.embedder is not None
+    core.embedder.client.embed("test-embed", ["hei"])
+    assert "Authorization" not in fake.requests[-1][2]
+    core.close()
