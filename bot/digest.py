@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.answer.question import analyse
 from bot.llm.client import LLMError
 from bot.llm.writer import LLMWriter, Passage
-from bot.text.similarity import jaccard, signature
+from bot.text.similarity import signature
 from bot.types import Citation, Digest, DigestItem, format_published
 from storage import Article, Database, articles_between, search_articles
 
@@ -59,15 +60,30 @@ def _summary(article: Article) -> str:
 
 
 def _cluster(articles: list[Article]) -> list[_Story]:
+    """Greedy clustering by lead-paragraph overlap (Jaccard). An index from each word to
+    the stories holding it keeps this linear in practice instead of story-by-story."""
     stories: list[_Story] = []
+    postings: dict[str, list[int]] = {}
     for article in sorted(articles, key=lambda a: a.sort_time):
         lead = _lead(article)
-        best = max(stories, key=lambda s: jaccard(lead, s.signature), default=None)
-        if best is not None and jaccard(lead, best.signature) >= STORY_THRESHOLD:
-            best.articles.append(article)
-            best.signature = best.signature | lead
+        shared: Counter[int] = Counter()
+        for word in lead:
+            shared.update(postings.get(word, ()))
+        best, best_score = -1, 0.0
+        for index, overlap in shared.items():
+            score = overlap / (len(lead) + len(stories[index].signature) - overlap)
+            if score > best_score or (score == best_score and index < best):
+                best, best_score = index, score
+        if best >= 0 and best_score >= STORY_THRESHOLD:
+            story = stories[best]
+            story.articles.append(article)
+            for word in lead - story.signature:
+                postings.setdefault(word, []).append(best)
+            story.signature = story.signature | lead
         else:
             stories.append(_Story([article], lead))
+            for word in lead:
+                postings.setdefault(word, []).append(len(stories) - 1)
     return stories
 
 
