@@ -160,7 +160,8 @@ async def test_two_instances_on_one_database_post_once(core: Core) -> None:
     b = DigestScheduler(other, [sink_b], clock=clock, instance="b")
     results = await asyncio.gather(a.fire(sub_id), b.fire(sub_id), a.catch_up(), b.catch_up())
     other.close()
-    assert results[:2].count(True) == 1
+    # Whichever call wins the claim (a fire or a catch-up, in either instance), one posts.
+    assert sum(int(result) for result in results) == 1
     assert len(sink_a.posts) + len(sink_b.posts) == 1
 
 
