@@ -146,8 +146,12 @@ def _is_web_url(url: str) -> bool:
 
 
 def _link_target(url: str) -> str:
-    # Characters that would end the markdown link early are percent-encoded.
-    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace(">", "%3E")
+    # Characters that would end the markdown link early are percent-encoded, and so is
+    # "@": a link target must not read as "@everyone" or "<@id>" anywhere it is shown.
+    scheme, sep, rest = url.partition("://")
+    for char, code in ((" ", "%20"), ("(", "%28"), (")", "%29"), ("<", "%3C"), (">", "%3E"), ("@", "%40")):
+        rest = rest.replace(char, code)
+    return scheme + sep + rest
 
 
 def _link_text(text: str) -> str:

@@ -86,3 +86,12 @@ def test_discord_output_never_pings(text: str, title: str, url: str, source: str
             for piece in shown:
                 assert not re.search(r"@(everyone|here)\b", piece), piece
                 assert not re.search(r"<(@[!&]?|#)\d+>", piece), piece
+
+
+def test_discord_link_targets_cannot_read_as_mentions() -> None:
+    # Found by the property above: an article URL ending in "@everyone".
+    when = datetime(2024, 1, 1, tzinfo=UTC)
+    citation = _citation(1, "<!channel>", "https://evil.example/a>b|c@everyone", "<!channel>")
+    for outgoing in discord_render(Digest(when, when, [DigestItem("x", "y", [citation])])):
+        shown = " ".join(s for e in outgoing.embeds for s in _strings(e.to_dict()))
+        assert "@everyone" not in shown and "%40everyone" in shown
