@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import getpass
 import sys
+import threading
 from typing import TextIO
 
 from bot.commands import CommandContext, Commands, Notice, Reply
@@ -47,14 +48,15 @@ class ConsoleFrontEnd:
         return None
 
     async def run(self) -> None:
-        """Serve until end of input or `quit`."""
+        """Serve until end of input, `quit`, Ctrl-C or cancellation."""
         interactive = self.stdin.isatty()
-        self.write("newsbot console — ask a question, or type help. quit (or Ctrl-D) ends.")
+        self.write("newsbot console — ask a question, or type help. quit, Ctrl-D or Ctrl-C ends.")
+        lines = self._lines()
         while True:
             if interactive:
                 self.stdout.write("> ")
                 self.stdout.flush()
-            line = await asyncio.to_thread(self.stdin.readline)
+            line = await lines.get()
             if not line:
                 break
             text = line.strip()
@@ -63,7 +65,29 @@ class ConsoleFrontEnd:
             if text.lower() in ("quit", "exit", "q"):
                 break
             reply = await asyncio.to_thread(self.commands.handle, text, self.context)
-            self.write(render_reply(reply))
+            self.write(render_reply(reply) + ("" if interactive else "\n"))
+
+    def _lines(self) -> asyncio.Queue[str]:
+        """Input lines, read by a daemon thread: a read blocked on the terminal must not
+        keep the process alive after Ctrl-C or SIGTERM (a worker thread would)."""
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[str] = asyncio.Queue()
+
+        def read() -> None:
+            while True:
+                try:
+                    line = self.stdin.readline()
+                except (OSError, ValueError):
+                    line = ""
+                try:
+                    loop.call_soon_threadsafe(queue.put_nowait, line)
+                except RuntimeError:  # the loop has closed
+                    return
+                if not line:
+                    return
+
+        threading.Thread(target=read, name="console-input", daemon=True).start()
+        return queue
 
 
 def _local_user() -> str:
