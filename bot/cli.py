@@ -17,6 +17,7 @@ from bot.app import Core, configure_logging, load_demo_corpus, open_core
 from bot.config import Settings
 from bot.digest import build_digest
 from bot.errors import NewsbotError
+from bot.ingest.guard import AddressGuard
 from bot.render import answer_text, digest_text
 from bot.text import canonical_url
 from bot.types import ChannelRef, format_published
@@ -150,6 +151,12 @@ def feeds_add(url: str) -> None:
     if not url.lower().startswith(("http://", "https://")):
         err.print("A feed URL starts with http:// or https://.")
         raise typer.Exit(2)
+    try:
+        # The same check as in chat: internal addresses only when FETCH_ALLOW_HOSTS allows.
+        AddressGuard(core.settings.fetch_allow_hosts).vet(url)
+    except NewsbotError as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(2) from exc
     with core.db.session() as session:
         _feed, created = add_feed(session, canonical_url(url))
     out.print(f"added {canonical_url(url)}" if created else f"already polling {canonical_url(url)}")
@@ -203,6 +210,8 @@ def ask(
 ) -> None:
     """Answer a question from the indexed articles, with numbered sources."""
     core = _core()
+    if question is None and sys.stdin.isatty():
+        err.print("Type one question a line; Ctrl-D ends.")
     questions = [question] if question is not None else (line.rstrip("\n") for line in sys.stdin)
     for text in questions:
         if question is None and not text.strip() and not as_json:

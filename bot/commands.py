@@ -145,7 +145,7 @@ class Commands:
         except CommandError as exc:
             return Notice(str(exc), ok=False)
         except NewsbotError as exc:
-            log.warning("command %s failed: %s", command.name, exc)
+            log.info("command %s failed: %s", command.name, exc)
             return Notice(f"That did not work: {exc}", ok=False)
         except Exception:
             log.exception("command %s failed", command.name)

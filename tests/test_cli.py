@@ -111,3 +111,11 @@ def test_digest_for_a_channel_now(cli, corpus_file: Path) -> None:  # type: igno
     assert posted.exit_code == 0 and "posted #1 to console:local" in posted.stderr
     assert cli("digest", "--now").exit_code == 2
     assert "platform:channel_id" in cli("digest", "--channel", "nonsense").stderr
+
+
+def test_feeds_add_and_ingest_refuse_what_they_cannot_fetch(cli) -> None:  # type: ignore[no-untyped-def]
+    refused = cli("feeds", "add", "http://169.254.169.254/latest")
+    assert refused.exit_code == 2 and "link-local address" in refused.stderr
+    assert "No feeds yet" in cli("feeds", "list").stdout
+    ftp = cli("ingest", "ftp://example.org/x")
+    assert ftp.exit_code == 1 and "only http(s) URLs, files and directories" in ftp.stderr

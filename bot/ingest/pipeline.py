@@ -177,6 +177,8 @@ class Ingestor:
                 yield from self._url_items(target, fetcher)
             except IngestError as exc:
                 yield Failure(target, str(exc))
+        elif "://" in target:
+            yield Failure(target, "only http(s) URLs, files and directories can be ingested")
         else:
             yield from read_path(Path(target).expanduser(), self.settings.file_max_bytes)
 
