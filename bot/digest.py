@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +22,10 @@ log = logging.getLogger(__name__)
 # Two articles whose lead paragraphs share this much of their content words tell one story.
 STORY_THRESHOLD = 0.2
 SUMMARY_CHARS = 320
+# Photo credits ("Foto: NTB") and captions that open with a word in capitals ("ÅPNET: ...").
+_CAPTION = re.compile(
+    r"\b(?i:foto|photo|illustrasjon|bilde)\s*:|^[A-ZÆØÅÄÖÜ]{2,}(?: [A-ZÆØÅÄÖÜ]{2,})*:"
+)
 WINDOW_LIMIT = 2000
 
 
@@ -48,6 +53,8 @@ def _summary(article: Article) -> str:
     for sentence in article.sentences:
         if sentence.rstrip(".") == article.title.rstrip(".") or len(sentence.split()) < 4:
             continue
+        if _CAPTION.search(sentence):
+            continue  # a photo caption or credit, not the story
         if picked and len(picked[0]) + 1 + len(sentence) > SUMMARY_CHARS:
             break
         picked.append(sentence)

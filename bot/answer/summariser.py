@@ -77,6 +77,14 @@ def _say(key: str, language: str, **values: object) -> str:
     return texts.get(language, texts["en"]).format(**values)
 
 
+_END = ".!?…\"»”)'"
+
+
+def looks_like_heading(sentence: str) -> bool:
+    """A short line with no closing punctuation: a subheading, not a sentence."""
+    return len(sentence.split()) < 8 and not sentence.rstrip().endswith(tuple(_END))
+
+
 def _fit(sentence: str, limit: int) -> str:
     """A sentence cut at a word to ``limit`` characters, marked with an ellipsis."""
     if len(sentence) <= limit:
@@ -322,6 +330,8 @@ class Summariser:
                 break
             if index in chosen or length + 1 + len(sentence) + len(marker) > self.max_chars:
                 continue
+            if looks_like_heading(sentence):
+                continue  # a subheading says nothing quoted on its own
             chosen[index] = sentence
             length += 1 + len(sentence) + len(marker)
         # Quoted in the article's order, so the sentences read as they were written.

@@ -41,3 +41,15 @@ def test_max_items_and_json_shape(loaded_db: Database) -> None:
     assert set(data["items"][0]) == {"headline", "summary", "citations"}
     assert set(data["items"][0]["citations"][0]) == {"n", "title", "url", "source", "published"}
     assert data["since"] == "2024-02-01T00:00:00+00:00"
+
+
+def test_photo_credits_are_not_summaries(sqlite_db: Database, settings) -> None:  # type: ignore[no-untyped-def]
+    from bot.ingest import ArticleDraft, Ingestor
+
+    Ingestor(sqlite_db, settings).store([ArticleDraft(
+        url="https://example.no/kreditt", title="Ny bro åpnet i Tromsø",
+        text="Ny bro åpnet i Tromsø\nÅPNET: Ordføreren klipper snoren. Foto: Ola Nordmann / NTB\n"
+             "Den nye brua over sundet åpnet lørdag etter tre års bygging.",
+        published_at=DAY_START, published_precision="day")])
+    [item] = build_digest(sqlite_db, DAY_START, DAY_END).items
+    assert item.summary.startswith("Den nye brua over sundet åpnet lørdag")

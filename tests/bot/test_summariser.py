@@ -122,3 +122,11 @@ def test_one_article_alone_answers_an_english_question_by_its_shared_name(
     answer = Summariser(sqlite_db, settings).answer("who backs Haftar?")
     assert answer.found and "Russland uoffisielt holder med Haftars styrker" in answer.text
     assert answer.citations[0].published == "2020-01"
+
+
+def test_subheadings_are_not_quoted_as_sentences() -> None:
+    from bot.answer.summariser import looks_like_heading
+
+    assert looks_like_heading("Hvem står bak partene")
+    assert not looks_like_heading("Russland står bak Haftar.")
+    assert not looks_like_heading("Partene i den libyske borgerkrigen møttes mandag i Moskva for å undertegne")
