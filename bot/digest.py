@@ -12,7 +12,7 @@ from bot.answer.question import analyse
 from bot.llm.client import LLMError
 from bot.llm.writer import LLMWriter, Passage
 from bot.text.similarity import signature
-from bot.types import Citation, Digest, DigestItem, format_published
+from bot.types import Citation, Digest, DigestItem
 from storage import Article, Database, articles_between, search_articles
 
 __all__ = ["build_digest", "STORY_THRESHOLD"]
@@ -137,16 +137,7 @@ def build_digest(
         cited: dict[str, Article] = {}
         for article in ordered:
             cited.setdefault(article.source or article.url, article)
-        citations = [
-            Citation(
-                n=n,
-                title=article.title,
-                url=article.url,
-                source=article.source,
-                published=format_published(article.published_at, article.published_precision),
-            )
-            for n, article in enumerate(cited.values(), start=1)
-        ]
+        citations = [Citation.of(n, a) for n, a in enumerate(cited.values(), start=1)]
         summary = _written_summary(writer, lead.language, list(cited.values())) if writer else None
         items.append(DigestItem(lead.title, summary or _summary(lead), citations, latest=story.latest))
     return Digest(since=since, until=until, items=items, topic=topic)

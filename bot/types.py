@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 __all__ = ["Citation", "Answer", "DigestItem", "Digest", "ChannelRef", "format_published"]
 
@@ -17,6 +17,14 @@ def format_published(when: datetime | None, precision: str) -> str:
     return when.strftime(formats.get(precision, "%Y-%m-%d %H:%M UTC"))
 
 
+class _Source(Protocol):
+    title: str
+    url: str
+    source: str
+    published_at: datetime | None
+    published_precision: str
+
+
 @dataclass(frozen=True)
 class Citation:
     """A numbered source: title, outlet, date (at its precision) and link."""
@@ -26,6 +34,12 @@ class Citation:
     url: str
     source: str
     published: str
+
+    @classmethod
+    def of(cls, n: int, article: _Source) -> Citation:
+        """Source number ``n`` for a stored article."""
+        published = format_published(article.published_at, article.published_precision)
+        return cls(n=n, title=article.title, url=article.url, source=article.source, published=published)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -16,7 +16,7 @@ from bot.llm.embed import Embedder
 from bot.llm.writer import LLMWriter, Passage
 from bot.text import words
 from bot.text.similarity import closest_spelling, near_duplicates
-from bot.types import Answer, Citation, format_published
+from bot.types import Answer, Citation
 from storage import (
     Article,
     Database,
@@ -193,7 +193,7 @@ class Summariser:
             log.warning("using the extractive answer: %s", exc)
             return None
         citations = [
-            self._citation(n, retrieval.articles[p.article_id]) for n, p in enumerate(cited, start=1)
+            Citation.of(n, retrieval.articles[p.article_id]) for n, p in enumerate(cited, start=1)
         ]
         return Answer(retrieval.question.text, True, text, citations, note=note)
 
@@ -336,15 +336,5 @@ class Summariser:
             length += 1 + len(sentence) + len(marker)
         # Quoted in the article's order, so the sentences read as they were written.
         text = " ".join(chosen[i] + marker for i in sorted(chosen))
-        citation = self._citation(1, article)
+        citation = Citation.of(1, article)
         return Answer(retrieval.question.text, True, text, [citation], note=note)
-
-    @staticmethod
-    def _citation(n: int, article: Article) -> Citation:
-        return Citation(
-            n=n,
-            title=article.title,
-            url=article.url,
-            source=article.source,
-            published=format_published(article.published_at, article.published_precision),
-        )
