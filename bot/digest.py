@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 # Two articles whose lead paragraphs share this much of their content words tell one story.
 STORY_THRESHOLD = 0.2
 SUMMARY_CHARS = 320
+# With a topic, keep articles that match it at least this well relative to the best match.
+TOPIC_SHARE = 0.25
 # Photo credits ("Foto: NTB") and captions that open with a word in capitals ("ÅPNET: ...").
 _CAPTION = re.compile(
     r"\b(?i:foto|photo|illustrasjon|bilde)\s*:|^[A-ZÆØÅÄÖÜ]{2,}(?: [A-ZÆØÅÄÖÜ]{2,})*:"
@@ -120,15 +122,24 @@ def build_digest(
     then carries everything that came in since the last one, even a story polled after
     its publication time had passed into the previous digest's window.
     """
+    scores: dict[int, float] = {}
     with db.session() as session:
         articles = articles_between(session, since, until, limit=WINDOW_LIMIT, arrivals=arrivals)
         if topic:
             terms = analyse(topic).search_terms
             window = None if arrivals else since
-            matching = {i for i, _ in search_articles(session, terms, limit=WINDOW_LIMIT, since=window)}
-            articles = [a for a in articles if a.id in matching]
+            scores = dict(search_articles(session, terms, limit=WINDOW_LIMIT, since=window))
+            articles = [a for a in articles if a.id in scores]
+            # A story that mentions the topic in passing is not about it.
+            top = max((scores[a.id] for a in articles), default=0.0)
+            articles = [a for a in articles if scores[a.id] >= TOPIC_SHARE * top]
     stories = _cluster(articles)
-    stories.sort(key=lambda s: (s.outlets, len(s.articles), s.latest), reverse=True)
+    # More outlets first; with a topic, then the story most about it; then the newest.
+    relevance = {a.id: scores[a.id] for a in articles} if topic else {}
+    stories.sort(
+        key=lambda s: (s.outlets, max(relevance.get(a.id, 0.0) for a in s.articles), len(s.articles), s.latest),
+        reverse=True,
+    )
     items = []
     for story in stories[:max_items]:
         # Lead with the first telling; cite each outlet once, earliest first.

@@ -53,3 +53,20 @@ def test_photo_credits_are_not_summaries(sqlite_db: Database, settings) -> None:
         published_at=DAY_START, published_precision="day")])
     [item] = build_digest(sqlite_db, DAY_START, DAY_END).items
     assert item.summary.startswith("Den nye brua over sundet åpnet lørdag")
+
+
+def test_with_a_topic_the_story_most_about_it_leads(sqlite_db: Database, settings) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from bot.ingest import ArticleDraft, Ingestor
+
+    Ingestor(sqlite_db, settings).store([
+        ArticleDraft(url="https://a.example/bro", title="Ny bro over Tromsøysundet",
+                     text="Tromsø fikk ny bro lørdag. Brua i Tromsø er 1200 meter lang, og Tromsø kommune betalte halvparten.",
+                     source="Nordlys", published_at=DAY_START, published_precision="day"),
+        ArticleDraft(url="https://b.example/fisk", title="Rekordår for fiskeeksporten",
+                     text="Eksporten av sjømat økte med 12 prosent i fjor. Mest gikk til Polen, noe via Tromsø.",
+                     source="Fiskeribladet", published_at=DAY_START + timedelta(hours=5), published_precision="day"),
+    ])
+    digest = build_digest(sqlite_db, DAY_START, DAY_END, topic="Tromsø")
+    assert [item.headline for item in digest.items][0] == "Ny bro over Tromsøysundet"
