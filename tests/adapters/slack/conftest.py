@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import aiohttp
 import pytest
@@ -12,11 +12,8 @@ from slack_harness import ADMIN_IN_SETTINGS, start_front_end, stop_front_end
 from slack_requests import SlackSender
 
 from adapters.slack import SlackFrontEnd
-from bot.answer.summariser import Summariser
-from bot.app import Core
-from bot.commands import Commands
+from bot.app import Core, open_core
 from bot.config import Settings
-from bot.ingest import Ingestor
 from storage import Database
 
 
@@ -42,11 +39,11 @@ def slack_settings(settings: Settings, fake_slack: FakeSlack) -> Settings:
 
 
 @pytest.fixture
-def slack_core(loaded_db: Database, slack_settings: Settings) -> Core:
-    ingestor = Ingestor(loaded_db, slack_settings)
-    summariser = Summariser(loaded_db, slack_settings)
-    commands = Commands(loaded_db, slack_settings, ingestor, summariser)
-    return Core(slack_settings, loaded_db, ingestor, summariser, commands)
+def slack_core(loaded_db: Database, slack_settings: Settings) -> Iterator[Core]:
+    """The core over the test corpus (loaded_db and settings share one SQLite file)."""
+    running = open_core(slack_settings)
+    yield running
+    running.close()
 
 
 @pytest.fixture
