@@ -15,7 +15,7 @@ from bot.llm.client import LLMError
 from bot.llm.embed import Embedder
 from bot.llm.writer import LLMWriter, Passage
 from bot.text import words
-from bot.text.similarity import closest_spelling, near_duplicates
+from bot.text.similarity import closest_spelling, fold_near_duplicates
 from bot.types import Answer, Citation
 from storage import (
     Article,
@@ -234,7 +234,7 @@ class Summariser:
         documents = max(total, IDF_FLOOR)
         weights = {exact: idf(df, documents) for exact, df in frequencies.items()}
         ranked: list[ScoredSentence] = []
-        for article_id in near_duplicates.fold(list(scores), articles):
+        for article_id in fold_near_duplicates(list(scores), articles):
             article = articles[article_id]
             meaning = {pos: sim for (aid, pos), sim in semantic.items() if aid == article_id}
             ranked.extend(

@@ -7,7 +7,7 @@ from typing import Protocol
 
 from bot.text.tokens import STOPWORDS, words
 
-__all__ = ["signature", "jaccard", "near_duplicates", "edit_distance", "closest_spelling"]
+__all__ = ["signature", "jaccard", "fold_near_duplicates", "edit_distance", "closest_spelling"]
 
 
 class _HasText(Protocol):
@@ -26,24 +26,22 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b)
 
 
-class _NearDuplicates:
-    threshold = 0.8
-
-    def fold(self, ids: Sequence[int], articles: Mapping[int, _HasText]) -> list[int]:
-        """``ids`` in order, without any that nearly repeats an earlier one."""
-        kept: list[tuple[int, frozenset[str]]] = []
-        for article_id in ids:
-            article = articles.get(article_id)
-            if article is None:
-                continue
-            sig = signature(article.text[:5000])
-            if any(jaccard(sig, other) >= self.threshold for _, other in kept):
-                continue
-            kept.append((article_id, sig))
-        return [article_id for article_id, _ in kept]
+# Articles sharing this much of their content words are copies of one another.
+NEAR_DUPLICATE = 0.8
 
 
-near_duplicates = _NearDuplicates()
+def fold_near_duplicates(ids: Sequence[int], articles: Mapping[int, _HasText]) -> list[int]:
+    """``ids`` in order, without any that nearly repeats an earlier one."""
+    kept: list[tuple[int, frozenset[str]]] = []
+    for article_id in ids:
+        article = articles.get(article_id)
+        if article is None:
+            continue
+        sig = signature(article.text[:5000])
+        if any(jaccard(sig, other) >= NEAR_DUPLICATE for _, other in kept):
+            continue
+        kept.append((article_id, sig))
+    return [article_id for article_id, _ in kept]
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
