@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -124,7 +125,8 @@ class Commands:
         self.ingestor = ingestor
         self.summariser = summariser
         self.rate_limiter = rate_limiter or RateLimiter()
-        self.on_subscriptions_changed: list = []  # callables the scheduler registers
+        # Called after subscriptions or feeds change (the scheduler updates its jobs).
+        self.on_change: list[Callable[[], None]] = []
 
     def run(self, command: Command, context: CommandContext) -> Reply:
         """Every failure comes back as a one-sentence Notice; the log gets the detail."""
@@ -277,7 +279,7 @@ class Commands:
         return Notice(f"Removed {url}. Its articles stay searchable.")
 
     def _changed(self) -> None:
-        for callback in self.on_subscriptions_changed:
+        for callback in self.on_change:
             try:
                 callback()
             except Exception:

@@ -95,12 +95,12 @@ class DigestScheduler:
         self._loop = asyncio.get_running_loop()
         self.reload()
         self.scheduler.start()
-        self.core.commands.on_subscriptions_changed.append(self._changed_from_any_thread)
+        self.core.commands.on_change.append(self._changed_from_any_thread)
         self._loop.create_task(self.catch_up(), name="digest-catch-up")
 
     def shutdown(self) -> None:
-        if self._changed_from_any_thread in self.core.commands.on_subscriptions_changed:
-            self.core.commands.on_subscriptions_changed.remove(self._changed_from_any_thread)
+        if self._changed_from_any_thread in self.core.commands.on_change:
+            self.core.commands.on_change.remove(self._changed_from_any_thread)
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         self._polls.shutdown(wait=False, cancel_futures=True)
