@@ -16,7 +16,7 @@ from rich.table import Table
 from bot.app import Core, configure_logging, load_demo_corpus, open_core
 from bot.config import Settings
 from bot.digest import build_digest
-from bot.errors import NewsbotError
+from bot.errors import EXPECTED_ERRORS
 from bot.ingest.guard import AddressGuard
 from bot.render import answer_text, digest_text
 from bot.text import canonical_url
@@ -50,7 +50,7 @@ def _core() -> Core:
     configure_logging(settings)
     try:
         return open_core(settings)
-    except NewsbotError as exc:
+    except EXPECTED_ERRORS as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
 
@@ -86,7 +86,7 @@ def embed() -> None:
         raise typer.Exit(2)
     try:
         count = core.embedder.backlog()
-    except NewsbotError as exc:
+    except EXPECTED_ERRORS as exc:
         err.print(f"embedding stopped: {exc}")
         raise typer.Exit(1) from exc
     out.print(f"embedded the sentences of {count} articles")
@@ -154,7 +154,7 @@ def feeds_add(url: str) -> None:
     try:
         # The same check as in chat: internal addresses only when FETCH_ALLOW_HOSTS allows.
         AddressGuard(core.settings.fetch_allow_hosts).vet(url)
-    except NewsbotError as exc:
+    except EXPECTED_ERRORS as exc:
         err.print(str(exc), markup=False)
         raise typer.Exit(2) from exc
     with core.db.session() as session:
@@ -296,7 +296,7 @@ def _channel_digest(core: Core, channel: str, *, post: bool, as_json: bool) -> N
         target = ChannelRef(row.platform, row.channel_id, row.thread_id)
         try:
             message = asyncio.run(send_now(core, target, result))
-        except NewsbotError as exc:
+        except EXPECTED_ERRORS as exc:
             err.print(f"could not post to {target}: {exc}")
             raise typer.Exit(1) from exc
         err.print(f"posted #{row.id} to {target}" + (f" (message {message})" if message else ""))
@@ -316,7 +316,7 @@ def run() -> None:
         asyncio.run(run_bot(core))
     except KeyboardInterrupt:
         pass
-    except NewsbotError as exc:
+    except EXPECTED_ERRORS as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
 
@@ -331,7 +331,7 @@ def discord_sync(
     core = _core()
     try:
         names = asyncio.run(sync_commands(core, guild))
-    except NewsbotError as exc:
+    except EXPECTED_ERRORS as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from exc
     out.print(f"synced: {', '.join(names)}")

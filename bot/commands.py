@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from bot.answer.summariser import Summariser
 from bot.config import Settings
 from bot.digest import build_digest
-from bot.errors import CommandError, NewsbotError
+from bot.errors import EXPECTED_ERRORS, CommandError
 from bot.ingest import Ingestor
 from bot.ingest.guard import AddressGuard
 from bot.ratelimit import RateLimiter
@@ -146,7 +146,7 @@ class Commands:
             return handler(command, context)  # type: ignore[no-any-return]
         except CommandError as exc:
             return Notice(str(exc), ok=False)
-        except NewsbotError as exc:
+        except EXPECTED_ERRORS as exc:
             log.info("command %s failed: %s", command.name, exc)
             return Notice(f"That did not work: {exc}", ok=False)
         except Exception:

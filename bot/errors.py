@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-__all__ = ["NewsbotError", "IngestError", "FetchError", "CommandError"]
+from storage.errors import StorageError
+
+__all__ = [
+    "EXPECTED_ERRORS",
+    "NewsbotError",
+    "IngestError",
+    "FetchError",
+    "CommandError",
+    "StorageError",
+]
 
 
 class NewsbotError(Exception):
@@ -19,3 +28,7 @@ class FetchError(IngestError):
 
 class CommandError(NewsbotError):
     """A chat command that could not be understood or carried out."""
+
+
+# What a front end explains in one sentence (anything else is a bug: apology + traceback in the log).
+EXPECTED_ERRORS: tuple[type[Exception], ...] = (NewsbotError, StorageError)

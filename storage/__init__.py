@@ -19,7 +19,6 @@ from storage.search import (
     check_index,
     count_matching,
     count_matching_any,
-    document_terms,
     search_articles,
 )
 from storage.subscriptions import (
@@ -61,7 +60,6 @@ __all__ = [
     "count_matching",
     "count_matching_any",
     "counts_by",
-    "document_terms",
     "get_articles",
     "get_feed",
     "list_feeds",

@@ -1,11 +1,9 @@
-"""Storage's exception family."""
+"""Storage's exception family (the front ends treat it as an expected error)."""
 
 from __future__ import annotations
-
-from bot.errors import NewsbotError
 
 __all__ = ["StorageError"]
 
 
-class StorageError(NewsbotError):
+class StorageError(Exception):
     """The database could not be opened, migrated or queried."""

@@ -14,18 +14,11 @@ from datetime import datetime
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
-from bot.text.tokens import index_terms
 from storage.models import UTCDateTime
 
-__all__ = ["document_terms", "search_articles", "count_matching", "count_matching_any", "check_index"]
+__all__ = ["search_articles", "count_matching", "count_matching_any", "check_index"]
 
 _SAFE_TERM = re.compile(r"^\w+$", re.UNICODE)
-
-
-def document_terms(title: str, body: str, language: str | None) -> str:
-    """What the index stores for one article. The title counts twice: it names the story."""
-    title_terms = index_terms(title, language)
-    return " ".join([*title_terms, *title_terms, *index_terms(body, language)])
 
 
 def _clean(terms: Iterable[str]) -> list[str]:

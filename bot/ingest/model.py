@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.errors import IngestError
-from bot.text import detect_language, split_sentences
-from storage import ArticleRecord, document_terms
+from bot.text import detect_language, document_terms, split_sentences
+from storage import ArticleRecord
 
 __all__ = ["ArticleDraft", "Failure", "normalise", "parse_published", "derive_title"]
 

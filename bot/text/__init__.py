@@ -2,13 +2,14 @@
 
 from bot.text.language import detect_language
 from bot.text.sentences import split_sentences
-from bot.text.tokens import STOPWORDS, index_terms, stem_words, tokenize, words
+from bot.text.tokens import STOPWORDS, document_terms, index_terms, stem_words, tokenize, words
 from bot.text.urls import canonical_url
 
 __all__ = [
     "STOPWORDS",
     "canonical_url",
     "detect_language",
+    "document_terms",
     "index_terms",
     "split_sentences",
     "stem_words",

@@ -18,6 +18,7 @@ __all__ = [
     "stemmer_for",
     "stem_words",
     "index_terms",
+    "document_terms",
     "is_name_token",
 ]
 
@@ -120,6 +121,12 @@ def index_terms(text: str, language: str | None) -> list[str]:
     exact = words(text)
     stems = stem_words(exact, language)
     return [*exact, *(s for s, w in zip(stems, exact, strict=True) if s != w)]
+
+
+def document_terms(title: str, body: str, language: str | None) -> str:
+    """What the search index stores for one article. The title counts twice: it names the story."""
+    title_terms = index_terms(title, language)
+    return " ".join([*title_terms, *title_terms, *index_terms(body, language)])
 
 
 def is_name_token(token: str) -> bool:
