@@ -18,6 +18,7 @@ run: setup
 	$(BIN)/newsbot run
 
 lint: setup
+	$(BIN)/ruff format --check bot adapters storage tests benchmarks
 	$(BIN)/ruff check bot adapters storage tests benchmarks
 	$(BIN)/mypy bot storage
 

@@ -32,7 +32,9 @@ class ConsoleFrontEnd:
     # Someone is watching the terminal: "no news" is worth saying there.
     posts_empty = True
 
-    def __init__(self, commands: Commands, stdin: TextIO | None = None, stdout: TextIO | None = None) -> None:
+    def __init__(
+        self, commands: Commands, stdin: TextIO | None = None, stdout: TextIO | None = None
+    ) -> None:
         self.commands = commands
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout

@@ -63,7 +63,9 @@ def main() -> int:
         report = Ingestor(db, settings).ingest([str(norquad / "articles.jsonl"), *map(str, seed)])
         print(f"indexed: {report.summary()}")
         summariser = Summariser(db, settings)
-        questions = [json.loads(line) for line in (norquad / "questions.jsonl").open(encoding="utf-8")]
+        questions = [
+            json.loads(line) for line in (norquad / "questions.jsonl").open(encoding="utf-8")
+        ]
 
         doc_hits = answer_hits = refused = too_long = 0
         misses: list[str] = []
@@ -81,7 +83,8 @@ def main() -> int:
             answer_hits += hit
             if not hit:
                 misses.append(
-                    f"- {item['question']} | gold: {item['answer']} | doc ok: {first == item['document']}"
+                    f"- {item['question']} | gold: {item['answer']}"
+                    f" | doc ok: {first == item['document']}"
                     f"\n  {answer.text[:300]}"
                 )
         n = len(questions)
@@ -91,10 +94,14 @@ def main() -> int:
         print(f"answer hit: {answer_hits / n:.3f}   (baseline 0.786, target 0.85)")
         print(f"answers over 500 characters: {too_long}")
         print(f"answerable questions refused: {refused}")
-        print(f"ask p50 {timings[n // 2] * 1000:.1f} ms, p95 {timings[int(n * 0.95)] * 1000:.1f} ms")
+        print(
+            f"ask p50 {timings[n // 2] * 1000:.1f} ms, p95 {timings[int(n * 0.95)] * 1000:.1f} ms"
+        )
 
         absent = [summariser.answer(q) for q in ABSENT]
-        print(f"absent-topic questions refused: {sum(not a.found for a in absent)} of {len(ABSENT)}")
+        print(
+            f"absent-topic questions refused: {sum(not a.found for a in absent)} of {len(ABSENT)}"
+        )
         for q, a in zip(ABSENT, absent, strict=True):
             if a.found:
                 print(f"  answered (should refuse): {q} -> {a.text[:120]}")
@@ -108,7 +115,10 @@ def main() -> int:
                 and first.published == "2020-01"
                 and "Russland som uoffisielt står på Haftars side" in haftar.text
             )
-            print(f"seed check (who backs Haftar? -> Russland sentence, seed first, 2020-01): {'ok' if ok else 'FAILED'}")
+            print(
+                "seed check (who backs Haftar? -> Russland sentence, seed first, 2020-01): "
+                + ("ok" if ok else "FAILED")
+            )
         for miss in misses[: args.show_misses]:
             print(miss)
         db.close()

@@ -69,7 +69,14 @@ store nye viktige kraftige sterke svake lokale nasjonale internasjonale dyre bil
 raske omstridte endelige midlertidige betydelige økonomiske politiske
 """.split()
 NO_LINKS = [
-    "og", "men", "samtidig som", "etter at", "fordi", "mens", "selv om", "slik at",
+    "og",
+    "men",
+    "samtidig som",
+    "etter at",
+    "fordi",
+    "mens",
+    "selv om",
+    "slik at",
 ]
 NO_PREPOSITIONS = ["i", "på", "ved", "fra", "mot", "utenfor", "nær"]
 NO_MONTHS = """
@@ -104,7 +111,13 @@ January February March April May June July August September October November Dec
 EN_UNITS = ["percent", "dollars", "million dollars", "employees", "miles", "tonnes", "people"]
 
 NO_SOURCES = ["Avisa Nordlys", "Dagsnytt Vest", "Fjordposten", "Bygdebladet", "Østlandsnytt"]
-EN_SOURCES = ["The Daily Ledger", "Harbour Herald", "Metro Wire", "Northern Gazette", "City Courier"]
+EN_SOURCES = [
+    "The Daily Ledger",
+    "Harbour Herald",
+    "Metro Wire",
+    "Northern Gazette",
+    "City Courier",
+]
 
 _ONSETS = "b br d dr f fr g gr h k kl kr l m n p pr r s sk st t tr v"
 _VOWELS = "a e i o u y a e o"
@@ -138,13 +151,14 @@ class Generator:
 
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(seed)
-        taken = {w.lower() for w in [*NO_NOUNS, *NO_VERBS, *NO_ADJECTIVES, *EN_NOUNS, *EN_VERBS, *EN_ADJECTIVES]}
+        taken = {
+            w.lower()
+            for w in [*NO_NOUNS, *NO_VERBS, *NO_ADJECTIVES, *EN_NOUNS, *EN_VERBS, *EN_ADJECTIVES]
+        }
         self.first_names = self._names(400, _FIRST_ENDINGS, taken)
         self.last_names = self._names(1600, _LAST_ENDINGS, taken)
         self.places = self._names(300, _PLACE_ENDINGS, taken)
-        self.people = [
-            Person(self.rng.choice(self.first_names), last) for last in self.last_names
-        ]
+        self.people = [Person(self.rng.choice(self.first_names), last) for last in self.last_names]
         self._places: list[str] = []  # the places of the article being written
 
     def _syllable(self) -> str:
@@ -176,7 +190,9 @@ class Generator:
 
     def _no_clause(self, subject: str) -> str:
         rng = self.rng
-        clause = f"{subject} {rng.choice(NO_VERBS)} {rng.choice(NO_ADJECTIVES)} {rng.choice(NO_NOUNS)}"
+        clause = (
+            f"{subject} {rng.choice(NO_VERBS)} {rng.choice(NO_ADJECTIVES)} {rng.choice(NO_NOUNS)}"
+        )
         roll = rng.random()
         if roll < 0.3:
             clause += f" {rng.choice(NO_PREPOSITIONS)} {rng.choice(self._places)}"
@@ -192,15 +208,20 @@ class Generator:
         rng = self.rng
         person = rng.choice(cast)
         subject = rng.choice(
-            [person.full, person.last, f"{rng.choice(NO_NOUNS)} i {rng.choice(self._places)}",
-             rng.choice(NO_NOUNS)]
+            [
+                person.full,
+                person.last,
+                f"{rng.choice(NO_NOUNS)} i {rng.choice(self._places)}",
+                rng.choice(NO_NOUNS),
+            ]
         )
         sentence = self._no_clause(subject)
         if rng.random() < 0.5:
             other = rng.choice([rng.choice(cast).last, rng.choice(NO_NOUNS), "det"])
             sentence += f" {rng.choice(NO_LINKS)} {self._no_clause(other)}"
         if rng.random() < 0.25:
-            sentence = f"– Dette er {rng.choice(NO_ADJECTIVES)} for {rng.choice(NO_NOUNS)}, sier {person.last}. {sentence[0].upper()}{sentence[1:]}"
+            quote = f"– Dette er {rng.choice(NO_ADJECTIVES)} for {rng.choice(NO_NOUNS)}"
+            sentence = f"{quote}, sier {person.last}. {sentence[0].upper()}{sentence[1:]}"
         return sentence[0].upper() + sentence[1:] + "."
 
     # -- English-like ---------------------------------------------------------------
@@ -216,7 +237,8 @@ class Generator:
 
     def _en_clause(self, subject: str) -> str:
         rng = self.rng
-        clause = f"{subject} {rng.choice(EN_VERBS)} the {rng.choice(EN_ADJECTIVES)} {rng.choice(EN_NOUNS)}"
+        adjective, noun = rng.choice(EN_ADJECTIVES), rng.choice(EN_NOUNS)
+        clause = f"{subject} {rng.choice(EN_VERBS)} the {adjective} {noun}"
         roll = rng.random()
         if roll < 0.3:
             clause += f" {rng.choice(EN_PREPOSITIONS)} {rng.choice(self._places)}"
@@ -232,15 +254,20 @@ class Generator:
         rng = self.rng
         person = rng.choice(cast)
         subject = rng.choice(
-            [person.full, person.last, f"the {rng.choice(EN_NOUNS)} of {rng.choice(self._places)}",
-             f"the {rng.choice(EN_NOUNS)}"]
+            [
+                person.full,
+                person.last,
+                f"the {rng.choice(EN_NOUNS)} of {rng.choice(self._places)}",
+                f"the {rng.choice(EN_NOUNS)}",
+            ]
         )
         sentence = self._en_clause(subject)
         if rng.random() < 0.5:
             other = rng.choice([rng.choice(cast).last, f"the {rng.choice(EN_NOUNS)}", "it"])
             sentence += f" {rng.choice(EN_LINKS)} {self._en_clause(other)}"
         if rng.random() < 0.25:
-            sentence = f'"This is {rng.choice(EN_ADJECTIVES)} for the {rng.choice(EN_NOUNS)}," {person.last} said. {sentence[0].upper()}{sentence[1:]}'
+            quote = f'"This is {rng.choice(EN_ADJECTIVES)} for the {rng.choice(EN_NOUNS)},"'
+            sentence = f"{quote} {person.last} said. {sentence[0].upper()}{sentence[1:]}"
         return sentence[0].upper() + sentence[1:] + "."
 
     # -- articles -------------------------------------------------------------------
@@ -263,10 +290,24 @@ class Generator:
                 size += len(paragraph) + 2
             lead = cast[0]
             if language == "no":
-                title = f"{lead.full} {rng.choice(NO_VERBS)} {rng.choice(NO_ADJECTIVES)} {rng.choice(NO_NOUNS)}"
+                title = " ".join(
+                    [
+                        lead.full,
+                        rng.choice(NO_VERBS),
+                        rng.choice(NO_ADJECTIVES),
+                        rng.choice(NO_NOUNS),
+                    ]
+                )
                 source = rng.choice(NO_SOURCES)
             else:
-                title = f"{lead.full} {rng.choice(EN_VERBS)} {rng.choice(EN_ADJECTIVES)} {rng.choice(EN_NOUNS)}"
+                title = " ".join(
+                    [
+                        lead.full,
+                        rng.choice(EN_VERBS),
+                        rng.choice(EN_ADJECTIVES),
+                        rng.choice(EN_NOUNS),
+                    ]
+                )
                 source = rng.choice(EN_SOURCES)
             drafts.append(
                 ArticleDraft(
@@ -290,8 +331,13 @@ class Generator:
             size = rng.randint(2, 4)
             n_names = rng.randint(1, min(2, size - 1))
             names = [
-                rng.choice([rng.choice(corpus.people)[0].last, rng.choice(corpus.first_names),
-                            rng.choice(corpus.places)])
+                rng.choice(
+                    [
+                        rng.choice(corpus.people)[0].last,
+                        rng.choice(corpus.first_names),
+                        rng.choice(corpus.places),
+                    ]
+                )
                 for _ in range(n_names)
             ]
             nouns = EN_NOUNS if rng.random() < 0.5 else NO_NOUNS
@@ -309,12 +355,14 @@ class Generator:
             roll = rng.random()
             if language == "no":
                 out.append(
-                    f"Hvem er {person.full}?" if roll < 0.5
+                    f"Hvem er {person.full}?"
+                    if roll < 0.5
                     else f"Hva sa {person.last} om {rng.choice(NO_NOUNS)}?"
                 )
             else:
                 out.append(
-                    f"Who is {person.full}?" if roll < 0.5
+                    f"Who is {person.full}?"
+                    if roll < 0.5
                     else f"What did {person.last} say about the {rng.choice(EN_NOUNS)}?"
                 )
         return out
@@ -344,7 +392,9 @@ def peak_rss_mb() -> float:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--articles", type=int, default=20000)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--seed", type=int, default=7)
@@ -360,8 +410,10 @@ def main() -> int:
     drafts = corpus.drafts
     n = len(drafts)
     mean_bytes = sum(len(d.title.encode()) + len(d.text.encode()) for d in drafts) / n
-    print(f"corpus: {n} articles, mean {mean_bytes:.0f} bytes (UTF-8), seed {args.seed}, "
-          f"generated in {time.perf_counter() - started:.1f} s")
+    print(
+        f"corpus: {n} articles, mean {mean_bytes:.0f} bytes (UTF-8), seed {args.seed}, "
+        f"generated in {time.perf_counter() - started:.1f} s"
+    )
 
     with tempfile.TemporaryDirectory(prefix="newsbot-speed-") as tmp:
         # -- ingest: newsbot ------------------------------------------------------
@@ -378,9 +430,14 @@ def main() -> int:
         report = Ingestor(db, settings).store(drafts)
         newsbot_ingest = time.perf_counter() - started
         newsbot_rate = n / newsbot_ingest
-        print(f"ingest newsbot: {newsbot_rate:.0f} articles/s ({newsbot_ingest:.2f} s; {report.summary()})")
+        print(
+            f"ingest newsbot: {newsbot_rate:.0f} articles/s "
+            f"({newsbot_ingest:.2f} s; {report.summary()})"
+        )
         with db.session() as session:
-            languages = ", ".join(f"{code}={count}" for code, count in counts_by(session, "language"))
+            languages = ", ".join(
+                f"{code}={count}" for code, count in counts_by(session, "language")
+            )
         print(f"languages detected: {languages}")
 
         # -- ingest: raw FTS5 ------------------------------------------------------
@@ -426,7 +483,10 @@ def main() -> int:
             raw_times.append(time.perf_counter() - started)
         search_p95 = percentile(newsbot_times, 0.95)
         raw_p95 = percentile(raw_times, 0.95)
-        print(f"search queries: {len(queries)} of 2-4 words, e.g. {queries[0]!r}; {empty} found nothing")
+        print(
+            f"search queries: {len(queries)} of 2-4 words, e.g. {queries[0]!r}; "
+            f"{empty} found nothing"
+        )
         print(f"search newsbot: p50 {ms(percentile(newsbot_times, 0.5))}, p95 {ms(search_p95)}")
         print(f"search raw fts5: p50 {ms(percentile(raw_times, 0.5))}, p95 {ms(raw_p95)}")
         print(f"search p95 ratio: {search_p95 / raw_p95:.2f}x (target <= 2x)")
@@ -443,10 +503,18 @@ def main() -> int:
             ask_times.append(time.perf_counter() - started)
             outcomes[answer.found] += 1
         ask_p95 = percentile(ask_times, 0.95)
-        print(f"ask questions: {len(questions)}, e.g. {questions[0]!r}; answered {outcomes[True]}, refused {outcomes[False]}")
-        print(f"ask newsbot: p50 {ms(percentile(ask_times, 0.5))}, p95 {ms(ask_p95)} (target p95 <= 50 ms)")
-        print(f"ask p95 beside search p95: {ms(ask_p95)} vs {ms(search_p95)} "
-              f"(the summariser's own share about {ms(max(0.0, ask_p95 - search_p95))})")
+        print(
+            f"ask questions: {len(questions)}, e.g. {questions[0]!r}; "
+            f"answered {outcomes[True]}, refused {outcomes[False]}"
+        )
+        print(
+            f"ask newsbot: p50 {ms(percentile(ask_times, 0.5))}, p95 {ms(ask_p95)} "
+            "(target p95 <= 50 ms)"
+        )
+        print(
+            f"ask p95 beside search p95: {ms(ask_p95)} vs {ms(search_p95)} "
+            f"(the summariser's own share about {ms(max(0.0, ask_p95 - search_p95))})"
+        )
 
         raw.close()
         db.close()

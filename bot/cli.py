@@ -34,8 +34,11 @@ from storage import (
     search_articles,
 )
 
-app = typer.Typer(help="newsbot: reads the news, answers questions with sources, posts digests.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="newsbot: reads the news, answers questions with sources, posts digests.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 feeds_app = typer.Typer(help="Manage RSS/Atom feeds.", no_args_is_help=True)
 app.add_typer(feeds_app, name="feeds")
 discord_app = typer.Typer(help="Discord: register the /news commands.", no_args_is_help=True)
@@ -63,8 +66,13 @@ def ingest(
     core = _core()
     show_progress = sys.stderr.isatty()
     with Progress(
-        TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err, disable=not show_progress, transient=True,
+        TextColumn("ingesting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=not show_progress,
+        transient=True,
     ) as progress:
         task = progress.add_task("ingest", total=None)
         report = core.ingestor.ingest(targets, progress=lambda n: progress.advance(task, n))
@@ -82,7 +90,9 @@ def embed() -> None:
     """Embed the sentences of every article that has no vectors yet (EMBEDDINGS_MODEL)."""
     core = _core()
     if core.embedder is None:
-        err.print("No embeddings endpoint is configured: set EMBEDDINGS_MODEL and EMBEDDINGS_BASE_URL.")
+        err.print(
+            "No embeddings endpoint is configured: set EMBEDDINGS_MODEL and EMBEDDINGS_BASE_URL."
+        )
         raise typer.Exit(2)
     try:
         count = core.embedder.backlog()
@@ -205,7 +215,9 @@ def feeds_poll() -> None:
 
 @app.command()
 def ask(
-    question: Annotated[str | None, typer.Argument(help="The question; none reads one a line from stdin.")] = None,
+    question: Annotated[
+        str | None, typer.Argument(help="The question; none reads one a line from stdin.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per question.")] = False,
 ) -> None:
     """Answer a question from the indexed articles, with numbered sources."""
@@ -287,11 +299,20 @@ def _channel_digest(core: Core, channel: str, *, post: bool, as_json: bool) -> N
     for row in rows:
         since = starts[row.id] or until - spec_of(row).period()
         result = build_digest(
-            core.db, since, until, topic=row.topic, max_items=row.max_items,
+            core.db,
+            since,
+            until,
+            topic=row.topic,
+            max_items=row.max_items,
             writer=core.summariser.writer,
         )
         if not post:
-            out.print(json.dumps(result.as_dict(), ensure_ascii=False) if as_json else digest_text(result), markup=False)
+            out.print(
+                json.dumps(result.as_dict(), ensure_ascii=False)
+                if as_json
+                else digest_text(result),
+                markup=False,
+            )
             continue
         target = ChannelRef(row.platform, row.channel_id, row.thread_id)
         try:

@@ -1,8 +1,8 @@
 """The one command grammar every front end feeds: parsed once here, rendered by each adapter.
 
-    ask QUESTION | QUESTION          digest [TOPIC]
-    subscribe SCHEDULE [ZONE] [TOPIC] unsubscribe [ID]      subscriptions
-    feeds add URL | feeds list | feeds remove URL          help
+ask QUESTION | QUESTION          digest [TOPIC]
+subscribe SCHEDULE [ZONE] [TOPIC] unsubscribe [ID]      subscriptions
+feeds add URL | feeds list | feeds remove URL          help
 """
 
 from __future__ import annotations
@@ -34,7 +34,16 @@ from storage import (
     remove_subscription,
 )
 
-__all__ = ["ADMIN_COMMANDS", "Command", "CommandContext", "Notice", "Reply", "Commands", "parse_command", "HELP"]
+__all__ = [
+    "ADMIN_COMMANDS",
+    "Command",
+    "CommandContext",
+    "Notice",
+    "Reply",
+    "Commands",
+    "parse_command",
+    "HELP",
+]
 
 log = logging.getLogger(__name__)
 
@@ -162,9 +171,16 @@ class Commands:
         # The console is the operator at their own terminal, not a crowd.
         if channel.platform == "console":
             return 0
-        limits = [(f"channel:{channel.platform}:{channel.channel_id}", self.settings.rate_channel_per_minute)]
+        limits = [
+            (
+                f"channel:{channel.platform}:{channel.channel_id}",
+                self.settings.rate_channel_per_minute,
+            )
+        ]
         if context.user_id:
-            limits.append((f"user:{channel.platform}:{context.user_id}", self.settings.rate_user_per_minute))
+            limits.append(
+                (f"user:{channel.platform}:{context.user_id}", self.settings.rate_user_per_minute)
+            )
         return self.rate_limiter.wait_seconds(*limits)
 
     # -- commands ------------------------------------------------------------------
@@ -178,7 +194,11 @@ class Commands:
     def _digest(self, command: Command, context: CommandContext) -> Reply:
         until = datetime.now(UTC)
         return build_digest(
-            self.db, until - timedelta(days=1), until, topic=command.text or None, max_items=10,
+            self.db,
+            until - timedelta(days=1),
+            until,
+            topic=command.text or None,
+            max_items=10,
             writer=self.summariser.writer,
         )
 
@@ -234,7 +254,9 @@ class Commands:
                 raise CommandError("This channel has no scheduled digests.")
             else:
                 numbers = ", ".join(f"#{r.id}" for r in rows)
-                raise CommandError(f"This channel has several digests ({numbers}); say which: unsubscribe ID.")
+                raise CommandError(
+                    f"This channel has several digests ({numbers}); say which: unsubscribe ID."
+                )
             remove_subscription(session, target)
         self._changed()
         return Notice(f"Unsubscribed #{target}.")
@@ -255,8 +277,13 @@ class Commands:
         with self.db.session() as session:
             stored = get_feed(session, url)
         if report.failed and stored is not None and stored.last_error:
-            return Notice(f"Added {url}, but the first read failed: {stored.last_error}. I will keep trying.")
-        return Notice(f"Added {url}: {report.new} new articles. I read it every {self.settings.feed_poll_minutes} minutes.")
+            return Notice(
+                f"Added {url}, but the first read failed: {stored.last_error}. I will keep trying."
+            )
+        return Notice(
+            f"Added {url}: {report.new} new articles. "
+            f"I read it every {self.settings.feed_poll_minutes} minutes."
+        )
 
     def _feeds_list(self, command: Command, context: CommandContext) -> Reply:
         with self.db.session() as session:

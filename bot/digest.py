@@ -137,7 +137,12 @@ def build_digest(
     # More outlets first; with a topic, then the story most about it; then the newest.
     relevance = {a.id: scores[a.id] for a in articles} if topic else {}
     stories.sort(
-        key=lambda s: (s.outlets, max(relevance.get(a.id, 0.0) for a in s.articles), len(s.articles), s.latest),
+        key=lambda s: (
+            s.outlets,
+            max(relevance.get(a.id, 0.0) for a in s.articles),
+            len(s.articles),
+            s.latest,
+        ),
         reverse=True,
     )
     items = []
@@ -150,5 +155,7 @@ def build_digest(
             cited.setdefault(article.source or article.url, article)
         citations = [Citation.of(n, a) for n, a in enumerate(cited.values(), start=1)]
         summary = _written_summary(writer, lead.language, list(cited.values())) if writer else None
-        items.append(DigestItem(lead.title, summary or _summary(lead), citations, latest=story.latest))
+        items.append(
+            DigestItem(lead.title, summary or _summary(lead), citations, latest=story.latest)
+        )
     return Digest(since=since, until=until, items=items, topic=topic)

@@ -30,5 +30,5 @@ class CommandError(NewsbotError):
     """A chat command that could not be understood or carried out."""
 
 
-# What a front end explains in one sentence (anything else is a bug: apology + traceback in the log).
+# What a front end explains in one sentence; anything else is a bug (apology, traceback logged).
 EXPECTED_ERRORS: tuple[type[Exception], ...] = (NewsbotError, StorageError)

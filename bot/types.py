@@ -39,7 +39,9 @@ class Citation:
     def of(cls, n: int, article: _Source) -> Citation:
         """Source number ``n`` for a stored article."""
         published = format_published(article.published_at, article.published_precision)
-        return cls(n=n, title=article.title, url=article.url, source=article.source, published=published)
+        return cls(
+            n=n, title=article.title, url=article.url, source=article.source, published=published
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

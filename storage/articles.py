@@ -144,7 +144,9 @@ def articles_between(
 ) -> list[Article]:
     """Articles published (or, undated, fetched) in ``[since, until)``, newest first;
     with ``arrivals``, the articles newsbot stored in that span, whatever their date."""
-    when = Article.fetched_at if arrivals else func.coalesce(Article.published_at, Article.fetched_at)
+    when = (
+        Article.fetched_at if arrivals else func.coalesce(Article.published_at, Article.fetched_at)
+    )
     query = (
         select(Article)
         .where(when >= since, when < until)
@@ -158,6 +160,8 @@ def counts_by(session: Session, column: str) -> list[tuple[str, int]]:
     """Article counts grouped by ``language`` or ``source``, largest first."""
     field = {"language": Article.language, "source": Article.source}[column]
     rows = session.execute(
-        select(field, func.count(Article.id)).group_by(field).order_by(func.count(Article.id).desc())
+        select(field, func.count(Article.id))
+        .group_by(field)
+        .order_by(func.count(Article.id).desc())
     )
     return [(str(value), int(count)) for value, count in rows]

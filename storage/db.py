@@ -67,7 +67,9 @@ class Database:
             if upgrade:
                 migrate(engine)
         except SQLAlchemyError as exc:
-            raise StorageError(f"cannot open the database: {exc.__class__.__name__}: {exc}") from exc
+            raise StorageError(
+                f"cannot open the database: {exc.__class__.__name__}: {exc}"
+            ) from exc
         return cls(engine)
 
     @property

@@ -38,7 +38,8 @@ def check_database(session: Session) -> list[str]:
     if no_sentences:
         problems.append(f"{no_sentences} articles have no sentences")
     no_terms = _count(
-        session, "SELECT count(*) FROM articles WHERE search_terms IS NULL OR trim(search_terms) = ''"
+        session,
+        "SELECT count(*) FROM articles WHERE search_terms IS NULL OR trim(search_terms) = ''",
     )
     if no_terms:
         problems.append(f"{no_terms} articles have no search terms")

@@ -18,7 +18,16 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["Base", "Article", "FeedSource", "Subscription", "Delivery", "SentenceVector", "UTCDateTime", "utcnow"]
+__all__ = [
+    "Base",
+    "Article",
+    "FeedSource",
+    "Subscription",
+    "Delivery",
+    "SentenceVector",
+    "UTCDateTime",
+    "utcnow",
+]
 
 
 def utcnow() -> datetime:

@@ -55,7 +55,10 @@ def search_articles(
         params["q"] = _fts5_query(cleaned)
         where = ""
         if since is not None:
-            where = "AND rowid IN (SELECT id FROM articles WHERE coalesce(published_at, fetched_at) >= :since)"
+            where = (
+                "AND rowid IN (SELECT id FROM articles "
+                "WHERE coalesce(published_at, fetched_at) >= :since)"
+            )
             params["since"] = since
         sql = (
             "SELECT rowid, -bm25(article_fts) AS score FROM article_fts "
@@ -103,7 +106,9 @@ def check_index(session: Session) -> list[str]:
     problems: list[str] = []
     if session.get_bind().dialect.name == "sqlite":
         try:
-            session.execute(text("INSERT INTO article_fts(article_fts, rank) VALUES ('integrity-check', 1)"))
+            session.execute(
+                text("INSERT INTO article_fts(article_fts, rank) VALUES ('integrity-check', 1)")
+            )
         except Exception as exc:  # noqa: BLE001 - the message is the finding
             problems.append(f"full-text index out of step with articles: {exc}")
     else:

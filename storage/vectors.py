@@ -19,7 +19,9 @@ def _unit(vector: Sequence[float]) -> bytes:
     return (array / norm if norm else array).tobytes()
 
 
-def store_vectors(session: Session, article_id: int, model: str, vectors: Sequence[Sequence[float]]) -> None:
+def store_vectors(
+    session: Session, article_id: int, model: str, vectors: Sequence[Sequence[float]]
+) -> None:
     """Replace an article's sentence vectors (position i is sentence i)."""
     session.execute(delete(SentenceVector).where(SentenceVector.article_id == article_id))
     session.add_all(

@@ -13,7 +13,9 @@ from storage import Database
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-POSTGRES_URL = os.environ.get("NEWSBOT_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+POSTGRES_URL = os.environ.get(
+    "NEWSBOT_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -37,7 +39,9 @@ def postgres_base() -> str:
     if problem:
         if os.environ.get("CI") == "true":
             pytest.fail(f"PostgreSQL is required in CI at {POSTGRES_URL}: {problem}")
-        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL} ({problem}); set CI=true to require it")
+        pytest.skip(
+            f"PostgreSQL not reachable at {POSTGRES_URL} ({problem}); set CI=true to require it"
+        )
     return POSTGRES_URL
 
 
@@ -103,7 +107,9 @@ def corpus_file() -> Path:
 
 
 @pytest.fixture
-def loaded_db(sqlite_db: Database, settings: Settings, corpus_file: Path, libya_file: Path) -> Database:
+def loaded_db(
+    sqlite_db: Database, settings: Settings, corpus_file: Path, libya_file: Path
+) -> Database:
     """A SQLite database holding the test corpus and the seed-form Libya file."""
     from bot.ingest import Ingestor
 

@@ -23,7 +23,9 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-unt
     return invoke
 
 
-def test_ingest_reports_counts_and_fails_with_named_errors(cli, corpus_file: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_ingest_reports_counts_and_fails_with_named_errors(
+    cli, corpus_file: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     result = cli("ingest", str(corpus_file))
     assert result.exit_code == 0
     assert result.stdout.strip().splitlines()[-1] == "7 new, 0 updated, 0 unchanged, 0 failed"
@@ -48,7 +50,9 @@ def test_ask_json_one_object_and_stdin_batch(cli, corpus_file: Path) -> None:  #
     assert set(one) == {"question", "found", "answer", "citations"}
     assert one["found"] is True and "seven fishermen" in one["answer"]
     assert set(one["citations"][0]) == {"n", "title", "url", "source", "published"}
-    batch = cli("ask", "--json", input="Hvem støtter Haftar?\nWho is Zelensky?\n").stdout.splitlines()
+    batch = cli(
+        "ask", "--json", input="Hvem støtter Haftar?\nWho is Zelensky?\n"
+    ).stdout.splitlines()
     answers = [json.loads(line) for line in batch]
     assert [a["found"] for a in answers] == [True, False]
     assert answers[1]["answer"] == "I found nothing about Zelensky in 7 indexed articles."
@@ -58,7 +62,9 @@ def test_ask_prints_quote_then_numbered_sources(cli, corpus_file: Path) -> None:
     cli("ingest", str(corpus_file))
     text = cli("ask", "How many fishermen were rescued?").stdout
     assert "[1]" in text and "Sources:" in text
-    assert "[1] Fishing boat crew rescued off the coast — Harbour Times, 2024-02-01 18:00 UTC" in text
+    assert (
+        "[1] Fishing boat crew rescued off the coast — Harbour Times, 2024-02-01 18:00 UTC" in text
+    )
 
 
 def test_digest_json(cli, corpus_file: Path) -> None:  # type: ignore[no-untyped-def]
@@ -73,7 +79,13 @@ def test_digest_json(cli, corpus_file: Path) -> None:  # type: ignore[no-untyped
 
 def test_console_front_end_answers_and_manages(cli, corpus_file: Path) -> None:  # type: ignore[no-untyped-def]
     cli("ingest", str(corpus_file))
-    result = cli("run", input="help\nHow many fishermen were rescued?\nsubscribe every 5 minutes\nsubscriptions\nquit\n")
+    result = cli(
+        "run",
+        input=(
+            "help\nHow many fishermen were rescued?\n"
+            "subscribe every 5 minutes\nsubscriptions\nquit\n"
+        ),
+    )
     assert result.exit_code == 0
     assert "feeds add URL" in result.stdout
     assert "seven fishermen" in result.stdout
@@ -88,7 +100,9 @@ def test_doctor_and_stats(cli, corpus_file: Path) -> None:  # type: ignore[no-un
     assert "7 articles" in stats and "Dagsnytt" in stats
 
 
-def test_run_on_an_empty_database_loads_the_demo_news(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_run_on_an_empty_database_loads_the_demo_news(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.db'}"}
     result = CliRunner().invoke(app, ["run"], env=env, input="Who backs Haftar?\ndigest\n")

@@ -36,11 +36,57 @@ PROJECT = Path(__file__).resolve().parents[1]
 # -- (a) no question breaks the answerer -------------------------------------------------------
 
 SEARCH_SYNTAX = [
-    "AND", "OR", "NOT", "NEAR(", "NEAR/2", '"', "*", "^", ":", "-", "+", "(", ")", "{", "}",
-    "[", "]", "'", ";", "--", "/*", "*/", "%", "_", "\\", "&", "|", "!", "<->", "@@", "title:",
-    "search_terms:", "article_fts", "'; DROP TABLE articles; --", "\x00", "\u200b", "\ufeff",
+    "AND",
+    "OR",
+    "NOT",
+    "NEAR(",
+    "NEAR/2",
+    '"',
+    "*",
+    "^",
+    ":",
+    "-",
+    "+",
+    "(",
+    ")",
+    "{",
+    "}",
+    "[",
+    "]",
+    "'",
+    ";",
+    "--",
+    "/*",
+    "*/",
+    "%",
+    "_",
+    "\\",
+    "&",
+    "|",
+    "!",
+    "<->",
+    "@@",
+    "title:",
+    "search_terms:",
+    "article_fts",
+    "'; DROP TABLE articles; --",
+    "\x00",
+    "\u200b",
+    "\ufeff",
 ]
-NEWS_WORDS = ["Haftar", "Haftars", "Libya", "Tyrkia", "Russland", "hvem", "støtter", "who", "backs", "how", "many"]
+NEWS_WORDS = [
+    "Haftar",
+    "Haftars",
+    "Libya",
+    "Tyrkia",
+    "Russland",
+    "hvem",
+    "støtter",
+    "who",
+    "backs",
+    "how",
+    "many",
+]
 
 QUESTIONS = st.one_of(
     st.text(max_size=400),  # any Unicode (hypothesis leaves out surrogates), controls included
@@ -80,14 +126,38 @@ RSS_DOCUMENT = """<?xml version="1.0" encoding="utf-8"?>
 <description><![CDATA[<p>Partene i den libyske borgerkrigen møttes mandag i Moskva. Tyrkia støtter
 regjeringen i Tripoli, mens Russland holder med Haftars styrker.</p>]]></description></item>
 <item><title>Storm på Vestlandet</title><link>https://dagsnytt.example/storm</link>
-<description>Stormen Ingrid stengte fergene, og 3000 husstander mistet strømmen natt til torsdag.</description></item>
+<description>Stormen Ingrid stengte fergene, og 3000 husstander
+mistet strømmen natt til torsdag.</description></item>
 </channel></rss>""".encode()
 
 TRICKY_BYTES = [
-    b"\x00", b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf", b"\xe2\x80\x8b", b"\r\n", b"\r", b"\x1b[31m",
-    b"<!ENTITY", b"<!DOCTYPE rss [", b"]]>", b"<![CDATA[", b"&amp;", b"&#0;", b"&#x1F;", b"&nbsp;",
-    b"date ", b"date 2020-13-45 ", b"<item>", b"</item>", b"<link>", b"<script>", b"\xc3", b"\xa0",
-    b"Haftars", "våpenhvile bl.a. 15. juli kl. 15".encode(), b'{"url": "x", "text": "y"}\n',
+    b"\x00",
+    b"\xff\xfe",
+    b"\xfe\xff",
+    b"\xef\xbb\xbf",
+    b"\xe2\x80\x8b",
+    b"\r\n",
+    b"\r",
+    b"\x1b[31m",
+    b"<!ENTITY",
+    b"<!DOCTYPE rss [",
+    b"]]>",
+    b"<![CDATA[",
+    b"&amp;",
+    b"&#0;",
+    b"&#x1F;",
+    b"&nbsp;",
+    b"date ",
+    b"date 2020-13-45 ",
+    b"<item>",
+    b"</item>",
+    b"<link>",
+    b"<script>",
+    b"\xc3",
+    b"\xa0",
+    b"Haftars",
+    "våpenhvile bl.a. 15. juli kl. 15".encode(),
+    b'{"url": "x", "text": "y"}\n',
 ]
 SUFFIXES = [".txt", ".md", "", ".html", ".htm", ".xml", ".rss", ".atom", ".jsonl", ".ndjson"]
 FEED_SUFFIXES = {".xml", ".rss", ".atom"}
@@ -134,7 +204,9 @@ INPUTS = st.one_of(
     st.tuples(st.binary(max_size=3000), st.sampled_from(SUFFIXES)),
     st.tuples(mutated(SEED), st.sampled_from([".txt", ".txt", ".md", ".html", ".jsonl"])),
     st.tuples(mutated(RSS_DOCUMENT), st.sampled_from([".rss", ".xml", ".atom", ".txt"])),
-    st.tuples(mutated(_jsonl([{"url": "https://a.example/1", "text": SEED.decode()}])), st.just(".jsonl")),
+    st.tuples(
+        mutated(_jsonl([{"url": "https://a.example/1", "text": SEED.decode()}])), st.just(".jsonl")
+    ),
     st.tuples(JSONL_RECORDS, st.just(".jsonl")),
 )
 
@@ -144,9 +216,13 @@ def _assert_clean(db: Database, max_chars: int) -> None:
         assert check_database(session) == []
         for article in session.scalars(select(Article)):
             assert article.text.strip() and any(ch.isalpha() for ch in article.text), article.url
-            assert not _CONTROL.search(article.text) and not _CONTROL.search(article.title), article.url
+            assert not _CONTROL.search(article.text) and not _CONTROL.search(article.title), (
+                article.url
+            )
             assert "\n" not in article.title and len(article.text) <= max_chars
-            assert article.sentences and all(isinstance(s, str) and s.strip() for s in article.sentences)
+            assert article.sentences and all(
+                isinstance(s, str) and s.strip() for s in article.sentences
+            )
             assert article.search_terms.strip()
 
 
@@ -156,7 +232,9 @@ def test_ingesting_hostile_files_stores_clean_articles_or_says_why(
     ingestor = Ingestor(sqlite_db, settings)
     names = count()
 
-    @hypothesis_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @hypothesis_settings(
+        max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
     @given(case=INPUTS)
     # Found by longer runs of this test; kept so every run tries them.
     @example(case=(b"\xff\xfe", ".jsonl"))  # a byte-order mark and nothing else
@@ -192,7 +270,8 @@ def test_doctor_finds_what_a_crash_or_a_bug_could_leave(loaded_db: Database) -> 
         "articles have no sentences": "UPDATE articles SET sentences = '[]' WHERE id = :id",
         "articles have no search terms": "UPDATE articles SET search_terms = '' WHERE id = :id",
         "the search index holds": (
-            "INSERT INTO article_fts(article_fts, rowid, search_terms) VALUES ('delete', :id, :terms)"
+            "INSERT INTO article_fts(article_fts, rowid, search_terms) "
+            "VALUES ('delete', :id, :terms)"
         ),
     }
     for finding, sql in damage.items():
@@ -205,10 +284,12 @@ def test_doctor_finds_what_a_crash_or_a_bug_could_leave(loaded_db: Database) -> 
         assert any(finding in problem for problem in problems), (finding, problems)
 
 
-
 def test_doctor_finds_half_stored_articles_on_every_dialect(db: Database) -> None:
-    draft = ArticleDraft(url="https://dagsnytt.example/storm", title="Storm",
-                         text="Stormen Ingrid stengte fergene på Vestlandet natt til torsdag.")
+    draft = ArticleDraft(
+        url="https://dagsnytt.example/storm",
+        title="Storm",
+        text="Stormen Ingrid stengte fergene på Vestlandet natt til torsdag.",
+    )
     with db.session() as session:
         store_articles(session, [normalise(draft, max_chars=10_000)], utcnow())
     with db.session() as session:
@@ -218,13 +299,18 @@ def test_doctor_finds_half_stored_articles_on_every_dialect(db: Database) -> Non
         session.execute(text("UPDATE articles SET sentences = '[]', search_terms = ''"))
         problems = check_database(session)
         transaction.rollback()
-    assert "1 articles have no sentences" in problems and "1 articles have no search terms" in problems
+    assert (
+        "1 articles have no sentences" in problems and "1 articles have no search terms" in problems
+    )
+
 
 # -- (c) SIGKILL in the middle of an ingest --------------------------------------------------
 
 ARTICLES = 10_000
-_WORDS = ("storm ferry harbour minister council river bridge vote budget school hospital road "
-          "fergene stormen kommunen statsråden brua valget budsjettet skolen sykehuset veien").split()
+_WORDS = (
+    "storm ferry harbour minister council river bridge vote budget school hospital road "
+    "fergene stormen kommunen statsråden brua valget budsjettet skolen sykehuset veien"
+).split()
 
 
 def _write_corpus(path: Path, rng: random.Random) -> None:
@@ -244,8 +330,12 @@ def _write_corpus(path: Path, rng: random.Random) -> None:
 
 def _newsbot(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args], env=env, cwd=cwd, capture_output=True,
-        text=True, timeout=120,
+        [sys.executable, "-m", "bot.cli", *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -269,8 +359,11 @@ def test_sigkill_during_an_ingest_loses_nothing(tmp_path: Path) -> None:
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{db_file}", "PYTHONPATH": str(PROJECT)}
 
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "ingest", str(corpus)], env=env, cwd=tmp_path,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [sys.executable, "-m", "bot.cli", "ingest", str(corpus)],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         # Wait until it has committed some batches, then kill it a random moment later,

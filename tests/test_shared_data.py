@@ -38,7 +38,9 @@ def summariser(tmp_path_factory: pytest.TempPathFactory) -> Summariser:
     return Summariser(db, settings)
 
 
-def test_who_backs_haftar_quotes_the_russland_sentence_from_the_seed(summariser: Summariser) -> None:
+def test_who_backs_haftar_quotes_the_russland_sentence_from_the_seed(
+    summariser: Summariser,
+) -> None:
     answer = summariser.answer("who backs Haftar?")
     assert "Russland som uoffisielt står på Haftars side" in answer.text
     assert answer.citations[0].url == SEED.resolve().as_uri()

@@ -93,7 +93,9 @@ class NewsCog(commands.Cog):
 
     @news.command(name="subscribe", description="Post a digest here on a schedule (Manage Server).")
     @app_commands.describe(
-        schedule="daily 08:00 [Europe/Oslo] [topic] | weekdays 07:30 [topic] | every 6 hours [topic]"
+        schedule=(
+            "daily 08:00 [Europe/Oslo] [topic] | weekdays 07:30 [topic] | every 6 hours [topic]"
+        )
     )
     async def subscribe(self, interaction: discord.Interaction, schedule: str) -> None:
         await self._run(interaction, f"subscribe {schedule}", admin_only=True)

@@ -55,7 +55,7 @@ class DiscordFrontEnd:
         self._logged_in = asyncio.Event()
 
     async def run(self) -> None:
-        """Log in, connect to the gateway and serve until cancelled; the client is closed on exit."""
+        """Log in, connect to the gateway and serve until cancelled; closes the client on exit."""
         token = bot_token(self.core.settings)
         async with self.bot:
             try:

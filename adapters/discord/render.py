@@ -149,7 +149,14 @@ def _link_target(url: str) -> str:
     # Characters that would end the markdown link early are percent-encoded, and so is
     # "@": a link target must not read as "@everyone" or "<@id>" anywhere it is shown.
     scheme, sep, rest = url.partition("://")
-    for char, code in ((" ", "%20"), ("(", "%28"), (")", "%29"), ("<", "%3C"), (">", "%3E"), ("@", "%40")):
+    for char, code in (
+        (" ", "%20"),
+        ("(", "%28"),
+        (")", "%29"),
+        ("<", "%3C"),
+        (">", "%3E"),
+        ("@", "%40"),
+    ):
         rest = rest.replace(char, code)
     return scheme + sep + rest
 

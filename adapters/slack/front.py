@@ -87,7 +87,7 @@ class SlackFrontEnd:
         self.app = AsyncApp(
             name="newsbot",
             client=self.client,
-            # Always given (empty in Socket Mode): Bolt would otherwise read SLACK_SIGNING_SECRET itself.
+            # Always given (empty in Socket Mode): else Bolt reads SLACK_SIGNING_SECRET itself.
             signing_secret=signing_secret.get_secret_value() if signing_secret is not None else "",
             logger=self.logger,
         )
@@ -105,7 +105,7 @@ class SlackFrontEnd:
         return self.settings.slack_app_token is not None
 
     async def run(self) -> None:
-        """Serve until cancelled: Socket Mode with an app token, else HTTP on PORT at /slack/events."""
+        """Serve until cancelled: Socket Mode with an app token, else HTTP (/slack/events)."""
         await self._check_token()
         try:
             if self.socket_mode:

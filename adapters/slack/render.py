@@ -45,7 +45,7 @@ _SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,}$")
 
 @dataclass(frozen=True)
 class SlackMessage:
-    """One chat message: Block Kit blocks and the plain-text fallback Slack shows in notifications."""
+    """One chat message: Block Kit blocks and the plain-text fallback shown in notifications."""
 
     text: str
     blocks: list[Block] = field(default_factory=list)

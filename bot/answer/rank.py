@@ -104,7 +104,8 @@ def features(sentence: str, language: str) -> SentenceFeatures:
 def _pairs(tokens: list[str]) -> set[tuple[str, str]]:
     """Adjacent word pairs that are not both function words: "første gang", "nummer fire"."""
     return {
-        (a, b) for a, b in zip(tokens, tokens[1:], strict=False)
+        (a, b)
+        for a, b in zip(tokens, tokens[1:], strict=False)
         if not (a in STOPWORDS and b in STOPWORDS)
     }
 
@@ -205,12 +206,23 @@ def score_sentences(
         length_penalty = 0.002 * max(0, feats.length - 40) + (0.08 if feats.length < 6 else 0.0)
         similarity = semantic.get(index, 0.0)
         score = (
-            coverage + ARTICLE_WEIGHT * article_score + COVERAGE_WEIGHT * article_coverage
-            + type_bonus + phrase_bonus + position - length_penalty + SEMANTIC_WEIGHT * similarity
+            coverage
+            + ARTICLE_WEIGHT * article_score
+            + COVERAGE_WEIGHT * article_coverage
+            + type_bonus
+            + phrase_bonus
+            + position
+            - length_penalty
+            + SEMANTIC_WEIGHT * similarity
         )
         out.append(
             ScoredSentence(
-                article_id, index, sentence, score, coverage, len(names & found.keys()),
+                article_id,
+                index,
+                sentence,
+                score,
+                coverage,
+                len(names & found.keys()),
                 local_score=score + LOCAL_WEIGHT * focus,
                 article_names=len(names & sentence_frequency.keys()),
                 similarity=similarity,

@@ -46,8 +46,14 @@ _MESSAGES = {
         "no": "Spør meg om noe i nyhetene, for eksempel: hvem støtter Haftar?",
     },
     "no_terms": {
-        "en": "I could not find anything to look up in that question. Try naming who or what it is about.",
-        "no": "Jeg fant ingenting å slå opp i det spørsmålet. Prøv å nevne hvem eller hva det gjelder.",
+        "en": (
+            "I could not find anything to look up in that question. "
+            "Try naming who or what it is about."
+        ),
+        "no": (
+            "Jeg fant ingenting å slå opp i det spørsmålet. "
+            "Prøv å nevne hvem eller hva det gjelder."
+        ),
     },
     "no_articles": {
         "en": "I have no articles yet. Add some with `newsbot ingest` or `feeds add`.",
@@ -113,7 +119,9 @@ def passages(retrieval: Retrieval) -> list[Passage]:
     return out
 
 
-def _fuse(hits: list[tuple[int, float]], semantic: dict[tuple[int, int], float]) -> dict[int, float]:
+def _fuse(
+    hits: list[tuple[int, float]], semantic: dict[tuple[int, int], float]
+) -> dict[int, float]:
     """Candidate articles and their scores in [0, 1], best first.
 
     Words only: BM25 scaled by the best. With vectors: reciprocal rank fusion of the
@@ -126,7 +134,10 @@ def _fuse(hits: list[tuple[int, float]], semantic: dict[tuple[int, int], float])
     for (article_id, _position), sim in semantic.items():
         by_meaning[article_id] = max(sim, by_meaning.get(article_id, -1.0))
     fused: dict[int, float] = {}
-    for ranking in ([a for a, _ in hits], sorted(by_meaning, key=by_meaning.__getitem__, reverse=True)):
+    for ranking in (
+        [a for a, _ in hits],
+        sorted(by_meaning, key=by_meaning.__getitem__, reverse=True),
+    ):
         for rank, article_id in enumerate(ranking[:CANDIDATES]):
             fused[article_id] = fused.get(article_id, 0.0) + 1.0 / (RRF_K + rank)
     best = sorted(fused.items(), key=lambda item: item[1], reverse=True)[:CANDIDATES]
@@ -213,10 +224,14 @@ class Summariser:
             frequencies = {
                 term.exact: count_matching_any(session, term.forms) for term in question.terms
             }
-            missing_names = [t.exact for t in question.terms if t.is_name and frequencies[t.exact] == 0]
+            missing_names = [
+                t.exact for t in question.terms if t.is_name and frequencies[t.exact] == 0
+            ]
             if missing_names and len(missing_names) < len(question.terms):
                 question, frequencies = self._respell(session, question, frequencies, missing_names)
-                missing_names = [t.exact for t in question.terms if t.is_name and frequencies[t.exact] == 0]
+                missing_names = [
+                    t.exact for t in question.terms if t.is_name and frequencies[t.exact] == 0
+                ]
             if missing_names or not (any(frequencies.values()) or strong_meaning):
                 subject = self._subject(question, missing_names)
                 text = _say("nothing_about", language, subject=subject, total=_count(total))
@@ -227,7 +242,9 @@ class Summariser:
         if since is not None:
             articles = {i: a for i, a in articles.items() if a.sort_time >= since}
         if not articles:
-            return Retrieval(question, total, {}, [], _say("nothing_recent", language, total=_count(total)))
+            return Retrieval(
+                question, total, {}, [], _say("nothing_recent", language, total=_count(total))
+            )
         # A term no article holds keeps its full weight: the answer cannot cover it.
         # In a small collection every word is rare; count as if there were at least
         # IDF_FLOOR articles so that one shared name still weighs like a name.
@@ -239,8 +256,14 @@ class Summariser:
             meaning = {pos: sim for (aid, pos), sim in semantic.items() if aid == article_id}
             ranked.extend(
                 score_sentences(
-                    question, article_id, article.sentences, article.language, weights,
-                    scores[article_id], title=article.title, semantic=meaning,
+                    question,
+                    article_id,
+                    article.sentences,
+                    article.language,
+                    weights,
+                    scores[article_id],
+                    title=article.title,
+                    semantic=meaning,
                 )
             )
         ranked.sort(key=lambda s: s.score, reverse=True)
@@ -251,7 +274,9 @@ class Summariser:
             ranked[0].coverage < MIN_COVERAGE and ranked[0].similarity < self.min_similarity
         )
         if weak or (names_asked and not ranked[0].article_names):
-            return Retrieval(question, total, articles, ranked, _say("no_answer", language, total=_count(total)))
+            return Retrieval(
+                question, total, articles, ranked, _say("no_answer", language, total=_count(total))
+            )
         return Retrieval(question, total, articles, ranked)
 
     def _semantic(self, question: Question) -> dict[tuple[int, int], float]:
@@ -301,7 +326,9 @@ class Summariser:
         if missing:
             by_word = {w.lower(): name for name in question.names for w in name.split()}
             names = list(dict.fromkeys(by_word.get(m, m) for m in missing))
-            return " ".join(names) if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+            return (
+                " ".join(names) if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+            )
         return ", ".join(f"“{t.exact}”" for t in question.terms[:4])
 
     # -- composing ---------------------------------------------------------------

@@ -62,7 +62,9 @@ class _Decoder:
         self.size = 0
         self.identity = encoding in ("", "identity")
         # 32 + MAX_WBITS reads a gzip or a zlib header, whichever comes.
-        self.zlib: zlib._Decompress | None = None if self.identity else zlib.decompressobj(32 + zlib.MAX_WBITS)
+        self.zlib: zlib._Decompress | None = (
+            None if self.identity else zlib.decompressobj(32 + zlib.MAX_WBITS)
+        )
         self.raw_deflate = False
         self.started = False
         self.done = False
@@ -174,7 +176,9 @@ class Fetcher:
         client = self._clients.get(key)
         if client is None:
             client = httpx.Client(
-                timeout=httpx.Timeout(self.timeout), follow_redirects=False, transport=self.transport
+                timeout=httpx.Timeout(self.timeout),
+                follow_redirects=False,
+                transport=self.transport,
             )
             self._clients[key] = client
         return client
@@ -253,7 +257,12 @@ class Fetcher:
             return urljoin(current, location)
         if status == 304:
             return Fetched(
-                current, 304, b"", "", headers.get("If-None-Match"), headers.get("If-Modified-Since")
+                current,
+                304,
+                b"",
+                "",
+                headers.get("If-None-Match"),
+                headers.get("If-Modified-Since"),
             )
         if status >= 400:
             raise FetchError(f"{url} answered HTTP {status}")

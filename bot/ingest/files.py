@@ -57,8 +57,12 @@ def parse_text_article(text: str, url: str, source: str) -> ArticleDraft:
         published, precision = parse_published(header.group(1))
         text = text[header.end() :]
     return ArticleDraft(
-        url=url, title="", text=text, source=source,
-        published_at=published, published_precision=precision,
+        url=url,
+        title="",
+        text=text,
+        source=source,
+        published_at=published,
+        published_precision=precision,
     )
 
 

@@ -32,7 +32,7 @@ _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 
 
 def classify_address(address: IPAddress) -> str | None:
-    """What kind of internal address ``address`` is ("loopback", "private"...), or None if public."""
+    """The kind of internal address ``address`` is ("loopback", "private"...); None if public."""
     if isinstance(address, ipaddress.IPv6Address):
         # An IPv6 address that carries an IPv4 one reaches that IPv4 host: judge that one.
         # (Python 3.11 calls ::ffff:127.0.0.1 neither loopback nor private on its own.)

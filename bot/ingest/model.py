@@ -76,8 +76,13 @@ def parse_published(value: str | None) -> tuple[datetime | None, str]:
         year, month, day, hour, minute, second, zone = match.groups()
         try:
             when = datetime(
-                int(year), int(month or 1), int(day or 1), int(hour or 0), int(minute or 0),
-                int(second or 0), tzinfo=UTC,
+                int(year),
+                int(month or 1),
+                int(day or 1),
+                int(hour or 0),
+                int(minute or 0),
+                int(second or 0),
+                tzinfo=UTC,
             )
         except ValueError:
             return None, "none"

@@ -56,7 +56,10 @@ class IngestReport:
         self.failures.extend(other.failures)
 
     def summary(self) -> str:
-        return f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged, {self.failed} failed"
+        return (
+            f"{self.new} new, {self.updated} updated, "
+            f"{self.unchanged} unchanged, {self.failed} failed"
+        )
 
 
 class Ingestor:
@@ -234,7 +237,9 @@ class Ingestor:
                     with self.db.session() as session:
                         outcomes.extend(store_articles(session, [record], now))
                 except SQLAlchemyError as exc:
-                    report.failures.append(Failure(record.url, f"could not be stored ({exc.__class__.__name__})"))
+                    report.failures.append(
+                        Failure(record.url, f"could not be stored ({exc.__class__.__name__})")
+                    )
         for outcome in outcomes:
             report.add(outcome)
         if progress:

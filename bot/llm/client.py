@@ -103,7 +103,9 @@ class OpenAICompatible:
             if response.status_code in RETRY_STATUSES and attempt < self.retries:
                 wait = self._wait(response, attempt)
                 if time.monotonic() + wait >= deadline:
-                    raise LLMError(f"the model server answered {response.status_code} until the deadline")
+                    raise LLMError(
+                        f"the model server answered {response.status_code} until the deadline"
+                    )
                 log.info("model server answered %s; retrying in %.1f s", response.status_code, wait)
                 self.sleep(wait)
                 continue

@@ -74,7 +74,9 @@ class Embedder:
         query = np.asarray(self.client.embed(self.model, [text])[0], dtype=np.float32)
         norm = float(np.linalg.norm(query))
         if not norm or query.shape[0] != matrix.shape[1]:
-            log.warning("question vector has %s dimensions, stored ones %s", query.shape[0], matrix.shape[1])
+            log.warning(
+                "question vector has %s dimensions, stored ones %s", query.shape[0], matrix.shape[1]
+            )
             return []
         scores = matrix @ (query / norm)
         top = np.argsort(-scores)[:limit]

@@ -28,7 +28,9 @@ def _language(code: str) -> str:
 
 
 def _numbered(passages: list[tuple[str, str]]) -> str:
-    return "\n\n".join(f"[{n}] {title}\n{text}" for n, (title, text) in enumerate(passages, start=1))
+    return "\n\n".join(
+        f"[{n}] {title}\n{text}" for n, (title, text) in enumerate(passages, start=1)
+    )
 
 
 def answer_messages(
@@ -40,6 +42,8 @@ def answer_messages(
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
 
-def digest_messages(language: str, reports: list[tuple[str, str]], max_chars: int) -> list[dict[str, str]]:
+def digest_messages(
+    language: str, reports: list[tuple[str, str]], max_chars: int
+) -> list[dict[str, str]]:
     system = _DIGEST_SYSTEM.format(language=_language(language), max_chars=max_chars)
     return [{"role": "system", "content": system}, {"role": "user", "content": _numbered(reports)}]

@@ -52,7 +52,9 @@ class LLMWriter:
         self.model = model
         self.max_chars = max_chars
 
-    def answer(self, question: str, language: str, passages: list[Passage]) -> tuple[str, list[Passage]]:
+    def answer(
+        self, question: str, language: str, passages: list[Passage]
+    ) -> tuple[str, list[Passage]]:
         """A cited answer, renumbered, and the passages it cites in their new order."""
         messages = answer_messages(
             question, language, [(p.title, p.text) for p in passages], self.max_chars

@@ -177,7 +177,9 @@ class DigestScheduler:
             if subscription is None or subscription.platform not in self.sinks:
                 continue  # another instance's front end: leave its claim to it
             if now - delivery.period > self.grace:
-                await asyncio.to_thread(self._finish, delivery.id, "skipped", None, None, "too late to retry")
+                await asyncio.to_thread(
+                    self._finish, delivery.id, "skipped", None, None, "too late to retry"
+                )
                 continue
             if await self._take_over(delivery):
                 posted += await self._post(subscription, delivery.period, delivery.id)
@@ -187,8 +189,11 @@ class DigestScheduler:
                 continue
             if now - period > self.grace:
                 if not await asyncio.to_thread(self._has_delivery, subscription.id, period):
-                    log.info("skipping digest #%s for %s: missed by more than the grace window",
-                             subscription.id, period.isoformat())
+                    log.info(
+                        "skipping digest #%s for %s: missed by more than the grace window",
+                        subscription.id,
+                        period.isoformat(),
+                    )
                 continue
             posted += await self.deliver(subscription, period)
         return posted
@@ -196,10 +201,19 @@ class DigestScheduler:
     async def deliver(self, subscription: Subscription, period: datetime) -> bool:
         """Claim (subscription, period) and post it; False when it is not ours to post."""
         if subscription.platform not in self.sinks:
-            log.info("digest #%s is for %s, which is not running here", subscription.id, subscription.platform)
+            log.info(
+                "digest #%s is for %s, which is not running here",
+                subscription.id,
+                subscription.platform,
+            )
             return False
         delivery_id = await asyncio.to_thread(
-            claim_delivery, self.core.db.sessions, subscription.id, period, self.instance, self.clock()
+            claim_delivery,
+            self.core.db.sessions,
+            subscription.id,
+            period,
+            self.instance,
+            self.clock(),
         )
         if delivery_id is None:
             return False  # posted (or being posted) by this or another instance
@@ -212,15 +226,22 @@ class DigestScheduler:
         try:
             since = await asyncio.to_thread(self._since, subscription, period)
             digest = await asyncio.to_thread(
-                build_digest, self.core.db, since, period,
-                topic=subscription.topic, max_items=subscription.max_items,
-                writer=self.core.summariser.writer, arrivals=True,
+                build_digest,
+                self.core.db,
+                since,
+                period,
+                topic=subscription.topic,
+                max_items=subscription.max_items,
+                writer=self.core.summariser.writer,
+                arrivals=True,
             )
             posts_empty = self.settings.post_empty_digests or getattr(sink, "posts_empty", False)
             if not digest.items and not posts_empty:
                 await asyncio.to_thread(self._finish, delivery_id, "empty", None, period, None)
                 return False
-            channel = ChannelRef(subscription.platform, subscription.channel_id, subscription.thread_id)
+            channel = ChannelRef(
+                subscription.platform, subscription.channel_id, subscription.thread_id
+            )
             message_id = await sink.post_digest(channel, digest)
         except Exception as exc:
             log.exception("digest #%s for %s failed", subscription.id, period.isoformat())
@@ -268,11 +289,23 @@ class DigestScheduler:
             previous = last_covered_until(session, subscription.id)
         return previous or period - spec_of(subscription).period()
 
-    def _finish(self, delivery_id: int, status: str, message_id: str | None,
-                covered_until: datetime | None, error: str | None) -> None:
+    def _finish(
+        self,
+        delivery_id: int,
+        status: str,
+        message_id: str | None,
+        covered_until: datetime | None,
+        error: str | None,
+    ) -> None:
         with self.core.db.session() as session:
-            finish_delivery(session, delivery_id, status, message_id=message_id,
-                            covered_until=covered_until, error=error)
+            finish_delivery(
+                session,
+                delivery_id,
+                status,
+                message_id=message_id,
+                covered_until=covered_until,
+                error=error,
+            )
 
     def _has_delivery(self, subscription_id: int, period: datetime) -> bool:
         with self.core.db.session() as session:

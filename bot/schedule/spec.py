@@ -14,8 +14,18 @@ __all__ = ["ScheduleSpec", "parse_schedule"]
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 _UNITS = {
-    "minute": 1, "minutes": 1, "min": 1, "mins": 1, "m": 1, "minutt": 1, "minutter": 1,
-    "hour": 60, "hours": 60, "h": 60, "time": 60, "timer": 60,
+    "minute": 1,
+    "minutes": 1,
+    "min": 1,
+    "mins": 1,
+    "m": 1,
+    "minutt": 1,
+    "minutter": 1,
+    "hour": 60,
+    "hours": 60,
+    "h": 60,
+    "time": 60,
+    "timer": 60,
 }
 
 
@@ -76,11 +86,15 @@ def _zone(name: str) -> str | None:
     return name
 
 
-def parse_schedule(words: list[str], default_zone: str, min_interval_minutes: int) -> tuple[ScheduleSpec, list[str]]:
+def parse_schedule(
+    words: list[str], default_zone: str, min_interval_minutes: int
+) -> tuple[ScheduleSpec, list[str]]:
     """Parse the schedule at the start of ``words``; return it and the words left (the topic)."""
     if not words:
-        raise CommandError("Say when: `subscribe daily 08:00 [Europe/Oslo] [topic]`, "
-                           "`subscribe weekdays 07:30`, or `subscribe every 6 hours`.")
+        raise CommandError(
+            "Say when: `subscribe daily 08:00 [Europe/Oslo] [topic]`, "
+            "`subscribe weekdays 07:30`, or `subscribe every 6 hours`."
+        )
     kind = words[0].lower()
     rest = words[1:]
     if kind in ("daily", "weekdays", "daglig", "hverdager"):
@@ -95,7 +109,9 @@ def parse_schedule(words: list[str], default_zone: str, min_interval_minutes: in
         if rest and ("/" in rest[0] or rest[0].upper() == "UTC"):
             found = _zone(rest[0] if rest[0].upper() != "UTC" else "UTC")
             if found is None:
-                raise CommandError(f"“{rest[0]}” is not a time zone I know; use an IANA name like Europe/Oslo.")
+                raise CommandError(
+                    f"“{rest[0]}” is not a time zone I know; use an IANA name like Europe/Oslo."
+                )
             zone, rest = found, rest[1:]
         return ScheduleSpec(kind, at, None, zone), rest
     if kind in ("every", "hver"):

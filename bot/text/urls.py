@@ -26,7 +26,11 @@ def canonical_url(url: str) -> str:
         return url
     if ":" in host:
         host = f"[{host}]"  # IPv6 literals keep their brackets
-    netloc = host if port is None or (scheme, port) in (("http", 80), ("https", 443)) else f"{host}:{port}"
+    netloc = (
+        host
+        if port is None or (scheme, port) in (("http", 80), ("https", 443))
+        else f"{host}:{port}"
+    )
     query = [
         (k, v)
         for k, v in parse_qsl(parts.query, keep_blank_values=True)

@@ -15,16 +15,39 @@ from adapters.slack.render import render_reply as slack_render
 from bot.types import Answer, Citation, Digest, DigestItem
 
 HOSTILE = [
-    "<!channel>", "<!here>", "<!everyone>", "<@U123ABC>", "<@W42>", "<#C0123|general>",
-    "<!subteam^S123|team>", "<http://evil.example|your bank>", "<mailto:x@y.z|mail>",
-    "@everyone", "@here", "<@123456789012345678>", "<@!123456789012345678>",
-    "<@&987654321098765432>", "<#123456789012345678>", "&lt;!channel&gt;", "|", ">", "<", "&",
-    "`", "*", "_", "~", "[x](http://evil.example)", "https://evil.example/a>b|c",
+    "<!channel>",
+    "<!here>",
+    "<!everyone>",
+    "<@U123ABC>",
+    "<@W42>",
+    "<#C0123|general>",
+    "<!subteam^S123|team>",
+    "<http://evil.example|your bank>",
+    "<mailto:x@y.z|mail>",
+    "@everyone",
+    "@here",
+    "<@123456789012345678>",
+    "<@!123456789012345678>",
+    "<@&987654321098765432>",
+    "<#123456789012345678>",
+    "&lt;!channel&gt;",
+    "|",
+    ">",
+    "<",
+    "&",
+    "`",
+    "*",
+    "_",
+    "~",
+    "[x](http://evil.example)",
+    "https://evil.example/a>b|c",
 ]
 pieces = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=12))
 hostile_text = st.lists(pieces, min_size=1, max_size=12).map("".join)
 urls = st.one_of(
-    st.sampled_from(["https://news.example/a", "http://x.example/?a=1&b=<2>|3", "javascript:alert(1)"]),
+    st.sampled_from(
+        ["https://news.example/a", "http://x.example/?a=1&b=<2>|3", "javascript:alert(1)"]
+    ),
     hostile_text,
 )
 
@@ -57,7 +80,9 @@ _OUR_LINK = re.compile(r"<https?://[^\s<>|]+\|[^<>]*>|<https?://[^\s<>|]+>")
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=hostile_text, title=hostile_text, url=urls, source=hostile_text)
-def test_slack_output_has_no_mention_or_forged_link(text: str, title: str, url: str, source: str) -> None:
+def test_slack_output_has_no_mention_or_forged_link(
+    text: str, title: str, url: str, source: str
+) -> None:
     for reply in _replies(text, title, url, source):
         for message in slack_render(reply):
             for shown in _strings(message.as_kwargs()):

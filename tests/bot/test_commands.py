@@ -44,7 +44,12 @@ def test_questions_and_digests_for_everyone(core: Core) -> None:
 
 
 def test_members_may_not_change_feeds_or_subscriptions(core: Core) -> None:
-    for text in ["subscribe daily 08:00", "unsubscribe 1", "feeds add https://x.test/rss", "feeds remove https://x.test/rss"]:
+    for text in [
+        "subscribe daily 08:00",
+        "unsubscribe 1",
+        "feeds add https://x.test/rss",
+        "feeds remove https://x.test/rss",
+    ]:
         reply = core.commands.handle(text, MEMBER)
         assert isinstance(reply, Notice) and not reply.ok
         assert reply.text == "Sorry, only admins can change this channel's feeds and subscriptions."
@@ -54,10 +59,17 @@ def test_members_may_not_change_feeds_or_subscriptions(core: Core) -> None:
 
 def test_subscribe_list_and_unsubscribe(core: Core) -> None:
     reply = core.commands.handle("subscribe daily 8:00 Europe/Oslo Libya Haftar", ADMIN)
-    assert reply.ok and reply.text == "Subscribed (#1): a digest about “Libya Haftar” daily at 08:00 (Europe/Oslo)."
+    assert (
+        reply.ok
+        and reply.text
+        == "Subscribed (#1): a digest about “Libya Haftar” daily at 08:00 (Europe/Oslo)."
+    )
     core.commands.handle("subscribe every 6 hours", ADMIN)
     listing = core.commands.handle("subscriptions", ADMIN).text
-    assert "#1: daily at 08:00 (Europe/Oslo) about “Libya Haftar”" in listing and "#2: every 6 hours" in listing
+    assert (
+        "#1: daily at 08:00 (Europe/Oslo) about “Libya Haftar”" in listing
+        and "#2: every 6 hours" in listing
+    )
     other_channel = CommandContext(ChannelRef("slack", "C2"), "U1", True)
     assert "no scheduled digests" in core.commands.handle("subscriptions", other_channel).text
     ambiguous = core.commands.handle("unsubscribe", ADMIN)

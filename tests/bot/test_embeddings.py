@@ -42,13 +42,17 @@ def test_backlog_embeds_every_sentence_in_batches(loaded_db: Database, fake: Fak
     assert embedder.backlog() == 8
     with loaded_db.session() as session:
         stored = session.scalar(select(func.count()).select_from(SentenceVector))
-        sentences = sum(len(s) for s in session.scalars(select(__import__("storage").Article.sentences)))
+        sentences = sum(
+            len(s) for s in session.scalars(select(__import__("storage").Article.sentences))
+        )
     assert stored == sentences
     assert all(body["model"] == "test-embed" for body in fake.bodies("embeddings"))
     assert embedder.backlog() == 0  # nothing left
 
 
-def test_vectors_rank_the_passage_they_point_to(loaded_db: Database, settings: Settings, fake: FakeOpenAI) -> None:
+def test_vectors_rank_the_passage_they_point_to(
+    loaded_db: Database, settings: Settings, fake: FakeOpenAI
+) -> None:
     words_only = Summariser(loaded_db, settings).answer("who backs Haftar?")
     assert words_only.citations[0].source == "Harbour Times"  # shares the word "backs"
     embedder = _embedder(loaded_db, fake)
@@ -63,7 +67,9 @@ def test_embeddings_server_down_searches_by_words(
     loaded_db: Database, settings: Settings, fake: FakeOpenAI, caplog: pytest.LogCaptureFixture
 ) -> None:
     _embedder(loaded_db, fake).backlog()
-    broken = Embedder(OpenAICompatible("http://127.0.0.1:9/v1", timeout_s=1), "test-embed", loaded_db)
+    broken = Embedder(
+        OpenAICompatible("http://127.0.0.1:9/v1", timeout_s=1), "test-embed", loaded_db
+    )
     with caplog.at_level(logging.WARNING):
         answer = Summariser(loaded_db, settings, embedder=broken).answer("who backs Haftar?")
     assert answer.found and "searching by words only" in caplog.text
@@ -80,7 +86,9 @@ def test_ingest_embeds_when_configured(settings: Settings, fake: FakeOpenAI, cor
     core.close()
 
 
-def test_an_updated_article_is_embedded_again(loaded_db: Database, settings: Settings, fake: FakeOpenAI, corpus_file, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_an_updated_article_is_embedded_again(
+    loaded_db: Database, settings: Settings, fake: FakeOpenAI, corpus_file, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
     import json
 
     from bot.ingest import Ingestor
@@ -105,17 +113,26 @@ def test_a_malformed_embeddings_reply_falls_back_to_words(
 
     _embedder(loaded_db, fake).backlog()
     fake.then("embeddings", Reply(body={"data": [[0.1]]}))
-    answer = Summariser(loaded_db, settings, embedder=_embedder(loaded_db, fake)).answer("who backs Haftar?")
+    answer = Summariser(loaded_db, settings, embedder=_embedder(loaded_db, fake)).answer(
+        "who backs Haftar?"
+    )
     assert answer.found
 
 
-def test_the_llm_key_is_not_sent_to_another_embeddings_server(settings: Settings, fake: FakeOpenAI) -> None:
+def test_the_llm_key_is_not_sent_to_another_embeddings_server(
+    settings: Settings, fake: FakeOpenAI
+) -> None:
     from pydantic import SecretStr
 
-    other = settings.model_copy(update={
-        "llm_base_url": "https://llm.example/v1", "llm_model": "m", "llm_api_key": SecretStr("sk-llm-only"),
-        "embeddings_base_url": fake.base_url, "embeddings_model": "test-embed",
-    })
+    other = settings.model_copy(
+        update={
+            "llm_base_url": "https://llm.example/v1",
+            "llm_model": "m",
+            "llm_api_key": SecretStr("sk-llm-only"),
+            "embeddings_base_url": fake.base_url,
+            "embeddings_model": "test-embed",
+        }
+    )
     core = open_core(other)
     assert core.embedder is not None
     core.embedder.client.embed("test-embed", ["hei"])

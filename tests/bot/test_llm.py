@@ -23,11 +23,15 @@ def fake() -> Iterator[FakeOpenAI]:
         yield server
 
 
-def _summariser(db: Database, settings: Settings, fake: FakeOpenAI, timeout_s: float = 3.0) -> Summariser:
+def _summariser(
+    db: Database, settings: Settings, fake: FakeOpenAI, timeout_s: float = 3.0
+) -> Summariser:
     sleeps: list[float] = []
     client = OpenAICompatible(fake.base_url, timeout_s=timeout_s, sleep=sleeps.append)
     client.sleeps = sleeps  # type: ignore[attr-defined]
-    return Summariser(db, settings, writer=LLMWriter(client, "test-model", settings.answer_max_chars))
+    return Summariser(
+        db, settings, writer=LLMWriter(client, "test-model", settings.answer_max_chars)
+    )
 
 
 QUESTION = "Hvem støtter Haftar?"
@@ -36,7 +40,10 @@ QUESTION = "Hvem støtter Haftar?"
 def test_the_model_gets_numbered_passages_and_its_cited_answer_is_shown(
     loaded_db: Database, settings: Settings, fake: FakeOpenAI, libya_file: Path
 ) -> None:
-    fake.then("chat/completions", chat_reply("Russland støtter uoffisielt Haftar, mens Tyrkia støtter al-Sarraj [2]."))
+    fake.then(
+        "chat/completions",
+        chat_reply("Russland støtter uoffisielt Haftar, mens Tyrkia støtter al-Sarraj [2]."),
+    )
     answer = _summariser(loaded_db, settings, fake).answer(QUESTION)
     [request] = fake.bodies("chat/completions")
     assert request["model"] == "test-model"
@@ -64,7 +71,11 @@ def test_the_model_gets_numbered_passages_and_its_cited_answer_is_shown(
     ],
 )
 def test_a_bad_reply_falls_back_to_the_extractive_answer(
-    loaded_db: Database, settings: Settings, fake: FakeOpenAI, reply: Reply, reason: str,
+    loaded_db: Database,
+    settings: Settings,
+    fake: FakeOpenAI,
+    reply: Reply,
+    reason: str,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     fake.then("chat/completions", *([reply] * 4))
@@ -75,7 +86,9 @@ def test_a_bad_reply_falls_back_to_the_extractive_answer(
     assert reason in caplog.text and "using the extractive answer" in caplog.text
 
 
-def test_a_slow_model_times_out_and_falls_back(loaded_db: Database, settings: Settings, fake: FakeOpenAI) -> None:
+def test_a_slow_model_times_out_and_falls_back(
+    loaded_db: Database, settings: Settings, fake: FakeOpenAI
+) -> None:
     fake.then("chat/completions", Reply(body={}, delay_s=2.0))
     summariser = _summariser(loaded_db, settings, fake, timeout_s=0.5)
     answer = summariser.answer(QUESTION)
@@ -104,11 +117,15 @@ def test_retries_give_up(fake: FakeOpenAI) -> None:
     assert len(fake.bodies("chat/completions")) == 3
 
 
-def test_api_key_is_sent_and_never_logged(fake: FakeOpenAI, caplog: pytest.LogCaptureFixture) -> None:
+def test_api_key_is_sent_and_never_logged(
+    fake: FakeOpenAI, caplog: pytest.LogCaptureFixture
+) -> None:
     from pydantic import SecretStr
 
     fake.then("chat/completions", Reply(status=429, body={}), chat_reply("ok [1]"))
-    client = OpenAICompatible(fake.base_url, api_key=SecretStr("sk-test-secret-123"), sleep=lambda _: None)
+    client = OpenAICompatible(
+        fake.base_url, api_key=SecretStr("sk-test-secret-123"), sleep=lambda _: None
+    )
     with caplog.at_level(logging.DEBUG):
         client.chat("m", [{"role": "user", "content": "hi"}])
     assert fake.requests[0][2]["Authorization"] == "Bearer sk-test-secret-123"
@@ -121,34 +138,51 @@ def test_a_server_that_is_down_falls_back(loaded_db: Database, settings: Setting
     assert "Russland uoffisielt holder med Haftars" in summariser.answer(QUESTION).text
 
 
-def test_refusals_never_reach_the_model(loaded_db: Database, settings: Settings, fake: FakeOpenAI) -> None:
+def test_refusals_never_reach_the_model(
+    loaded_db: Database, settings: Settings, fake: FakeOpenAI
+) -> None:
     answer = _summariser(loaded_db, settings, fake).answer("What did Zelensky say?")
     assert not answer.found and fake.requests == []
 
 
 def test_nothing_changes_without_llm_settings(settings: Settings) -> None:
     assert open_core(settings).summariser.writer is None
-    configured = settings.model_copy(update={"llm_base_url": "http://127.0.0.1:9/v1", "llm_model": "m"})
+    configured = settings.model_copy(
+        update={"llm_base_url": "http://127.0.0.1:9/v1", "llm_model": "m"}
+    )
     assert open_core(configured).summariser.writer is not None
 
 
-def test_digest_summaries_are_written_and_checked(loaded_db: Database, settings: Settings, fake: FakeOpenAI) -> None:
+def test_digest_summaries_are_written_and_checked(
+    loaded_db: Database, settings: Settings, fake: FakeOpenAI
+) -> None:
     from datetime import UTC, datetime
 
     from bot.digest import build_digest
 
     fake.then(
         "chat/completions",
-        chat_reply("Stormen Ingrid stengte 14 fergesamband, og 3000 husstander mistet strømmen [1][2]."),
+        chat_reply(
+            "Stormen Ingrid stengte 14 fergesamband, og 3000 husstander mistet strømmen [1][2]."
+        ),
         chat_reply("The bank kept its rate [9]."),  # cites a report it was not given
     )
     summariser = _summariser(loaded_db, settings, fake)
     digest = build_digest(
-        loaded_db, datetime(2024, 2, 1, tzinfo=UTC), datetime(2024, 2, 2, tzinfo=UTC),
-        max_items=2, writer=summariser.writer,
+        loaded_db,
+        datetime(2024, 2, 1, tzinfo=UTC),
+        datetime(2024, 2, 2, tzinfo=UTC),
+        max_items=2,
+        writer=summariser.writer,
     )
     storm, second = digest.items
-    assert storm.summary.startswith("Stormen Ingrid stengte 14 fergesamband") and len(storm.citations) == 2
+    assert (
+        storm.summary.startswith("Stormen Ingrid stengte 14 fergesamband")
+        and len(storm.citations) == 2
+    )
     assert "[9]" not in second.summary and second.summary  # fell back to the extractive lead
     first_request = fake.bodies("chat/completions")[0]["messages"][1]["content"]
-    assert first_request.startswith("[1] Stormen Ingrid stengte fergene") and "[2] Ingrid stanset" in first_request
+    assert (
+        first_request.startswith("[1] Stormen Ingrid stengte fergene")
+        and "[2] Ingrid stanset" in first_request
+    )

@@ -113,7 +113,9 @@ def core(settings: Settings, clock: Clock) -> Iterator[Core]:
     core.close()
 
 
-def _context(user: str, channel: str = "C1", platform: str = "slack", admin: bool = False) -> CommandContext:
+def _context(
+    user: str, channel: str = "C1", platform: str = "slack", admin: bool = False
+) -> CommandContext:
     return CommandContext(ChannelRef(platform, channel), user_id=user, is_admin=admin)
 
 
@@ -136,11 +138,17 @@ def test_a_user_asking_too_fast_is_asked_to_wait(core: Core, clock: Clock) -> No
 def test_a_busy_channel_is_limited_across_users(core: Core, clock: Clock) -> None:
     assert core.settings.rate_channel_per_minute == 20
     for n in range(20):
-        assert isinstance(core.commands.handle("ask hvem støtter Haftar?", _context(f"U{n}")), Answer)
+        assert isinstance(
+            core.commands.handle("ask hvem støtter Haftar?", _context(f"U{n}")), Answer
+        )
     reply = core.commands.handle("ask hvem støtter Haftar?", _context("U-new"))
     assert isinstance(reply, Notice) and "please wait 60 seconds" in reply.text
-    assert isinstance(core.commands.handle("ask hvem støtter Haftar?", _context("U-new", channel="C2")), Answer)
-    assert isinstance(core.commands.handle("ask hvem?", _context("U-new", platform="discord")), Answer)
+    assert isinstance(
+        core.commands.handle("ask hvem støtter Haftar?", _context("U-new", channel="C2")), Answer
+    )
+    assert isinstance(
+        core.commands.handle("ask hvem?", _context("U-new", platform="discord")), Answer
+    )
 
 
 def test_help_admin_commands_and_the_console_are_not_limited(core: Core, clock: Clock) -> None:
@@ -155,8 +163,12 @@ def test_help_admin_commands_and_the_console_are_not_limited(core: Core, clock: 
         assert isinstance(core.commands.handle("who backs Haftar?", console), Answer)
 
 
-def test_settings_set_the_limits_and_zero_switches_them_off(settings: Settings, clock: Clock) -> None:
-    strict = open_core(settings.model_copy(update={"rate_user_per_minute": 1, "rate_channel_per_minute": 0}))
+def test_settings_set_the_limits_and_zero_switches_them_off(
+    settings: Settings, clock: Clock
+) -> None:
+    strict = open_core(
+        settings.model_copy(update={"rate_user_per_minute": 1, "rate_channel_per_minute": 0})
+    )
     strict.commands.rate_limiter = RateLimiter(clock=clock)
     try:
         assert isinstance(strict.commands.handle("digest", _context("U1")), Digest)

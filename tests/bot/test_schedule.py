@@ -47,9 +47,15 @@ def oslo_daily(at: str = "08:00") -> ScheduleSpec:
 def test_daily_fires_at_local_time_across_the_spring_dst_change() -> None:
     spec = oslo_daily()
     # 08:00 in Oslo is 07:00 UTC in winter and 06:00 UTC in summer (DST began 31 March 2024).
-    assert spec.previous_fire(datetime(2024, 3, 30, 7, 30, tzinfo=UTC)) == datetime(2024, 3, 30, 7, tzinfo=UTC)
-    assert spec.previous_fire(datetime(2024, 3, 31, 6, 30, tzinfo=UTC)) == datetime(2024, 3, 31, 6, tzinfo=UTC)
-    assert spec.previous_fire(datetime(2024, 3, 31, 5, 59, tzinfo=UTC)) == datetime(2024, 3, 30, 7, tzinfo=UTC)
+    assert spec.previous_fire(datetime(2024, 3, 30, 7, 30, tzinfo=UTC)) == datetime(
+        2024, 3, 30, 7, tzinfo=UTC
+    )
+    assert spec.previous_fire(datetime(2024, 3, 31, 6, 30, tzinfo=UTC)) == datetime(
+        2024, 3, 31, 6, tzinfo=UTC
+    )
+    assert spec.previous_fire(datetime(2024, 3, 31, 5, 59, tzinfo=UTC)) == datetime(
+        2024, 3, 30, 7, tzinfo=UTC
+    )
     trigger = trigger_for(spec)
     after_saturday = trigger.get_next_fire_time(None, datetime(2024, 3, 30, 7, 1, tzinfo=UTC))
     assert after_saturday == datetime(2024, 3, 31, 6, tzinfo=UTC)
@@ -62,7 +68,9 @@ def test_weekdays_skip_the_weekend_and_intervals_are_anchored() -> None:
     every = ScheduleSpec("every", None, 90, "UTC")
     first = every.previous_fire(datetime(2024, 6, 2, 12, 10, tzinfo=UTC))
     assert every.previous_fire(first + timedelta(minutes=89)) == first
-    assert trigger_for(every).get_next_fire_time(None, first + timedelta(seconds=1)) == first + timedelta(minutes=90)
+    assert trigger_for(every).get_next_fire_time(
+        None, first + timedelta(seconds=1)
+    ) == first + timedelta(minutes=90)
 
 
 # -- exactly once ------------------------------------------------------------------------
@@ -77,20 +85,43 @@ def core(db_url: str, tmp_path) -> Core:  # type: ignore[no-untyped-def]
 
 
 def _store_news(core: Core, when: datetime, title: str = "Stormen Ingrid stengte fergene") -> None:
-    report = core.ingestor.store([
-        ArticleDraft(url=f"https://example.no/{title.replace(' ', '-')}", title=title,
-                     text=f"{title}. Fjord1 innstilte 14 fergesamband natt til torsdag, og tusenvis mistet strømmen.",
-                     source="Dagsnytt", published_at=when, published_precision="minute")
-    ], fetched_at=when + timedelta(minutes=5))
+    report = core.ingestor.store(
+        [
+            ArticleDraft(
+                url=f"https://example.no/{title.replace(' ', '-')}",
+                title=title,
+                text=(
+                    f"{title}. Fjord1 innstilte 14 fergesamband natt til torsdag, "
+                    "og tusenvis mistet strømmen."
+                ),
+                source="Dagsnytt",
+                published_at=when,
+                published_precision="minute",
+            )
+        ],
+        fetched_at=when + timedelta(minutes=5),
+    )
     assert report.new == 1
 
 
 def _subscribe(core: Core, spec: ScheduleSpec, created: datetime) -> int:
     with core.db.session() as session:
-        row = add_subscription(session, Subscription(
-            platform="slack", channel_id="C1", thread_id=None, schedule=spec.kind, at=spec.at,
-            interval_minutes=spec.interval_minutes, timezone=spec.timezone, topic=None,
-            max_items=10, created_by="U1", created_at=created))
+        row = add_subscription(
+            session,
+            Subscription(
+                platform="slack",
+                channel_id="C1",
+                thread_id=None,
+                schedule=spec.kind,
+                at=spec.at,
+                interval_minutes=spec.interval_minutes,
+                timezone=spec.timezone,
+                topic=None,
+                max_items=10,
+                created_by="U1",
+                created_at=created,
+            ),
+        )
         return row.id
 
 
@@ -106,7 +137,9 @@ async def test_fires_once_and_a_restart_does_not_repost(core: Core) -> None:
     assert await first.fire(sub_id) is True
     assert await first.fire(sub_id) is False
     [(channel, digest)] = sink.posts
-    assert channel == ChannelRef("slack", "C1") and digest.items[0].headline.startswith("Stormen Ingrid")
+    assert channel == ChannelRef("slack", "C1") and digest.items[0].headline.startswith(
+        "Stormen Ingrid"
+    )
     assert digest.until == SUB_TIME and digest.since == SUB_TIME - timedelta(days=1)
     restarted = DigestScheduler(core, [sink], clock=Clock(SUB_TIME + timedelta(minutes=5)))
     assert await restarted.catch_up() == 0
@@ -130,7 +163,9 @@ async def test_a_crash_between_claim_and_post_posts_once_on_restart(core: Core) 
     _store_news(core, SUB_TIME - timedelta(hours=3))
     sub_id = _subscribe(core, oslo_daily(), SUB_TIME - timedelta(days=2))
     # The crashed instance claimed the period and died before posting.
-    assert claim_delivery(core.db.sessions, sub_id, SUB_TIME, "crashed-instance", SUB_TIME) is not None
+    assert (
+        claim_delivery(core.db.sessions, sub_id, SUB_TIME, "crashed-instance", SUB_TIME) is not None
+    )
     later = Clock(SUB_TIME + timedelta(minutes=20))
     restarted = DigestScheduler(core, [sink], clock=later, stale_after=timedelta(minutes=10))
     assert await restarted.catch_up() == 1
@@ -205,8 +240,19 @@ async def test_jobs_follow_subscriptions_made_in_chat(core: Core) -> None:
 
 async def test_feed_polling_picks_up_new_items_and_backs_off_on_failure(core: Core) -> None:
     with serve() as site:
-        first = feed_xml(site, [("/a", "Første sak om stormen", "Stormen Ingrid stengte fergene på Vestlandet natt til torsdag.")])
-        url = site.add("/rss", body=first, headers={"Content-Type": "application/rss+xml", "ETag": '"1"'})
+        first = feed_xml(
+            site,
+            [
+                (
+                    "/a",
+                    "Første sak om stormen",
+                    "Stormen Ingrid stengte fergene på Vestlandet natt til torsdag.",
+                )
+            ],
+        )
+        url = site.add(
+            "/rss", body=first, headers={"Content-Type": "application/rss+xml", "ETag": '"1"'}
+        )
         with core.db.session() as session:
             feed, _ = add_feed(session, url)
         clock = Clock(datetime.now(UTC))
@@ -214,9 +260,24 @@ async def test_feed_polling_picks_up_new_items_and_backs_off_on_failure(core: Co
         assert await scheduler.poll_feed(feed.id)
         site.add("/rss", status=304)
         assert await scheduler.poll_feed(feed.id)
-        second = feed_xml(site, [("/a", "Første sak om stormen", "Stormen Ingrid stengte fergene på Vestlandet natt til torsdag."),
-                                 ("/b", "Andre sak om strømmen", "Over 3000 husstander i Bergen mistet strømmen i uværet.")])
-        site.add("/rss", body=second, headers={"Content-Type": "application/rss+xml", "ETag": '"2"'})
+        second = feed_xml(
+            site,
+            [
+                (
+                    "/a",
+                    "Første sak om stormen",
+                    "Stormen Ingrid stengte fergene på Vestlandet natt til torsdag.",
+                ),
+                (
+                    "/b",
+                    "Andre sak om strømmen",
+                    "Over 3000 husstander i Bergen mistet strømmen i uværet.",
+                ),
+            ],
+        )
+        site.add(
+            "/rss", body=second, headers={"Content-Type": "application/rss+xml", "ETag": '"2"'}
+        )
         assert await scheduler.poll_feed(feed.id)
         site.add("/rss", status=500)
         assert await scheduler.poll_feed(feed.id)  # fails, and is recorded
@@ -232,7 +293,9 @@ async def test_feed_polling_picks_up_new_items_and_backs_off_on_failure(core: Co
 
         assert session.scalar(select(func.count(Article.id))) == 2
         stored = session.get(FeedSource, feed.id)
-        assert stored is not None and stored.failures == 2 and "HTTP 500" in (stored.last_error or "")
+        assert (
+            stored is not None and stored.failures == 2 and "HTTP 500" in (stored.last_error or "")
+        )
 
 
 async def test_a_story_polled_after_its_period_still_reaches_the_next_digest(core: Core) -> None:
@@ -240,12 +303,19 @@ async def test_a_story_polled_after_its_period_still_reaches_the_next_digest(cor
     sub_id = _subscribe(core, ScheduleSpec("every", None, 60, "UTC"), SUB_TIME - timedelta(days=2))
     await DigestScheduler(core, [sink], clock=Clock(SUB_TIME)).fire(sub_id)  # nothing yet
     # Published ten minutes before the period closed, polled five minutes after it.
-    core.ingestor.store([
-        ArticleDraft(url="https://example.no/sen-sak", title="Sen sak om fergene",
-                     text="Sen sak om fergene. Fjord1 gjenopptok rutene fredag ettermiddag.",
-                     source="Dagsnytt", published_at=SUB_TIME - timedelta(minutes=10),
-                     published_precision="minute")
-    ], fetched_at=SUB_TIME + timedelta(minutes=5))
+    core.ingestor.store(
+        [
+            ArticleDraft(
+                url="https://example.no/sen-sak",
+                title="Sen sak om fergene",
+                text="Sen sak om fergene. Fjord1 gjenopptok rutene fredag ettermiddag.",
+                source="Dagsnytt",
+                published_at=SUB_TIME - timedelta(minutes=10),
+                published_precision="minute",
+            )
+        ],
+        fetched_at=SUB_TIME + timedelta(minutes=5),
+    )
     await DigestScheduler(core, [sink], clock=Clock(SUB_TIME + timedelta(hours=1))).fire(sub_id)
     assert [item.headline for _, d in sink.posts for item in d.items] == ["Sen sak om fergene"]
 
@@ -267,7 +337,9 @@ async def test_feeds_added_in_chat_get_a_polling_job(core: Core) -> None:
     try:
         admin = CommandContext(ChannelRef("slack", "C9"), "U1", True)
         with serve() as site:
-            url = site.add("/rss", body=feed_xml(site, []), headers={"Content-Type": "application/rss+xml"})
+            url = site.add(
+                "/rss", body=feed_xml(site, []), headers={"Content-Type": "application/rss+xml"}
+            )
             await asyncio.to_thread(core.commands.handle, f"feeds add {url}", admin)
         await asyncio.sleep(0.2)
         assert any(job.id.startswith("feed:") for job in scheduler.scheduler.get_jobs())

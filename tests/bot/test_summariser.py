@@ -39,7 +39,11 @@ def test_every_quoted_sentence_is_verbatim_from_its_cited_article(
 
     with loaded_db.session() as session:
         texts = {a.url: a.text for a in session.scalars(select(Article))}
-    for question in ["who backs Haftar?", "How many fishermen were rescued?", "Hvor mange ferger ble innstilt?"]:
+    for question in [
+        "who backs Haftar?",
+        "How many fishermen were rescued?",
+        "Hvor mange ferger ble innstilt?",
+    ]:
         answer = summariser.answer(question)
         assert answer.found, question
         cited = " ".join(texts[c.url] for c in answer.citations)
@@ -47,7 +51,9 @@ def test_every_quoted_sentence_is_verbatim_from_its_cited_article(
             assert sentence in cited
 
 
-def test_english_question_over_english_article_and_numbers_for_how_many(summariser: Summariser) -> None:
+def test_english_question_over_english_article_and_numbers_for_how_many(
+    summariser: Summariser,
+) -> None:
     answer = summariser.answer("How many fishermen were rescued?")
     assert "seven fishermen" in answer.text
     assert answer.citations[0].source == "Harbour Times"
@@ -79,7 +85,9 @@ def test_answers_stay_within_the_limit(loaded_db: Database, settings: Settings) 
 
 
 @pytest.mark.parametrize("question", ["", "   ", "\n\t", "???", "!!! ... ---", "\x00\x1b\x07"])
-def test_empty_or_punctuation_only_questions_get_a_clear_reply(summariser: Summariser, question: str) -> None:
+def test_empty_or_punctuation_only_questions_get_a_clear_reply(
+    summariser: Summariser, question: str
+) -> None:
     answer = summariser.answer(question)
     assert not answer.found
     assert answer.text.startswith(("Ask me", "I could not find anything to look up"))
@@ -107,7 +115,9 @@ def test_a_slightly_misspelt_name_is_still_found(summariser: Summariser) -> None
     assert answer.found and "Kari Johannessen vant sprinten" in answer.text
 
 
-def test_a_name_the_matching_article_never_mentions_is_not_answered_from_it(summariser: Summariser) -> None:
+def test_a_name_the_matching_article_never_mentions_is_not_answered_from_it(
+    summariser: Summariser,
+) -> None:
     # "Bergen" is in the storm stories, the sprint is in another: neither answers this.
     answer = summariser.answer("Who won the sprint in Bergen?")
     assert not answer.found and answer.citations == []
@@ -129,4 +139,6 @@ def test_subheadings_are_not_quoted_as_sentences() -> None:
 
     assert looks_like_heading("Hvem står bak partene")
     assert not looks_like_heading("Russland står bak Haftar.")
-    assert not looks_like_heading("Partene i den libyske borgerkrigen møttes mandag i Moskva for å undertegne")
+    assert not looks_like_heading(
+        "Partene i den libyske borgerkrigen møttes mandag i Moskva for å undertegne"
+    )

@@ -29,7 +29,11 @@ def test_line_breaks_end_sentences_and_headings_stand_alone() -> None:
 
 
 def test_quotes_and_question_marks_end_sentences() -> None:
-    assert split_sentences("«Vi er klare», sa han. Hva nå? Ja.") == ["«Vi er klare», sa han.", "Hva nå?", "Ja."]
+    assert split_sentences("«Vi er klare», sa han. Hva nå? Ja.") == [
+        "«Vi er klare», sa han.",
+        "Hva nå?",
+        "Ja.",
+    ]
 
 
 def test_index_terms_hold_exact_forms_and_stems_so_inflected_names_match() -> None:
@@ -39,7 +43,13 @@ def test_index_terms_hold_exact_forms_and_stems_so_inflected_names_match() -> No
 
 
 def test_numbers_keep_their_thousands_together() -> None:
-    assert words("2.000 soldater og 146,000 sivile") == ["2000", "soldater", "og", "146000", "sivile"]
+    assert words("2.000 soldater og 146,000 sivile") == [
+        "2000",
+        "soldater",
+        "og",
+        "146000",
+        "sivile",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -47,7 +57,11 @@ def test_numbers_keep_their_thousands_together() -> None:
     [
         ("Regjeringen i Libya er ventet å signere en avtale om våpenhvile i Moskva mandag.", "no"),
         ("The government of Libya is expected to sign a ceasefire agreement in Moscow.", "en"),
-        ("Die Regierung in Libyen will am Montag in Moskau einen Waffenstillstand unterzeichnen.", "de"),
+        (
+            "Die Regierung in Libyen will am Montag in Moskau "
+            "einen Waffenstillstand unterzeichnen.",
+            "de",
+        ),
     ],
 )
 def test_language_is_detected(text: str, language: str) -> None:

@@ -22,22 +22,38 @@ from storage import (
 NOW = datetime(2024, 5, 1, 12, tzinfo=UTC)
 
 
-def record(url: str, title: str, body: str, *, language: str | None = None, published: datetime | None = None):  # type: ignore[no-untyped-def]
+def record(
+    url: str,
+    title: str,
+    body: str,
+    *,
+    language: str | None = None,
+    published: datetime | None = None,
+):  # type: ignore[no-untyped-def]
     return normalise(
-        ArticleDraft(url=url, title=title, text=body, source="Test", language=language,
-                     published_at=published, published_precision="day" if published else "none"),
+        ArticleDraft(
+            url=url,
+            title=title,
+            text=body,
+            source="Test",
+            language=language,
+            published_at=published,
+            published_precision="day" if published else "none",
+        ),
         max_chars=100_000,
     )
 
 
 LIBYA = record(
-    "https://example.no/libya", "Våpenhvile i Libya",
+    "https://example.no/libya",
+    "Våpenhvile i Libya",
     "Tyrkia støtter regjeringen i Tripoli, mens Russland uoffisielt står på Haftars side. "
     "Partene møttes i Moskva mandag.",
     published=datetime(2020, 1, 13, tzinfo=UTC),
 )
 STORM = record(
-    "https://example.com/storm", "Storm hits the west coast",
+    "https://example.com/storm",
+    "Storm hits the west coast",
     "A storm brought strong winds to Bergen and the west coast on Tuesday. Ferries were cancelled.",
     published=datetime(2024, 4, 30, tzinfo=UTC),
 )
@@ -83,7 +99,24 @@ def test_search_ranks_the_article_with_more_matches_first(db: Database) -> None:
 
 @pytest.mark.parametrize(
     "hostile",
-    ['"', "*", "-", "NEAR(", "AND", "OR", "(", ")", "'", "\\", ":", "^", "title:x", "a'b", "''", "!!!"],
+    [
+        '"',
+        "*",
+        "-",
+        "NEAR(",
+        "AND",
+        "OR",
+        "(",
+        ")",
+        "'",
+        "\\",
+        ":",
+        "^",
+        "title:x",
+        "a'b",
+        "''",
+        "!!!",
+    ],
 )
 def test_search_syntax_is_never_parsed(db: Database, hostile: str) -> None:
     _store(db, LIBYA)
@@ -99,13 +132,18 @@ def test_time_window_and_timezone_aware_dates(db: Database) -> None:
         assert [a.url for a in recent] == [STORM.url]
         assert recent[0].published_at == datetime(2024, 4, 30, tzinfo=UTC)
         assert recent[0].fetched_at.tzinfo is not None
-        assert [i for i, _ in search_articles(session, ["storm", "tripoli"], since=NOW - timedelta(days=7))] == [
-            get_id(session, STORM.url)
-        ]
+        assert [
+            i
+            for i, _ in search_articles(
+                session, ["storm", "tripoli"], since=NOW - timedelta(days=7)
+            )
+        ] == [get_id(session, STORM.url)]
 
 
 def get_id(session, url: str) -> int:  # type: ignore[no-untyped-def]
-    return int(session.execute(text("SELECT id FROM articles WHERE url = :u"), {"u": url}).scalar_one())
+    return int(
+        session.execute(text("SELECT id FROM articles WHERE url = :u"), {"u": url}).scalar_one()
+    )
 
 
 def test_index_is_in_step_with_the_articles(db: Database) -> None:

@@ -21,7 +21,9 @@ class Reply:
 
 
 def chat_reply(content: str) -> Reply:
-    return Reply(body={"choices": [{"index": 0, "message": {"role": "assistant", "content": content}}]})
+    return Reply(
+        body={"choices": [{"index": 0, "message": {"role": "assistant", "content": content}}]}
+    )
 
 
 @dataclass

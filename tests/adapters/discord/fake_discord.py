@@ -198,11 +198,17 @@ class FakeDiscord:
         ):
             if self.rate_limited > 0:
                 self.rate_limited -= 1
-                limited = {"message": "You are being rate limited.", "retry_after": 0.2, "global": False}
+                limited = {
+                    "message": "You are being rate limited.",
+                    "retry_after": 0.2,
+                    "global": False,
+                }
                 response = _json(limited, status=429)
                 # Real Discord 429s come through its proxy; discord.py reads one without
                 # "Via" as a Cloudflare ban and gives up.
-                response.headers.update({"Retry-After": "1", "X-RateLimit-Scope": "user", "Via": "1.1 google"})
+                response.headers.update(
+                    {"Retry-After": "1", "X-RateLimit-Scope": "user", "Via": "1.1 google"}
+                )
                 return response
             return _json(self._message(parts[1], request.json or {}))
         if method == "POST" and parts[0] == "interactions" and parts[-1] == "callback":

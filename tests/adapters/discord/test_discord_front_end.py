@@ -422,12 +422,15 @@ async def test_a_rate_limited_post_is_retried_not_dropped(
     discord_bot: DiscordFrontEnd, fake_discord: FakeDiscord
 ) -> None:
     until = datetime(2024, 5, 2, 8, 0, tzinfo=UTC)
-    story = DigestItem("Storm closes ferries", "Fourteen ferry routes stopped.", [
-        Citation(1, "Storm closes ferries", "https://news.example/storm", "Outlet", "2024-05-02")
-    ])
+    story = DigestItem(
+        "Storm closes ferries",
+        "Fourteen ferry routes stopped.",
+        [Citation(1, "Storm closes ferries", "https://news.example/storm", "Outlet", "2024-05-02")],
+    )
     fake_discord.rate_limited = 1
     await discord_bot.post_digest(
-        ChannelRef("discord", str(NEWS_CHANNEL_ID)), Digest(until - timedelta(days=1), until, [story])
+        ChannelRef("discord", str(NEWS_CHANNEL_ID)),
+        Digest(until - timedelta(days=1), until, [story]),
     )
     sent = fake_discord.matching("POST", f"/channels/{NEWS_CHANNEL_ID}/messages")
     assert len(sent) == 2  # refused with 429 and retry_after, then sent again

@@ -62,8 +62,8 @@ def test_an_answer_is_one_embed_with_numbered_source_links() -> None:
     [field] = embed.fields
     assert field.name == "Sources"
     assert (
-        field.value
-        == "[1] [Libyas parter til forhandlinger i Moskva](https://dagsnytt.example/1) — Dagsnytt, 2020-01-13"
+        field.value == "[1] [Libyas parter til forhandlinger i Moskva](https://dagsnytt.example/1)"
+        " — Dagsnytt, 2020-01-13"
     )
     assert message.content is None
 

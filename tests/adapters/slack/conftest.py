@@ -1,4 +1,4 @@
-"""Fixtures: a fake Slack, the core on the test corpus, and the real Slack front end in HTTP mode."""
+"""Fixtures: a fake Slack, the core on the test corpus, the real Slack front end in HTTP mode."""
 
 from __future__ import annotations
 

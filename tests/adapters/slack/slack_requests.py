@@ -1,4 +1,4 @@
-"""Requests signed exactly as Slack signs them, built from the recorded payloads beside the tests."""
+"""Requests signed exactly as Slack signs them, built from the recorded payloads beside them."""
 
 from __future__ import annotations
 

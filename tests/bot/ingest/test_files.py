@@ -41,7 +41,9 @@ def test_ingesting_twice_adds_nothing_and_a_changed_file_is_updated(
     copy.write_text(libya_file.read_text(encoding="utf-8"), encoding="utf-8")
     assert _ingest(sqlite_db, settings, copy).new == 1
     assert _ingest(sqlite_db, settings, copy).summary() == "0 new, 0 updated, 1 unchanged, 0 failed"
-    copy.write_text(copy.read_text(encoding="utf-8") + "\nEn ny setning om Tripoli.", encoding="utf-8")
+    copy.write_text(
+        copy.read_text(encoding="utf-8") + "\nEn ny setning om Tripoli.", encoding="utf-8"
+    )
     assert _ingest(sqlite_db, settings, copy).summary() == "0 new, 1 updated, 0 unchanged, 0 failed"
     [article] = _articles(sqlite_db)
     assert article.sentences[-1] == "En ny setning om Tripoli."
@@ -53,10 +55,28 @@ def test_jsonl_articles_and_a_malformed_line_is_named_with_its_line(
     sqlite_db: Database, settings: Settings, tmp_path: Path
 ) -> None:
     path = tmp_path / "articles.jsonl"
-    good = {"url": "https://example.com/a", "title": "Storm i nord", "text": "Stormen Ingunn rammet Nordland natt til torsdag.",
-            "published": "2024-02-01T06:30:00+01:00", "source": "NRK", "language": "no"}
-    lines = [json.dumps(good), "{not json", json.dumps({"url": "https://example.com/b"}), "",
-             json.dumps({**good, "url": "https://example.com/c", "title": "Storm i sør", "text": "Et annet uvær traff Agder."})]
+    good = {
+        "url": "https://example.com/a",
+        "title": "Storm i nord",
+        "text": "Stormen Ingunn rammet Nordland natt til torsdag.",
+        "published": "2024-02-01T06:30:00+01:00",
+        "source": "NRK",
+        "language": "no",
+    }
+    lines = [
+        json.dumps(good),
+        "{not json",
+        json.dumps({"url": "https://example.com/b"}),
+        "",
+        json.dumps(
+            {
+                **good,
+                "url": "https://example.com/c",
+                "title": "Storm i sør",
+                "text": "Et annet uvær traff Agder.",
+            }
+        ),
+    ]
     path.write_text("\n".join(lines), encoding="utf-8")
     report = _ingest(sqlite_db, settings, path)
     assert (report.new, report.failed) == (2, 2)
@@ -72,8 +92,12 @@ def test_directory_is_read_recursively_and_hidden_files_are_skipped(
     sqlite_db: Database, settings: Settings, tmp_path: Path, libya_file: Path
 ) -> None:
     (tmp_path / "a" / "b").mkdir(parents=True)
-    (tmp_path / "a" / "b" / "one.txt").write_text(libya_file.read_text(encoding="utf-8"), encoding="utf-8")
-    (tmp_path / "a" / "two.txt").write_text("date 2021-03-04 Oslo kommune vedtok budsjettet for neste år.", encoding="utf-8")
+    (tmp_path / "a" / "b" / "one.txt").write_text(
+        libya_file.read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    (tmp_path / "a" / "two.txt").write_text(
+        "date 2021-03-04 Oslo kommune vedtok budsjettet for neste år.", encoding="utf-8"
+    )
     (tmp_path / "a" / ".secret.txt").write_text("Skal ikke leses.", encoding="utf-8")
     report = _ingest(sqlite_db, settings, tmp_path / "a")
     assert report.summary() == "2 new, 0 updated, 0 unchanged, 0 failed"
@@ -81,7 +105,12 @@ def test_directory_is_read_recursively_and_hidden_files_are_skipped(
 
 def test_latin1_file_is_decoded(sqlite_db: Database, settings: Settings, tmp_path: Path) -> None:
     path = tmp_path / "latin1.txt"
-    path.write_bytes("date 2020-01 Været på Østlandet blir kaldt, og snøen kommer til Ålesund før helgen. Søndag blir det sol.".encode("latin-1"))
+    path.write_bytes(
+        (
+            "date 2020-01 Været på Østlandet blir kaldt, og snøen kommer til Ålesund "
+            "før helgen. Søndag blir det sol."
+        ).encode("latin-1")
+    )
     assert _ingest(sqlite_db, settings, path).new == 1
     assert "Østlandet" in _articles(sqlite_db)[0].text
 
@@ -115,8 +144,17 @@ def test_odd_values_in_jsonl_are_named_or_dropped_never_fatal(
 ) -> None:
     path = tmp_path / "odd.jsonl"
     rows = [
-        {"url": "https://example.com/tz", "title": "Rart tidspunkt", "text": "Møtet startet i Tromsø.", "published": "2020-01-01T10:00+9999"},
-        {"url": "https://example.com/" + "a" * 3000, "title": "Lang adresse", "text": "Adressen er altfor lang."},
+        {
+            "url": "https://example.com/tz",
+            "title": "Rart tidspunkt",
+            "text": "Møtet startet i Tromsø.",
+            "published": "2020-01-01T10:00+9999",
+        },
+        {
+            "url": "https://example.com/" + "a" * 3000,
+            "title": "Lang adresse",
+            "text": "Adressen er altfor lang.",
+        },
         {"url": "https://x:99999/sak", "title": "Rar port", "text": "Porten finnes ikke."},
     ]
     path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")

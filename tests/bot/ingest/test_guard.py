@@ -58,7 +58,9 @@ def test_internal_addresses_are_classified(address: str, kind: str) -> None:
     assert classify_address(ipaddress.ip_address(address)) == kind
 
 
-@pytest.mark.parametrize("address", ["8.8.8.8", "151.101.1.69", "2606:4700:4700::1111", "::ffff:8.8.8.8"])
+@pytest.mark.parametrize(
+    "address", ["8.8.8.8", "151.101.1.69", "2606:4700:4700::1111", "::ffff:8.8.8.8"]
+)
 def test_public_addresses_pass(address: str) -> None:
     assert classify_address(ipaddress.ip_address(address)) is None
 
@@ -96,7 +98,8 @@ def test_any_internal_address_among_several_refuses_the_host() -> None:
         "http://[::1]:8080/",
         "http://[::ffff:127.0.0.1]/",
         "http://0.0.0.0/",
-        "http://0x7f000001/",  # the resolver reads this as 127.0.0.1: the text of the URL does not matter
+        # The resolver reads this as 127.0.0.1: the text of the URL does not matter.
+        "http://0x7f000001/",
         "http://2130706433/",
         "http://localhost/",
         "http://169.254.169.254/latest/meta-data/",
@@ -107,17 +110,29 @@ def test_internal_urls_are_refused_on_their_resolved_address(url: str) -> None:
         AddressGuard("").vet(url)
 
 
-@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.com/feed", "gopher://127.0.0.1:6379/", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "ftp://example.com/feed",
+        "gopher://127.0.0.1:6379/",
+        "javascript:alert(1)",
+    ],
+)
 def test_only_http_and_https(url: str) -> None:
     with pytest.raises(FetchError, match="only http and https"):
         AddressGuard("").vet(url)
 
 
 def test_allow_list_by_host_name_ip_and_network() -> None:
-    allow = AllowList.parse(" 127.0.0.1, 10.0.0.0/8 ,Intranet.Example., .corp.example, [::1], fd00::/8,")
+    allow = AllowList.parse(
+        " 127.0.0.1, 10.0.0.0/8 ,Intranet.Example., .corp.example, [::1], fd00::/8,"
+    )
     assert allow.allows_host("intranet.example") and allow.allows_host("INTRANET.example.")
     assert allow.allows_host("corp.example") and allow.allows_host("feeds.corp.example")
-    assert not allow.allows_host("evilcorp.example") and not allow.allows_host("intranet.example.evil")
+    assert not allow.allows_host("evilcorp.example") and not allow.allows_host(
+        "intranet.example.evil"
+    )
     for address in ["127.0.0.1", "10.1.2.3", "10.255.0.1", "::1", "fd00::5", "::ffff:10.9.9.9"]:
         assert allow.allows_address(ipaddress.ip_address(address)), address
     for address in ["127.0.0.2", "192.168.1.1", "169.254.169.254", "fc00::1"]:
@@ -125,7 +140,11 @@ def test_allow_list_by_host_name_ip_and_network() -> None:
 
 
 def test_allow_list_lets_named_hosts_and_networks_through_and_nothing_else() -> None:
-    table = {"intranet.example": ["10.1.2.3"], "wiki.lan": ["192.168.1.20"], "router.lan": ["192.168.1.1"]}
+    table = {
+        "intranet.example": ["10.1.2.3"],
+        "wiki.lan": ["192.168.1.20"],
+        "router.lan": ["192.168.1.1"],
+    }
     guard = AddressGuard("intranet.example,192.168.1.16/28", _resolver(table))
     assert guard.vet("http://intranet.example/rss").addresses == (ipaddress.ip_address("10.1.2.3"),)
     assert guard.vet("http://wiki.lan/feed").host == "wiki.lan"
@@ -138,7 +157,9 @@ def test_allow_list_lets_named_hosts_and_networks_through_and_nothing_else() -> 
 # -- integration: the fetcher, a local server, redirects ------------------------------------
 
 
-def test_loopback_is_refused_without_the_allow_list(sqlite_db: Database, settings: Settings) -> None:
+def test_loopback_is_refused_without_the_allow_list(
+    sqlite_db: Database, settings: Settings
+) -> None:
     strict = settings.model_copy(update={"fetch_allow_hosts": ""})
     with serve() as site:
         url = site.add("/libya", body=ARTICLE_HTML.encode(), headers={"Content-Type": "text/html"})
@@ -149,9 +170,13 @@ def test_loopback_is_refused_without_the_allow_list(sqlite_db: Database, setting
     assert site.requests == []  # refused before any connection
 
 
-def test_a_redirect_to_the_metadata_service_is_refused_on_the_hop(sqlite_db: Database, settings: Settings) -> None:
+def test_a_redirect_to_the_metadata_service_is_refused_on_the_hop(
+    sqlite_db: Database, settings: Settings
+) -> None:
     with serve() as site:
-        url = site.add("/r", status=302, headers={"Location": "http://169.254.169.254/latest/meta-data/"})
+        url = site.add(
+            "/r", status=302, headers={"Location": "http://169.254.169.254/latest/meta-data/"}
+        )
         report = Ingestor(sqlite_db, settings).ingest([url])
     assert report.failed == 1
     assert "169.254.169.254 is a link-local address" in report.failures[0].reason
@@ -168,9 +193,16 @@ def test_a_redirect_to_a_name_resolving_inside_is_refused(settings: Settings) ->
         return [ipaddress.ip_address({"metadata.internal": "169.254.169.254"}[host])]
 
     with serve() as site:
-        url = site.add("/r", status=301, headers={"Location": "http://metadata.internal/computeMetadata/v1/"})
-        with Fetcher(settings, guard=AddressGuard(settings.fetch_allow_hosts, resolve)) as fetcher, \
-                pytest.raises(FetchError, match=r"metadata.internal resolves to a link-local address \(169\.254\.169\.254\)"):
+        url = site.add(
+            "/r", status=301, headers={"Location": "http://metadata.internal/computeMetadata/v1/"}
+        )
+        with (
+            Fetcher(settings, guard=AddressGuard(settings.fetch_allow_hosts, resolve)) as fetcher,
+            pytest.raises(
+                FetchError,
+                match=r"metadata.internal resolves to a link-local address \(169\.254\.169\.254\)",
+            ),
+        ):
             fetcher.get(url)
     assert resolved == ["metadata.internal"]  # the hop's name was resolved and vetted
 
@@ -205,7 +237,9 @@ def test_the_vetted_address_is_the_one_connected_to(settings: Settings) -> None:
     assert site.requests[0][1]["Host"] == f"rebind.test:{port}"
 
 
-def test_redirects_within_allowed_hosts_are_followed(sqlite_db: Database, settings: Settings) -> None:
+def test_redirects_within_allowed_hosts_are_followed(
+    sqlite_db: Database, settings: Settings
+) -> None:
     with serve() as site:
         site.add("/libya", body=ARTICLE_HTML.encode(), headers={"Content-Type": "text/html"})
         url = site.add("/old", status=301, headers={"Location": "/libya"})
@@ -215,14 +249,35 @@ def test_redirects_within_allowed_hosts_are_followed(sqlite_db: Database, settin
         assert session.scalars(select(Article.url)).one() == site.url("/libya")
 
 
-@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl to make a test certificate")
-def test_https_to_the_vetted_address_still_verifies_the_host_name(settings: Settings, tmp_path: Path) -> None:
+@pytest.mark.skipif(
+    shutil.which("openssl") is None, reason="needs openssl to make a test certificate"
+)
+def test_https_to_the_vetted_address_still_verifies_the_host_name(
+    settings: Settings, tmp_path: Path
+) -> None:
     """Connecting to an IP must not weaken TLS: SNI and the certificate check use the name."""
     key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
-         "-days", "1", "-subj", "/CN=news.test", "-addext", "subjectAltName=DNS:news.test"],
-        check=True, capture_output=True,
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "1",
+            "-subj",
+            "/CN=news.test",
+            "-addext",
+            "subjectAltName=DNS:news.test",
+        ],
+        check=True,
+        capture_output=True,
     )
     server_names: list[str | None] = []
     server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -258,7 +313,9 @@ def test_https_to_the_vetted_address_still_verifies_the_host_name(settings: Sett
     assert server_names == ["other.test", "news.test"]
 
 
-def test_through_a_proxy_the_name_is_sent_not_the_address(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_through_a_proxy_the_name_is_sent_not_the_address(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A proxy resolves names itself; handing it an IP would break TLS through its tunnel."""
     with serve() as proxy:
         proxy.add("http://news.example/page", body=b"via proxy")

@@ -49,10 +49,14 @@ def _poll(db: Database, settings: Settings, url: str) -> tuple[int, str | None]:
 
 def test_a_gzip_bomb_is_refused_without_unpacking_it(settings: Settings) -> None:
     bomb = _gzip_of_zeros(100)
-    assert len(bomb) < settings.fetch_max_bytes  # small on the wire: only the unpacked cap can stop it
+    assert (
+        len(bomb) < settings.fetch_max_bytes
+    )  # small on the wire: only the unpacked cap can stop it
     capped = settings.model_copy(update={"fetch_max_decoded_bytes": 2_000_000})
     with serve() as site:
-        url = site.add("/bomb", body=bomb, headers={"Content-Type": "text/html", "Content-Encoding": "gzip"})
+        url = site.add(
+            "/bomb", body=bomb, headers={"Content-Type": "text/html", "Content-Encoding": "gzip"}
+        )
         tracemalloc.start()
         try:
             with Fetcher(capped) as fetcher, pytest.raises(Exception) as refused:
@@ -65,11 +69,19 @@ def test_a_gzip_bomb_is_refused_without_unpacking_it(settings: Settings) -> None
     assert peak < 12_000_000, f"peak {peak / 1e6:.1f} MB while refusing a gzip bomb"
 
 
-def test_a_gzip_bomb_fails_the_ingest_with_a_reason(sqlite_db: Database, settings: Settings) -> None:
+def test_a_gzip_bomb_fails_the_ingest_with_a_reason(
+    sqlite_db: Database, settings: Settings
+) -> None:
     with serve() as site:
-        url = site.add("/bomb", body=_gzip_of_zeros(100), headers={"Content-Type": "text/html", "Content-Encoding": "gzip"})
+        url = site.add(
+            "/bomb",
+            body=_gzip_of_zeros(100),
+            headers={"Content-Type": "text/html", "Content-Encoding": "gzip"},
+        )
         report = Ingestor(sqlite_db, settings).ingest([url])
-    assert report.failed == 1 and "unpacks to more than the 20 MB limit" in report.failures[0].reason
+    assert (
+        report.failed == 1 and "unpacks to more than the 20 MB limit" in report.failures[0].reason
+    )
     assert _count(sqlite_db) == 0
 
 
@@ -87,7 +99,10 @@ def test_compressed_bytes_on_the_wire_are_capped_too(settings: Settings) -> None
                 handler.wfile.write(body)
 
         site.add("/big", handler=send)
-        with Fetcher(settings) as fetcher, pytest.raises(Exception, match="larger than the 1 MB limit"):
+        with (
+            Fetcher(settings) as fetcher,
+            pytest.raises(Exception, match="larger than the 1 MB limit"),
+        ):
             fetcher.get(site.url("/big"))
 
 
@@ -98,7 +113,9 @@ def test_gzip_and_deflate_within_the_limits_are_read(settings: Settings) -> None
     with serve() as site:
         site.add("/gz", body=gz.compress(page) + gz.flush(), headers={"Content-Encoding": "gzip"})
         site.add("/zlib", body=zlib.compress(page), headers={"Content-Encoding": "deflate"})
-        site.add("/raw", body=raw.compress(page) + raw.flush(), headers={"Content-Encoding": "deflate"})
+        site.add(
+            "/raw", body=raw.compress(page) + raw.flush(), headers={"Content-Encoding": "deflate"}
+        )
         site.add("/br", body=b"...", headers={"Content-Encoding": "br"})
         with Fetcher(settings) as fetcher:
             for path in ("/gz", "/zlib", "/raw"):
@@ -127,7 +144,9 @@ def _drip(seconds: float) -> object:
     return send
 
 
-def test_a_slow_drip_is_cut_off_at_the_total_time_cap(sqlite_db: Database, settings: Settings) -> None:
+def test_a_slow_drip_is_cut_off_at_the_total_time_cap(
+    sqlite_db: Database, settings: Settings
+) -> None:
     # Each byte comes well within the 2 s read timeout; only a wall-clock cap can stop it.
     capped = settings.model_copy(update={"fetch_total_s": 1.0})
     with serve() as site:
@@ -139,15 +158,20 @@ def test_a_slow_drip_is_cut_off_at_the_total_time_cap(sqlite_db: Database, setti
     assert elapsed < 3.0, f"the drip held the fetch for {elapsed:.1f} s"
 
 
-def _teaser_feed(site: FakeSite, count: int, *, long_text: bool = False, prefix: str = "item") -> bytes:
+def _teaser_feed(
+    site: FakeSite, count: int, *, long_text: bool = False, prefix: str = "item"
+) -> bytes:
     items = []
     for n in range(count):
         text = f"Sak {n} om stormen Ingrid: fergene stod i {n} timer." + (
-            f" Nummer {n} forteller om vind, flom og stengte veier på Vestlandet." * 8 if long_text else ""
+            f" Nummer {n} forteller om vind, flom og stengte veier på Vestlandet." * 8
+            if long_text
+            else ""
         )
         items.append(
             f"<item><title>Sak {n}</title><link>{site.url(f'/{prefix}/{n}')}</link>"
-            f"<pubDate>Mon, 13 Jan 2020 09:00:00 GMT</pubDate><description>{text}</description></item>"
+            "<pubDate>Mon, 13 Jan 2020 09:00:00 GMT</pubDate>"
+            f"<description>{text}</description></item>"
         )
     return (
         '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Dagsnytt</title>'
@@ -155,12 +179,18 @@ def _teaser_feed(site: FakeSite, count: int, *, long_text: bool = False, prefix:
     ).encode()
 
 
-def test_a_feed_poll_stops_fetching_pages_when_its_time_is_up(sqlite_db: Database, settings: Settings) -> None:
+def test_a_feed_poll_stops_fetching_pages_when_its_time_is_up(
+    sqlite_db: Database, settings: Settings
+) -> None:
     capped = settings.model_copy(update={"feed_poll_max_s": 1.5})
     with serve() as site:
         for n in range(6):
-            site.add(f"/item/{n}", body=ARTICLE_HTML.replace("Libya", f"Libya {n}").encode(),
-                     headers={"Content-Type": "text/html"}, delay_s=1.0)
+            site.add(
+                f"/item/{n}",
+                body=ARTICLE_HTML.replace("Libya", f"Libya {n}").encode(),
+                headers={"Content-Type": "text/html"},
+                delay_s=1.0,
+            )
         url = site.add("/rss", body=_teaser_feed(site, 6), headers={"Content-Type": RSS})
         started = time.monotonic()
         new, error = _poll(sqlite_db, capped, url)
@@ -174,10 +204,14 @@ def test_a_feed_poll_stops_fetching_pages_when_its_time_is_up(sqlite_db: Databas
 # -- feed items ------------------------------------------------------------------------------
 
 
-def test_a_feed_with_500_items_stores_only_feed_max_items(sqlite_db: Database, settings: Settings) -> None:
+def test_a_feed_with_500_items_stores_only_feed_max_items(
+    sqlite_db: Database, settings: Settings
+) -> None:
     assert settings.feed_max_items == 100
     with serve() as site:
-        url = site.add("/rss", body=_teaser_feed(site, 500, long_text=True), headers={"Content-Type": RSS})
+        url = site.add(
+            "/rss", body=_teaser_feed(site, 500, long_text=True), headers={"Content-Type": RSS}
+        )
         new, error = _poll(sqlite_db, settings, url)
     assert (new, error) == (100, None)
     assert not any(path.startswith("/item/") for path, _ in site.requests)  # no teasers to complete
@@ -209,7 +243,8 @@ EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
 <!DOCTYPE rss [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
 <rss version="2.0"><channel><title>Leak</title>
 <item><title>Leak</title><link>https://leak.example/1</link>
-<description>Here it comes: &secret; and that was all of it, every line of the password file.</description></item>
+<description>Here it comes: &secret; and that was all of it,
+every line of the password file.</description></item>
 </channel></rss>"""
 
 
@@ -219,13 +254,18 @@ EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
         BILLION_LAUGHS,
         EXTERNAL_ENTITY,
         # The same attacks in encodings a byte-level check would not see through:
-        BILLION_LAUGHS.replace(b'<?xml version="1.0"?>', b'<?xml version="1.0" encoding="utf-16"?>').decode().encode("utf-16"),
-        EXTERNAL_ENTITY.replace(b'<?xml version="1.0"?>', b'<?xml version="1.0" encoding="utf-7"?>')
-        .replace(b"<!ENTITY", b"+ADw-!ENTITY"),
+        BILLION_LAUGHS.replace(b'<?xml version="1.0"?>', b'<?xml version="1.0" encoding="utf-16"?>')
+        .decode()
+        .encode("utf-16"),
+        EXTERNAL_ENTITY.replace(
+            b'<?xml version="1.0"?>', b'<?xml version="1.0" encoding="utf-7"?>'
+        ).replace(b"<!ENTITY", b"+ADw-!ENTITY"),
     ],
     ids=["billion-laughs", "external-entity", "utf-16", "utf-7"],
 )
-def test_feeds_declaring_xml_entities_are_refused(sqlite_db: Database, settings: Settings, body: bytes) -> None:
+def test_feeds_declaring_xml_entities_are_refused(
+    sqlite_db: Database, settings: Settings, body: bytes
+) -> None:
     with serve() as site:
         url = site.add("/rss", body=body, headers={"Content-Type": RSS})
         new, error = _poll(sqlite_db, settings, url)
@@ -233,10 +273,14 @@ def test_feeds_declaring_xml_entities_are_refused(sqlite_db: Database, settings:
     assert _count(sqlite_db) == 0
 
 
-def test_feed_files_declaring_xml_entities_are_refused(sqlite_db: Database, settings: Settings, tmp_path: Path) -> None:
+def test_feed_files_declaring_xml_entities_are_refused(
+    sqlite_db: Database, settings: Settings, tmp_path: Path
+) -> None:
     (tmp_path / "laughs.xml").write_bytes(BILLION_LAUGHS)
     (tmp_path / "leak.rss").write_bytes(EXTERNAL_ENTITY)
-    report = Ingestor(sqlite_db, settings).ingest([str(tmp_path / "laughs.xml"), str(tmp_path / "leak.rss")])
+    report = Ingestor(sqlite_db, settings).ingest(
+        [str(tmp_path / "laughs.xml"), str(tmp_path / "leak.rss")]
+    )
     assert report.failed == 2 and all("declares XML entities" in f.reason for f in report.failures)
     assert _count(sqlite_db) == 0
 
@@ -247,8 +291,11 @@ def test_a_feed_body_naming_a_local_file_is_not_read_from_disk(
     """feedparser opens its argument as a path when it can; fetched bytes must never be one."""
     local = tmp_path / "private.rss"
     local.write_bytes(
-        b'<?xml version="1.0"?><rss version="2.0"><channel><title>Private</title><item><title>Secret plans</title>'
-        b"<link>https://private.example/1</link><description>" + b"Internal only. " * 40 + b"</description></item></channel></rss>"
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>Private</title>'
+        b"<item><title>Secret plans</title>"
+        b"<link>https://private.example/1</link><description>"
+        + b"Internal only. " * 40
+        + b"</description></item></channel></rss>"
     )
     with serve() as site:
         url = site.add("/rss", body=str(local).encode(), headers={"Content-Type": RSS})

@@ -16,7 +16,8 @@ ARTICLE_HTML = """<html><head><title>Våpenhvile i Libya – Dagsnytt</title>
 <meta property="article:published_time" content="2020-01-13T10:00:00+01:00"></head>
 <body><nav><a href="/">Forsiden</a> <a href="/sport">Sport</a></nav>
 <article><h1>Våpenhvile i Libya</h1>
-<p>Partene i den libyske borgerkrigen møttes mandag i Moskva for å undertegne en avtale om våpenhvile.
+<p>Partene i den libyske borgerkrigen møttes mandag i Moskva
+for å undertegne en avtale om våpenhvile.
 Opprørsgeneralen Khalifa Haftar kom til den russiske hovedstaden søndag kveld.</p>
 <p>Tyrkia støtter regjeringen i Tripoli, mens Russland uoffisielt holder med Haftars styrker.
 Begge sider anklager hverandre for brudd på våpenhvilen, ifølge nyhetsbyrået.</p>
@@ -40,9 +41,15 @@ def _titles(db: Database) -> list[str]:
         return list(session.scalars(select(Article.title).order_by(Article.id)))
 
 
-def test_article_page_is_extracted_with_its_outlet_and_date(sqlite_db: Database, settings: Settings) -> None:
+def test_article_page_is_extracted_with_its_outlet_and_date(
+    sqlite_db: Database, settings: Settings
+) -> None:
     with serve() as site:
-        url = site.add("/libya?utm_source=feed", body=ARTICLE_HTML.encode(), headers={"Content-Type": "text/html; charset=utf-8"})
+        url = site.add(
+            "/libya?utm_source=feed",
+            body=ARTICLE_HTML.encode(),
+            headers={"Content-Type": "text/html; charset=utf-8"},
+        )
         report = Ingestor(sqlite_db, settings).ingest([url])
     assert report.summary() == "1 new, 0 updated, 0 unchanged, 0 failed"
     with sqlite_db.session() as session:
@@ -54,11 +61,16 @@ def test_article_page_is_extracted_with_its_outlet_and_date(sqlite_db: Database,
     assert "Forsiden" not in article.text and "Russland uoffisielt" in article.text
 
 
-def test_feed_teasers_are_completed_from_their_pages(sqlite_db: Database, settings: Settings) -> None:
+def test_feed_teasers_are_completed_from_their_pages(
+    sqlite_db: Database, settings: Settings
+) -> None:
     with serve() as site:
         site.add("/libya", body=ARTICLE_HTML.encode(), headers={"Content-Type": "text/html"})
-        url = site.add("/rss", body=feed_xml(site, [("/libya", "Våpenhvile i Libya", "Kort ingress.")]),
-                       headers={"Content-Type": "application/rss+xml"})
+        url = site.add(
+            "/rss",
+            body=feed_xml(site, [("/libya", "Våpenhvile i Libya", "Kort ingress.")]),
+            headers={"Content-Type": "application/rss+xml"},
+        )
         report = Ingestor(sqlite_db, settings).ingest([url])
     assert report.new == 1
     with sqlite_db.session() as session:
@@ -72,13 +84,23 @@ def test_feed_teasers_are_completed_from_their_pages(sqlite_db: Database, settin
     [
         ({"status": 404}, "answered HTTP 404"),
         ({"status": 500}, "answered HTTP 500"),
-        ({"body": b"<html><body><p>Logg inn</p></body></html>", "headers": {"Content-Type": "text/html"}},
-         "no article text on the page"),
-        ({"body": b"x" * 2_000_000, "headers": {"Content-Type": "text/html"}}, "larger than the 1 MB limit"),
+        (
+            {
+                "body": b"<html><body><p>Logg inn</p></body></html>",
+                "headers": {"Content-Type": "text/html"},
+            },
+            "no article text on the page",
+        ),
+        (
+            {"body": b"x" * 2_000_000, "headers": {"Content-Type": "text/html"}},
+            "larger than the 1 MB limit",
+        ),
         ({"delay_s": 3.0, "body": b"late"}, "did not answer within 2 s"),
     ],
 )
-def test_bad_urls_fail_with_a_reason(sqlite_db: Database, settings: Settings, route: dict, reason: str) -> None:
+def test_bad_urls_fail_with_a_reason(
+    sqlite_db: Database, settings: Settings, route: dict, reason: str
+) -> None:
     with serve() as site:
         url = site.add("/bad", **route)
         report = Ingestor(sqlite_db, settings).ingest([url])
@@ -95,7 +117,9 @@ def test_redirect_loop_fails(sqlite_db: Database, settings: Settings) -> None:
     assert report.failures[0].reason.endswith("redirects too many times")
 
 
-def test_a_download_that_lies_about_its_size_is_cut_off_while_streaming(sqlite_db: Database, settings: Settings) -> None:
+def test_a_download_that_lies_about_its_size_is_cut_off_while_streaming(
+    sqlite_db: Database, settings: Settings
+) -> None:
     sent: list[int] = []
 
     def endless(handler: BaseHTTPRequestHandler) -> None:
@@ -119,12 +143,19 @@ def test_a_download_that_lies_about_its_size_is_cut_off_while_streaming(sqlite_d
     assert _titles(sqlite_db) == []
 
 
-def test_feed_poll_uses_conditional_get_and_records_errors(sqlite_db: Database, settings: Settings) -> None:
+def test_feed_poll_uses_conditional_get_and_records_errors(
+    sqlite_db: Database, settings: Settings
+) -> None:
     with serve() as site:
         site.add("/libya", body=ARTICLE_HTML.encode(), headers={"Content-Type": "text/html"})
-        feed_url = site.add("/rss", body=feed_xml(site, [("/libya", "Våpenhvile i Libya", "Kort ingress.")]),
-                            headers={"Content-Type": "application/rss+xml", "ETag": '"v1"'})
-        html_url = site.add("/not-a-feed", body=ARTICLE_HTML.encode(), headers={"Content-Type": "text/html"})
+        feed_url = site.add(
+            "/rss",
+            body=feed_xml(site, [("/libya", "Våpenhvile i Libya", "Kort ingress.")]),
+            headers={"Content-Type": "application/rss+xml", "ETag": '"v1"'},
+        )
+        html_url = site.add(
+            "/not-a-feed", body=ARTICLE_HTML.encode(), headers={"Content-Type": "text/html"}
+        )
         with sqlite_db.session() as session:
             add_feed(session, feed_url)
             add_feed(session, html_url)
@@ -140,14 +171,21 @@ def test_feed_poll_uses_conditional_get_and_records_errors(sqlite_db: Database, 
     with sqlite_db.session() as session:
         feeds = {f.url: f for f in list_feeds(session)}
     assert feeds[feed_url].title == "Dagsnytt" and feeds[feed_url].last_status == 304
-    assert feeds[html_url].failures == 2 and "not an RSS or Atom feed" in (feeds[html_url].last_error or "")
+    assert feeds[html_url].failures == 2 and "not an RSS or Atom feed" in (
+        feeds[html_url].last_error or ""
+    )
 
 
-def test_a_later_poll_never_replaces_a_stored_article_with_its_teaser(sqlite_db: Database, settings: Settings) -> None:
+def test_a_later_poll_never_replaces_a_stored_article_with_its_teaser(
+    sqlite_db: Database, settings: Settings
+) -> None:
     with serve() as site:
         site.add("/libya", body=ARTICLE_HTML.encode(), headers={"Content-Type": "text/html"})
-        url = site.add("/rss", body=feed_xml(site, [("/libya", "Våpenhvile i Libya", "Kort ingress.")]),
-                       headers={"Content-Type": "application/rss+xml"})
+        url = site.add(
+            "/rss",
+            body=feed_xml(site, [("/libya", "Våpenhvile i Libya", "Kort ingress.")]),
+            headers={"Content-Type": "application/rss+xml"},
+        )
         with sqlite_db.session() as session:
             add_feed(session, url)
         ingestor = Ingestor(sqlite_db, settings)
@@ -161,14 +199,22 @@ def test_a_later_poll_never_replaces_a_stored_article_with_its_teaser(sqlite_db:
     assert "Russland uoffisielt holder med Haftars styrker" in article.text
 
 
-def test_relative_feed_links_are_resolved_and_other_schemes_skipped(sqlite_db: Database, settings: Settings) -> None:
+def test_relative_feed_links_are_resolved_and_other_schemes_skipped(
+    sqlite_db: Database, settings: Settings
+) -> None:
     with serve() as site:
         body = (
             '<?xml version="1.0"?><rss version="2.0"><channel><title>Lokalt</title>'
             "<item><title>Relativ sak</title><link>/nyheter/1</link>"
-            "<description>" + "Bystyret vedtok budsjettet etter lang debatt. " * 12 + "</description></item>"
+            "<description>"
+            + "Bystyret vedtok budsjettet etter lang debatt. "
+            * 12
+            + "</description></item>"
             "<item><title>Skript</title><link>javascript:alert(1)</link>"
-            "<description>" + "Dette skal aldri lagres som en artikkel. " * 12 + "</description></item>"
+            "<description>"
+            + "Dette skal aldri lagres som en artikkel. "
+            * 12
+            + "</description></item>"
             "</channel></rss>"
         ).encode()
         url = site.add("/rss", body=body, headers={"Content-Type": "application/rss+xml"})
