@@ -57,10 +57,11 @@ class _Stored:
     content_hash: str
     published_at: datetime | None
     origin: str | None
+    length: int
 
 
-def _rank(published_at: datetime | None, content_hash: str) -> tuple[float, str]:
-    return (published_at.timestamp() if published_at else float("-inf"), content_hash)
+def _rank(published_at: datetime | None, length: int, content_hash: str) -> tuple[float, int, str]:
+    return (published_at.timestamp() if published_at else float("-inf"), length, content_hash)
 
 
 def replaces(record: ArticleRecord, stored: _Stored) -> bool:
@@ -68,23 +69,28 @@ def replaces(record: ArticleRecord, stored: _Stored) -> bool:
 
     The same input read again with new content is an update. When another input carries
     the same URL, one rule decides, whatever order the inputs come in: the newer published
-    time wins, and between equal times the greater content hash. So re-reading identical
-    inputs settles: it changes nothing.
+    time wins; between equal times the longer text (a correction that adds, a full text
+    over its teaser), then the greater content hash. So re-reading identical inputs
+    settles: it changes nothing.
     """
     if stored.origin is None or stored.origin == record.origin:
         return True
-    return _rank(record.published_at, record.content_hash) > _rank(
-        stored.published_at, stored.content_hash
-    )
+    mine = _rank(record.published_at, len(record.text), record.content_hash)
+    return mine > _rank(stored.published_at, stored.length, stored.content_hash)
 
 
 def _stored_by_url(session: Session, urls: Iterable[str]) -> dict[str, _Stored]:
     rows = session.execute(
         select(
-            Article.url, Article.id, Article.content_hash, Article.published_at, Article.origin
+            Article.url,
+            Article.id,
+            Article.content_hash,
+            Article.published_at,
+            Article.origin,
+            func.length(Article.text),
         ).where(Article.url.in_(list(urls)))
     )
-    return {url: _Stored(id_, h, published, origin) for url, id_, h, published, origin in rows}
+    return {url: _Stored(*values) for url, *values in rows}
 
 
 def _insert_new(session: Session, rows: list[dict[str, object]]) -> set[str]:
@@ -123,7 +129,9 @@ def store_articles(
         pending = inserts.get(record.url)
         if pending is not None:
             first, index = pending
-            pending_row = _Stored(0, first.content_hash, first.published_at, first.origin)
+            pending_row = _Stored(
+                0, first.content_hash, first.published_at, first.origin, len(first.text)
+            )
             if first.content_hash != record.content_hash and replaces(record, pending_row):
                 inserts[record.url] = (record, index)
             outcomes.append(Outcome.UNCHANGED)
@@ -167,7 +175,7 @@ def _update(
         return Outcome.UNCHANGED
     updates[existing.id] = {"id": existing.id, **_row(record, fetched_at)}
     stored[record.url] = _Stored(
-        existing.id, record.content_hash, record.published_at, record.origin
+        existing.id, record.content_hash, record.published_at, record.origin, len(record.text)
     )
     return Outcome.UPDATED
 

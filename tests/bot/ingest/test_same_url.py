@@ -61,6 +61,7 @@ def test_two_files_sharing_a_url_settle_on_the_newer_version_in_any_order(
     assert (first.new, first.failed) == (2, 0)
     settled = _texts(db)
     assert settled["https://ex.example/x"] == "Bergen bystyre vedtok budsjettet i går kveld."
+    assert settled["https://ex.example/tie"] == "Tromsø fikk mye snø i natt."  # the fuller one
     for order in ([older, newer], [newer, older], [older, newer]):
         again = ingestor.ingest([str(p) for p in order])
         assert again.summary() == "0 new, 0 updated, 4 unchanged, 0 failed"
