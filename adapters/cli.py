@@ -24,9 +24,10 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from bot.app import Core, configure_logging, load_demo_corpus, open_core
+from bot.app import Core, configure_logging, open_core
 from bot.commands import vet_feed_url
 from bot.config import Settings
+from bot.demo_news import demo_state, load_demo_news, remove_demo_news
 from bot.errors import EXPECTED_ERRORS
 from bot.render import answer_text, digest_text
 from bot.text import canonical_url
@@ -102,6 +103,8 @@ def ingest(
         err.print(f"failed: {failure.where}: {failure.reason}", markup=False)
     for note in report.notes:
         err.print(f"note: {note.where}: {note.reason}", markup=False)
+    if report.new:
+        _drop_demo(core, "real articles arrived")
     if core.embedder is not None and (report.new or report.updated):
         err.print(f"embedded the sentences of {core.embed_backlog()} articles")
     out.print(f"{report.summary()} ({time.perf_counter() - started:.1f} s)")
@@ -336,11 +339,17 @@ def _channel_digest(core: Core, channel: str, *, post: bool, as_json: bool) -> N
 @app.command()
 def run() -> None:
     """Start the bot: Slack and/or Discord when their tokens are set, else the console."""
-    from adapters.runner import run_bot
+    from adapters.runner import chat_front_ends, run_bot
 
     core = _core()
-    if core.settings.load_demo_corpus:
-        report = load_demo_corpus(core)
+    chat = chat_front_ends(core.settings)
+    if chat:
+        # Invented stories must never reach a team's channels or digests.
+        _drop_demo(core, f"{' and '.join(chat)} get real news only")
+    elif demo_state(core.db).real:
+        _drop_demo(core, "the database holds real articles")
+    elif core.settings.load_demo_corpus:
+        report = load_demo_news(core.db, core.ingestor)
         if report is not None:
             err.print(f"Empty database: loaded the demo news ({report.new} articles).")
     try:
@@ -350,6 +359,36 @@ def run() -> None:
     except EXPECTED_ERRORS as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
+
+
+@app.command()
+def demo(
+    remove: Annotated[bool, typer.Option("--remove", help="Remove the demo news.")] = False,
+) -> None:
+    """Load the demo news (18 invented articles, dated today) into an empty database."""
+    core = _core()
+    if remove:
+        out.print(f"removed {remove_demo_news(core.db)} demo articles")
+        return
+    state = demo_state(core.db)
+    if state.real:
+        err.print(
+            f"The database holds {state.real} real articles; the demo news goes only into an "
+            "empty one (set DATABASE_URL to another file to try it)."
+        )
+        raise typer.Exit(1)
+    if state.demo:
+        out.print(f"The demo news is already loaded ({state.demo} articles).")
+        return
+    report = load_demo_news(core.db, core.ingestor)
+    out.print(f"loaded the demo news ({report.new if report else 0} articles)")
+
+
+def _drop_demo(core: Core, reason: str) -> None:
+    """Remove the demo news, if any, saying so on stderr."""
+    removed = remove_demo_news(core.db)
+    if removed:
+        err.print(f"Removed the demo news ({removed} invented articles): {reason}.")
 
 
 @discord_app.command("sync")

@@ -8,14 +8,25 @@ import logging
 import signal
 
 from bot.app import Core
+from bot.config import Settings
 from bot.errors import NewsbotError
 from bot.schedule.runner import DigestScheduler
 from bot.schedule.sink import ChatSink
 from bot.types import ChannelRef, Digest
 
-__all__ = ["run_bot", "send_now"]
+__all__ = ["chat_front_ends", "run_bot", "send_now"]
 
 log = logging.getLogger(__name__)
+
+
+def chat_front_ends(settings: Settings) -> list[str]:
+    """The chat platforms `newsbot run` serves with these settings; none means the console."""
+    platforms = []
+    if settings.slack_bot_token is not None:
+        platforms.append("Slack")
+    if settings.discord_token is not None:
+        platforms.append("Discord")
+    return platforms
 
 
 async def run_bot(core: Core) -> None:

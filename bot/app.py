@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
-from importlib import resources
 
 from bot.answer.summariser import Summariser
 from bot.commands import Commands
 from bot.config import Settings
 from bot.digest import DigestService
-from bot.ingest import ArticleDraft, Ingestor, IngestReport
+from bot.ingest import Ingestor
 from bot.llm.client import LLMError, OpenAICompatible
 from bot.llm.embed import Embedder
 from bot.llm.writer import LLMWriter
 from bot.logs import configure_logging
 from bot.service import ChatService
-from storage import Database, count_articles, utcnow
+from storage import Database
 
-__all__ = ["Core", "open_core", "configure_logging", "load_demo_corpus"]
+__all__ = ["Core", "open_core", "configure_logging"]
 
 log = logging.getLogger(__name__)
 
@@ -91,32 +88,3 @@ def _embedder(settings: Settings, db: Database) -> Embedder | None:
     key = settings.embeddings_api_key or (settings.llm_api_key if same_server else None)
     client = OpenAICompatible(base, api_key=key, timeout_s=settings.llm_timeout_s)
     return Embedder(client, settings.embeddings_model, db)
-
-
-def load_demo_corpus(core: Core) -> IngestReport | None:
-    """Load the built-in demo articles when the database is empty; None when it is not."""
-    with core.db.session() as session:
-        if count_articles(session):
-            return None
-    now = utcnow()
-    drafts = []
-    source = resources.files("bot") / "demo" / "articles.jsonl"
-    for line in source.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        record = json.loads(line)
-        drafts.append(
-            ArticleDraft(
-                url=record["url"],
-                title=record["title"],
-                text=record["text"],
-                source=record["source"],
-                language=record.get("language"),
-                # Dated relative to loading, so the demo digest always has a day of news.
-                published_at=now - timedelta(hours=float(record.get("age_hours", 1))),
-                published_precision="minute",
-            )
-        )
-    report = core.ingestor.store(drafts)
-    log.info("loaded the demo corpus: %s", report.summary())
-    return report

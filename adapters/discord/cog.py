@@ -51,10 +51,13 @@ class NewsCog(commands.Cog):
         text = mention_text(message, me.id)
         if text is None:
             return
-        context = message_context(message, self.bot.admin_role)
         try:
+            command = self.bot.chat.parse(text)
+            # A plain question needs no roles: the admin check (and the guild cache) only
+            # for commands that change something.
+            context = message_context(message, self.bot.admin_role, needs_admin=command.needs_admin)
             async with message.channel.typing():
-                reply = await self.bot.handle(text, context)
+                reply = await self.bot.run_command(command, context)
             messages = render_reply(reply)
         except Exception:
             log.exception("could not prepare an answer to message %s", message.id)

@@ -40,6 +40,9 @@ def is_admin(
     """
     if not isinstance(user, discord.Member):
         return False
+    if permissions is None and not isinstance(getattr(user, "guild", None), discord.Guild):
+        # The server is not cached (its GUILD_CREATE has not come yet): no roles to go by.
+        return False
     granted = permissions if permissions is not None else user.guild_permissions
     if granted.administrator or granted.manage_guild:
         return True
@@ -62,12 +65,14 @@ def mention_text(message: discord.Message, bot_id: int) -> str | None:
     return re.sub(rf"<@!?{bot_id}>", " ", message.content).strip()
 
 
-def message_context(message: discord.Message, admin_role: str | None) -> CommandContext:
-    """Where a message was written and by whom."""
+def message_context(
+    message: discord.Message, admin_role: str | None, *, needs_admin: bool = True
+) -> CommandContext:
+    """Where a message was written and by whom; whether they are admin only when it matters."""
     return CommandContext(
         channel_ref(message.channel, message.channel.id),
         user_id=str(message.author.id),
-        is_admin=is_admin(message.author, admin_role),
+        is_admin=needs_admin and is_admin(message.author, admin_role),
     )
 
 

@@ -68,6 +68,9 @@ class FakeDiscord:
     port: int = 0
     # How many channel message posts to answer with 429 before accepting them.
     rate_limited: int = 0
+    # False: READY but never the guild's GUILD_CREATE (as during a Discord outage), so the
+    # bot has no cache of the server its messages come from.
+    send_guilds: bool = True
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1240000000000000001))
 
     def __post_init__(self) -> None:
@@ -324,7 +327,8 @@ class FakeDiscord:
             ready = payload("ready.json")
             ready["resume_gateway_url"] = self.gateway_url
             await self.dispatch("READY", ready)
-            await self.dispatch("GUILD_CREATE", payload("guild_create.json"))
+            if self.send_guilds:
+                await self.dispatch("GUILD_CREATE", payload("guild_create.json"))
             async with self._changed:
                 self.identify = message["d"]
                 self._changed.notify_all()
