@@ -11,10 +11,12 @@ from importlib import resources
 from bot.answer.summariser import Summariser
 from bot.commands import Commands
 from bot.config import Settings
+from bot.digest import DigestService
 from bot.ingest import ArticleDraft, Ingestor, IngestReport
 from bot.llm.client import LLMError, OpenAICompatible
 from bot.llm.embed import Embedder
 from bot.llm.writer import LLMWriter
+from bot.service import ChatService
 from storage import Database, count_articles, utcnow
 
 __all__ = ["Core", "open_core", "configure_logging", "load_demo_corpus"]
@@ -70,7 +72,9 @@ class Core:
     db: Database
     ingestor: Ingestor
     summariser: Summariser
+    digests: DigestService
     commands: Commands
+    chat: ChatService
     embedder: Embedder | None = None
 
     def close(self) -> None:
@@ -93,9 +97,13 @@ def open_core(settings: Settings) -> Core:
     db = Database.open(settings.database_url)
     ingestor = Ingestor(db, settings)
     embedder = _embedder(settings, db)
-    summariser = Summariser(db, settings, writer=_writer(settings), embedder=embedder)
-    commands = Commands(db, settings, ingestor, summariser)
-    return Core(settings, db, ingestor, summariser, commands, embedder)
+    writer = _writer(settings)
+    summariser = Summariser(db, settings, writer=writer, embedder=embedder)
+    digests = DigestService(db, writer)
+    commands = Commands(db, settings, ingestor, summariser, digests)
+    return Core(
+        settings, db, ingestor, summariser, digests, commands, ChatService(commands), embedder
+    )
 
 
 def _writer(settings: Settings) -> LLMWriter | None:

@@ -132,7 +132,7 @@ class Delivery(Base):
         ForeignKey("subscriptions.id", ondelete="CASCADE"), index=True
     )
     period: Mapped[datetime] = mapped_column(UTCDateTime)  # the scheduled time it stands for
-    status: Mapped[str] = mapped_column(String(16))  # claimed, sent, skipped, failed
+    status: Mapped[str] = mapped_column(String(16))  # a storage.deliveries.DeliveryStatus
     claimed_by: Mapped[str] = mapped_column(String(100), default="")
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

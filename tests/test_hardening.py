@@ -330,7 +330,7 @@ def _write_corpus(path: Path, rng: random.Random) -> None:
 
 def _newsbot(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
+        [sys.executable, "-m", "adapters.cli", *args],
         env=env,
         cwd=cwd,
         capture_output=True,
@@ -359,7 +359,7 @@ def test_sigkill_during_an_ingest_loses_nothing(tmp_path: Path) -> None:
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{db_file}", "PYTHONPATH": str(PROJECT)}
 
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "ingest", str(corpus)],
+        [sys.executable, "-m", "adapters.cli", "ingest", str(corpus)],
         env=env,
         cwd=tmp_path,
         stdout=subprocess.DEVNULL,

@@ -21,8 +21,9 @@ from adapters.slack.dedupe import SeenEvents, retry_middleware
 from adapters.slack.listeners import NewsListeners, post_message
 from adapters.slack.logs import slack_logger
 from adapters.slack.render import render_digest
-from bot.app import Core
+from bot.config import Settings
 from bot.errors import NewsbotError
+from bot.service import ChatService
 from bot.types import ChannelRef, Digest
 
 __all__ = ["SlackFrontEnd", "SlackSetupError", "EVENTS_PATH"]
@@ -44,16 +45,19 @@ class SlackFrontEnd:
     platform = "slack"
 
     def __init__(
-        self, core: Core, *, host: str = "0.0.0.0", shutdown_grace_s: float = 10.0
+        self,
+        chat: ChatService,
+        settings: Settings,
+        *,
+        host: str = "0.0.0.0",
+        shutdown_grace_s: float = 10.0,
     ) -> None:
-        settings = core.settings
         if settings.slack_bot_token is None:
             raise SlackSetupError("Slack needs SLACK_BOT_TOKEN.")
         if settings.slack_app_token is None and settings.slack_signing_secret is None:
             raise SlackSetupError(
                 "Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)."
             )
-        self.core = core
         self.settings = settings
         self.host = host
         self.shutdown_grace_s = shutdown_grace_s
@@ -91,9 +95,7 @@ class SlackFrontEnd:
             signing_secret=signing_secret.get_secret_value() if signing_secret is not None else "",
             logger=self.logger,
         )
-        self.listeners = NewsListeners(
-            core.commands, AdminCheck(self.client, settings.slack_admin_user_ids)
-        )
+        self.listeners = NewsListeners(chat, AdminCheck(self.client, settings.slack_admin_user_ids))
         self.app.middleware(retry_middleware(SeenEvents()))
         self.app.command("/news")(self.listeners.on_news)
         self.app.event("app_mention")(self.listeners.on_mention)

@@ -15,10 +15,10 @@ from slack_harness import ADMIN_IN_SETTINGS, start_front_end, stop_front_end
 from slack_requests import SlackSender, mention
 
 from adapters.slack import SlackFrontEnd
-from adapters.slack.listeners import SORRY
 from bot.app import Core
-from bot.commands import CommandContext, Reply
+from bot.commands import Command, CommandContext, Reply
 from bot.ingest import ArticleDraft
+from bot.render import SORRY
 
 RUSSIA_SENTENCE = "mens Russland uoffisielt holder med Haftars styrker."
 DAGSNYTT_LINK = "<https://dagsnytt.example/libya-moskva|Libyas parter til forhandlinger i Moskva>"
@@ -42,15 +42,15 @@ def gate_core(
 ) -> tuple[threading.Event, threading.Event]:
     """Make the core take up to 5 s for commands containing ``words`` (until the gate opens)."""
     started, gate = threading.Event(), threading.Event()
-    real = core.commands.handle
+    real = core.commands.run
 
-    def slow(text: str, context: CommandContext) -> Reply:
-        if words in text:
+    def slow(command: Command, context: CommandContext) -> Reply:
+        if words in command.text:
             started.set()
             gate.wait(5.0)
-        return real(text, context)
+        return real(command, context)
 
-    monkeypatch.setattr(core.commands, "handle", slow)
+    monkeypatch.setattr(core.commands, "run", slow)
     return started, gate
 
 
@@ -107,7 +107,9 @@ async def test_unsigned_requests_are_refused_and_nothing_is_posted(
     options: dict[str, Any],
 ) -> None:
     asked: list[str] = []
-    monkeypatch.setattr(slack_core.commands, "handle", lambda text, context: asked.append(text))
+    monkeypatch.setattr(
+        slack_core.commands, "run", lambda command, context: asked.append(command.text)
+    )
     slash = await sender.slash(
         "who backs Haftar?", response_url=fake_slack.response_url(), **options
     )
@@ -255,10 +257,10 @@ async def test_a_failure_reaches_the_user_as_one_sentence(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    def broken(text: str, context: CommandContext) -> Reply:
+    def broken(command: Command, context: CommandContext) -> Reply:
         raise RuntimeError("index file vanished at /var/lib/newsbot")
 
-    monkeypatch.setattr(slack_core.commands, "handle", broken)
+    monkeypatch.setattr(slack_core.commands, "run", broken)
     await sender.slash("who backs Haftar?", response_url=fake_slack.response_url())
     await sender.event(mention("who backs Haftar?", event_id="Ev0BROKEN"))
     await fake_slack.wait_for(lambda: len(fake_slack.responses) == 1 and len(fake_slack.posts) == 1)
@@ -272,7 +274,7 @@ async def test_a_failure_reaches_the_user_as_one_sentence(
 async def test_front_end_stops_cleanly_when_cancelled(
     slack_core: Core, fake_slack: FakeSlack
 ) -> None:
-    front = SlackFrontEnd(slack_core, host="127.0.0.1")
+    front = SlackFrontEnd(slack_core.chat, slack_core.settings, host="127.0.0.1")
     task = await start_front_end(front)
     assert front.address is not None
     await stop_front_end(task)
