@@ -5,13 +5,24 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
+from rich.text import Text
 
 from bot.app import Core, configure_logging, load_demo_corpus, open_core
 from bot.commands import vet_feed_url
@@ -56,6 +67,14 @@ def _core() -> Core:
         raise typer.Exit(2) from exc
 
 
+class _Rate(ProgressColumn):
+    """Articles a second, once there is a rate to show."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:,.0f} articles/s" if speed else "")
+
+
 @app.command()
 def ingest(
     targets: Annotated[list[str], typer.Argument(help="Files, directories or http(s) URLs.")],
@@ -63,22 +82,29 @@ def ingest(
     """Read articles from files, directories, JSON Lines, feeds and pages."""
     core = _core()
     show_progress = sys.stderr.isatty()
+    started = time.perf_counter()
     with Progress(
         TextColumn("ingesting"),
         BarColumn(),
         MofNCompleteColumn(),
+        _Rate(),
         TimeElapsedColumn(),
+        TextColumn("eta"),
+        TimeRemainingColumn(),
         console=err,
         disable=not show_progress,
         transient=True,
     ) as progress:
-        task = progress.add_task("ingest", total=None)
+        total = core.ingestor.estimate(targets) if show_progress else None
+        task = progress.add_task("ingest", total=total)
         report = core.ingestor.ingest(targets, progress=lambda n: progress.advance(task, n))
     for failure in report.failures:
         err.print(f"failed: {failure.where}: {failure.reason}", markup=False)
+    for note in report.notes:
+        err.print(f"note: {note.where}: {note.reason}", markup=False)
     if core.embedder is not None and (report.new or report.updated):
         err.print(f"embedded the sentences of {core.embed_backlog()} articles")
-    out.print(report.summary())
+    out.print(f"{report.summary()} ({time.perf_counter() - started:.1f} s)")
     if report.failed:
         raise typer.Exit(1)
 
