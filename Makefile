@@ -20,7 +20,8 @@ run: setup
 lint: setup
 	$(BIN)/ruff format --check bot adapters storage tests benchmarks
 	$(BIN)/ruff check bot adapters storage tests benchmarks
-	$(BIN)/mypy bot storage
+	$(BIN)/mypy --strict bot storage adapters
+	$(BIN)/lint-imports
 
 test: lint
 	$(BIN)/python -m pytest

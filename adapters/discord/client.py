@@ -70,6 +70,6 @@ class NewsBot(commands.Bot):
         """A user's free text, run off the event loop (the heartbeat goes on)."""
         return await self.chat.handle(text, context)
 
-    async def run(self, command: Command, context: CommandContext) -> Reply:
+    async def run_command(self, command: Command, context: CommandContext) -> Reply:
         """A command built from an app command's arguments, run off the event loop."""
         return await self.chat.run(command, context)

@@ -75,7 +75,7 @@ class NewsCog(commands.Cog):
         # A refusal concerns only the one who asked, so it is shown to them alone.
         private = command.needs_admin and not context.is_admin
         await interaction.response.defer(thinking=True, ephemeral=private)
-        reply = await self.bot.run(command, context)
+        reply = await self.bot.run_command(command, context)
         await follow_up(interaction, render_reply(reply), ephemeral=private)
 
     @news.command(

@@ -167,12 +167,13 @@ class SlackFrontEnd:
             web_client=self.client,
         )
         try:
-            await handler.connect_async()
+            # slack-bolt's Socket Mode handler is not annotated.
+            await handler.connect_async()  # type: ignore[no-untyped-call]
             log.info("Slack Socket Mode: connected")
             self.ready.set()
             await asyncio.get_running_loop().create_future()  # until cancelled
         finally:
-            await handler.close_async()
+            await handler.close_async()  # type: ignore[no-untyped-call]
 
     async def _drain(self) -> None:
         """Let answers already being worked on finish (briefly), then cancel the rest."""

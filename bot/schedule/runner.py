@@ -24,9 +24,8 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.config import Settings
-from bot.digest import DigestService
 from bot.ingest import Ingestor
-from bot.schedule.sink import ChatSink
+from bot.schedule.sink import ChatSink, DigestSource
 from bot.schedule.spec import ScheduleSpec
 from bot.types import ChannelRef
 from storage import (
@@ -76,7 +75,7 @@ class DigestScheduler:
         self,
         settings: Settings,
         db: Database,
-        digests: DigestService,
+        digests: DigestSource,
         ingestor: Ingestor,
         sinks: Iterable[ChatSink],
         *,
