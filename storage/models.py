@@ -78,6 +78,9 @@ class Article(Base):
     sentences: Mapped[list[str]] = mapped_column(JSON)
     # Exact forms and stems, space-separated: what the dialect's full-text index reads.
     search_terms: Mapped[str] = mapped_column(Text)
+    # The input it was read from (a file, a feed, a URL given): when two inputs carry the
+    # same URL, which one a stored version came from decides whether another replaces it.
+    origin: Mapped[str | None] = mapped_column(String(2048))
 
     @property
     def sort_time(self) -> datetime:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from bot.errors import IngestError
 from bot.ingest.decode import decode_document, decode_line, sniff_wide
-from bot.ingest.model import ArticleDraft, Failure, Unchanged, read_date
+from bot.ingest.model import ArticleDraft, Failure, Unchanged, occurrence, read_date
 
 __all__ = [
     "Item",
@@ -160,7 +160,7 @@ def _too_deep(line: str) -> bool:
     return False
 
 
-def _record(line: str, place: str, source: str) -> Item:
+def _record(line: str, place: str, source: str, origins: tuple[str, dict[int, int]]) -> Item:
     if _too_deep(line):
         return Failure(place, f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
     try:
@@ -183,6 +183,7 @@ def _record(line: str, place: str, source: str) -> Item:
         language = None
     return ArticleDraft(
         url=url.strip(),
+        origin=occurrence(origins[0], url.strip(), origins[1]),
         title=_str(record.get("title")),
         text=body,
         source=_str(record.get("source")) or source,
@@ -216,11 +217,12 @@ def _lines(buffered: io.BufferedReader, max_bytes: int) -> Iterator[tuple[int, s
 
 
 def parse_jsonl(
-    handle: io.BufferedReader, where: str, source: str, max_bytes: int
+    handle: io.BufferedReader, where: str, source: str, max_bytes: int, origin: str = ""
 ) -> Iterator[Item]:
     """One article a line, `{url, title, text, published?, source?, language?}`, streamed:
     each line is read, parsed and handed on before the next is read."""
     seen = False
+    urls: dict[int, int] = {}  # how often each URL came so far
     for number, line in _lines(handle, max_bytes):
         place = f"{where}:{number}"
         if line is None:
@@ -233,7 +235,7 @@ def parse_jsonl(
             yield Failure(where, "binary file, not text")
             return
         seen = True
-        yield _record(line, place, source)
+        yield _record(line, place, source, (origin or where, urls))
     if not seen:
         yield Failure(where, "empty file")
 
@@ -254,7 +256,8 @@ def read_file(path: Path, max_bytes: int) -> Iterator[Item]:
     with handle:
         if suffix in _JSONL:
             try:
-                yield from parse_jsonl(handle, where, path.stem, max_bytes)
+                origin = path.resolve().as_uri()
+                yield from parse_jsonl(handle, where, path.stem, max_bytes, origin)
             except OSError as exc:
                 yield Failure(where, _os_reason(exc))
             return
@@ -272,13 +275,16 @@ def read_file(path: Path, max_bytes: int) -> Iterator[Item]:
             from bot.ingest.web import drafts_from_feed
 
             yield from drafts_from_feed(data, url, where=where)
-        elif suffix in _HTML:
+            return
+        if suffix in _HTML:
             from bot.ingest.web import draft_from_html
 
-            yield draft_from_html(decode_document(data), url, where=where)
+            draft = draft_from_html(decode_document(data), url, where=where)
         else:
             text = decode_document(data)
-            yield parse_text_article(text, url, path.parent.name or "file", where)
+            draft = parse_text_article(text, url, path.parent.name or "file", where)
+        draft.origin = url  # stable whatever the directory the path was given from
+        yield draft
     except IngestError as exc:
         yield Failure(where, str(exc))
 

@@ -18,6 +18,7 @@ __all__ = [
     "ArticleDraft",
     "Failure",
     "Unchanged",
+    "occurrence",
     "normalise",
     "parse_published",
     "read_date",
@@ -48,6 +49,9 @@ class ArticleDraft:
     where: str = ""
     # Something worth telling although the article is stored (a date that could not be read).
     note: str | None = None
+    # The input it came from, stable across runs (a file, a feed; "#2" for a second record
+    # with the same URL in it): decides between two inputs that carry the same URL.
+    origin: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +60,14 @@ class Failure:
 
     where: str
     reason: str
+
+
+def occurrence(origin: str, url: str, seen: dict[int, int]) -> str:
+    """``origin`` for the first record of ``url`` in one input, ``origin#2`` for the second...
+    (``seen`` counts by the URL's hash: an archive of many articles keeps no URL strings)."""
+    key = hash(url)
+    count = seen[key] = seen.get(key, 0) + 1
+    return origin if count == 1 else f"{origin}#{count}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,4 +267,5 @@ def normalise(draft: ArticleDraft, *, max_chars: int) -> ArticleRecord:
         content_hash=digest,
         sentences=split_sentences(text),
         search_terms=document_terms(title, text, language),
+        origin=(draft.origin or draft.where or draft.url)[:MAX_URL_CHARS],
     )

@@ -21,7 +21,14 @@ from feedparser.encodings import convert_to_utf8
 
 from bot.errors import IngestError
 from bot.ingest.decode import sniff_wide, utf8_feed
-from bot.ingest.model import ArticleDraft, Failure, Unchanged, plain_title, read_date
+from bot.ingest.model import (
+    ArticleDraft,
+    Failure,
+    Unchanged,
+    occurrence,
+    plain_title,
+    read_date,
+)
 from bot.text import canonical_url
 
 __all__ = [
@@ -183,6 +190,7 @@ def drafts_from_feed(
             continue
         linked.append((entry, url, place))
     stored = known([url for _, url, _ in linked if url]) if known is not None else set()
+    seen: dict[int, int] = {}
     for entry, url, place in linked:
         if url and url in stored:
             items.append(Unchanged(place))
@@ -195,9 +203,11 @@ def drafts_from_feed(
                 text = page.text
         if not text.strip():
             text = plain_title(entry.get("title", "") or "")
+        address = url or _linkless_url(entry, home)
         items.append(
             ArticleDraft(
-                url=url or _linkless_url(entry, home),
+                url=address,
+                origin=occurrence(feed_url, address, seen),
                 title=entry.get("title", ""),
                 text=text,
                 source=outlet,
