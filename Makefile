@@ -12,9 +12,9 @@ BIN := $(VENV)/bin
 LEXICON_PACKAGES := dict-freedict-eng-nor wamerican
 LEXICON_FILES := /usr/share/dictd/freedict-eng-nor.index /usr/share/dict/american-english
 
+# pip stays as `python -m venv` brings it: a user's install must work with that pip too.
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
@@ -36,7 +36,8 @@ run: setup
 lint: setup
 	$(BIN)/ruff format --check bot adapters storage tests benchmarks
 	$(BIN)/ruff check bot adapters storage tests benchmarks
-	$(BIN)/mypy bot storage
+	$(BIN)/mypy --strict bot storage adapters
+	$(BIN)/lint-imports
 
 test: lint
 	$(BIN)/python -m pytest

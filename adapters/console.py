@@ -8,8 +8,9 @@ import sys
 import threading
 from typing import TextIO
 
-from bot.commands import CommandContext, Commands, Notice, Reply
+from bot.commands import CommandContext, Notice, Reply
 from bot.render import answer_text, digest_text
+from bot.service import ChatService
 from bot.types import Answer, ChannelRef, Digest
 
 __all__ = ["ConsoleFrontEnd", "render_reply"]
@@ -33,13 +34,13 @@ class ConsoleFrontEnd:
     posts_empty = True
 
     def __init__(
-        self, commands: Commands, stdin: TextIO | None = None, stdout: TextIO | None = None
+        self, chat: ChatService, stdin: TextIO | None = None, stdout: TextIO | None = None
     ) -> None:
-        self.commands = commands
+        self.chat = chat
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout
-        # The person at the terminal owns this bot: they may manage feeds and schedules.
-        self.context = CommandContext(CHANNEL, user_id=_local_user(), is_admin=True)
+        # The person at the terminal runs this bot: they may manage feeds and schedules.
+        self.context = CommandContext(CHANNEL, user_id=_local_user(), is_admin=True, operator=True)
 
     def write(self, text: str) -> None:
         self.stdout.write(text + "\n")
@@ -66,7 +67,7 @@ class ConsoleFrontEnd:
                 continue
             if text.lower() in ("quit", "exit", "q"):
                 break
-            reply = await asyncio.to_thread(self.commands.handle, text, self.context)
+            reply = await self.chat.handle(text, self.context)
             self.write(render_reply(reply) + ("" if interactive else "\n"))
 
     def _lines(self) -> asyncio.Queue[str]:

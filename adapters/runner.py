@@ -25,33 +25,34 @@ async def run_bot(core: Core) -> None:
     settings = core.settings
     tasks: list[asyncio.Task[None]] = []
     sinks: list[ChatSink] = []
-    slack_ready = settings.slack_bot_token is not None and (
-        settings.slack_app_token is not None or settings.slack_signing_secret is not None
-    )
-    if settings.slack_bot_token is not None and not slack_ready:
-        raise NewsbotError(
-            "SLACK_BOT_TOKEN is set, but Slack also needs SLACK_APP_TOKEN (Socket Mode) "
-            "or SLACK_SIGNING_SECRET (HTTP mode)."
-        )
-    if slack_ready:
+    if settings.slack_bot_token is not None:
         from adapters.slack import SlackFrontEnd
 
-        slack = SlackFrontEnd(core)
+        # Refuses to start without SLACK_APP_TOKEN or SLACK_SIGNING_SECRET, in one sentence.
+        slack = SlackFrontEnd(core.chat, settings)
         sinks.append(slack)
         tasks.append(asyncio.create_task(slack.run(), name="slack"))
     if settings.discord_token is not None:
         from adapters.discord import DiscordFrontEnd
 
-        discord_front = DiscordFrontEnd(core)
+        discord_front = DiscordFrontEnd(core.chat, settings)
         sinks.append(discord_front)
         tasks.append(asyncio.create_task(discord_front.run(), name="discord"))
     console = None
     if not tasks:
-        console = ConsoleFrontEnd(core.commands)
+        console = ConsoleFrontEnd(core.chat)
         sinks.append(console)
         tasks.append(asyncio.create_task(console.run(), name="console"))
-    scheduler = DigestScheduler(core, sinks)
+    scheduler = DigestScheduler(
+        settings,
+        core.db,
+        core.digests,
+        core.ingestor,
+        sinks,
+        after_new_articles=core.embed_backlog,
+    )
     scheduler.start()
+    core.commands.on_change.append(scheduler.changed)
     # `kill` (SIGTERM) stops the bot as Ctrl-C does: front ends close their connections.
     current = asyncio.current_task()
     loop = asyncio.get_running_loop()
@@ -67,6 +68,7 @@ async def run_bot(core: Core) -> None:
     except asyncio.CancelledError:
         log.info("stopping")
     finally:
+        core.commands.on_change.remove(scheduler.changed)
         scheduler.shutdown()
         for task in tasks:
             task.cancel()
@@ -80,17 +82,17 @@ async def send_now(core: Core, channel: ChannelRef, digest: Digest) -> str | Non
     if channel.platform == "console":
         from adapters.console import ConsoleFrontEnd
 
-        return await ConsoleFrontEnd(core.commands).post_digest(channel, digest)
+        return await ConsoleFrontEnd(core.chat).post_digest(channel, digest)
     if channel.platform == "slack":
         from adapters.slack import SlackFrontEnd
 
         # The Web API needs no running listener.
-        return await SlackFrontEnd(core).post_digest(channel, digest)
+        return await SlackFrontEnd(core.chat, core.settings).post_digest(channel, digest)
     if channel.platform == "discord":
         from adapters.discord import DiscordFrontEnd
 
         # Discord posts through a logged-in client: connect, post, disconnect.
-        front = DiscordFrontEnd(core)
+        front = DiscordFrontEnd(core.chat, core.settings)
         running = asyncio.create_task(front.run(), name="discord-once")
         try:
             return await front.post_digest(channel, digest)

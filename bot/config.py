@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     feed_poll_max_s: float = 120.0
     # Most items read from one feed document (feeds list newest first; older ones are skipped).
     feed_max_items: int = 100
+    # Largest local document read whole: a file, or one JSON Lines record (those are streamed).
     file_max_bytes: int = 20_000_000
     article_max_chars: int = 200_000
     user_agent: str = "newsbot/0.1 (+https://github.com/newsbot)"

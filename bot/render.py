@@ -1,14 +1,63 @@
-"""Plain-text rendering of core results, for the terminal and the console front end."""
+"""Shared wording of core results, and their plain-text form (terminal and console).
+
+Every front end says the same things: the span a digest covers, "No news…", a
+citation's details, where a long text is cut, the apology for a failure. They live
+here once; adapters add only their escaping and layout.
+"""
 
 from __future__ import annotations
 
 from bot.types import Answer, Citation, Digest
 
-__all__ = ["answer_text", "digest_text", "citation_line"]
+__all__ = [
+    "SORRY",
+    "about",
+    "answer_text",
+    "citation_details",
+    "citation_line",
+    "digest_span",
+    "digest_text",
+    "no_news",
+    "truncate",
+]
+
+# The one apology for a failure on our side; the log has the detail.
+SORRY = "Sorry, something went wrong on my side; the details are in my log."
+
+
+def truncate(text: str, limit: int) -> str:
+    """At most ``limit`` characters, cut at a word where one is near, marked with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit * 0.8:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
+
+def digest_span(digest: Digest) -> str:
+    """The window a digest covers: "2024-05-01 08:00 – 2024-05-02 08:00 UTC"."""
+    return f"{digest.since:%Y-%m-%d %H:%M} – {digest.until:%Y-%m-%d %H:%M} UTC"
+
+
+def about(topic: str | None) -> str:
+    """The words " about “topic”", or nothing (callers pass the topic escaped for display)."""
+    return f" about “{topic}”" if topic else ""
+
+
+def no_news(digest: Digest, topic: str | None = None) -> str:
+    """What an empty digest says; ``topic`` is the digest's topic as the platform shows it."""
+    return f"No news{about(topic)} between {digest_span(digest)}."
+
+
+def citation_details(citation: Citation) -> str:
+    """ "Outlet, 2020-01": what is known of where and when, without the title."""
+    return ", ".join(part for part in (citation.source, citation.published) if part)
 
 
 def citation_line(citation: Citation) -> str:
-    details = ", ".join(part for part in (citation.source, citation.published) if part)
+    details = citation_details(citation)
     head = f"[{citation.n}] {citation.title}"
     return f"{head} — {details}\n    {citation.url}" if details else f"{head}\n    {citation.url}"
 
@@ -25,16 +74,14 @@ def answer_text(answer: Answer) -> str:
 
 
 def digest_text(digest: Digest) -> str:
-    span = f"{digest.since:%Y-%m-%d %H:%M} – {digest.until:%Y-%m-%d %H:%M} UTC"
-    topic = f" about “{digest.topic}”" if digest.topic else ""
     if not digest.items:
-        return f"No news{topic} between {span}."
-    lines = [f"News digest{topic}, {span}"]
+        return no_news(digest, digest.topic)
+    lines = [f"News digest{about(digest.topic)}, {digest_span(digest)}"]
     for number, item in enumerate(digest.items, start=1):
         lines.append("")
         lines.append(f"{number}. {item.headline}")
         lines.append(f"   {item.summary}")
         for citation in item.citations:
-            details = ", ".join(p for p in (citation.source, citation.published) if p)
+            details = citation_details(citation)
             lines.append(f"   - {details}: {citation.url}" if details else f"   - {citation.url}")
     return "\n".join(lines)

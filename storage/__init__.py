@@ -11,6 +11,16 @@ from storage.articles import (
     store_articles,
 )
 from storage.db import Database, migrate
+from storage.deliveries import (
+    DeliveryStatus,
+    SessionFactory,
+    claim_delivery,
+    finish_delivery,
+    has_delivery,
+    last_covered_until,
+    stale_claims,
+    take_over_claim,
+)
 from storage.errors import StorageError
 from storage.feeds import add_feed, get_feed, list_feeds, remove_feed
 from storage.health import check_database
@@ -23,9 +33,6 @@ from storage.search import (
 )
 from storage.subscriptions import (
     add_subscription,
-    claim_delivery,
-    finish_delivery,
-    last_covered_until,
     list_subscriptions,
     remove_subscription,
 )
@@ -44,7 +51,12 @@ __all__ = [
     "Delivery",
     "Subscription",
     "add_subscription",
+    "DeliveryStatus",
+    "SessionFactory",
     "claim_delivery",
+    "has_delivery",
+    "stale_claims",
+    "take_over_claim",
     "finish_delivery",
     "last_covered_until",
     "list_subscriptions",

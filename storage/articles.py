@@ -6,8 +6,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import cast
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Table, delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from storage.models import Article, SentenceVector
@@ -38,6 +41,8 @@ class ArticleRecord:
     content_hash: str
     sentences: list[str]
     search_terms: str
+    # The input it was read from (see `Article.origin`); "" when unknown.
+    origin: str = ""
 
 
 class Outcome(StrEnum):
@@ -46,61 +51,133 @@ class Outcome(StrEnum):
     UNCHANGED = "unchanged"
 
 
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    id: int
+    content_hash: str
+    published_at: datetime | None
+    origin: str | None
+    length: int
+
+
+def _rank(published_at: datetime | None, length: int, content_hash: str) -> tuple[float, int, str]:
+    return (published_at.timestamp() if published_at else float("-inf"), length, content_hash)
+
+
+def replaces(record: ArticleRecord, stored: _Stored) -> bool:
+    """Whether ``record`` replaces the stored version of its URL, whose content differs.
+
+    The same input read again with new content is an update. When another input carries
+    the same URL, one rule decides, whatever order the inputs come in: the newer published
+    time wins; between equal times the longer text (a correction that adds, a full text
+    over its teaser), then the greater content hash. So re-reading identical inputs
+    settles: it changes nothing.
+    """
+    if stored.origin is None or stored.origin == record.origin:
+        return True
+    mine = _rank(record.published_at, len(record.text), record.content_hash)
+    return mine > _rank(stored.published_at, stored.length, stored.content_hash)
+
+
+def _stored_by_url(session: Session, urls: Iterable[str]) -> dict[str, _Stored]:
+    rows = session.execute(
+        select(
+            Article.url,
+            Article.id,
+            Article.content_hash,
+            Article.published_at,
+            Article.origin,
+            func.length(Article.text),
+        ).where(Article.url.in_(list(urls)))
+    )
+    return {url: _Stored(*values) for url, *values in rows}
+
+
+def _insert_new(session: Session, rows: list[dict[str, object]]) -> set[str]:
+    """Insert ``rows``; a URL another writer stored meanwhile is skipped, not an error.
+    Returns the URLs inserted."""
+    table = cast(Table, Article.__table__)
+    if session.get_bind().dialect.name == "postgresql":
+        on_postgres = postgresql_insert(table).on_conflict_do_nothing(index_elements=["url"])
+        return set(session.scalars(on_postgres.returning(table.c.url), rows))
+    on_sqlite = sqlite_insert(table).on_conflict_do_nothing(index_elements=["url"])
+    return set(session.scalars(on_sqlite.returning(table.c.url), rows))
+
+
 def store_articles(
     session: Session, records: Sequence[ArticleRecord], fetched_at: datetime
 ) -> list[Outcome]:
     """Insert new articles and update changed ones, in the caller's transaction.
 
-    The same URL with the same content is unchanged; the same URL with new content is
-    updated in place; the same content under another URL (a mirror, a re-post) is
-    unchanged, so ingesting one input twice never adds anything.
+    The same URL with the same content is unchanged; with other content, `replaces`
+    decides between the two versions; the same content under another URL (a mirror, a
+    re-post) is unchanged, so ingesting one input twice never adds anything. An insert
+    that loses a race to a concurrent ingest is judged against the row that won it.
     """
     if not records:
         return []
-    urls = {r.url for r in records}
+    stored = _stored_by_url(session, {r.url for r in records})
     hashes = {r.content_hash for r in records}
-    by_url = {
-        url: (id_, h)
-        for id_, url, h in session.execute(
-            select(Article.id, Article.url, Article.content_hash).where(Article.url.in_(urls))
-        )
-    }
     known_hashes = set(
         session.scalars(select(Article.content_hash).where(Article.content_hash.in_(hashes)))
     )
-    inserts: dict[str, dict[str, object]] = {}
-    updates: list[dict[str, object]] = []
+    inserts: dict[str, tuple[ArticleRecord, int]] = {}
+    updates: dict[int, dict[str, object]] = {}
     outcomes: list[Outcome] = []
     for record in records:
-        row = _row(record, fetched_at)
-        existing = by_url.get(record.url)
-        if record.url in inserts:
-            if inserts[record.url]["content_hash"] == record.content_hash:
-                outcomes.append(Outcome.UNCHANGED)
-            else:
-                inserts[record.url] = row
-                outcomes.append(Outcome.UPDATED)
+        existing = stored.get(record.url)
+        pending = inserts.get(record.url)
+        if pending is not None:
+            first, index = pending
+            pending_row = _Stored(
+                0, first.content_hash, first.published_at, first.origin, len(first.text)
+            )
+            if first.content_hash != record.content_hash and replaces(record, pending_row):
+                inserts[record.url] = (record, index)
+            outcomes.append(Outcome.UNCHANGED)
         elif existing is None:
             if record.content_hash in known_hashes:
                 outcomes.append(Outcome.UNCHANGED)
                 continue
-            inserts[record.url] = row
+            inserts[record.url] = (record, len(outcomes))
             known_hashes.add(record.content_hash)
             outcomes.append(Outcome.NEW)
-        elif existing[1] == record.content_hash:
-            outcomes.append(Outcome.UNCHANGED)
         else:
-            updates.append({"id": existing[0], **row})
-            by_url[record.url] = (existing[0], record.content_hash)
-            outcomes.append(Outcome.UPDATED)
+            outcomes.append(_update(record, existing, stored, updates, fetched_at))
     if inserts:
-        session.execute(insert(Article), list(inserts.values()))
+        rows = [_row(record, fetched_at) for record, _ in inserts.values()]
+        inserted = _insert_new(session, rows)
+        lost = {url: pair for url, pair in inserts.items() if url not in inserted}
+        if lost:
+            winners = _stored_by_url(session, lost)
+            for url, (record, index) in lost.items():
+                winner = winners.get(url)
+                outcomes[index] = (
+                    Outcome.UNCHANGED
+                    if winner is None
+                    else _update(record, winner, winners, updates, fetched_at)
+                )
     if updates:
-        session.execute(update(Article), updates)
+        session.execute(update(Article), list(updates.values()))
         # The sentences changed: their old vectors would score the wrong sentences.
-        changed = [row["id"] for row in updates]
-        session.execute(delete(SentenceVector).where(SentenceVector.article_id.in_(changed)))
+        session.execute(delete(SentenceVector).where(SentenceVector.article_id.in_(updates)))
     return outcomes
+
+
+def _update(
+    record: ArticleRecord,
+    existing: _Stored,
+    stored: dict[str, _Stored],
+    updates: dict[int, dict[str, object]],
+    fetched_at: datetime,
+) -> Outcome:
+    if existing.content_hash == record.content_hash or not replaces(record, existing):
+        return Outcome.UNCHANGED
+    updates[existing.id] = {"id": existing.id, **_row(record, fetched_at)}
+    stored[record.url] = _Stored(
+        existing.id, record.content_hash, record.published_at, record.origin, len(record.text)
+    )
+    return Outcome.UPDATED
 
 
 def _row(record: ArticleRecord, fetched_at: datetime) -> dict[str, object]:
@@ -116,6 +193,7 @@ def _row(record: ArticleRecord, fetched_at: datetime) -> dict[str, object]:
         "content_hash": record.content_hash,
         "sentences": record.sentences,
         "search_terms": record.search_terms,
+        "origin": record.origin or None,
     }
 
 

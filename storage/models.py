@@ -78,6 +78,9 @@ class Article(Base):
     sentences: Mapped[list[str]] = mapped_column(JSON)
     # Exact forms and stems, space-separated: what the dialect's full-text index reads.
     search_terms: Mapped[str] = mapped_column(Text)
+    # The input it was read from (a file, a feed, a URL given): when two inputs carry the
+    # same URL, which one a stored version came from decides whether another replaces it.
+    origin: Mapped[str | None] = mapped_column(String(2048))
 
     @property
     def sort_time(self) -> datetime:
@@ -132,7 +135,7 @@ class Delivery(Base):
         ForeignKey("subscriptions.id", ondelete="CASCADE"), index=True
     )
     period: Mapped[datetime] = mapped_column(UTCDateTime)  # the scheduled time it stands for
-    status: Mapped[str] = mapped_column(String(16))  # claimed, sent, skipped, failed
+    status: Mapped[str] = mapped_column(String(16))  # a storage.deliveries.DeliveryStatus
     claimed_by: Mapped[str] = mapped_column(String(100), default="")
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from bot.cli import app
+from adapters.cli import app
 
 
 @pytest.fixture
@@ -28,10 +29,18 @@ def test_ingest_reports_counts_and_fails_with_named_errors(
 ) -> None:  # type: ignore[no-untyped-def]
     result = cli("ingest", str(corpus_file))
     assert result.exit_code == 0
-    assert result.stdout.strip().splitlines()[-1] == "7 new, 0 updated, 0 unchanged, 0 failed"
+    # The summary line ends with the time the ingest took.
+    assert re.fullmatch(
+        r"7 new, 0 updated, 0 unchanged, 0 failed \(\d+\.\d s\)",
+        result.stdout.strip().splitlines()[-1],
+    )
     again = cli("ingest", str(corpus_file), str(tmp_path / "missing.txt"))
     assert again.exit_code == 1
-    assert again.stdout.strip().splitlines()[-1] == "0 new, 0 updated, 7 unchanged, 1 failed"
+    assert (
+        again.stdout.strip()
+        .splitlines()[-1]
+        .startswith("0 new, 0 updated, 7 unchanged, 1 failed (")
+    )
     assert "missing.txt: no such file or directory" in again.stderr
 
 

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
 import discord
 from discord.ext import commands
 
-from adapters.discord.cog import SORRY, NewsCog
+from adapters.discord.cog import NewsCog
 from adapters.discord.render import NO_MENTIONS
-from bot.app import Core
-from bot.commands import CommandContext, Notice, Reply
+from bot.commands import Command, CommandContext, Reply
+from bot.config import Settings
+from bot.service import ChatService
 
 __all__ = ["NewsBot", "bot_intents"]
 
@@ -31,9 +31,16 @@ def bot_intents() -> discord.Intents:
 
 
 class NewsBot(commands.Bot):
-    """newsbot on Discord: answers mentions, DMs and ``/news`` through ``core.commands``."""
+    """newsbot on Discord: answers mentions, DMs and ``/news`` through the chat service."""
 
-    def __init__(self, core: Core, *, sync_on_start: bool = False, **options: Any) -> None:
+    def __init__(
+        self,
+        chat: ChatService,
+        settings: Settings,
+        *,
+        sync_on_start: bool = False,
+        **options: Any,
+    ) -> None:
         # A text bot never joins voice: spare the log discord.py's voice-library warnings.
         discord.VoiceClient.warn_nacl = False
         discord.VoiceClient.warn_dave = False
@@ -44,8 +51,9 @@ class NewsBot(commands.Bot):
             allowed_mentions=NO_MENTIONS,
             **options,
         )
-        self.core = core
-        self.admin_role: str | None = core.settings.discord_admin_role or None
+        self.chat = chat
+        self.settings = settings
+        self.admin_role: str | None = settings.discord_admin_role or None
         self.sync_on_start = sync_on_start
 
     async def setup_hook(self) -> None:
@@ -59,9 +67,9 @@ class NewsBot(commands.Bot):
         """No prefix commands here: a mention is a question, answered by :class:`NewsCog`."""
 
     async def handle(self, text: str, context: CommandContext) -> Reply:
-        """Run a command in the synchronous core, off the event loop (the heartbeat goes on)."""
-        try:
-            return await asyncio.to_thread(self.core.commands.handle, text, context)
-        except Exception:
-            log.exception("command failed in %s", context.channel)
-            return Notice(SORRY, ok=False)
+        """A user's free text, run off the event loop (the heartbeat goes on)."""
+        return await self.chat.handle(text, context)
+
+    async def run_command(self, command: Command, context: CommandContext) -> Reply:
+        """A command built from an app command's arguments, run off the event loop."""
+        return await self.chat.run(command, context)

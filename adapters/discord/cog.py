@@ -12,21 +12,22 @@ from discord.ext import commands
 from adapters.discord.delivery import follow_up, reply_to
 from adapters.discord.events import interaction_context, mention_text, message_context
 from adapters.discord.render import NO_MENTIONS, Outgoing, render_reply
+from bot.commands import Command, CommandName
+from bot.render import SORRY
 
 if TYPE_CHECKING:
     from adapters.discord.client import NewsBot
 
-__all__ = ["NewsCog", "SORRY"]
+__all__ = ["NewsCog"]
 
 log = logging.getLogger(__name__)
 
-SORRY = "Sorry, something went wrong on my side; the details are in my log."
-
-_FEED_ACTIONS = [
-    app_commands.Choice(name="add", value="add"),
-    app_commands.Choice(name="list", value="list"),
-    app_commands.Choice(name="remove", value="remove"),
-]
+_FEED_COMMANDS = {
+    "add": CommandName.FEEDS_ADD,
+    "list": CommandName.FEEDS_LIST,
+    "remove": CommandName.FEEDS_REMOVE,
+}
+_FEED_ACTIONS = [app_commands.Choice(name=action, value=action) for action in _FEED_COMMANDS]
 
 
 class NewsCog(commands.Cog):
@@ -68,15 +69,13 @@ class NewsCog(commands.Cog):
 
     # -- /news ---------------------------------------------------------------------
 
-    async def _run(
-        self, interaction: discord.Interaction, text: str, *, admin_only: bool = False
-    ) -> None:
+    async def _run(self, interaction: discord.Interaction, command: Command) -> None:
         """Defer at once (Discord allows 3 s), run the core off the loop, then follow up."""
         context = interaction_context(interaction, self.bot.admin_role)
         # A refusal concerns only the one who asked, so it is shown to them alone.
-        private = admin_only and not context.is_admin
+        private = command.needs_admin and not context.is_admin
         await interaction.response.defer(thinking=True, ephemeral=private)
-        reply = await self.bot.handle(text, context)
+        reply = await self.bot.run_command(command, context)
         await follow_up(interaction, render_reply(reply), ephemeral=private)
 
     @news.command(
@@ -84,12 +83,12 @@ class NewsCog(commands.Cog):
     )
     @app_commands.describe(question="For example: who backs Haftar?")
     async def ask(self, interaction: discord.Interaction, question: str) -> None:
-        await self._run(interaction, f"ask {question}")
+        await self._run(interaction, Command.of(CommandName.ASK, question))
 
     @news.command(name="digest", description="The last day's stories, one item per story.")
     @app_commands.describe(topic="Only stories about this, for example: Libya")
     async def digest(self, interaction: discord.Interaction, topic: str | None = None) -> None:
-        await self._run(interaction, f"digest {topic or ''}")
+        await self._run(interaction, Command.of(CommandName.DIGEST, topic or ""))
 
     @news.command(name="subscribe", description="Post a digest here on a schedule (Manage Server).")
     @app_commands.describe(
@@ -98,7 +97,7 @@ class NewsCog(commands.Cog):
         )
     )
     async def subscribe(self, interaction: discord.Interaction, schedule: str) -> None:
-        await self._run(interaction, f"subscribe {schedule}", admin_only=True)
+        await self._run(interaction, Command.of(CommandName.SUBSCRIBE, schedule))
 
     @news.command(name="unsubscribe", description="Stop a scheduled digest here (Manage Server).")
     @app_commands.rename(number="id")
@@ -106,11 +105,13 @@ class NewsCog(commands.Cog):
     async def unsubscribe(
         self, interaction: discord.Interaction, number: int | None = None
     ) -> None:
-        await self._run(interaction, f"unsubscribe {number or ''}", admin_only=True)
+        await self._run(
+            interaction, Command.of(CommandName.UNSUBSCRIBE, str(number) if number else "")
+        )
 
     @news.command(name="subscriptions", description="This channel's scheduled digests.")
     async def subscriptions(self, interaction: discord.Interaction) -> None:
-        await self._run(interaction, "subscriptions")
+        await self._run(interaction, Command(CommandName.SUBSCRIPTIONS))
 
     @news.command(
         name="feeds", description="List the feeds I read, or add or remove one (Manage Server)."
@@ -123,13 +124,11 @@ class NewsCog(commands.Cog):
         action: app_commands.Choice[str],
         url: str | None = None,
     ) -> None:
-        await self._run(
-            interaction, f"feeds {action.value} {url or ''}", admin_only=action.value != "list"
-        )
+        await self._run(interaction, Command.of(_FEED_COMMANDS[action.value], url or ""))
 
     @news.command(name="help", description="What I can do.")
     async def help(self, interaction: discord.Interaction) -> None:
-        await self._run(interaction, "help")
+        await self._run(interaction, Command(CommandName.HELP))
 
     async def cog_app_command_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError

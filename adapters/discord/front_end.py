@@ -13,9 +13,9 @@ from adapters.discord.delivery import send_to
 from adapters.discord.endpoints import log_in
 from adapters.discord.events import PLATFORM
 from adapters.discord.render import digest_messages
-from bot.app import Core
 from bot.config import Settings
 from bot.errors import NewsbotError
+from bot.service import ChatService
 from bot.types import ChannelRef, Digest
 
 __all__ = ["DiscordFrontEnd", "DiscordError", "sync_commands", "bot_token"]
@@ -44,22 +44,27 @@ class DiscordFrontEnd:
     platform = PLATFORM
 
     def __init__(
-        self, core: Core, *, sync_commands: bool | None = None, **bot_options: Any
+        self,
+        chat: ChatService,
+        settings: Settings,
+        *,
+        sync_commands: bool | None = None,
+        **bot_options: Any,
     ) -> None:
         """``sync_commands`` (default: the ``discord_sync_commands`` setting, if any) syncs
         ``/news`` at start; ``bot_options`` go to :class:`discord.Client`."""
         if sync_commands is None:
-            sync_commands = bool(getattr(core.settings, "discord_sync_commands", False))
-        self.core = core
-        self.bot = NewsBot(core, sync_on_start=sync_commands, **bot_options)
+            sync_commands = bool(getattr(settings, "discord_sync_commands", False))
+        self.settings = settings
+        self.bot = NewsBot(chat, settings, sync_on_start=sync_commands, **bot_options)
         self._logged_in = asyncio.Event()
 
     async def run(self) -> None:
         """Log in, connect to the gateway and serve until cancelled; closes the client on exit."""
-        token = bot_token(self.core.settings)
+        token = bot_token(self.settings)
         async with self.bot:
             try:
-                await log_in(self.bot, self.core.settings, token)
+                await log_in(self.bot, self.settings, token)
             except discord.LoginFailure as exc:
                 log.error("Discord did not accept DISCORD_TOKEN; check the bot token.")
                 raise DiscordError("Discord did not accept DISCORD_TOKEN.") from exc
@@ -87,17 +92,19 @@ class DiscordFrontEnd:
         return str(sent[0].id) if sent else None
 
 
-async def sync_commands(core: Core, guild_id: int | None = None) -> list[str]:
+async def sync_commands(
+    chat: ChatService, settings: Settings, guild_id: int | None = None
+) -> list[str]:
     """Register ``/news`` with Discord; the names of the commands synced.
 
     Globally by default; with ``guild_id``, in that server only, where changes show at
     once (handy while trying the bot out). Discord rate-limits syncing, so run this when
     the commands change (``newsbot discord sync``), not on every start.
     """
-    bot = NewsBot(core)
+    bot = NewsBot(chat, settings)
     async with bot:
         try:
-            await log_in(bot, core.settings, bot_token(core.settings), find_gateway=False)
+            await log_in(bot, settings, bot_token(settings), find_gateway=False)
             if guild_id is None:
                 synced = await bot.tree.sync()
             else:

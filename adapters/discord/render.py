@@ -16,7 +16,8 @@ from typing import Any
 import discord
 from discord.utils import escape_markdown
 
-from bot.commands import HELP, Notice, Reply
+from bot.commands import Notice, Reply
+from bot.render import about, citation_details, digest_span, no_news, truncate
 from bot.types import Answer, Citation, Digest, DigestItem
 
 __all__ = [
@@ -106,17 +107,6 @@ def suppress_previews(text: str) -> str:
     return _BARE_URL.sub(wrap, text)
 
 
-def truncate(text: str, limit: int) -> str:
-    """At most ``limit`` characters, cut at a word where one is near, marked with an ellipsis."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    if space > limit * 0.8:
-        cut = cut[:space]
-    return cut.rstrip() + "…"
-
-
 def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     """Split at line ends (then spaces) into chunks of at most ``limit`` characters, in order."""
     chunks: list[str] = []
@@ -173,13 +163,9 @@ def markdown_link(text: str, url: str) -> str:
     return f"[{_link_text(text)}]({_link_target(url)})"
 
 
-def _details(citation: Citation) -> str:
-    return ", ".join(part for part in (citation.source, citation.published) if part)
-
-
 def citation_line(citation: Citation) -> str:
     """``[1] [Title](url) — Outlet, 2020-01-13``, shortened when it would not fit a field."""
-    details = _details(citation)
+    details = citation_details(citation)
     tail = f" — {quote_untrusted(details)}" if details else ""
     line = f"[{citation.n}] {markdown_link(citation.title or citation.url, citation.url)}{tail}"
     if len(line) > EMBED_FIELD_VALUE_LIMIT:
@@ -247,12 +233,10 @@ def answer_message(answer: Answer) -> Outgoing:
 # -- digests -----------------------------------------------------------------------
 
 
-def _digest_span(digest: Digest) -> str:
-    return f"{digest.since:%Y-%m-%d %H:%M} – {digest.until:%Y-%m-%d %H:%M} UTC"
-
-
 def _item_embed(number: int, item: DigestItem) -> discord.Embed:
-    links = [markdown_link(_details(c) or c.title or c.url, c.url) for c in item.citations[:10]]
+    links = [
+        markdown_link(citation_details(c) or c.title or c.url, c.url) for c in item.citations[:10]
+    ]
     if len(item.citations) > len(links):
         links.append(f"…and {len(item.citations) - len(links)} more")
     sources = truncate(" · ".join(links), 1000)
@@ -286,14 +270,10 @@ def pack_embeds(embeds: Iterable[discord.Embed]) -> list[Outgoing]:
 
 def digest_messages(digest: Digest) -> list[Outgoing]:
     """A heading, then one embed per story, split across as many messages as needed."""
-    topic = f" about “{quote_untrusted(digest.topic)}”" if digest.topic else ""
+    topic = quote_untrusted(digest.topic) if digest.topic else None
     if not digest.items:
-        return [
-            Outgoing(
-                content=truncate(f"No news{topic} between {_digest_span(digest)}.", MESSAGE_LIMIT)
-            )
-        ]
-    heading = truncate(f"**News digest**{topic}, {_digest_span(digest)}", MESSAGE_LIMIT)
+        return [Outgoing(content=truncate(no_news(digest, topic), MESSAGE_LIMIT))]
+    heading = truncate(f"**News digest**{about(topic)}, {digest_span(digest)}", MESSAGE_LIMIT)
     messages = pack_embeds(_item_embed(n, item) for n, item in enumerate(digest.items, start=1))
     messages[0].content = heading
     return messages
@@ -304,8 +284,8 @@ def digest_messages(digest: Digest) -> list[Outgoing]:
 
 def notice_messages(notice: Notice) -> list[Outgoing]:
     """Plain text: help in a code block; anything else escaped, links without previews."""
-    if notice.text == HELP:
-        return [Outgoing(content=f"```\n{HELP}\n```")]
+    if notice.preformatted:
+        return [Outgoing(content=f"```\n{notice.text}\n```")]
     text = suppress_previews(quote_untrusted(notice.text))
     return [Outgoing(content=chunk) for chunk in split_text(text, MESSAGE_LIMIT)]
 

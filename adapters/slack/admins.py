@@ -9,16 +9,9 @@ from collections.abc import Callable
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.commands import ADMIN_COMMANDS, parse_command
-
-__all__ = ["ADMIN_COMMANDS", "AdminCheck", "needs_admin"]
+__all__ = ["AdminCheck"]
 
 log = logging.getLogger(__name__)
-
-
-def needs_admin(text: str) -> bool:
-    """Whether ``text`` is a command that only admins may run (so users.info is worth asking)."""
-    return parse_command(text).name in ADMIN_COMMANDS
 
 
 class AdminCheck:

@@ -21,8 +21,10 @@ from adapters.slack.dedupe import SeenEvents, retry_middleware
 from adapters.slack.listeners import NewsListeners, post_message
 from adapters.slack.logs import slack_logger
 from adapters.slack.render import render_digest
-from bot.app import Core
+from bot.config import Settings
 from bot.errors import NewsbotError
+from bot.logs import secret_values
+from bot.service import ChatService
 from bot.types import ChannelRef, Digest
 
 __all__ = ["SlackFrontEnd", "SlackSetupError", "EVENTS_PATH"]
@@ -44,29 +46,23 @@ class SlackFrontEnd:
     platform = "slack"
 
     def __init__(
-        self, core: Core, *, host: str = "0.0.0.0", shutdown_grace_s: float = 10.0
+        self,
+        chat: ChatService,
+        settings: Settings,
+        *,
+        host: str = "0.0.0.0",
+        shutdown_grace_s: float = 10.0,
     ) -> None:
-        settings = core.settings
         if settings.slack_bot_token is None:
             raise SlackSetupError("Slack needs SLACK_BOT_TOKEN.")
         if settings.slack_app_token is None and settings.slack_signing_secret is None:
             raise SlackSetupError(
                 "Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)."
             )
-        self.core = core
         self.settings = settings
         self.host = host
         self.shutdown_grace_s = shutdown_grace_s
-        secrets = [
-            s.get_secret_value()
-            for s in (
-                settings.slack_bot_token,
-                settings.slack_signing_secret,
-                settings.slack_app_token,
-            )
-            if s is not None
-        ]
-        self.logger = slack_logger(secrets)
+        self.logger = slack_logger(secret_values(settings))
         base_url = (
             settings.slack_api_url
             if settings.slack_api_url.endswith("/")
@@ -91,10 +87,9 @@ class SlackFrontEnd:
             signing_secret=signing_secret.get_secret_value() if signing_secret is not None else "",
             logger=self.logger,
         )
-        self.listeners = NewsListeners(
-            core.commands, AdminCheck(self.client, settings.slack_admin_user_ids)
-        )
-        self.app.middleware(retry_middleware(SeenEvents()))
+        self.listeners = NewsListeners(chat, AdminCheck(self.client, settings.slack_admin_user_ids))
+        self.seen_events = SeenEvents()
+        self.app.middleware(retry_middleware(self.seen_events))
         self.app.command("/news")(self.listeners.on_news)
         self.app.event("app_mention")(self.listeners.on_mention)
         self.ready = asyncio.Event()
@@ -165,12 +160,13 @@ class SlackFrontEnd:
             web_client=self.client,
         )
         try:
-            await handler.connect_async()
+            # slack-bolt's Socket Mode handler is not annotated.
+            await handler.connect_async()  # type: ignore[no-untyped-call]
             log.info("Slack Socket Mode: connected")
             self.ready.set()
             await asyncio.get_running_loop().create_future()  # until cancelled
         finally:
-            await handler.close_async()
+            await handler.close_async()  # type: ignore[no-untyped-call]
 
     async def _drain(self) -> None:
         """Let answers already being worked on finish (briefly), then cancel the rest."""

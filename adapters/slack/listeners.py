@@ -12,17 +12,18 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.admins import AdminCheck, needs_admin
+from adapters.slack.admins import AdminCheck
 from adapters.slack.incoming import command_text
 from adapters.slack.render import SlackMessage, render_reply, request_header
-from bot.commands import HELP, CommandContext, Commands, Notice, Reply, parse_command
+from bot.commands import Command, CommandContext, CommandName, Notice, Reply
+from bot.render import SORRY
+from bot.service import ChatService
 from bot.types import ChannelRef
 
 __all__ = ["NewsListeners", "SORRY", "post_message"]
 
 log = logging.getLogger(__name__)
 
-SORRY = "Something went wrong on my side; the details are in my log."
 # Slack accepts five messages through one response_url; any more go by chat.postMessage.
 RESPONSE_URL_USES = 5
 
@@ -34,8 +35,8 @@ class SlackReplyError(Exception):
 class NewsListeners:
     """Turns Slack requests into core commands and posts the rendered replies."""
 
-    def __init__(self, commands: Commands, admins: AdminCheck) -> None:
-        self.commands = commands
+    def __init__(self, chat: ChatService, admins: AdminCheck) -> None:
+        self.chat = chat
         self.admins = admins
         self.inflight: set[asyncio.Task[Any]] = set()
 
@@ -53,10 +54,11 @@ class NewsListeners:
             user = command.get("user_id") or ""
             channel = command.get("channel_id") or ""
             try:
-                reply = await self._run(text, ChannelRef("slack", channel), user)
+                parsed = self.chat.parse(text)
+                reply = await self._run(parsed, ChannelRef("slack", channel), user)
                 # Refusals, errors and help are for the asker only; the rest is for the channel.
-                private = isinstance(reply, Notice) and (not reply.ok or reply.text == HELP)
-                question = parse_command(text).name == "ask"
+                private = isinstance(reply, Notice) and reply.private
+                question = parsed.name is CommandName.ASK
                 header = None if private else request_header(user, text, question=question)
                 for number, message in enumerate(render_reply(reply, header=header)):
                     if number < RESPONSE_URL_USES:
@@ -84,7 +86,9 @@ class NewsListeners:
             )
             try:
                 # Subscriptions made in a thread post there; made at top level, into the channel.
-                reply = await self._run(text, ChannelRef("slack", channel, thread), user)
+                reply = await self._run(
+                    self.chat.parse(text), ChannelRef("slack", channel, thread), user
+                )
                 for message in render_reply(reply):
                     await post_message(client, channel, reply_in, message)
             except Exception:
@@ -92,12 +96,11 @@ class NewsListeners:
                 with suppress(Exception):
                     await client.chat_postMessage(channel=channel, thread_ts=reply_in, text=SORRY)
 
-    async def _run(self, text: str, channel: ChannelRef, user: str) -> Reply:
+    async def _run(self, command: Command, channel: ChannelRef, user: str) -> Reply:
         # users.info only when the command needs it: most messages are questions.
-        is_admin = await self.admins.is_admin(user) if needs_admin(text) else False
+        is_admin = await self.admins.is_admin(user) if command.needs_admin else False
         context = CommandContext(channel, user_id=user, is_admin=is_admin)
-        # The core is synchronous; off the event loop it cannot hold up acks or other answers.
-        return await asyncio.to_thread(self.commands.handle, text, context)
+        return await self.chat.run(command, context)
 
     @contextmanager
     def _tracked(self) -> Iterator[None]:

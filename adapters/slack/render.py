@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from adapters.slack.mrkdwn import cut, escape, link, split_escaped
-from bot.commands import HELP, Notice, Reply
+from bot.commands import Notice, Reply
+from bot.render import about, digest_span, no_news
 from bot.types import Answer, Citation, Digest, DigestItem
 
 __all__ = [
@@ -97,21 +98,22 @@ def render_answer(answer: Answer, *, header: str | None = None) -> list[SlackMes
 
 
 def render_digest(digest: Digest, *, header: str | None = None) -> list[SlackMessage]:
-    span = f"{digest.since:%Y-%m-%d %H:%M} – {digest.until:%Y-%m-%d %H:%M} UTC"
-    topic = f" about “{cut(escape(digest.topic), 300)}”" if digest.topic else ""
+    topic = cut(escape(digest.topic), 300) if digest.topic else None
     lead: list[Block] = [_context([header])] if header else []
     if not digest.items:
-        return _messages([[*lead, _section(f"No news{topic} between {span}.")]])
-    lead.append(_section(f"*News digest{topic}*, {span}"))
+        return _messages([[*lead, _section(no_news(digest, topic))]])
+    lead.append(_section(f"*News digest{about(topic)}*, {digest_span(digest)}"))
     units = [lead] + [_item(number, item) for number, item in enumerate(digest.items, start=1)]
-    return _messages(units, continued=f"*News digest{topic}* (continued)")
+    return _messages(units, continued=f"*News digest{about(topic)}* (continued)")
 
 
 def render_notice(notice: Notice, *, header: str | None = None) -> list[SlackMessage]:
     lead: list[Block] = [_context([header])] if header else []
-    if notice.text == HELP:
-        # Help is aligned in columns: show it preformatted.
-        body = [_section(f"```{piece}```") for piece in split_escaped(HELP, SECTION_LIMIT - 6)]
+    if notice.preformatted:
+        # Aligned in columns (help): shown as it is.
+        body = [
+            _section(f"```{piece}```") for piece in split_escaped(notice.text, SECTION_LIMIT - 6)
+        ]
     else:
         body = [_section(piece) for piece in split_escaped(notice.text or "…", SECTION_LIMIT)]
     return _messages([lead, body])

@@ -254,7 +254,7 @@ class Fetcher:
             location = response.headers.get("location", "").strip()
             if not location:
                 raise FetchError(f"{url} answered HTTP {status} without saying where to")
-            return urljoin(current, location)
+            return str(urljoin(current, location))
         if status == 304:
             return Fetched(
                 current,

@@ -1,60 +1,137 @@
-"""Local inputs: seed-style text files, JSON Lines, HTML and feed files, directories."""
+"""Local inputs: seed-style text files, JSON Lines, HTML and feed files, directories.
+
+Every file is opened only when it is a regular file (devices, pipes and sockets are refused
+by their type, before anything is read) and read through a stream that counts its bytes:
+a text, HTML or feed file is one document and may be at most ``max_bytes``; a JSON Lines
+file is read one record at a time, so it may be any size, and each record is bounded.
+"""
 
 from __future__ import annotations
 
+import codecs
+import io
 import json
+import os
 import re
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-from charset_normalizer import from_bytes
-
 from bot.errors import IngestError
-from bot.ingest.model import ArticleDraft, Failure, parse_published
+from bot.ingest.decode import decode_document, decode_line, sniff_wide
+from bot.ingest.model import ArticleDraft, Failure, Unchanged, occurrence, read_date
 
-__all__ = ["read_path", "decode_bytes", "parse_text_article", "parse_jsonl"]
+__all__ = [
+    "Item",
+    "MAX_JSON_DEPTH",
+    "decode_bytes",
+    "estimate_items",
+    "open_regular",
+    "parse_jsonl",
+    "parse_text_article",
+    "read_bounded",
+    "read_path",
+]
 
-_HEADER = re.compile(r"^\s*date\s+(\d{4}(?:-\d{1,2}){0,2})\b[ \t]*", re.IGNORECASE)
+# `date <when> <body>`: an ISO date (a month or a year will do), 06.01.2020, RFC 822
+# ("Mon, 06 Jan 2020 10:00:00 GMT") or epoch seconds; anything else date-like is named.
+_ZONE = r"(?:[+-]\d{4}|GMT|UTC|UT|Z|[ECMP][SD]T)"
+_HEADER = re.compile(
+    r"^\s*date\s+("
+    r"\d{4}(?:-\d{1,2}){0,2}(?:T\d{1,2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?"
+    r"|\d{1,2}\.\d{1,2}\.\d{4}"
+    r"|(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
+    rf"(?:\s+{_ZONE})?"
+    r"|\d{9,11}"
+    r"|(?=\S*\d)(?=\S*[-./:])\S+"
+    r")(?=\s|$)[ \t]*",
+    re.IGNORECASE,
+)
 _JSONL = {".jsonl", ".ndjson"}
 _HTML = {".html", ".htm"}
 _FEEDS = {".rss", ".atom", ".xml"}
 _TEXT = {".txt", ".text", ".md", ""}
 _KNOWN = _JSONL | _HTML | _FEEDS | _TEXT
 
-_WESTERN = {"cp1252", "latin_1", "iso8859_15"}
+_CHUNK = 1 << 16
+# No article record needs more: deeper nesting is refused before the JSON parser recurses.
+MAX_JSON_DEPTH = 32
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
-Item = ArticleDraft | Failure
+Item = ArticleDraft | Failure | Unchanged
 
 
-def decode_bytes(data: bytes) -> str:
-    """Text from bytes: UTF-8 when it is, else the detected encoding; binary is refused."""
-    if not data.strip():
-        raise IngestError("empty file")
-    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise IngestError("binary file, not text")
+def decode_bytes(data: bytes, declared: str | None = None) -> str:
+    """Text from a whole document's bytes (see `bot.ingest.decode.decode_document`)."""
+    return decode_document(data, declared)
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    return "not a regular file"
+
+
+def _refuse_unless_regular(mode: int) -> None:
+    if not stat.S_ISREG(mode):
+        raise IngestError(f"{_kind(mode)}, not a file: newsbot reads regular files only")
+
+
+def open_regular(path: Path) -> io.BufferedReader:
+    """``path`` opened for reading if it is a regular file; anything else raises `IngestError`.
+
+    The type is checked before opening (opening a pipe would wait for a writer) and again on
+    the open file, without blocking, so a file swapped for a pipe in between is caught too.
+    """
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        matches = list(from_bytes(data))
-        if not matches:
-            raise IngestError("not text in any encoding newsbot recognises") from None
-        # Several code pages often fit equally well; news in our languages is mostly Western.
-        least_chaos = min(m.chaos for m in matches)
-        tied = [m for m in matches if m.chaos <= least_chaos + 0.01]
-        western = [m for m in tied if _WESTERN & set(m.could_be_from_charset)]
-        text = str((western or tied)[0])
-    # A byte-order mark alone is not empty as bytes, but is as text (found by fuzzing).
-    if not text.strip():
-        raise IngestError("empty file")
-    return text
+        _refuse_unless_regular(path.stat().st_mode)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    except OSError as exc:
+        raise IngestError(_os_reason(exc)) from exc
+    try:
+        _refuse_unless_regular(os.fstat(fd).st_mode)
+        os.set_blocking(fd, True)
+        return io.BufferedReader(io.FileIO(fd, "rb"), buffer_size=_CHUNK)
+    except BaseException:
+        os.close(fd)
+        raise
 
 
-def parse_text_article(text: str, url: str, source: str) -> ArticleDraft:
-    """A text file in the seed's form: optional `date YYYY-MM[-DD]` header, then the body."""
-    published, precision = None, "none"
+def _os_reason(exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "no such file or directory"
+    return (exc.strerror or str(exc)).lower()
+
+
+def read_bounded(handle: io.BufferedReader, max_bytes: int) -> bytes:
+    """All of ``handle``, counting while reading: past ``max_bytes`` raises `IngestError`."""
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := handle.read(_CHUNK):
+        size += len(chunk)
+        if size > max_bytes:
+            raise IngestError(
+                f"file is over the {max_bytes / 1e6:g} MB limit for one document "
+                "(FILE_MAX_BYTES; JSON Lines files may be any size)"
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def parse_text_article(text: str, url: str, source: str, where: str = "") -> ArticleDraft:
+    """A text file in the seed's form: optional `date <when>` header, then the body."""
+    published, precision, note = None, "none", None
     header = _HEADER.match(text)
     if header:
-        published, precision = parse_published(header.group(1))
+        published, precision, note = read_date(header.group(1))
         text = text[header.end() :]
     return ArticleDraft(
         url=url,
@@ -63,81 +140,163 @@ def parse_text_article(text: str, url: str, source: str) -> ArticleDraft:
         source=source,
         published_at=published,
         published_precision=precision,
+        where=where,
+        note=note,
     )
 
 
-def parse_jsonl(text: str, where: str, source: str) -> Iterator[Item]:
-    """One article a line: `{url, title, text, published?, source?, language?}`."""
-    for number, line in enumerate(text.splitlines(), start=1):
+def _too_deep(line: str) -> bool:
+    if line.count("[") + line.count("{") <= MAX_JSON_DEPTH:
+        return False
+    depth = 0
+    for match in _JSON_TOKENS.finditer(line):
+        token = match.group()
+        if token in ("[", "{"):
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return True
+        elif token in ("]", "}"):
+            depth -= 1
+    return False
+
+
+def _record(line: str, place: str, source: str, origins: tuple[str, dict[int, int]]) -> Item:
+    if _too_deep(line):
+        return Failure(place, f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return Failure(place, f"not valid JSON ({exc.msg})")
+    except RecursionError:  # the depth check above should make this unreachable
+        return Failure(place, "JSON nested too deeply")
+    if not isinstance(record, dict):
+        return Failure(place, "expected a JSON object")
+    url, body = record.get("url"), record.get("text")
+    if not isinstance(url, str) or not url.strip():
+        return Failure(place, "missing 'url'")
+    if not isinstance(body, str) or not body.strip():
+        return Failure(place, "missing 'text'")
+    published, precision, note = read_date(record.get("published"))
+    language = record.get("language")
+    if language is not None and not (isinstance(language, str) and language.isalpha()):
+        note = f"language {str(language)[:20]!r} is not a language code; detected instead"
+        language = None
+    return ArticleDraft(
+        url=url.strip(),
+        origin=occurrence(origins[0], url.strip(), origins[1]),
+        title=_str(record.get("title")),
+        text=body,
+        source=_str(record.get("source")) or source,
+        language=language or None,
+        published_at=published,
+        published_precision=precision,
+        where=place,
+        note=note,
+    )
+
+
+def _lines(buffered: io.BufferedReader, max_bytes: int) -> Iterator[tuple[int, str | None]]:
+    """Numbered lines as text; None for a line over ``max_bytes`` (skipped, not held)."""
+    wide, skip = sniff_wide(buffered.peek(_CHUNK)[:_CHUNK])
+    if skip:
+        buffered.read(skip)
+    if wide is not None and wide != "utf-8":
+        reader = codecs.getreader(wide)(buffered, "replace")
+        for number, text in enumerate(iter(reader.readline, ""), start=1):
+            yield number, text if len(text) <= max_bytes else None
+        return
+    number = 0
+    while line := buffered.readline(max_bytes + 1):
+        number += 1
+        if len(line) > max_bytes and not line.endswith(b"\n"):
+            while (rest := buffered.readline(_CHUNK)) and not rest.endswith(b"\n"):
+                pass
+            yield number, None
+            continue
+        yield number, decode_line(line)
+
+
+def parse_jsonl(
+    handle: io.BufferedReader, where: str, source: str, max_bytes: int, origin: str = ""
+) -> Iterator[Item]:
+    """One article a line, `{url, title, text, published?, source?, language?}`, streamed:
+    each line is read, parsed and handed on before the next is read."""
+    seen = False
+    urls: dict[int, int] = {}  # how often each URL came so far
+    for number, line in _lines(handle, max_bytes):
+        place = f"{where}:{number}"
+        if line is None:
+            seen = True
+            yield Failure(place, f"line is over the {max_bytes / 1e6:g} MB limit for one record")
+            continue
         if not line.strip():
             continue
-        place = f"{where}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield Failure(place, f"not valid JSON ({exc.msg})")
-            continue
-        if not isinstance(record, dict):
-            yield Failure(place, "expected a JSON object")
-            continue
-        url, body = record.get("url"), record.get("text")
-        if not isinstance(url, str) or not url.strip():
-            yield Failure(place, "missing 'url'")
-            continue
-        if not isinstance(body, str) or not body.strip():
-            yield Failure(place, "missing 'text'")
-            continue
-        published, precision = parse_published(_str(record.get("published")))
-        yield ArticleDraft(
-            url=url.strip(),
-            title=_str(record.get("title")),
-            text=body,
-            source=_str(record.get("source")) or source,
-            language=_str(record.get("language")) or None,
-            published_at=published,
-            published_precision=precision,
-        )
+        if not seen and "\x00" in line:
+            yield Failure(where, "binary file, not text")
+            return
+        seen = True
+        yield _record(line, place, source, (origin or where, urls))
+    if not seen:
+        yield Failure(where, "empty file")
 
 
 def _str(value: object) -> str:
     return value if isinstance(value, str) else "" if value is None else str(value)
 
 
-def _read(path: Path, max_bytes: int) -> bytes:
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise IngestError(f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit")
-    return path.read_bytes()
-
-
 def read_file(path: Path, max_bytes: int) -> Iterator[Item]:
     """Drafts (or failures) from one file, chosen by its extension."""
     where = str(path)
-    try:
-        text = decode_bytes(_read(path, max_bytes))
-    except (IngestError, OSError) as exc:
-        yield Failure(where, str(exc) if isinstance(exc, IngestError) else exc.strerror or str(exc))
-        return
     suffix = path.suffix.lower()
+    try:
+        handle = open_regular(path)
+    except IngestError as exc:
+        yield Failure(where, str(exc))
+        return
+    with handle:
+        if suffix in _JSONL:
+            try:
+                origin = path.resolve().as_uri()
+                yield from parse_jsonl(handle, where, path.stem, max_bytes, origin)
+            except OSError as exc:
+                yield Failure(where, _os_reason(exc))
+            return
+        try:
+            data = read_bounded(handle, max_bytes)
+        except IngestError as exc:
+            yield Failure(where, str(exc))
+            return
+        except OSError as exc:
+            yield Failure(where, _os_reason(exc))
+            return
     url = path.resolve().as_uri()
-    if suffix in _JSONL:
-        yield from parse_jsonl(text, where, source=path.stem)
-    elif suffix in _HTML:
-        from bot.ingest.web import draft_from_html
+    try:
+        if suffix in _FEEDS:
+            from bot.ingest.web import drafts_from_feed
 
-        try:
-            yield draft_from_html(text, url)
-        except IngestError as exc:
-            yield Failure(where, str(exc))
-    elif suffix in _FEEDS:
-        from bot.ingest.web import drafts_from_feed
+            yield from drafts_from_feed(data, url, where=where)
+            return
+        if suffix in _HTML:
+            from bot.ingest.web import draft_from_html
 
-        try:
-            yield from drafts_from_feed(text.encode(), url)
-        except IngestError as exc:
-            yield Failure(where, str(exc))
-    else:
-        yield parse_text_article(text, url, source=path.parent.name or "file")
+            draft = draft_from_html(decode_document(data), url, where=where)
+        else:
+            text = decode_document(data)
+            draft = parse_text_article(text, url, path.parent.name or "file", where)
+        draft.origin = url  # stable whatever the directory the path was given from
+        yield draft
+    except IngestError as exc:
+        yield Failure(where, str(exc))
+
+
+def _files(path: Path) -> Iterator[Path]:
+    for child in sorted(path.rglob("*")):
+        relative = child.relative_to(path)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        # Pipes and devices with a known suffix are named (and refused), not passed over.
+        if not child.is_dir() and child.suffix.lower() in _KNOWN:
+            yield child
 
 
 def read_path(path: Path, max_bytes: int) -> Iterator[Item]:
@@ -146,11 +305,30 @@ def read_path(path: Path, max_bytes: int) -> Iterator[Item]:
         yield Failure(str(path), "no such file or directory")
         return
     if path.is_dir():
-        for child in sorted(path.rglob("*")):
-            relative = child.relative_to(path)
-            if any(part.startswith(".") for part in relative.parts):
-                continue
-            if child.is_file() and child.suffix.lower() in _KNOWN:
-                yield from read_file(child, max_bytes)
+        for child in _files(path):
+            yield from read_file(child, max_bytes)
         return
     yield from read_file(path, max_bytes)
+
+
+def estimate_items(path: Path) -> int:
+    """About how many articles ``path`` holds, for a progress bar (cheap: bytes are counted,
+    nothing is parsed)."""
+    if path.is_dir():
+        return sum(estimate_items(child) for child in _files(path))
+    suffix = path.suffix.lower()
+    if suffix not in _JSONL | _FEEDS:
+        return 1
+    try:
+        handle = open_regular(path)
+    except IngestError:
+        return 1
+    lines = entries = 0
+    with handle:
+        while chunk := handle.read(_CHUNK * 16):
+            lines += chunk.count(b"\n")
+            if suffix in _FEEDS:
+                entries += chunk.count(b"<item") + chunk.count(b"<entry")
+        if suffix in _JSONL:
+            return max(lines, 1)
+    return max(entries, 1)

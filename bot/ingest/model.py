@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 
 from bot.errors import IngestError
 from bot.text import detect_language, document_terms, split_sentences
 from storage import ArticleRecord
 
-__all__ = ["ArticleDraft", "Failure", "normalise", "parse_published", "derive_title"]
+__all__ = [
+    "ArticleDraft",
+    "Failure",
+    "Unchanged",
+    "occurrence",
+    "normalise",
+    "parse_published",
+    "read_date",
+    "derive_title",
+    "plain_title",
+]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
 _SPACES = re.compile(r"[ \t\u00a0]+")
@@ -33,6 +45,13 @@ class ArticleDraft:
     language: str | None = None
     published_at: datetime | None = None
     published_precision: str = "none"
+    # Where it was read (a file and line, a feed and its entry), for every line about it.
+    where: str = ""
+    # Something worth telling although the article is stored (a date that could not be read).
+    note: str | None = None
+    # The input it came from, stable across runs (a file, a feed; "#2" for a second record
+    # with the same URL in it): decides between two inputs that carry the same URL.
+    origin: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +60,21 @@ class Failure:
 
     where: str
     reason: str
+
+
+def occurrence(origin: str, url: str, seen: dict[int, int]) -> str:
+    """``origin`` for the first record of ``url`` in one input, ``origin#2`` for the second...
+    (``seen`` counts by the URL's hash: an archive of many articles keeps no URL strings)."""
+    key = hash(url)
+    count = seen[key] = seen.get(key, 0) + 1
+    return origin if count == 1 else f"{origin}#{count}"
+
+
+@dataclass(frozen=True, slots=True)
+class Unchanged:
+    """An input found stored already and not read again (a known feed entry)."""
+
+    where: str
 
 
 def clean_text(text: str) -> str:
@@ -57,6 +91,20 @@ def clean_text(text: str) -> str:
     return "\n".join(out).strip()
 
 
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>|<!--.*?-->", re.S)
+_ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def plain_title(title: str) -> str:
+    """A title as readers see it: tags removed, then entities unescaped once
+    ("<b>AT&amp;T</b>" is "AT&T"; "&lt;blink&gt;" stays the text "<blink>")."""
+    if "<" in title:
+        title = _TAG.sub("", title)
+    if "&" in title and _ENTITY.search(title):
+        title = html.unescape(title)
+    return title
+
+
 def derive_title(text: str, limit: int = 100) -> str:
     """A title for an article that has none: its first sentence, cut at a word."""
     sentences = split_sentences(text)
@@ -67,37 +115,129 @@ def derive_title(text: str, limit: int = 100) -> str:
     return cut.rstrip(",;:–- ") + "…"
 
 
-def parse_published(value: str | None) -> tuple[datetime | None, str]:
-    """An ISO-like date and its precision: "2020-01" is ("2020-01-01", "month")."""
-    if not value:
+def parse_published(value: object) -> tuple[datetime | None, str]:
+    """A date and its precision: "2020-01" is ("2020-01-01", "month"); unreadable is None.
+
+    Reads ISO 8601 with or without a zone ("2020-01", "2020-01-06T10:00+01:00"), RFC 822 and
+    1123 ("Mon, 06 Jan 2020 10:00:00 GMT", what RSS uses), "06.01.2020" (with a time too)
+    and epoch seconds (a JSON number or a string of digits). Dates without a zone are UTC.
+    """
+    if value is None or isinstance(value, bool):
         return None, "none"
-    match = _DATE.match(str(value))
-    if match:
-        year, month, day, hour, minute, second, zone = match.groups()
-        try:
-            when = datetime(
-                int(year),
-                int(month or 1),
-                int(day or 1),
-                int(hour or 0),
-                int(minute or 0),
-                int(second or 0),
-                tzinfo=UTC,
-            )
-        except ValueError:
-            return None, "none"
-        if zone and zone != "Z":
-            try:
-                offset = datetime.strptime(zone.replace(":", ""), "%z").tzinfo
-            except ValueError:  # "+9999" is no time zone: the date is unknown, not an error
-                return None, "none"
-            when = when.replace(tzinfo=offset).astimezone(UTC)
-        precision = "minute" if hour else "day" if day else "month" if month else "year"
-        return when, precision
+    if isinstance(value, int | float):
+        return _epoch(float(value)) or (None, "none")
+    text = str(value).strip()
+    if not text:
+        return None, "none"
+    for reader in (_iso, _dotted, _rfc822, _epoch_text, _fromisoformat):
+        found = reader(text)
+        if found is not None:
+            return found
+    return None, "none"
+
+
+def read_date(value: object) -> tuple[datetime | None, str, str | None]:
+    """`parse_published`, plus a note naming a date that was given but could not be read."""
+    when, precision = parse_published(value)
+    given = value is not None and str(value).strip() != ""
+    if when is None and given:
+        shown = str(value).strip()
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        return None, "none", f"date {shown!r} not understood; stored undated"
+    return when, precision, None
+
+
+_Parsed = tuple[datetime, str] | None
+# Epoch seconds newsbot believes: 1970 to 2100 (a 13-digit value is taken as milliseconds).
+_EPOCH_MAX = 4_102_444_800
+
+
+def _zone(when: datetime, zone: str | None) -> datetime | None:
+    if not zone or zone.upper() in ("Z", "UTC", "GMT"):
+        return when
     try:
-        when = datetime.fromisoformat(str(value))
+        offset = datetime.strptime(zone.replace(":", ""), "%z").tzinfo
+    except ValueError:  # "+9999" is no time zone: the date is unknown, not an error
+        return None
+    return when.replace(tzinfo=offset).astimezone(UTC)
+
+
+def _build(
+    year: str, month: str | None, day: str | None, hour: str | None, minute: str | None,
+    second: str | None, zone: str | None,
+) -> _Parsed:  # fmt: skip
+    try:
+        when = datetime(
+            int(year),
+            int(month or 1),
+            int(day or 1),
+            int(hour or 0),
+            int(minute or 0),
+            int(second or 0),
+            tzinfo=UTC,
+        )
     except ValueError:
-        return None, "none"
+        return None
+    zoned = _zone(when, zone)
+    if zoned is None:
+        return None
+    precision = "minute" if hour else "day" if day else "month" if month else "year"
+    return zoned, precision
+
+
+def _iso(text: str) -> _Parsed:
+    match = _DATE.match(text)
+    return _build(*match.groups()) if match else None
+
+
+_DOTTED = re.compile(
+    r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T,]+(\d{1,2})[:.](\d{2})(?::(\d{2}))?)?"
+    r"\s*(Z|[+-]\d{2}:?\d{2})?$"
+)
+
+
+def _dotted(text: str) -> _Parsed:
+    match = _DOTTED.match(text)
+    if not match:
+        return None
+    day, month, year, hour, minute, second, zone = match.groups()
+    return _build(year, month, day, hour, minute, second, zone)
+
+
+def _rfc822(text: str) -> _Parsed:
+    if not any(ch.isalpha() for ch in text):
+        return None
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when is None:
+        return None
+    when = when if when.tzinfo else when.replace(tzinfo=UTC)
+    return when.astimezone(UTC), "minute"
+
+
+def _epoch(seconds: float) -> _Parsed:
+    if seconds != seconds or seconds <= 0:  # NaN, or no date at all
+        return None
+    if seconds > _EPOCH_MAX:
+        seconds /= 1000  # milliseconds, as JavaScript writes them
+    if seconds > _EPOCH_MAX:
+        return None
+    return datetime.fromtimestamp(seconds, tz=UTC), "minute"
+
+
+def _epoch_text(text: str) -> _Parsed:
+    if not re.fullmatch(r"\d{9,13}(?:\.\d+)?", text):
+        return None
+    return _epoch(float(text))
+
+
+def _fromisoformat(text: str) -> _Parsed:
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        return None
     return (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(UTC), "minute"
 
 
@@ -113,7 +253,7 @@ def normalise(draft: ArticleDraft, *, max_chars: int) -> ArticleRecord:
         text = text[:max_chars].rsplit(" ", 1)[0]
     if not any(ch.isalpha() for ch in text):
         raise IngestError("no article text")
-    title = clean_text(draft.title).replace("\n", " ") or derive_title(text)
+    title = clean_text(plain_title(draft.title)).replace("\n", " ") or derive_title(text)
     language = (draft.language or "").strip().lower()[:16] or detect_language(text)
     digest = hashlib.sha256(f"{title}\n{text}".encode()).hexdigest()
     return ArticleRecord(
@@ -127,4 +267,5 @@ def normalise(draft: ArticleDraft, *, max_chars: int) -> ArticleRecord:
         content_hash=digest,
         sentences=split_sentences(text),
         search_terms=document_terms(title, text, language),
+        origin=(draft.origin or draft.where or draft.url)[:MAX_URL_CHARS],
     )

@@ -13,9 +13,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
 from bot.errors import IngestError
+from bot.ingest.decode import declared_charset
 from bot.ingest.fetch import Fetcher
-from bot.ingest.files import Item, decode_bytes, read_path
-from bot.ingest.model import ArticleDraft, Failure, normalise
+from bot.ingest.files import Item, decode_bytes, estimate_items, read_path
+from bot.ingest.model import ArticleDraft, Failure, Unchanged, normalise
 from bot.ingest.web import draft_from_html, drafts_from_feed, looks_like_feed
 from bot.text import canonical_url
 from storage import (
@@ -32,7 +33,10 @@ from storage import (
 __all__ = ["IngestReport", "Ingestor"]
 
 log = logging.getLogger(__name__)
-BATCH = 500
+# One write transaction stores at most this many articles (or this much text): short enough
+# that a chat command writing to SQLite meanwhile waits a moment, not seconds.
+BATCH = 200
+BATCH_CHARS = 2_000_000
 
 
 @dataclass
@@ -41,6 +45,8 @@ class IngestReport:
     updated: int = 0
     unchanged: int = 0
     failures: list[Failure] = field(default_factory=list)
+    # Stored, but with something to tell (a date that could not be read): not failures.
+    notes: list[Failure] = field(default_factory=list)
 
     @property
     def failed(self) -> int:
@@ -54,6 +60,7 @@ class IngestReport:
         self.updated += other.updated
         self.unchanged += other.unchanged
         self.failures.extend(other.failures)
+        self.notes.extend(other.notes)
 
     def summary(self) -> str:
         return (
@@ -92,21 +99,31 @@ class Ingestor:
         """Normalise and store drafts in batches, each batch in one transaction."""
         report = IngestReport()
         batch: list[ArticleRecord] = []
+        size = 0
         for item in items:
-            if isinstance(item, Failure):
-                report.failures.append(item)
+            if isinstance(item, Failure | Unchanged):
+                if isinstance(item, Failure):
+                    report.failures.append(item)
+                else:
+                    report.unchanged += 1
                 if progress:
                     progress(1)
                 continue
+            where = item.where or item.url
+            if item.note:
+                report.notes.append(Failure(where, item.note))
             try:
-                batch.append(normalise(item, max_chars=self.settings.article_max_chars))
+                record = normalise(item, max_chars=self.settings.article_max_chars)
             except (IngestError, ValueError) as exc:
-                report.failures.append(Failure(item.url, str(exc)))
+                report.failures.append(Failure(where, str(exc)))
                 if progress:
                     progress(1)
                 continue
-            if len(batch) >= BATCH:
+            batch.append(record)
+            size += len(record.text)
+            if len(batch) >= BATCH or size >= BATCH_CHARS:
                 self._flush(batch, report, progress, fetched_at)
+                size = 0
         self._flush(batch, report, progress, fetched_at)
         return report
 
@@ -143,10 +160,12 @@ class Ingestor:
                     lambda link: self._page(link, fetcher, deadline),
                     max_items=self.settings.feed_max_items,
                     known=self._stored,
+                    declared=declared_charset(fetched.content_type),
                 )
                 report = self.store(drafts)
                 etag, last_modified = fetched.etag, fetched.last_modified
-                title = title or (drafts[0].source if drafts else "")
+                outlets = [d.source for d in drafts if isinstance(d, ArticleDraft)]
+                title = title or (outlets[0] if outlets else "")
         except IngestError as exc:
             error = str(exc)
             report.failures.append(Failure(feed.url, error))
@@ -172,6 +191,16 @@ class Ingestor:
         with self.db.session() as session:
             return existing_urls(session, urls)
 
+    def estimate(self, targets: Iterable[str]) -> int | None:
+        """About how many articles ``targets`` hold, for a progress bar; None when a URL
+        is among them (its size is known only once fetched)."""
+        total = 0
+        for target in targets:
+            if "://" in target:
+                return None
+            total += estimate_items(Path(target).expanduser())
+        return total
+
     # -- reading -----------------------------------------------------------------
 
     def _items(self, target: str, fetcher: Fetcher) -> Iterator[Item]:
@@ -195,10 +224,11 @@ class Ingestor:
                 url,
                 lambda link: self._page(link, fetcher, deadline),
                 max_items=self.settings.feed_max_items,
+                declared=declared_charset(fetched.content_type),
             )
             return
-        html = decode_bytes(fetched.content)
-        yield draft_from_html(html, canonical_url(fetched.url))
+        html = decode_bytes(fetched.content, declared_charset(fetched.content_type))
+        yield draft_from_html(html, canonical_url(fetched.url), where=url)
 
     def _page(self, link: str, fetcher: Fetcher, deadline: float) -> ArticleDraft | None:
         """The full article behind a feed teaser, or None (the teaser is kept)."""
@@ -207,7 +237,8 @@ class Ingestor:
             return None
         try:
             fetched = fetcher.get(link, deadline=deadline)
-            return draft_from_html(decode_bytes(fetched.content), canonical_url(link))
+            page = decode_bytes(fetched.content, declared_charset(fetched.content_type))
+            return draft_from_html(page, canonical_url(link))
         except IngestError as exc:
             log.info("keeping the teaser of %s: %s", link, exc)
             return None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import calendar
 import contextlib
+import hashlib
+import html
 import io
 import re
 from collections.abc import Callable
@@ -18,13 +20,22 @@ import trafilatura
 from feedparser.encodings import convert_to_utf8
 
 from bot.errors import IngestError
-from bot.ingest.model import ArticleDraft, parse_published
+from bot.ingest.decode import sniff_wide, utf8_feed
+from bot.ingest.model import (
+    ArticleDraft,
+    Failure,
+    Unchanged,
+    occurrence,
+    plain_title,
+    read_date,
+)
 from bot.text import canonical_url
 
 __all__ = [
     "looks_like_feed",
     "drafts_from_feed",
     "draft_from_html",
+    "html_to_text",
     "refuse_xml_entities",
     "MIN_ARTICLE_CHARS",
 ]
@@ -41,29 +52,57 @@ _ENTITY_DECLARATION = re.compile(rb"<!\s*ENTITY", re.IGNORECASE)
 
 
 def looks_like_feed(content: bytes, content_type: str = "") -> bool:
-    head = content[:2048].lstrip().lower()
     if any(kind in content_type for kind in ("rss", "atom")):
         return True
+    head = content[:2048]
+    wide, skip = sniff_wide(head)
+    if wide is not None and wide != "utf-8":
+        head = head[skip:].decode(wide, errors="ignore").encode("utf-8")
+    head = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith(b"<!doctype html") or head.startswith(b"<html"):
         return False
     return b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head
 
 
-def _entry_time(entry: feedparser.FeedParserDict) -> tuple[datetime | None, str]:
-    for key in ("published_parsed", "updated_parsed"):
-        parsed = entry.get(key)
+def _entry_time(entry: feedparser.FeedParserDict) -> tuple[datetime | None, str, str | None]:
+    for key in ("published", "updated", "created"):
+        parsed = entry.get(f"{key}_parsed")
         if parsed:
-            return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC), "minute"
-    return None, "none"
+            return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC), "minute", None
+    for key in ("published", "updated", "created"):
+        if entry.get(key):
+            # feedparser reads RFC 822 and W3C dates; ours also reads "06.01.2020" and epochs.
+            return read_date(entry.get(key))
+    return None, "none", None
+
+
+_BLOCK_END = re.compile(r"<\s*(?:br|/p|/div|/li|/h[1-6]|/tr|/blockquote)\b[^>]*>", re.I)
+_TAGS = re.compile(r"<[^>]*>")
+_SCRIPTS = re.compile(r"<(script|style)\b.*?</\1\s*>", re.I | re.S)
+
+
+def html_to_text(fragment: str) -> str:
+    """Plain text of a feed entry's HTML summary or content: the page extractor's reading
+    (comments left out); markup stripped and entities unescaped when it finds no article."""
+    if "<" not in fragment and "&" not in fragment:
+        return fragment
+    if "<" in fragment:
+        extracted = trafilatura.extract(
+            f"<html><body><article>{fragment}</article></body></html>",
+            include_comments=False,
+        )
+        if extracted:
+            return str(extracted)
+        fragment = _SCRIPTS.sub(" ", fragment)
+        fragment = _BLOCK_END.sub("\n", fragment)
+        fragment = _TAGS.sub(" ", fragment)
+    return html.unescape(fragment)
 
 
 def _entry_text(entry: feedparser.FeedParserDict) -> str:
     parts = [c.get("value", "") for c in entry.get("content", []) or []]
-    html = max(parts, key=len) if parts else entry.get("summary", "") or ""
-    if "<" in html:
-        extracted = trafilatura.extract(f"<html><body><article>{html}</article></body></html>")
-        return extracted or ""
-    return html
+    fragment = max(parts, key=len) if parts else entry.get("summary", "") or ""
+    return html_to_text(fragment)
 
 
 def refuse_xml_entities(content: bytes) -> None:
@@ -79,15 +118,32 @@ def refuse_xml_entities(content: bytes) -> None:
         )
 
 
-def _entry_url(entry: feedparser.FeedParserDict, feed_url: str) -> str | None:
-    """The entry's canonical http(s) address, resolved against the feed's; None otherwise."""
-    link = entry.get("link") or entry.get("id") or ""
-    if not link:
-        return None
-    absolute = urljoin(feed_url, link)
-    if not absolute.lower().startswith(("http://", "https://")):
-        return None
-    return canonical_url(absolute)
+def _web(url: str | None) -> bool:
+    return bool(url) and str(url).lower().startswith(("http://", "https://"))
+
+
+def _entry_url(link: str, bases: list[str]) -> str | None:
+    """The entry's canonical http(s) address: its link resolved against the feed's bases."""
+    for base in ["", *bases]:
+        absolute = urljoin(base, link) if base else link
+        if _web(absolute):
+            return canonical_url(absolute)
+    return None
+
+
+def _entry_place(where: str, number: int, entry: feedparser.FeedParserDict) -> str:
+    label = plain_title(entry.get("title", "") or "").strip() or entry.get("link", "") or ""
+    label = label if len(label) <= 80 else label[:77] + "..."
+    return f'{where}, entry {number} "{label}"' if label else f"{where}, entry {number}"
+
+
+def _linkless_url(entry: feedparser.FeedParserDict, home: str) -> str:
+    """A stable address for an entry with no web link: the feed's, with a fragment made from
+    the entry's guid (else from its content), so the citation still leads to the feed."""
+    guid = entry.get("id") or ""
+    key = f"guid:{guid}" if guid else f"entry:{entry.get('title', '')}\n{_entry_text(entry)}"
+    digest = hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()[:20]
+    return f"{home.split('#', 1)[0]}#entry-{digest}"
 
 
 def drafts_from_feed(
@@ -97,51 +153,79 @@ def drafts_from_feed(
     *,
     max_items: int | None = None,
     known: Callable[[list[str]], set[str]] | None = None,
-) -> list[ArticleDraft]:
-    """Articles of an RSS/Atom document; teasers are completed from their page when possible.
+    declared: str | None = None,
+    where: str | None = None,
+) -> list[ArticleDraft | Failure | Unchanged]:
+    """Articles of an RSS/Atom document, one item per entry read: a draft, a failure naming
+    the entry, or `Unchanged` for an entry ``known`` reports stored (its page is not fetched
+    again, and a teaser never replaces the full text stored before).
 
-    At most ``max_items`` entries are read (feeds list the newest first). Entries whose
-    URL ``known`` reports as stored are skipped: their page is not fetched again, and a
-    teaser never replaces the full text stored before.
+    Relative links are resolved against xml:base, the feed's URL and the feed's own link; an
+    entry without any web link is kept under its guid (else a hash of the entry) below the
+    feed's address. At most ``max_items`` entries are read (feeds list the newest first).
+    Teasers are completed from their page when ``fetch_page`` can.
     """
     refuse_xml_entities(content)
+    where = where or feed_url
+    utf8 = utf8_feed(content, declared)
     # A file object, never bytes: given bytes that look like a path, feedparser opens the file.
-    parsed = feedparser.parse(io.BytesIO(content))
+    headers = {"content-location": feed_url} if _web(feed_url) else {}
+    parsed = feedparser.parse(io.BytesIO(utf8), response_headers=headers)
     if not parsed.get("version") and not parsed.entries:
         raise IngestError("not an RSS or Atom feed")
-    outlet = parsed.feed.get("title") or urlsplit(feed_url).hostname or "feed"
+    outlet = plain_title(parsed.feed.get("title", "") or "").strip()
+    outlet = outlet or urlsplit(feed_url).hostname or "feed"
+    channel_link = parsed.feed.get("link", "") or ""
+    bases = [b for b in (feed_url, channel_link) if _web(b)]
+    home = channel_link if _web(channel_link) and not _web(feed_url) else feed_url
     entries = parsed.entries if max_items is None else parsed.entries[: max(max_items, 0)]
-    linked = [(entry, _entry_url(entry, feed_url)) for entry in entries]
-    stored = known([url for _, url in linked if url]) if known is not None else set()
-    drafts: list[ArticleDraft] = []
-    for entry, url in linked:
-        if not url or url in stored:
+    linked: list[tuple[feedparser.FeedParserDict, str | None, str]] = []
+    items: list[ArticleDraft | Failure | Unchanged] = []
+    for number, entry in enumerate(entries, start=1):
+        place = _entry_place(where, number, entry)
+        link = entry.get("link") or (entry.get("id") if entry.get("guidislink") else "") or ""
+        url = _entry_url(link, bases) if link else None
+        if link and url is None and urlsplit(link).scheme not in ("", "file"):
+            items.append(Failure(place, f"its link {link[:100]!r} is not a web address"))
             continue
-        link = url
+        linked.append((entry, url, place))
+    stored = known([url for _, url, _ in linked if url]) if known is not None else set()
+    seen: dict[int, int] = {}
+    for entry, url, place in linked:
+        if url and url in stored:
+            items.append(Unchanged(place))
+            continue
         text = _entry_text(entry)
-        published, precision = _entry_time(entry)
-        if len(text) < TEASER_CHARS and fetch_page is not None and link.startswith("http"):
-            page = fetch_page(link)
+        published, precision, note = _entry_time(entry)
+        if url and len(text) < TEASER_CHARS and fetch_page is not None:
+            page = fetch_page(url)
             if page is not None and len(page.text) > len(text):
                 text = page.text
         if not text.strip():
-            text = entry.get("title", "")
-        drafts.append(
+            text = plain_title(entry.get("title", "") or "")
+        address = url or _linkless_url(entry, home)
+        items.append(
             ArticleDraft(
-                url=url,
+                url=address,
+                origin=occurrence(feed_url, address, seen),
                 title=entry.get("title", ""),
                 text=text,
                 source=outlet,
                 published_at=published,
                 published_precision=precision,
+                where=place,
+                note=note,
             )
         )
-    return drafts
+    return items
 
 
-def draft_from_html(html: str, url: str) -> ArticleDraft:
-    """The article on a page; a page without one raises `IngestError`."""
-    document = trafilatura.bare_extraction(html, url=url, with_metadata=True)
+def draft_from_html(page: str, url: str, where: str = "") -> ArticleDraft:
+    """The article on a page (reader comments left out); a page without one raises
+    `IngestError`."""
+    document = trafilatura.bare_extraction(
+        page, url=url, with_metadata=True, include_comments=False
+    )
     if document is None:
         raise IngestError("no article text on the page")
     data = document.as_dict() if hasattr(document, "as_dict") else dict(document)
@@ -151,7 +235,7 @@ def draft_from_html(html: str, url: str) -> ArticleDraft:
         text = text[len(title) :].lstrip()
     if len(text) < MIN_ARTICLE_CHARS:
         raise IngestError("no article text on the page")
-    published, precision = parse_published(data.get("date"))
+    published, precision, note = read_date(data.get("date"))
     return ArticleDraft(
         url=url,
         title=title,
@@ -159,4 +243,6 @@ def draft_from_html(html: str, url: str) -> ArticleDraft:
         source=data.get("sitename") or data.get("hostname") or urlsplit(url).hostname or "",
         published_at=published,
         published_precision=precision,
+        where=where or url,
+        note=note,
     )

@@ -129,4 +129,4 @@ class OpenAICompatible:
             given = -1.0
         if given >= 0:
             return min(given, self.max_backoff_s)
-        return min(self.backoff_s * (2**attempt), self.max_backoff_s)
+        return min(self.backoff_s * 2.0**attempt, self.max_backoff_s)

@@ -22,22 +22,25 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlalchemy import select, update
 
-from bot.app import Core
-from bot.digest import build_digest
-from bot.schedule.sink import ChatSink
+from bot.config import Settings
+from bot.ingest import Ingestor
+from bot.schedule.sink import ChatSink, DigestSource
 from bot.schedule.spec import ScheduleSpec
 from bot.types import ChannelRef
 from storage import (
+    Database,
     Delivery,
+    DeliveryStatus,
     FeedSource,
     Subscription,
     claim_delivery,
     finish_delivery,
-    last_covered_until,
+    has_delivery,
     list_feeds,
     list_subscriptions,
+    stale_claims,
+    take_over_claim,
 )
 
 __all__ = ["DigestScheduler", "spec_of", "trigger_for"]
@@ -70,15 +73,24 @@ class DigestScheduler:
 
     def __init__(
         self,
-        core: Core,
+        settings: Settings,
+        db: Database,
+        digests: DigestSource,
+        ingestor: Ingestor,
         sinks: Iterable[ChatSink],
         *,
+        after_new_articles: Callable[[], object] = lambda: None,
         clock: Callable[[], datetime] | None = None,
         instance: str | None = None,
         stale_after: timedelta = timedelta(minutes=10),
     ) -> None:
-        self.core = core
-        self.settings = core.settings
+        """``after_new_articles`` runs (in a poll thread) when a poll stored something:
+        embedding the new sentences, when embeddings are configured."""
+        self.settings = settings
+        self.db = db
+        self.digests = digests
+        self.ingestor = ingestor
+        self.after_new_articles = after_new_articles
         self.sinks = {sink.platform: sink for sink in sinks}
         self.clock = clock or (lambda: datetime.now(UTC))
         self.instance = instance or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
@@ -87,6 +99,9 @@ class DigestScheduler:
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._polls = ThreadPoolExecutor(max_workers=_POLL_THREADS, thread_name_prefix="feed-poll")
+        # Counts refreshes, so a caller can await the one that follows its change.
+        self.refreshes = 0
+        self._refreshed = asyncio.Condition()
 
     # -- lifecycle -----------------------------------------------------------------
 
@@ -95,18 +110,16 @@ class DigestScheduler:
         self._loop = asyncio.get_running_loop()
         self.reload()
         self.scheduler.start()
-        self.core.commands.on_change.append(self._changed_from_any_thread)
         self._loop.create_task(self.catch_up(), name="digest-catch-up")
 
     def shutdown(self) -> None:
-        if self._changed_from_any_thread in self.core.commands.on_change:
-            self.core.commands.on_change.remove(self._changed_from_any_thread)
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         self._polls.shutdown(wait=False, cancel_futures=True)
 
-    def _changed_from_any_thread(self) -> None:
-        # Commands run in worker threads; jobs are changed on the loop's thread.
+    def changed(self) -> None:
+        """Subscriptions or feeds changed: refresh the jobs. Safe from any thread (commands
+        run in worker threads; jobs are changed on the loop's thread)."""
         if self._loop is not None:
             asyncio.run_coroutine_threadsafe(self.refresh(), self._loop)
 
@@ -114,9 +127,17 @@ class DigestScheduler:
         """Re-read the rows off the loop's thread, then update the jobs on it."""
         rows = await asyncio.to_thread(self._rows)
         self.reload(rows)
+        async with self._refreshed:
+            self.refreshes += 1
+            self._refreshed.notify_all()
+
+    async def refreshed_after(self, count: int) -> None:
+        """Wait until more than ``count`` refreshes have happened."""
+        async with self._refreshed:
+            await self._refreshed.wait_for(lambda: self.refreshes > count)
 
     def _rows(self) -> tuple[list[Subscription], list[FeedSource]]:
-        with self.core.db.session() as session:
+        with self.db.session() as session:
             return list_subscriptions(session), list_feeds(session)
 
     def reload(self, rows: tuple[list[Subscription], list[FeedSource]] | None = None) -> None:
@@ -178,7 +199,7 @@ class DigestScheduler:
                 continue  # another instance's front end: leave its claim to it
             if now - delivery.period > self.grace:
                 await asyncio.to_thread(
-                    self._finish, delivery.id, "skipped", None, None, "too late to retry"
+                    self._finish, delivery.id, DeliveryStatus.SKIPPED, None, None, "too late"
                 )
                 continue
             if await self._take_over(delivery):
@@ -209,7 +230,7 @@ class DigestScheduler:
             return False
         delivery_id = await asyncio.to_thread(
             claim_delivery,
-            self.core.db.sessions,
+            self.db.sessions,
             subscription.id,
             period,
             self.instance,
@@ -224,20 +245,12 @@ class DigestScheduler:
         if sink is None:
             return False
         try:
-            since = await asyncio.to_thread(self._since, subscription, period)
-            digest = await asyncio.to_thread(
-                build_digest,
-                self.core.db,
-                since,
-                period,
-                topic=subscription.topic,
-                max_items=subscription.max_items,
-                writer=self.core.summariser.writer,
-                arrivals=True,
-            )
+            digest = await asyncio.to_thread(self.digests.for_subscription, subscription, period)
             posts_empty = self.settings.post_empty_digests or getattr(sink, "posts_empty", False)
             if not digest.items and not posts_empty:
-                await asyncio.to_thread(self._finish, delivery_id, "empty", None, period, None)
+                await asyncio.to_thread(
+                    self._finish, delivery_id, DeliveryStatus.EMPTY, None, period, None
+                )
                 return False
             channel = ChannelRef(
                 subscription.platform, subscription.channel_id, subscription.thread_id
@@ -245,9 +258,13 @@ class DigestScheduler:
             message_id = await sink.post_digest(channel, digest)
         except Exception as exc:
             log.exception("digest #%s for %s failed", subscription.id, period.isoformat())
-            await asyncio.to_thread(self._finish, delivery_id, "failed", None, None, str(exc)[:500])
+            await asyncio.to_thread(
+                self._finish, delivery_id, DeliveryStatus.FAILED, None, None, str(exc)[:500]
+            )
             return False
-        await asyncio.to_thread(self._finish, delivery_id, "sent", message_id, period, None)
+        await asyncio.to_thread(
+            self._finish, delivery_id, DeliveryStatus.SENT, message_id, period, None
+        )
         return True
 
     # -- feeds -------------------------------------------------------------------
@@ -263,41 +280,35 @@ class DigestScheduler:
             if self.clock() < feed.last_polled_at + backoff:
                 return False
         loop = asyncio.get_running_loop()
-        report = await loop.run_in_executor(self._polls, self.core.ingestor.poll_feeds, [feed])
+        report = await loop.run_in_executor(self._polls, self.ingestor.poll_feeds, [feed])
         if report.new or report.updated:
-            await loop.run_in_executor(self._polls, self.core.embed_backlog)
-        if report.new or report.updated:
+            await loop.run_in_executor(self._polls, self.after_new_articles)
             log.info("feed %s: %s", feed.url, report.summary())
         return True
 
     # -- database helpers (run in threads) -----------------------------------------
 
     def _subscription(self, subscription_id: int) -> Subscription | None:
-        with self.core.db.session() as session:
+        with self.db.session() as session:
             return session.get(Subscription, subscription_id)
 
     def _subscriptions(self) -> list[Subscription]:
-        with self.core.db.session() as session:
+        with self.db.session() as session:
             return list_subscriptions(session)
 
     def _feed(self, feed_id: int) -> FeedSource | None:
-        with self.core.db.session() as session:
+        with self.db.session() as session:
             return session.get(FeedSource, feed_id)
-
-    def _since(self, subscription: Subscription, period: datetime) -> datetime:
-        with self.core.db.session() as session:
-            previous = last_covered_until(session, subscription.id)
-        return previous or period - spec_of(subscription).period()
 
     def _finish(
         self,
         delivery_id: int,
-        status: str,
+        status: DeliveryStatus,
         message_id: str | None,
         covered_until: datetime | None,
         error: str | None,
     ) -> None:
-        with self.core.db.session() as session:
+        with self.db.session() as session:
             finish_delivery(
                 session,
                 delivery_id,
@@ -308,40 +319,18 @@ class DigestScheduler:
             )
 
     def _has_delivery(self, subscription_id: int, period: datetime) -> bool:
-        with self.core.db.session() as session:
-            found = session.scalar(
-                select(Delivery.id).where(
-                    Delivery.subscription_id == subscription_id, Delivery.period == period
-                )
-            )
-        return found is not None
+        with self.db.session() as session:
+            return has_delivery(session, subscription_id, period)
 
     def _stale_claims(self, now: datetime) -> list[Delivery]:
-        with self.core.db.session() as session:
-            return list(
-                session.scalars(
-                    select(Delivery).where(
-                        Delivery.status.in_(("claimed", "failed")),
-                        Delivery.claimed_at <= now - self.stale_after,
-                    )
-                )
-            )
+        with self.db.session() as session:
+            return stale_claims(session, now - self.stale_after)
 
     async def _take_over(self, delivery: Delivery) -> bool:
         """Re-claim a stale claim atomically, so only one instance retries it."""
 
         def take() -> bool:
-            with self.core.db.session() as session:
-                result = session.execute(
-                    update(Delivery)
-                    .where(
-                        Delivery.id == delivery.id,
-                        Delivery.status == delivery.status,
-                        Delivery.claimed_by == delivery.claimed_by,
-                        Delivery.claimed_at == delivery.claimed_at,
-                    )
-                    .values(status="claimed", claimed_by=self.instance, claimed_at=self.clock())
-                )
-                return bool(getattr(result, "rowcount", 0))
+            with self.db.session() as session:
+                return take_over_claim(session, delivery, self.instance, self.clock())
 
         return await asyncio.to_thread(take)

@@ -27,5 +27,5 @@ def detect_language(text: str, default: str = "und") -> str:
     sample = text[:_SAMPLE]
     if not _LETTERS.search(sample):
         return default
-    code, _score = _identifier().classify(sample)
+    code: str = _identifier().classify(sample)[0]
     return _ALIASES.get(code, code)

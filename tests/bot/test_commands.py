@@ -98,7 +98,7 @@ def test_bad_commands_get_one_clear_sentence(core: Core, text: str, error: str) 
 
 
 def test_console_may_subscribe_every_minute(core: Core) -> None:
-    console = CommandContext(ChannelRef("console", "local"), "me", True)
+    console = CommandContext(ChannelRef("console", "local"), "me", True, operator=True)
     assert core.commands.handle("subscribe every 1 minute", console).ok
 
 
@@ -106,3 +106,13 @@ def test_feeds_add_refuses_internal_addresses_before_storing(core: Core) -> None
     reply = core.commands.handle("feeds add http://169.254.169.254/latest/meta-data", ADMIN)
     assert not reply.ok and "link-local address" in reply.text
     assert "no feeds" in core.commands.handle("feeds list", ADMIN).text.lower()
+
+
+def test_only_feed_and_schedule_changes_need_an_admin() -> None:
+    assert parse_command("feeds add https://x.example/rss").needs_admin
+    assert parse_command("subscribe daily 08:00").needs_admin
+    assert parse_command("unsubscribe 3").needs_admin
+    assert parse_command("feeds remove https://x.example/rss").needs_admin
+    assert not parse_command("feeds list").needs_admin
+    assert not parse_command("who backs Haftar?").needs_admin
+    assert not parse_command("subscriptions").needs_admin

@@ -158,7 +158,9 @@ def test_help_admin_commands_and_the_console_are_not_limited(core: Core, clock: 
         assert core.commands.handle("subscriptions", admin).ok
     for n in range(8):
         assert core.commands.handle(f"subscribe every {n + 1} hours", admin).ok
-    console = CommandContext(ChannelRef("console", "local"), user_id="me", is_admin=True)
+    console = CommandContext(
+        ChannelRef("console", "local"), user_id="me", is_admin=True, operator=True
+    )
     for _ in range(30):
         assert isinstance(core.commands.handle("who backs Haftar?", console), Answer)
 

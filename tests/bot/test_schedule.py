@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -13,8 +14,8 @@ from bot.schedule.runner import DigestScheduler, trigger_for
 from bot.schedule.spec import ScheduleSpec
 from bot.types import ChannelRef, Digest
 from storage import Subscription, add_feed, add_subscription, claim_delivery
-from tests.bot.ingest.test_web import feed_xml
 from tests.support.httpserver import serve
+from tests.support.news import feed_xml
 
 
 class RecordingSink:
@@ -27,6 +28,21 @@ class RecordingSink:
         await asyncio.sleep(0.01)  # a real post takes a moment; races show up here
         self.posts.append((channel, digest))
         return f"msg-{len(self.posts)}"
+
+
+def scheduler_for(core: Core, sinks: list[RecordingSink], **options: Any) -> DigestScheduler:
+    """The scheduler as `newsbot run` wires it: its collaborators, and told of chat changes."""
+    scheduler = DigestScheduler(
+        core.settings,
+        core.db,
+        core.digests,
+        core.ingestor,
+        sinks,
+        after_new_articles=core.embed_backlog,
+        **options,
+    )
+    core.commands.on_change.append(scheduler.changed)
+    return scheduler
 
 
 class Clock:
@@ -133,7 +149,7 @@ async def test_fires_once_and_a_restart_does_not_repost(core: Core) -> None:
     _store_news(core, SUB_TIME - timedelta(hours=3))
     sub_id = _subscribe(core, oslo_daily(), SUB_TIME - timedelta(days=2))
     clock = Clock(SUB_TIME + timedelta(seconds=2))
-    first = DigestScheduler(core, [sink], clock=clock)
+    first = scheduler_for(core, [sink], clock=clock)
     assert await first.fire(sub_id) is True
     assert await first.fire(sub_id) is False
     [(channel, digest)] = sink.posts
@@ -141,7 +157,7 @@ async def test_fires_once_and_a_restart_does_not_repost(core: Core) -> None:
         "Stormen Ingrid"
     )
     assert digest.until == SUB_TIME and digest.since == SUB_TIME - timedelta(days=1)
-    restarted = DigestScheduler(core, [sink], clock=Clock(SUB_TIME + timedelta(minutes=5)))
+    restarted = scheduler_for(core, [sink], clock=Clock(SUB_TIME + timedelta(minutes=5)))
     assert await restarted.catch_up() == 0
     assert len(sink.posts) == 1
 
@@ -150,10 +166,10 @@ async def test_next_digest_starts_where_the_last_one_stopped(core: Core) -> None
     sink = RecordingSink()
     _store_news(core, SUB_TIME - timedelta(hours=3))
     sub_id = _subscribe(core, oslo_daily(), SUB_TIME - timedelta(days=2))
-    await DigestScheduler(core, [sink], clock=Clock(SUB_TIME)).fire(sub_id)
+    await scheduler_for(core, [sink], clock=Clock(SUB_TIME)).fire(sub_id)
     _store_news(core, SUB_TIME + timedelta(hours=5), "Ny rute til Skjervøy åpnet")
     next_day = SUB_TIME + timedelta(days=1)
-    await DigestScheduler(core, [sink], clock=Clock(next_day)).fire(sub_id)
+    await scheduler_for(core, [sink], clock=Clock(next_day)).fire(sub_id)
     assert [item.headline for item in sink.posts[1][1].items] == ["Ny rute til Skjervøy åpnet"]
     assert sink.posts[1][1].since == SUB_TIME
 
@@ -167,9 +183,9 @@ async def test_a_crash_between_claim_and_post_posts_once_on_restart(core: Core) 
         claim_delivery(core.db.sessions, sub_id, SUB_TIME, "crashed-instance", SUB_TIME) is not None
     )
     later = Clock(SUB_TIME + timedelta(minutes=20))
-    restarted = DigestScheduler(core, [sink], clock=later, stale_after=timedelta(minutes=10))
+    restarted = scheduler_for(core, [sink], clock=later, stale_after=timedelta(minutes=10))
     assert await restarted.catch_up() == 1
-    assert await DigestScheduler(core, [sink], clock=later).catch_up() == 0
+    assert await scheduler_for(core, [sink], clock=later).catch_up() == 0
     assert len(sink.posts) == 1
 
 
@@ -177,9 +193,9 @@ async def test_missed_run_posts_within_grace_and_is_skipped_after(core: Core) ->
     sink = RecordingSink()
     _store_news(core, SUB_TIME - timedelta(hours=3))
     sub_id = _subscribe(core, oslo_daily(), SUB_TIME - timedelta(days=2))
-    late = DigestScheduler(core, [sink], clock=Clock(SUB_TIME + timedelta(hours=3)))
+    late = scheduler_for(core, [sink], clock=Clock(SUB_TIME + timedelta(hours=3)))
     assert await late.catch_up() == 0  # 3 h late: over the 1 h grace window
-    soon = DigestScheduler(core, [sink], clock=Clock(SUB_TIME + timedelta(minutes=30)))
+    soon = scheduler_for(core, [sink], clock=Clock(SUB_TIME + timedelta(minutes=30)))
     assert await soon.catch_up() == 1
     assert len(sink.posts) == 1
     assert sub_id
@@ -191,8 +207,8 @@ async def test_two_instances_on_one_database_post_once(core: Core) -> None:
     sub_id = _subscribe(core, oslo_daily(), SUB_TIME - timedelta(days=2))
     other = open_core(core.settings)  # a second process: its own engine and pool
     clock = Clock(SUB_TIME + timedelta(seconds=1))
-    a = DigestScheduler(core, [sink_a], clock=clock, instance="a")
-    b = DigestScheduler(other, [sink_b], clock=clock, instance="b")
+    a = scheduler_for(core, [sink_a], clock=clock, instance="a")
+    b = scheduler_for(other, [sink_b], clock=clock, instance="b")
     results = await asyncio.gather(a.fire(sub_id), b.fire(sub_id), a.catch_up(), b.catch_up())
     other.close()
     # Whichever call wins the claim (a fire or a catch-up, in either instance), one posts.
@@ -207,28 +223,30 @@ async def test_a_front_end_that_is_not_running_is_skipped(core: Core) -> None:
         platform = "discord"
 
     sink = DiscordSink()
-    assert await DigestScheduler(core, [sink], clock=Clock(SUB_TIME)).fire(sub_id) is False
+    assert await scheduler_for(core, [sink], clock=Clock(SUB_TIME)).fire(sub_id) is False
     assert sink.posts == []
 
 
 async def test_empty_period_posts_nothing(core: Core) -> None:
     sink = RecordingSink()
     sub_id = _subscribe(core, oslo_daily(), SUB_TIME - timedelta(days=2))
-    assert await DigestScheduler(core, [sink], clock=Clock(SUB_TIME)).fire(sub_id) is False
+    assert await scheduler_for(core, [sink], clock=Clock(SUB_TIME)).fire(sub_id) is False
     assert sink.posts == []
 
 
 async def test_jobs_follow_subscriptions_made_in_chat(core: Core) -> None:
     sink = RecordingSink()
-    scheduler = DigestScheduler(core, [sink])
+    scheduler = scheduler_for(core, [sink])
     scheduler.start()
     try:
         admin = CommandContext(ChannelRef("slack", "C9"), "U1", True)
+        before = scheduler.refreshes
         reply = await asyncio.to_thread(core.commands.handle, "subscribe every 2 hours", admin)
-        await asyncio.sleep(0.05)
+        await asyncio.wait_for(scheduler.refreshed_after(before), 5)
         assert [j.id for j in scheduler.scheduler.get_jobs() if j.id != "refresh"] == ["digest:1"]
+        before = scheduler.refreshes
         await asyncio.to_thread(core.commands.handle, "unsubscribe", admin)
-        await asyncio.sleep(0.05)
+        await asyncio.wait_for(scheduler.refreshed_after(before), 5)
         assert [j.id for j in scheduler.scheduler.get_jobs() if j.id != "refresh"] == []
         assert reply.ok
     finally:
@@ -256,7 +274,7 @@ async def test_feed_polling_picks_up_new_items_and_backs_off_on_failure(core: Co
         with core.db.session() as session:
             feed, _ = add_feed(session, url)
         clock = Clock(datetime.now(UTC))
-        scheduler = DigestScheduler(core, [], clock=clock)
+        scheduler = scheduler_for(core, [], clock=clock)
         assert await scheduler.poll_feed(feed.id)
         site.add("/rss", status=304)
         assert await scheduler.poll_feed(feed.id)
@@ -301,7 +319,7 @@ async def test_feed_polling_picks_up_new_items_and_backs_off_on_failure(core: Co
 async def test_a_story_polled_after_its_period_still_reaches_the_next_digest(core: Core) -> None:
     sink = RecordingSink()
     sub_id = _subscribe(core, ScheduleSpec("every", None, 60, "UTC"), SUB_TIME - timedelta(days=2))
-    await DigestScheduler(core, [sink], clock=Clock(SUB_TIME)).fire(sub_id)  # nothing yet
+    await scheduler_for(core, [sink], clock=Clock(SUB_TIME)).fire(sub_id)  # nothing yet
     # Published ten minutes before the period closed, polled five minutes after it.
     core.ingestor.store(
         [
@@ -316,7 +334,7 @@ async def test_a_story_polled_after_its_period_still_reaches_the_next_digest(cor
         ],
         fetched_at=SUB_TIME + timedelta(minutes=5),
     )
-    await DigestScheduler(core, [sink], clock=Clock(SUB_TIME + timedelta(hours=1))).fire(sub_id)
+    await scheduler_for(core, [sink], clock=Clock(SUB_TIME + timedelta(hours=1))).fire(sub_id)
     assert [item.headline for _, d in sink.posts for item in d.items] == ["Sen sak om fergene"]
 
 
@@ -326,13 +344,13 @@ async def test_a_stale_claim_older_than_the_grace_window_is_not_posted(core: Cor
     sub_id = _subscribe(core, oslo_daily(), SUB_TIME - timedelta(days=2))
     claim_delivery(core.db.sessions, sub_id, SUB_TIME, "crashed-instance", SUB_TIME)
     days_later = Clock(SUB_TIME + timedelta(days=3, minutes=30))
-    await DigestScheduler(core, [sink], clock=days_later).catch_up()
+    await scheduler_for(core, [sink], clock=days_later).catch_up()
     posted_periods = [d.until for _, d in sink.posts]
     assert SUB_TIME not in posted_periods  # three days late: skipped, not posted
 
 
 async def test_feeds_added_in_chat_get_a_polling_job(core: Core) -> None:
-    scheduler = DigestScheduler(core, [RecordingSink()])
+    scheduler = scheduler_for(core, [RecordingSink()])
     scheduler.start()
     try:
         admin = CommandContext(ChannelRef("slack", "C9"), "U1", True)
@@ -340,8 +358,9 @@ async def test_feeds_added_in_chat_get_a_polling_job(core: Core) -> None:
             url = site.add(
                 "/rss", body=feed_xml(site, []), headers={"Content-Type": "application/rss+xml"}
             )
+            before = scheduler.refreshes
             await asyncio.to_thread(core.commands.handle, f"feeds add {url}", admin)
-        await asyncio.sleep(0.2)
+        await asyncio.wait_for(scheduler.refreshed_after(before), 5)
         assert any(job.id.startswith("feed:") for job in scheduler.scheduler.get_jobs())
     finally:
         scheduler.shutdown()

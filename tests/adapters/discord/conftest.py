@@ -61,7 +61,7 @@ def core(loaded_db: Database, discord_settings: Settings) -> Iterator[Core]:
 @pytest.fixture
 async def discord_bot(core: Core, fake_discord: FakeDiscord) -> AsyncIterator[DiscordFrontEnd]:
     """The real discord.py bot, connected to the fake Discord and past READY."""
-    front_end = DiscordFrontEnd(core, guild_ready_timeout=0.05)
+    front_end = DiscordFrontEnd(core.chat, core.settings, guild_ready_timeout=0.05)
     task = asyncio.create_task(front_end.run(), name="discord-under-test")
     try:
         await fake_discord.wait_until_identified()

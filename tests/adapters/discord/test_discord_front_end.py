@@ -267,10 +267,10 @@ async def test_a_failure_is_one_sentence_to_the_user_and_detail_in_the_log(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    def broken(text: str, context: object) -> None:
+    def broken(command: object, context: object) -> None:
         raise RuntimeError("index file /var/lib/newsbot/x is corrupt")
 
-    monkeypatch.setattr(core.commands, "handle", broken)
+    monkeypatch.setattr(core.commands, "run", broken)
     await fake_discord.dispatch("MESSAGE_CREATE", channel_message(f"<@{BOT_ID}> Hvem?"))
     interaction = slash_command("ask", {"question": "Hvem?"})
     await fake_discord.dispatch("INTERACTION_CREATE", interaction)
@@ -341,7 +341,7 @@ async def test_a_rejected_token_is_one_sentence_without_the_token(
 ) -> None:
     fake_discord.token = "a-different-token-altogether"
     with pytest.raises(DiscordError, match="did not accept DISCORD_TOKEN"):
-        await asyncio.wait_for(DiscordFrontEnd(core).run(), 5)
+        await asyncio.wait_for(DiscordFrontEnd(core.chat, core.settings).run(), 5)
     assert "did not accept DISCORD_TOKEN" in caplog.text
     assert TOKEN not in caplog.text
 
@@ -352,7 +352,7 @@ async def test_a_gateway_url_setting_is_used_as_given(
     core.settings = core.settings.model_copy(
         update={"discord_gateway_url": fake_discord.gateway_url}
     )
-    front_end = DiscordFrontEnd(core, guild_ready_timeout=0.05)
+    front_end = DiscordFrontEnd(core.chat, core.settings, guild_ready_timeout=0.05)
     task = asyncio.create_task(front_end.run())
     await fake_discord.wait_until_identified()
     task.cancel()
@@ -366,7 +366,7 @@ async def test_a_gateway_url_setting_is_used_as_given(
 async def test_sync_commands_registers_the_news_group(
     core: Core, fake_discord: FakeDiscord
 ) -> None:
-    assert await sync_commands(core) == ["news"]
+    assert await sync_commands(core.chat, core.settings) == ["news"]
 
     [put] = fake_discord.matching("PUT", f"/applications/{BOT_ID}/commands")
     [news] = put.json
@@ -390,11 +390,11 @@ async def test_sync_commands_with_a_rejected_token_is_one_sentence(
 ) -> None:
     fake_discord.token = "a-different-token-altogether"
     with pytest.raises(DiscordError, match="did not accept DISCORD_TOKEN"):
-        await sync_commands(core, guild_id=1190000000000000001)
+        await sync_commands(core.chat, core.settings, guild_id=1190000000000000001)
 
 
 async def test_sync_commands_to_one_server(core: Core, fake_discord: FakeDiscord) -> None:
-    assert await sync_commands(core, guild_id=1190000000000000001) == ["news"]
+    assert await sync_commands(core.chat, core.settings, guild_id=1190000000000000001) == ["news"]
 
     [put] = fake_discord.matching(
         "PUT", f"/applications/{BOT_ID}/guilds/1190000000000000001/commands"
@@ -407,7 +407,9 @@ async def test_commands_are_synced_at_start_only_when_asked(
 ) -> None:
     for sync, expected_puts in ((False, 0), (True, 1)):
         fake_discord.identify = None
-        front_end = DiscordFrontEnd(core, sync_commands=sync, guild_ready_timeout=0.05)
+        front_end = DiscordFrontEnd(
+            core.chat, core.settings, sync_commands=sync, guild_ready_timeout=0.05
+        )
         task = asyncio.create_task(front_end.run())
         await fake_discord.wait_until_identified()
         task.cancel()

@@ -180,7 +180,7 @@ def test_an_empty_digest_says_so() -> None:
 
 
 def test_notices_are_plain_text_and_help_is_a_code_block() -> None:
-    [help_message] = notice_messages(Notice(HELP))
+    [help_message] = notice_messages(Notice(HELP, private=True, preformatted=True))
     assert help_message.content == f"```\n{HELP}\n```"
 
     long_list = "Feeds I read:\n" + "\n".join(

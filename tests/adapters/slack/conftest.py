@@ -49,7 +49,9 @@ def slack_core(loaded_db: Database, slack_settings: Settings) -> Iterator[Core]:
 @pytest.fixture
 async def slack_bot(slack_core: Core) -> AsyncIterator[SlackFrontEnd]:
     """The real slack-bolt app in HTTP mode on a free port of 127.0.0.1."""
-    front = SlackFrontEnd(slack_core, host="127.0.0.1", shutdown_grace_s=2.0)
+    front = SlackFrontEnd(
+        slack_core.chat, slack_core.settings, host="127.0.0.1", shutdown_grace_s=2.0
+    )
     task = await start_front_end(front)
     yield front
     await stop_front_end(task)

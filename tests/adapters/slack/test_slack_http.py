@@ -11,14 +11,14 @@ from typing import Any
 
 import pytest
 from slack_fake import BOT_TOKEN, FakeSlack
-from slack_harness import ADMIN_IN_SETTINGS, start_front_end, stop_front_end
+from slack_harness import ADMIN_IN_SETTINGS, start_front_end, stop_front_end, wait_idle
 from slack_requests import SlackSender, mention
 
 from adapters.slack import SlackFrontEnd
-from adapters.slack.listeners import SORRY
 from bot.app import Core
-from bot.commands import CommandContext, Reply
+from bot.commands import Command, CommandContext, Reply
 from bot.ingest import ArticleDraft
+from bot.render import SORRY
 
 RUSSIA_SENTENCE = "mens Russland uoffisielt holder med Haftars styrker."
 DAGSNYTT_LINK = "<https://dagsnytt.example/libya-moskva|Libyas parter til forhandlinger i Moskva>"
@@ -42,15 +42,15 @@ def gate_core(
 ) -> tuple[threading.Event, threading.Event]:
     """Make the core take up to 5 s for commands containing ``words`` (until the gate opens)."""
     started, gate = threading.Event(), threading.Event()
-    real = core.commands.handle
+    real = core.commands.run
 
-    def slow(text: str, context: CommandContext) -> Reply:
-        if words in text:
+    def slow(command: Command, context: CommandContext) -> Reply:
+        if words in command.text:
             started.set()
             gate.wait(5.0)
-        return real(text, context)
+        return real(command, context)
 
-    monkeypatch.setattr(core.commands, "handle", slow)
+    monkeypatch.setattr(core.commands, "run", slow)
     return started, gate
 
 
@@ -101,19 +101,23 @@ async def test_slash_command_acks_at_once_and_answers_in_channel_with_sources(
 )
 async def test_unsigned_requests_are_refused_and_nothing_is_posted(
     slack_core: Core,
+    slack_bot: SlackFrontEnd,
     fake_slack: FakeSlack,
     sender: SlackSender,
     monkeypatch: pytest.MonkeyPatch,
     options: dict[str, Any],
 ) -> None:
     asked: list[str] = []
-    monkeypatch.setattr(slack_core.commands, "handle", lambda text, context: asked.append(text))
+    monkeypatch.setattr(
+        slack_core.commands, "run", lambda command, context: asked.append(command.text)
+    )
     slash = await sender.slash(
         "who backs Haftar?", response_url=fake_slack.response_url(), **options
     )
     event = await sender.event(mention("who backs Haftar?"), **options)
     assert (slash.status, event.status) == (401, 401)
-    await asyncio.sleep(0.2)
+    # Refused before dispatch: no listener is working on anything.
+    assert slack_bot.listeners.inflight == set()
     assert asked == []
     assert fake_slack.posts == []
     assert fake_slack.responses == []
@@ -140,7 +144,9 @@ async def test_mention_is_answered_in_its_thread(
     assert all(call.token == BOT_TOKEN for call in fake_slack.calls)
 
 
-async def test_retried_event_is_answered_once(fake_slack: FakeSlack, sender: SlackSender) -> None:
+async def test_retried_event_is_answered_once(
+    fake_slack: FakeSlack, sender: SlackSender, slack_bot: SlackFrontEnd
+) -> None:
     envelope = mention("Hvem støtter Haftar?", event_id="Ev0RETRIED")
     first = await sender.event(envelope)
     retry = await sender.event(
@@ -150,21 +156,24 @@ async def test_retried_event_is_answered_once(fake_slack: FakeSlack, sender: Sla
         envelope, headers={"X-Slack-Retry-Num": "2", "X-Slack-Retry-Reason": "connection_failed"}
     )
     assert (first.status, retry.status, again.status) == (200, 200, 200)
+    # Both repeats were acknowledged without being dispatched, so one answer is all there is.
+    assert slack_bot.seen_events.dropped == 2
     await fake_slack.wait_for(lambda: len(fake_slack.posts) >= 1)
-    await asyncio.sleep(0.3)
+    await wait_idle(slack_bot)
     assert len(fake_slack.posts) == 1
 
 
 async def test_retry_of_a_delivery_that_never_arrived_is_answered_once(
-    fake_slack: FakeSlack, sender: SlackSender
+    fake_slack: FakeSlack, sender: SlackSender, slack_bot: SlackFrontEnd
 ) -> None:
     # Slack could not connect the first time, so this retry is the first we see.
     envelope = mention("Hvem støtter Haftar?", event_id="Ev0LOST")
     lost = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "connection_failed"}
     assert (await sender.event(envelope, headers=lost)).status == 200
     assert (await sender.event(envelope, headers=lost | {"X-Slack-Retry-Num": "2"})).status == 200
+    assert slack_bot.seen_events.dropped == 1
     await fake_slack.wait_for(lambda: len(fake_slack.posts) >= 1)
-    await asyncio.sleep(0.3)
+    await wait_idle(slack_bot)
     assert len(fake_slack.posts) == 1
 
 
@@ -255,10 +264,10 @@ async def test_a_failure_reaches_the_user_as_one_sentence(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    def broken(text: str, context: CommandContext) -> Reply:
+    def broken(command: Command, context: CommandContext) -> Reply:
         raise RuntimeError("index file vanished at /var/lib/newsbot")
 
-    monkeypatch.setattr(slack_core.commands, "handle", broken)
+    monkeypatch.setattr(slack_core.commands, "run", broken)
     await sender.slash("who backs Haftar?", response_url=fake_slack.response_url())
     await sender.event(mention("who backs Haftar?", event_id="Ev0BROKEN"))
     await fake_slack.wait_for(lambda: len(fake_slack.responses) == 1 and len(fake_slack.posts) == 1)
@@ -272,7 +281,7 @@ async def test_a_failure_reaches_the_user_as_one_sentence(
 async def test_front_end_stops_cleanly_when_cancelled(
     slack_core: Core, fake_slack: FakeSlack
 ) -> None:
-    front = SlackFrontEnd(slack_core, host="127.0.0.1")
+    front = SlackFrontEnd(slack_core.chat, slack_core.settings, host="127.0.0.1")
     task = await start_front_end(front)
     assert front.address is not None
     await stop_front_end(task)

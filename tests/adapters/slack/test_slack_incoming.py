@@ -6,7 +6,6 @@ import logging
 
 import pytest
 
-from adapters.slack.admins import needs_admin
 from adapters.slack.dedupe import SeenEvents
 from adapters.slack.incoming import command_text, unescape
 from adapters.slack.logs import slack_logger
@@ -36,16 +35,6 @@ def test_leading_mention_is_dropped_when_the_bot_id_is_unknown() -> None:
     assert command_text("<@UBOT> help", mention=True) == "help"
     assert command_text("help <@UBOT>", mention=True) == "help @UBOT"
     assert unescape("&lt;&gt;&amp;") == "<>&"
-
-
-def test_only_feed_and_schedule_changes_need_an_admin() -> None:
-    assert needs_admin("feeds add https://x.example/rss")
-    assert needs_admin("subscribe daily 08:00")
-    assert needs_admin("unsubscribe 3")
-    assert needs_admin("feeds remove https://x.example/rss")
-    assert not needs_admin("feeds list")
-    assert not needs_admin("who backs Haftar?")
-    assert not needs_admin("subscriptions")
 
 
 def test_seen_events_remembers_ids_for_a_while_and_within_bounds() -> None:

@@ -167,7 +167,7 @@ def test_empty_digest_says_no_news() -> None:
 
 
 def test_notices_are_escaped_and_help_is_preformatted() -> None:
-    [help_message] = render_reply(Notice(HELP))
+    [help_message] = render_reply(Notice(HELP, private=True, preformatted=True))
     assert help_message.blocks[0]["text"]["text"].startswith("```Ask me about the news")
     [notice] = render_reply(Notice("Feeds I read:\nhttps://a.example/rss (Evil <!channel> feed)"))
     assert notice.blocks[0]["text"]["text"].endswith("(Evil &lt;!channel&gt; feed)")

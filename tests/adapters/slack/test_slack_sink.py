@@ -44,7 +44,7 @@ def long_digest(items: int = 40) -> Digest:
 
 
 async def test_the_front_end_is_a_chat_sink(slack_core: Core) -> None:
-    front = SlackFrontEnd(slack_core)
+    front = SlackFrontEnd(slack_core.chat, slack_core.settings)
     assert isinstance(front, ChatSink)
     assert front.platform == "slack"
 
@@ -52,7 +52,7 @@ async def test_the_front_end_is_a_chat_sink(slack_core: Core) -> None:
 async def test_long_digest_is_posted_in_order_within_slack_limits(
     slack_core: Core, fake_slack: FakeSlack
 ) -> None:
-    front = SlackFrontEnd(slack_core)
+    front = SlackFrontEnd(slack_core.chat, slack_core.settings)
     ts = await front.post_digest(
         ChannelRef("slack", "C0DIGEST", "1700000000.000100"), long_digest()
     )
@@ -82,7 +82,7 @@ async def test_a_failed_post_raises_so_the_scheduler_records_it(
     slack_core: Core, fake_slack: FakeSlack
 ) -> None:
     slack_core.settings.slack_bot_token = SecretStr("xoxb-revoked-token-0000")
-    front = SlackFrontEnd(slack_core)
+    front = SlackFrontEnd(slack_core.chat, slack_core.settings)
     with pytest.raises(Exception, match="invalid_auth") as caught:
         await front.post_digest(ChannelRef("slack", "C0DIGEST"), long_digest(1))
     assert "xoxb-revoked-token-0000" not in str(caught.value)
@@ -95,16 +95,16 @@ async def test_a_refused_token_stops_start_up_with_one_sentence(
     with pytest.raises(
         SlackSetupError, match=r"^Slack refused SLACK_BOT_TOKEN \(invalid_auth\)\.$"
     ):
-        await SlackFrontEnd(slack_core, host="127.0.0.1").run()
+        await SlackFrontEnd(slack_core.chat, slack_core.settings, host="127.0.0.1").run()
 
 
 def test_missing_tokens_are_named(slack_core: Core) -> None:
     slack_core.settings.slack_signing_secret = None
     with pytest.raises(SlackSetupError, match="SLACK_APP_TOKEN .* or SLACK_SIGNING_SECRET"):
-        SlackFrontEnd(slack_core)
+        SlackFrontEnd(slack_core.chat, slack_core.settings)
     slack_core.settings.slack_bot_token = None
     with pytest.raises(SlackSetupError, match="SLACK_BOT_TOKEN"):
-        SlackFrontEnd(slack_core)
+        SlackFrontEnd(slack_core.chat, slack_core.settings)
 
 
 async def test_tokens_never_reach_the_log(
@@ -122,7 +122,7 @@ async def test_tokens_never_reach_the_log(
     await sender.event(mention("Hvem støtter Haftar?", event_id="Ev0LOGS"))
     await sender.slash("help", secret="wrong")  # refused: logged by Bolt
     await fake_slack.wait_for(lambda: len(fake_slack.responses) == 2 and len(fake_slack.posts) == 1)
-    front = SlackFrontEnd(slack_core)
+    front = SlackFrontEnd(slack_core.chat, slack_core.settings)
     await front.post_digest(ChannelRef("slack", "C0DIGEST"), long_digest(2))
 
     assert any(r.name.startswith("adapters.slack") for r in caplog.records)
@@ -136,7 +136,7 @@ async def test_a_rate_limited_post_is_retried_not_dropped(
     slack_core: Core, fake_slack: FakeSlack
 ) -> None:
     fake_slack.rate_limited = 1
-    front = SlackFrontEnd(slack_core)
+    front = SlackFrontEnd(slack_core.chat, slack_core.settings)
     await front.post_digest(ChannelRef("slack", "C0LIMIT"), long_digest(1))
     attempts = fake_slack.called("chat.postMessage")
     assert len(attempts) == 2  # a 429 with Retry-After, then the same message again

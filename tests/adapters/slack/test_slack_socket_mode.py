@@ -20,7 +20,7 @@ RUSSIA_SENTENCE = "mens Russland uoffisielt holder med Haftars styrker."
 async def socket_bot(slack_core: Core, fake_slack: FakeSlack) -> AsyncIterator[SlackFrontEnd]:
     slack_core.settings.slack_app_token = SecretStr(APP_TOKEN)
     slack_core.settings.slack_signing_secret = None
-    front = SlackFrontEnd(slack_core, shutdown_grace_s=2.0)
+    front = SlackFrontEnd(slack_core.chat, slack_core.settings, shutdown_grace_s=2.0)
     task = await start_front_end(front)
     yield front
     await stop_front_end(task)

@@ -1,23 +1,33 @@
-"""The `newsbot` command line."""
+"""The `newsbot` command line: a front end like the chat ones, for people and scripts."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import sys
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
+from rich.text import Text
 
 from bot.app import Core, configure_logging, load_demo_corpus, open_core
+from bot.commands import vet_feed_url
 from bot.config import Settings
-from bot.digest import build_digest
 from bot.errors import EXPECTED_ERRORS
-from bot.ingest.guard import AddressGuard
 from bot.render import answer_text, digest_text
 from bot.text import canonical_url
 from bot.text.lexicon import lexicon_at
@@ -28,7 +38,6 @@ from storage import (
     count_articles,
     counts_by,
     get_articles,
-    last_covered_until,
     list_feeds,
     list_subscriptions,
     remove_feed,
@@ -59,6 +68,14 @@ def _core() -> Core:
         raise typer.Exit(2) from exc
 
 
+class _Rate(ProgressColumn):
+    """Articles a second, once there is a rate to show."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:,.0f} articles/s" if speed else "")
+
+
 @app.command()
 def ingest(
     targets: Annotated[list[str], typer.Argument(help="Files, directories or http(s) URLs.")],
@@ -66,22 +83,29 @@ def ingest(
     """Read articles from files, directories, JSON Lines, feeds and pages."""
     core = _core()
     show_progress = sys.stderr.isatty()
+    started = time.perf_counter()
     with Progress(
         TextColumn("ingesting"),
         BarColumn(),
         MofNCompleteColumn(),
+        _Rate(),
         TimeElapsedColumn(),
+        TextColumn("eta"),
+        TimeRemainingColumn(),
         console=err,
         disable=not show_progress,
         transient=True,
     ) as progress:
-        task = progress.add_task("ingest", total=None)
+        total = core.ingestor.estimate(targets) if show_progress else None
+        task = progress.add_task("ingest", total=total)
         report = core.ingestor.ingest(targets, progress=lambda n: progress.advance(task, n))
     for failure in report.failures:
         err.print(f"failed: {failure.where}: {failure.reason}", markup=False)
+    for note in report.notes:
+        err.print(f"note: {note.where}: {note.reason}", markup=False)
     if core.embedder is not None and (report.new or report.updated):
         err.print(f"embedded the sentences of {core.embed_backlog()} articles")
-    out.print(report.summary())
+    out.print(f"{report.summary()} ({time.perf_counter() - started:.1f} s)")
     if report.failed:
         raise typer.Exit(1)
 
@@ -168,18 +192,15 @@ def doctor() -> None:
 def feeds_add(url: str) -> None:
     """Add a feed to poll."""
     core = _core()
-    if not url.lower().startswith(("http://", "https://")):
-        err.print("A feed URL starts with http:// or https://.")
-        raise typer.Exit(2)
     try:
-        # The same check as in chat: internal addresses only when FETCH_ALLOW_HOSTS allows.
-        AddressGuard(core.settings.fetch_allow_hosts).vet(url)
+        # The same rule as in chat: internal addresses only when FETCH_ALLOW_HOSTS allows.
+        url = vet_feed_url(url, core.settings.fetch_allow_hosts)
     except EXPECTED_ERRORS as exc:
         err.print(str(exc), markup=False)
         raise typer.Exit(2) from exc
     with core.db.session() as session:
-        _feed, created = add_feed(session, canonical_url(url))
-    out.print(f"added {canonical_url(url)}" if created else f"already polling {canonical_url(url)}")
+        _feed, created = add_feed(session, url)
+    out.print(f"added {url}" if created else f"already polling {url}")
 
 
 @feeds_app.command("list")
@@ -203,12 +224,13 @@ def feeds_list() -> None:
 def feeds_remove(url: str) -> None:
     """Stop polling a feed (its articles stay)."""
     core = _core()
+    url = canonical_url(url)
     with core.db.session() as session:
-        removed = remove_feed(session, canonical_url(url))
+        removed = remove_feed(session, url)
     if not removed:
         err.print(f"No feed {url}.")
         raise typer.Exit(1)
-    out.print(f"removed {canonical_url(url)}")
+    out.print(f"removed {url}")
 
 
 @feeds_app.command("poll")
@@ -271,7 +293,7 @@ def digest(
     if since and hours is not None:
         err.print("Give --since or --hours, not both.")
         raise typer.Exit(2)
-    start = until - timedelta(hours=hours if hours is not None else 24)
+    start = until - timedelta(hours=hours) if hours is not None else None
     if since:
         try:
             parsed = datetime.fromisoformat(since)
@@ -279,9 +301,7 @@ def digest(
             err.print(f"“{since}” is not an ISO time, e.g. 2024-05-01T08:00 or 2024-05-01.")
             raise typer.Exit(2) from exc
         start = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    result = build_digest(
-        core.db, start, until, topic=topic, max_items=max_items, writer=core.summariser.writer
-    )
+    result = core.digests.recent(topic=topic, since=start, until=until, max_items=max_items)
     if as_json:
         sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False) + "\n")
     else:
@@ -292,7 +312,6 @@ def _channel_digest(core: Core, channel: str, *, post: bool, as_json: bool) -> N
     """Build the digest each subscription of ``channel`` would post now; post it with --now.
     Outside the schedule: it claims no period and moves no window."""
     from adapters.runner import send_now
-    from bot.schedule.runner import spec_of
 
     try:
         ref = ChannelRef.parse(channel)
@@ -301,21 +320,12 @@ def _channel_digest(core: Core, channel: str, *, post: bool, as_json: bool) -> N
         raise typer.Exit(2) from exc
     with core.db.session() as session:
         rows = list_subscriptions(session, ref.platform, ref.channel_id)
-        starts = {row.id: last_covered_until(session, row.id) for row in rows}
     if not rows:
         err.print(f"{channel} has no subscriptions; subscribe from that channel first.")
         raise typer.Exit(1)
     until = datetime.now(UTC)
     for row in rows:
-        since = starts[row.id] or until - spec_of(row).period()
-        result = build_digest(
-            core.db,
-            since,
-            until,
-            topic=row.topic,
-            max_items=row.max_items,
-            writer=core.summariser.writer,
-        )
+        result = core.digests.for_subscription(row, until, arrivals=False)
         if not post:
             out.print(
                 json.dumps(result.as_dict(), ensure_ascii=False)
@@ -361,7 +371,7 @@ def discord_sync(
 
     core = _core()
     try:
-        names = asyncio.run(sync_commands(core, guild))
+        names = asyncio.run(sync_commands(core.chat, core.settings, guild))
     except EXPECTED_ERRORS as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from exc

@@ -1,27 +1,29 @@
-"""The one command grammar every front end feeds: parsed once here, rendered by each adapter.
-
-ask QUESTION | QUESTION          digest [TOPIC]
-subscribe SCHEDULE [ZONE] [TOPIC] unsubscribe [ID]      subscriptions
-feeds add URL | feeds list | feeds remove URL          help
-"""
+"""Carrying out commands against the core: one handler per command name."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from bot.answer.summariser import Summariser
+from bot.commands.feeds import vet_feed_url
+from bot.commands.grammar import (
+    HELP,
+    Command,
+    CommandContext,
+    CommandName,
+    Notice,
+    Reply,
+    parse_command,
+)
 from bot.config import Settings
-from bot.digest import build_digest
+from bot.digest import DEFAULT_MAX_ITEMS, DigestService
 from bot.errors import EXPECTED_ERRORS, CommandError
 from bot.ingest import Ingestor
-from bot.ingest.guard import AddressGuard
 from bot.ratelimit import RateLimiter
 from bot.schedule.spec import ScheduleSpec, parse_schedule
 from bot.text import canonical_url
-from bot.types import Answer, ChannelRef, Digest
 from storage import (
     Database,
     Subscription,
@@ -34,88 +36,11 @@ from storage import (
     remove_subscription,
 )
 
-__all__ = [
-    "ADMIN_COMMANDS",
-    "Command",
-    "CommandContext",
-    "Notice",
-    "Reply",
-    "Commands",
-    "parse_command",
-    "HELP",
-]
+__all__ = ["Commands"]
 
 log = logging.getLogger(__name__)
 
-HELP = """\
-Ask me about the news, and I answer with quotes and numbered sources.
-  who backs Haftar?                 ask anything (or: ask QUESTION)
-  digest [topic]                    the last day's stories, one item per story
-  subscribe daily 08:00 [Europe/Oslo] [topic]
-  subscribe weekdays 07:30 [topic]  |  subscribe every 6 hours [topic]
-  subscriptions                     this channel's scheduled digests
-  unsubscribe [id]                  stop one (or this channel's only) digest
-  feeds add URL | feeds list | feeds remove URL
-  help                              this text"""
-
-# Commands that change what a channel receives; front ends check who may run them.
-ADMIN_COMMANDS = frozenset({"subscribe", "unsubscribe", "feeds_add", "feeds_remove"})
-# The commands that cost real work (retrieval, ranking, maybe an LLM call) per request.
-_RATE_LIMITED = {"ask", "digest"}
-
-
-@dataclass(frozen=True)
-class Command:
-    name: str
-    text: str = ""
-    words: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class CommandContext:
-    """Who asks, where, and whether they may change the channel's feeds and schedules."""
-
-    channel: ChannelRef
-    user_id: str = ""
-    is_admin: bool = False
-
-
-@dataclass(frozen=True)
-class Notice:
-    """A plain reply: a confirmation, a listing, a refusal or an error sentence."""
-
-    text: str
-    ok: bool = True
-
-
-Reply = Answer | Digest | Notice
-
-
-def parse_command(text: str) -> Command:
-    """Turn a line of chat into a command; anything unrecognised is a question."""
-    stripped = " ".join(text.split())
-    words = stripped.split(" ") if stripped else []
-    head = words[0].lower() if words else ""
-    rest = words[1:]
-    if not words:
-        return Command("help")
-    if head in ("help", "hjelp", "?"):
-        return Command("help")
-    if head == "ask":
-        return Command("ask", " ".join(rest))
-    if head == "digest":
-        return Command("digest", " ".join(rest), rest)
-    if head == "subscribe":
-        return Command("subscribe", " ".join(rest), rest)
-    if head == "unsubscribe":
-        return Command("unsubscribe", " ".join(rest), rest)
-    if head in ("subscriptions", "subs"):
-        return Command("subscriptions")
-    if head == "feeds" and rest and rest[0].lower() in ("add", "list", "remove"):
-        return Command(f"feeds_{rest[0].lower()}", " ".join(rest[1:]), rest[1:])
-    if head == "feeds":
-        return Command("feeds_list")
-    return Command("ask", stripped)
+Handler = Callable[["Commands", Command, CommandContext], Reply]
 
 
 class Commands:
@@ -127,40 +52,38 @@ class Commands:
         settings: Settings,
         ingestor: Ingestor,
         summariser: Summariser,
+        digests: DigestService,
         rate_limiter: RateLimiter | None = None,
     ) -> None:
         self.db = db
         self.settings = settings
         self.ingestor = ingestor
         self.summariser = summariser
+        self.digests = digests
         self.rate_limiter = rate_limiter or RateLimiter()
         # Called after subscriptions or feeds change (the scheduler updates its jobs).
         self.on_change: list[Callable[[], None]] = []
 
     def run(self, command: Command, context: CommandContext) -> Reply:
-        """Every failure comes back as a one-sentence Notice; the log gets the detail."""
-        if command.name in ADMIN_COMMANDS and not context.is_admin:
-            return Notice(
-                "Sorry, only admins can change this channel's feeds and subscriptions.", ok=False
+        """Expected failures come back as a one-sentence Notice; the log gets the detail."""
+        if command.needs_admin and not context.is_admin:
+            return Notice.refusal(
+                "Sorry, only admins can change this channel's feeds and subscriptions."
             )
-        if command.name in _RATE_LIMITED:
+        if command.name.costly:
             wait = self._rate_limit_wait(context)
             if wait:
                 unit = "second" if wait == 1 else "seconds"
-                return Notice(
-                    f"You are asking faster than I can read — please wait {wait} {unit}.", ok=False
+                return Notice.refusal(
+                    f"You are asking faster than I can read — please wait {wait} {unit}."
                 )
         try:
-            handler = getattr(self, f"_{command.name}")
-            return handler(command, context)  # type: ignore[no-any-return]
+            return _HANDLERS[command.name](self, command, context)
         except CommandError as exc:
-            return Notice(str(exc), ok=False)
+            return Notice.refusal(str(exc))
         except EXPECTED_ERRORS as exc:
             log.info("command %s failed: %s", command.name, exc)
-            return Notice(f"That did not work: {exc}", ok=False)
-        except Exception:
-            log.exception("command %s failed", command.name)
-            return Notice("Something went wrong on my side; the details are in my log.", ok=False)
+            return Notice.refusal(f"That did not work: {exc}")
 
     def handle(self, text: str, context: CommandContext) -> Reply:
         return self.run(parse_command(text), context)
@@ -168,8 +91,8 @@ class Commands:
     def _rate_limit_wait(self, context: CommandContext) -> int:
         """Whole seconds to wait before this user may ask here again; 0 when they may now."""
         channel = context.channel
-        # The console is the operator at their own terminal, not a crowd.
-        if channel.platform == "console":
+        # The operator at their own terminal is not a crowd.
+        if context.operator:
             return 0
         limits = [
             (
@@ -186,24 +109,16 @@ class Commands:
     # -- commands ------------------------------------------------------------------
 
     def _help(self, command: Command, context: CommandContext) -> Reply:
-        return Notice(HELP)
+        return Notice(HELP, private=True, preformatted=True)
 
     def _ask(self, command: Command, context: CommandContext) -> Reply:
         return self.summariser.answer(command.text)
 
     def _digest(self, command: Command, context: CommandContext) -> Reply:
-        until = datetime.now(UTC)
-        return build_digest(
-            self.db,
-            until - timedelta(days=1),
-            until,
-            topic=command.text or None,
-            max_items=10,
-            writer=self.summariser.writer,
-        )
+        return self.digests.recent(topic=command.text or None)
 
     def _subscribe(self, command: Command, context: CommandContext) -> Reply:
-        minimum = 1 if context.channel.platform == "console" else self.settings.min_interval_minutes
+        minimum = 1 if context.operator else self.settings.min_interval_minutes
         spec, topic_words = parse_schedule(command.words, self.settings.timezone, minimum)
         topic = " ".join(topic_words) or None
         with self.db.session() as session:
@@ -218,7 +133,7 @@ class Commands:
                     interval_minutes=spec.interval_minutes,
                     timezone=spec.timezone,
                     topic=topic,
-                    max_items=10,
+                    max_items=DEFAULT_MAX_ITEMS,
                     created_by=context.user_id,
                     created_at=datetime.now(UTC),
                 ),
@@ -262,12 +177,7 @@ class Commands:
         return Notice(f"Unsubscribed #{target}.")
 
     def _feeds_add(self, command: Command, context: CommandContext) -> Reply:
-        url = command.text.strip("<>")
-        if not url.lower().startswith(("http://", "https://")):
-            raise CommandError("A feed address starts with http:// or https://.")
-        url = canonical_url(url.split("|")[0])
-        # Chat users name these URLs: refuse internal addresses before storing anything.
-        AddressGuard(self.settings.fetch_allow_hosts).vet(url)
+        url = vet_feed_url(command.text.strip("<>").split("|")[0], self.settings.fetch_allow_hosts)
         with self.db.session() as session:
             feed, created = add_feed(session, url)
         if not created:
@@ -311,3 +221,18 @@ class Commands:
                 callback()
             except Exception:
                 log.exception("subscription change callback failed")
+
+
+# One handler per command; a new command without one fails at import, not in chat.
+_HANDLERS: dict[CommandName, Handler] = {
+    CommandName.ASK: Commands._ask,
+    CommandName.DIGEST: Commands._digest,
+    CommandName.SUBSCRIBE: Commands._subscribe,
+    CommandName.UNSUBSCRIBE: Commands._unsubscribe,
+    CommandName.SUBSCRIPTIONS: Commands._subscriptions,
+    CommandName.FEEDS_ADD: Commands._feeds_add,
+    CommandName.FEEDS_LIST: Commands._feeds_list,
+    CommandName.FEEDS_REMOVE: Commands._feeds_remove,
+    CommandName.HELP: Commands._help,
+}
+assert set(_HANDLERS) == set(CommandName), "every command needs a handler"

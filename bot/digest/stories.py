@@ -11,6 +11,7 @@ from datetime import datetime
 from bot.answer.question import analyse
 from bot.llm.client import LLMError
 from bot.llm.writer import LLMWriter, Passage
+from bot.render import truncate
 from bot.text.similarity import signature
 from bot.types import Citation, Digest, DigestItem
 from storage import Article, Database, articles_between, search_articles
@@ -62,10 +63,7 @@ def _summary(article: Article) -> str:
         picked.append(sentence)
         if len(picked) == 2:
             break
-    text = " ".join(picked) or article.text[:SUMMARY_CHARS]
-    if len(text) > SUMMARY_CHARS:
-        text = text[: SUMMARY_CHARS - 1].rsplit(" ", 1)[0] + "…"
-    return text
+    return truncate(" ".join(picked) or article.text, SUMMARY_CHARS)
 
 
 def _cluster(articles: list[Article]) -> list[_Story]:

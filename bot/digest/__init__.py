@@ -1,0 +1,12 @@
+"""Digests: the window's stories, one item per story, and the one service that builds them."""
+
+from bot.digest.service import DEFAULT_MAX_ITEMS, DEFAULT_WINDOW, DigestService
+from bot.digest.stories import STORY_THRESHOLD, build_digest
+
+__all__ = [
+    "DEFAULT_MAX_ITEMS",
+    "DEFAULT_WINDOW",
+    "DigestService",
+    "STORY_THRESHOLD",
+    "build_digest",
+]

@@ -1,0 +1,85 @@
+"""Every feed entry is stored or named: relative links, linkless entries, odd schemes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bot.config import Settings
+from bot.ingest import Ingestor
+from storage import Article, Database
+from tests.support.httpserver import serve
+
+BODY = "Bystyret i Bergen vedtok budsjettet etter en lang debatt om skolene i byen. " * 3
+
+
+def _rss(items: str, channel: str = "<link>https://avisa.example/</link>", base: str = "") -> str:
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"{base}><channel><title>Avisa</title>'
+        f"{channel}{items}</channel></rss>"
+    )
+
+
+def _item(title: str, link: str | None, extra: str = "") -> str:
+    link_xml = f"<link>{link}</link>" if link is not None else ""
+    return f"<item><title>{title}</title>{link_xml}{extra}<description>{BODY}</description></item>"
+
+
+def _urls(db: Database) -> dict[str, str]:
+    with db.session() as session:
+        return {a.title: a.url for a in session.scalars(select(Article))}
+
+
+def test_relative_links_resolve_against_xml_base_then_the_feed_link(
+    sqlite_db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    plain = tmp_path / "local.rss"
+    plain.write_text(_rss(_item("Relativ", "/nyheter/1")), encoding="utf-8")
+    based = tmp_path / "based.rss"
+    based.write_text(
+        _rss(_item("Med base", "sak/2"), base=' xml:base="https://base.example/lokalt/"'),
+        encoding="utf-8",
+    )
+    report = Ingestor(sqlite_db, settings).ingest([str(plain), str(based)])
+    assert report.summary() == "2 new, 0 updated, 0 unchanged, 0 failed"
+    assert _urls(sqlite_db) == {
+        "Relativ": "https://avisa.example/nyheter/1",
+        "Med base": "https://base.example/lokalt/sak/2",
+    }
+
+
+def test_entries_without_a_link_are_stored_under_a_stable_address_citing_the_feed(
+    sqlite_db: Database, settings: Settings
+) -> None:
+    items = _item("Med guid", None, '<guid isPermaLink="false">sak-42</guid>') + _item(
+        "Uten noe", None
+    )
+    with serve() as site:
+        url = site.add("/rss", body=_rss(items, channel="").encode(), headers={})
+        first = Ingestor(sqlite_db, settings).ingest([url])
+        again = Ingestor(sqlite_db, settings).ingest([url])
+    assert first.summary() == "2 new, 0 updated, 0 unchanged, 0 failed"
+    assert again.summary() == "0 new, 0 updated, 2 unchanged, 0 failed"
+    stored = _urls(sqlite_db)
+    for address in stored.values():
+        assert address.startswith(f"{url}#entry-")  # the citation leads to the feed
+    assert stored["Med guid"] != stored["Uten noe"]
+
+
+def test_an_entry_that_cannot_be_stored_is_named_by_its_feed_and_place(
+    sqlite_db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    path = tmp_path / "mixed.rss"
+    items = (
+        _item("God sak", "https://avisa.example/1")
+        + _item("Skript", "javascript:alert(1)")
+        + "<item><link>https://avisa.example/3</link><description> </description></item>"
+    )
+    path.write_text(_rss(items), encoding="utf-8")
+    report = Ingestor(sqlite_db, settings).ingest([str(path)])
+    assert report.new == 1
+    assert [(f.where, f.reason) for f in report.failures] == [
+        (f'{path}, entry 2 "Skript"', "its link 'javascript:alert(1)' is not a web address"),
+        (f'{path}, entry 3 "https://avisa.example/3"', "no article text"),
+    ]
