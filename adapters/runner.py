@@ -61,6 +61,8 @@ async def run_bot(core: Core) -> None:
         core.ingestor,
         sinks,
         after_new_articles=core.embed_backlog,
+        instance=core.instance or None,
+        metrics=core.metrics,
     )
     scheduler.start()
     core.commands.on_change.append(scheduler.changed)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.answer.summariser import Summariser
+from bot.claims import IncomingClaims, instance_name
 from bot.commands import Commands
 from bot.config import Settings
 from bot.digest import DigestService
@@ -14,8 +15,9 @@ from bot.llm.client import LLMError, OpenAICompatible
 from bot.llm.embed import Embedder
 from bot.llm.writer import LLMWriter
 from bot.logs import configure_logging
+from bot.metrics import Metrics
 from bot.service import ChatService
-from storage import Database
+from storage import Database, count_articles
 
 __all__ = ["Core", "open_core", "configure_logging"]
 
@@ -32,6 +34,9 @@ class Core:
     commands: Commands
     chat: ChatService
     embedder: Embedder | None = None
+    # This process among the instances sharing the database (claims say who answered).
+    instance: str = ""
+    metrics: Metrics = field(default_factory=Metrics)
 
     def close(self) -> None:
         self.db.close()
@@ -57,9 +62,18 @@ def open_core(settings: Settings) -> Core:
     summariser = Summariser(db, settings, writer=writer, embedder=embedder)
     digests = DigestService(db, writer)
     commands = Commands(db, settings, ingestor, summariser, digests)
+    instance = instance_name()
+    metrics = Metrics()
+    metrics.articles_from(lambda: _article_count(db))
+    chat = ChatService(commands, IncomingClaims(db, instance), metrics)
     return Core(
-        settings, db, ingestor, summariser, digests, commands, ChatService(commands), embedder
+        settings, db, ingestor, summariser, digests, commands, chat, embedder, instance, metrics
     )
+
+
+def _article_count(db: Database) -> int:
+    with db.session() as session:
+        return count_articles(session)
 
 
 def _writer(settings: Settings) -> LLMWriter | None:

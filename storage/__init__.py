@@ -26,7 +26,9 @@ from storage.deliveries import (
 from storage.errors import StorageError
 from storage.feeds import add_feed, get_feed, list_feeds, remove_feed
 from storage.health import check_database
+from storage.incoming import CLAIM_RETENTION, claim_incoming, prune_incoming
 from storage.models import Article, Delivery, FeedSource, SentenceVector, Subscription, utcnow
+from storage.ratehits import acquire_hits, prune_hits
 from storage.search import (
     check_index,
     count_matching,
@@ -41,6 +43,11 @@ from storage.subscriptions import (
 from storage.vectors import articles_without_vectors, count_vectors, load_vectors, store_vectors
 
 __all__ = [
+    "CLAIM_RETENTION",
+    "acquire_hits",
+    "claim_incoming",
+    "prune_hits",
+    "prune_incoming",
     "Article",
     "ArticleRecord",
     "Database",

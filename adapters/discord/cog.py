@@ -10,7 +10,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from adapters.discord.delivery import follow_up, reply_to
-from adapters.discord.events import interaction_context, mention_text, message_context
+from adapters.discord.events import (
+    PLATFORM,
+    interaction_context,
+    mention_text,
+    message_context,
+)
 from adapters.discord.render import NO_MENTIONS, Outgoing, render_reply
 from bot.commands import Command, CommandName
 from bot.render import SORRY
@@ -52,6 +57,9 @@ class NewsCog(commands.Cog):
         if text is None:
             return
         try:
+            # Every instance on this token receives the message; the one that claims it answers.
+            if not await self.bot.chat.claim(PLATFORM, "message", str(message.id)):
+                return
             command = self.bot.chat.parse(text)
             # A plain question needs no roles: the admin check (and the guild cache) only
             # for commands that change something.
@@ -74,6 +82,8 @@ class NewsCog(commands.Cog):
 
     async def _run(self, interaction: discord.Interaction, command: Command) -> None:
         """Defer at once (Discord allows 3 s), run the core off the loop, then follow up."""
+        if not await self.bot.chat.claim(PLATFORM, "interaction", str(interaction.id)):
+            return
         context = interaction_context(interaction, self.bot.admin_role)
         # A refusal concerns only the one who asked, so it is shown to them alone.
         private = command.needs_admin and not context.is_admin

@@ -88,7 +88,7 @@ class SlackFrontEnd:
             logger=self.logger,
         )
         self.listeners = NewsListeners(chat, AdminCheck(self.client, settings.slack_admin_user_ids))
-        self.seen_events = SeenEvents()
+        self.seen_events = SeenEvents(chat)
         self.app.middleware(retry_middleware(self.seen_events))
         self.app.command("/news")(self.listeners.on_news)
         self.app.event("app_mention")(self.listeners.on_mention)

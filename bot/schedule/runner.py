@@ -25,6 +25,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.config import Settings
 from bot.ingest import Ingestor
+from bot.metrics import Metrics
 from bot.schedule.sink import ChatSink, DigestSource
 from bot.schedule.spec import ScheduleSpec
 from bot.types import ChannelRef
@@ -49,6 +50,12 @@ log = logging.getLogger(__name__)
 
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 MAX_BACKOFF = timedelta(hours=6)
+# How each way a scheduled digest can end is counted in the metrics.
+_DIGEST_RESULTS = {
+    DeliveryStatus.SENT: "posted",
+    DeliveryStatus.EMPTY: "empty",
+    DeliveryStatus.FAILED: "failed",
+}
 REFRESH_MINUTES = 5
 # Feed polls get threads of their own: slow feeds must not hold the threads chat replies use.
 _POLL_THREADS = 2
@@ -83,6 +90,7 @@ class DigestScheduler:
         clock: Callable[[], datetime] | None = None,
         instance: str | None = None,
         stale_after: timedelta = timedelta(minutes=10),
+        metrics: Metrics | None = None,
     ) -> None:
         """``after_new_articles`` runs (in a poll thread) when a poll stored something:
         embedding the new sentences, when embeddings are configured."""
@@ -95,6 +103,7 @@ class DigestScheduler:
         self.clock = clock or (lambda: datetime.now(UTC))
         self.instance = instance or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.stale_after = stale_after
+        self.metrics = metrics or Metrics()
         self.grace = timedelta(minutes=self.settings.missed_grace_minutes)
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -281,6 +290,7 @@ class DigestScheduler:
                 return False
         loop = asyncio.get_running_loop()
         report = await loop.run_in_executor(self._polls, self.ingestor.poll_feeds, [feed])
+        self.metrics.feed_polls(1, int(any(f.where == feed.url for f in report.failures)))
         if report.new or report.updated:
             await loop.run_in_executor(self._polls, self.after_new_articles)
             log.info("feed %s: %s", feed.url, report.summary())
@@ -308,6 +318,8 @@ class DigestScheduler:
         covered_until: datetime | None,
         error: str | None,
     ) -> None:
+        if status in _DIGEST_RESULTS:
+            self.metrics.digest(_DIGEST_RESULTS[status])
         with self.db.session() as session:
             finish_delivery(
                 session,

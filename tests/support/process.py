@@ -20,7 +20,10 @@ class NewsbotProcess:
 
     def __init__(self, cwd: Path, env: dict[str, str], *args: str) -> None:
         self.cwd = cwd
-        self.env = {"PATH": os.environ.get("PATH", ""), "PYTHONUNBUFFERED": "1", **env}
+        inherited = {
+            name: os.environ[name] for name in ("PATH", "PYTHONPATH") if name in os.environ
+        }
+        self.env = {**inherited, "PYTHONUNBUFFERED": "1", **env}
         self.args = args
         self.stderr: list[str] = []
         self._process: asyncio.subprocess.Process | None = None

@@ -76,7 +76,9 @@ class FakeDiscord:
     def __post_init__(self) -> None:
         self._changed = asyncio.Condition()
         self._sockets: list[web.WebSocketResponse] = []
-        self._send: Callable[[dict[str, Any]], Any] | None = None
+        self._senders: list[Callable[[dict[str, Any]], Any]] = []
+        # Sessions that have identified (two bots on one token make two).
+        self.sessions = 0
         self._sequence = 0
         self._runner: web.AppRunner | None = None
 
@@ -123,6 +125,10 @@ class FakeDiscord:
         """The IDENTIFY payload, once the bot has sent it and READY has gone out."""
         return await self._wait(lambda: self.identify, timeout, "IDENTIFY")  # type: ignore[no-any-return]
 
+    async def wait_for_sessions(self, count: int, timeout: float = 5.0) -> None:
+        """Until ``count`` bots have identified (several instances on one token)."""
+        await self._wait(lambda: self.sessions >= count, timeout, f"{count} sessions")
+
     async def wait_for_requests(
         self, method: str, path: str, count: int = 1, timeout: float = 5.0
     ) -> list[Request]:
@@ -144,10 +150,17 @@ class FakeDiscord:
         ]
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        """Send a DISPATCH (op 0) event to the connected bot."""
-        assert self._send is not None, "no bot is connected to the fake gateway"
+        """Send a DISPATCH (op 0) event to every connected bot (as Discord does to every
+        session of one token)."""
+        assert self._senders, "no bot is connected to the fake gateway"
+        for send in list(self._senders):
+            await self._dispatch_to(send, event, data)
+
+    async def _dispatch_to(
+        self, send: Callable[[dict[str, Any]], Any], event: str, data: dict[str, Any]
+    ) -> None:
         self._sequence += 1
-        await self._send({"op": 0, "t": event, "s": self._sequence, "d": data})
+        await send({"op": 0, "t": event, "s": self._sequence, "d": data})
 
     def next_id(self) -> str:
         return str(next(self._ids))
@@ -311,6 +324,8 @@ class FakeDiscord:
                 await self._on_gateway_message(json.loads(message.data), send)
         finally:
             self._sockets.remove(socket)
+            if send in self._senders:
+                self._senders.remove(send)
         return socket
 
     async def _on_gateway_message(
@@ -323,14 +338,15 @@ class FakeDiscord:
             if message["d"].get("token") != self.token:
                 self.problems.append("IDENTIFY with the wrong token")
                 return
-            self._send = send
             ready = payload("ready.json")
             ready["resume_gateway_url"] = self.gateway_url
-            await self.dispatch("READY", ready)
+            await self._dispatch_to(send, "READY", ready)
             if self.send_guilds:
-                await self.dispatch("GUILD_CREATE", payload("guild_create.json"))
+                await self._dispatch_to(send, "GUILD_CREATE", payload("guild_create.json"))
+            self._senders.append(send)
             async with self._changed:
                 self.identify = message["d"]
+                self.sessions += 1
                 self._changed.notify_all()
         elif op == 6:  # resume: this fake keeps no sessions
             await send({"op": 9, "d": False, "s": None, "t": None})
