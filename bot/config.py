@@ -23,6 +23,10 @@ class Settings(BaseSettings):
 
     database_url: str = Field(default_factory=default_database_url)
     log_level: str = "WARNING"
+    # "text" for people, "json" for log collectors (one JSON object a line).
+    log_format: str = "text"
+    # /healthz and /metrics on this port (Slack's HTTP mode also serves them on PORT).
+    health_port: int | None = None
 
     # Answers
     answer_max_chars: int = 500

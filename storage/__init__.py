@@ -25,7 +25,7 @@ from storage.deliveries import (
 )
 from storage.errors import StorageError
 from storage.feeds import add_feed, get_feed, list_feeds, remove_feed
-from storage.health import check_database
+from storage.health import check_database, ping
 from storage.incoming import CLAIM_RETENTION, claim_incoming, prune_incoming
 from storage.models import Article, Delivery, FeedSource, SentenceVector, Subscription, utcnow
 from storage.ratehits import acquire_hits, prune_hits
@@ -76,6 +76,7 @@ __all__ = [
     "add_feed",
     "articles_between",
     "check_database",
+    "ping",
     "check_index",
     "count_articles",
     "count_articles_under",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
@@ -94,10 +95,22 @@ class SlackFrontEnd:
         self.app.event("app_mention")(self.listeners.on_mention)
         self.ready = asyncio.Event()
         self.address: tuple[str, int] | None = None
+        # More routes for the HTTP-mode server (`/healthz`, `/metrics`).
+        self.extra_routes: list[Callable[[web.Application], None]] = []
+        self._socket_handler: AsyncSocketModeHandler | None = None
 
     @property
     def socket_mode(self) -> bool:
         return self.settings.slack_app_token is not None
+
+    async def connected(self) -> bool:
+        """Serving: listening in HTTP mode, or a live Socket Mode connection."""
+        if not self.ready.is_set():
+            return False
+        handler = self._socket_handler
+        if handler is None:
+            return True
+        return bool(await handler.client.is_connected())
 
     async def run(self) -> None:
         """Serve until cancelled: Socket Mode with an app token, else HTTP (/slack/events)."""
@@ -131,9 +144,10 @@ class SlackFrontEnd:
             log.warning("Slack auth.test failed (%s); starting anyway", exc.__class__.__name__)
 
     async def _serve_http(self) -> None:
-        runner = web.AppRunner(
-            self.app.web_app(path=EVENTS_PATH, port=self.settings.port), access_log=None
-        )
+        web_app = self.app.web_app(path=EVENTS_PATH, port=self.settings.port)
+        for add_routes in self.extra_routes:
+            add_routes(web_app)
+        runner = web.AppRunner(web_app, access_log=None)
         await runner.setup()
         try:
             site = web.TCPSite(runner, self.host, self.settings.port)
@@ -159,6 +173,7 @@ class SlackFrontEnd:
             logger=self.logger,
             web_client=self.client,
         )
+        self._socket_handler = handler
         try:
             # slack-bolt's Socket Mode handler is not annotated.
             await handler.connect_async()  # type: ignore[no-untyped-call]
@@ -166,6 +181,7 @@ class SlackFrontEnd:
             self.ready.set()
             await asyncio.get_running_loop().create_future()  # until cancelled
         finally:
+            self._socket_handler = None
             await handler.close_async()  # type: ignore[no-untyped-call]
 
     async def _drain(self) -> None:

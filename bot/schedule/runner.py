@@ -121,6 +121,10 @@ class DigestScheduler:
         self.scheduler.start()
         self._loop.create_task(self.catch_up(), name="digest-catch-up")
 
+    @property
+    def running(self) -> bool:
+        return bool(self.scheduler.running)
+
     def shutdown(self) -> None:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)

@@ -38,7 +38,8 @@ class NewsbotProcess:
             *self.args,
             cwd=self.cwd,
             env=self.env,
-            stdin=asyncio.subprocess.DEVNULL,
+            # Kept open and never written: the console front end waits for input until stopped.
+            stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.PIPE,
         )
@@ -81,6 +82,11 @@ class NewsbotProcess:
         if not isinstance(result, re.Match):
             raise AssertionError(f"ended before a line like {pattern!r}; stderr: {self.stderr}")
         return result
+
+    async def wait(self, timeout: float = 60.0) -> int:
+        """Until it ends by itself; the exit status."""
+        assert self._process is not None
+        return await asyncio.wait_for(self._process.wait(), timeout)
 
     async def stop(self, timeout: float = 20.0) -> int:
         """SIGTERM, as `docker stop` sends it; the exit status."""

@@ -59,6 +59,7 @@ async def test_a_failing_core_gives_a_mention_one_apology(
     [reply] = await fake_discord.wait_for_requests("POST", f"/channels/{NEWS_CHANNEL_ID}/messages")
     assert json_text(reply.json) == SORRY
     assert "the index is on fire" in caplog.text  # the traceback went to the log
+    assert core.metrics.count("newsbot_questions", outcome="failed") == 1
 
 
 async def test_a_failing_slash_command_gives_one_apology(
