@@ -17,7 +17,7 @@ Both databases live in a temporary directory. The language model is loaded and e
 search path is warmed up before timing starts; that one-off cost is printed, not counted.
 
     python benchmarks/speed.py [--articles 20000] [--queries 300] [--seed 7]
-                               [--db sqlite|postgresql] [--postgres-url URL]
+                               [--db sqlite|postgresql]
 
 With ``--db postgresql`` newsbot's database is a fresh schema on the server
 (``NEWSBOT_TEST_POSTGRES``, default the local test database), dropped afterwards; the
@@ -27,7 +27,6 @@ raw FTS5 comparison still runs on SQLite.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import math
 import os
 import random
@@ -37,13 +36,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from fresh_db import fresh_database  # noqa: E402
 
 from bot.answer.question import analyse  # noqa: E402
 from bot.answer.summariser import Summariser  # noqa: E402
@@ -51,8 +50,6 @@ from bot.config import Settings  # noqa: E402
 from bot.ingest import ArticleDraft, Ingestor  # noqa: E402
 from bot.text import detect_language  # noqa: E402
 from storage import Database, counts_by, search_articles  # noqa: E402
-
-DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 RAW_BATCH = 500
 WARM_UP = 5
@@ -403,26 +400,6 @@ def peak_rss_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
-@contextlib.contextmanager
-def newsbot_database_url(kind: str, tmp: str, postgres_url: str) -> Iterator[str]:
-    """A fresh database for newsbot: a SQLite file in ``tmp``, or a new PostgreSQL schema."""
-    if kind == "sqlite":
-        yield f"sqlite:///{tmp}/newsbot.db"
-        return
-    from sqlalchemy import create_engine, text
-
-    schema = f"newsbot_speed_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(postgres_url)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{postgres_url}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -431,9 +408,6 @@ def main() -> int:
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
-    parser.add_argument(
-        "--postgres-url", default=os.environ.get("NEWSBOT_TEST_POSTGRES", DEFAULT_POSTGRES)
-    )
     args = parser.parse_args()
     if args.articles < 2 or args.queries < 1:
         parser.error("--articles must be at least 2 and --queries at least 1")
@@ -453,7 +427,7 @@ def main() -> int:
 
     with (
         tempfile.TemporaryDirectory(prefix="newsbot-speed-") as tmp,
-        newsbot_database_url(args.db, tmp, args.postgres_url) as url,
+        fresh_database(args.db, tmp, "speed") as url,
     ):
         print(f"newsbot database: {args.db}")
         # -- ingest: newsbot ------------------------------------------------------
