@@ -7,6 +7,7 @@ import re
 import discord
 
 from bot.commands import CommandContext
+from bot.tenants import Tenant
 from bot.types import ChannelRef
 
 __all__ = [
@@ -14,8 +15,10 @@ __all__ = [
     "channel_ref",
     "is_admin",
     "mention_text",
+    "guild_id_of",
     "message_context",
     "interaction_context",
+    "tenant_of",
 ]
 
 PLATFORM = "discord"
@@ -65,22 +68,41 @@ def mention_text(message: discord.Message, bot_id: int) -> str | None:
     return re.sub(rf"<@!?{bot_id}>", " ", message.content).strip()
 
 
+def tenant_of(guild_id: int | None, user_id: int) -> Tenant:
+    """The server; a direct message is its user's own tenant."""
+    return Tenant.discord_server(guild_id) if guild_id else Tenant.discord_dm(user_id)
+
+
+def guild_id_of(message: discord.Message) -> int | None:
+    """The server a message was written in; None in a DM. Known also when the server is not
+    cached yet (before its GUILD_CREATE): the channel then knows only the server's id."""
+    if message.guild is not None:
+        return message.guild.id
+    guild_id = getattr(message.channel, "guild_id", None)
+    return guild_id if isinstance(guild_id, int) else None
+
+
 def message_context(
     message: discord.Message, admin_role: str | None, *, needs_admin: bool = True
 ) -> CommandContext:
-    """Where a message was written and by whom; whether they are admin only when it matters."""
+    """Where a message was written and by whom; whether they are admin only when it matters.
+    A DM is its user's own tenant, which sees the operator's sources only: nobody is admin
+    there, so it adds no feeds."""
     return CommandContext(
         channel_ref(message.channel, message.channel.id),
         user_id=str(message.author.id),
         is_admin=needs_admin and is_admin(message.author, admin_role),
+        tenant=tenant_of(guild_id_of(message), message.author.id),
     )
 
 
 def interaction_context(interaction: discord.Interaction, admin_role: str | None) -> CommandContext:
     """Where an app command was used and by whom, with the permissions Discord resolved."""
     channel_id = interaction.channel_id or 0
+    guild_id = interaction.guild_id
     return CommandContext(
         channel_ref(interaction.channel, channel_id),
         user_id=str(interaction.user.id),
         is_admin=is_admin(interaction.user, admin_role, interaction.permissions),
+        tenant=tenant_of(guild_id, interaction.user.id),
     )
