@@ -32,11 +32,9 @@ from bot.errors import EXPECTED_ERRORS
 from bot.render import answer_text, digest_text
 from bot.tenants import Tenant
 from bot.text import canonical_url
-from bot.text.lexicon import lexicon_at
 from bot.types import ChannelRef, format_published
 from storage import (
     add_feed,
-    check_database,
     count_articles,
     counts_by,
     get_articles,
@@ -170,26 +168,24 @@ def stats() -> None:
 
 
 @app.command()
-def doctor() -> None:
-    """Check that the database opens, every article is whole and the search index is in step."""
+def doctor(
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object, for scripts.")] = False,
+) -> None:
+    """Check everything configured: database and index, lexicon, model servers, feeds, Slack,
+    Discord and each subscribed channel. Exits 1 when any check fails."""
+    from adapters.doctor import Status, run_doctor
+
     core = _core()
-    with core.db.session() as session:
-        problems = check_database(session)
-        total = count_articles(session) if not problems else 0
-    for problem in problems:
-        out.print(f"problem: {problem}", markup=False)
-    if problems:
-        raise typer.Exit(1)
-    out.print(f"ok: {total} articles, search index in step")
-    lexicon = lexicon_at(core.settings.lexicon_paths)
-    if lexicon is None:
-        out.print(
-            "note: cross-language lookup is off (no lexicon at LEXICON_PATHS); install it with "
-            "`apt-get install dict-freedict-eng-nor` or point LEXICON_PATHS at dictd .index files",
-            markup=False,
-        )
+    checks = asyncio.run(run_doctor(core))
+    failed = any(check.status is Status.FAIL for check in checks)
+    if as_json:
+        report = {"ok": not failed, "checks": [check.as_dict() for check in checks]}
+        sys.stdout.write(json.dumps(report, ensure_ascii=False) + "\n")
     else:
-        out.print(f"ok: lexicon with {len(lexicon):,} English headwords, cross-language lookup on")
+        for check in checks:
+            out.print(check.line(), markup=False)
+    if failed:
+        raise typer.Exit(1)
 
 
 TenantOption = Annotated[

@@ -71,6 +71,10 @@ class FakeDiscord:
     # False: READY but never the guild's GUILD_CREATE (as during a Discord outage), so the
     # bot has no cache of the server its messages come from.
     send_guilds: bool = True
+    # The application's global commands, as the last PUT registered them.
+    global_commands: list[dict[str, Any]] = field(default_factory=list)
+    # Channels the bot may not see (GET /channels/ID answers 403).
+    hidden_channels: set[int] = field(default_factory=set)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1240000000000000001))
 
     def __post_init__(self) -> None:
@@ -235,7 +239,14 @@ class FakeDiscord:
             return _json(self._message(str(NEWS_CHANNEL_ID), request.json or {}, webhook=parts[1]))
         if method == "PUT" and parts[0] == "applications" and parts[-1] == "commands":
             guild = parts[3] if len(parts) == 5 else None
-            return _json([self._command(c, guild) for c in request.json or []])
+            registered = [self._command(c, guild) for c in request.json or []]
+            if guild is None:
+                self.global_commands = registered
+            return _json(registered)
+        if method == "GET" and parts[0] == "applications" and parts[-1] == "commands":
+            return _json(self.global_commands if len(parts) == 3 else [])
+        if method == "GET" and len(parts) == 2 and parts[0] == "channels":
+            return self._channel(parts[1])
         return _json({"message": "404: Not Found", "code": 0}, status=404)
 
     def _message(
@@ -266,6 +277,15 @@ class FakeDiscord:
             message["webhook_id"] = webhook
             message["application_id"] = str(BOT_ID)
         return message
+
+    def _channel(self, channel_id: str) -> web.Response:
+        known = {NEWS_CHANNEL_ID: "news", QUIET_CHANNEL_ID: "quiet", THREAD_ID: "storm-thread"}
+        if int(channel_id) in self.hidden_channels:
+            return _json({"message": "Missing Access", "code": 50001}, status=403)
+        if int(channel_id) not in known:
+            return _json({"message": "Unknown Channel", "code": 10003}, status=404)
+        channel = {"id": channel_id, "type": 0, "guild_id": str(GUILD_ID)}
+        return _json(channel | {"name": known[int(channel_id)]})
 
     def _callback(self, interaction_id: str, sent: dict[str, Any]) -> dict[str, Any]:
         kind = sent.get("type")
