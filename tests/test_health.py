@@ -7,7 +7,7 @@ from pathlib import Path
 
 import aiohttp
 
-from tests.support.process import NewsbotProcess
+from tests.support.process import NewsbotProcess, free_port
 
 
 async def get(url: str) -> tuple[int, str, str]:
@@ -21,7 +21,7 @@ async def test_the_console_on_health_port_says_ready_in_json_and_serves_health(
     env = {
         "DATABASE_URL": f"sqlite:///{tmp_path / 'news.db'}",
         "LOAD_DEMO_CORPUS": "false",
-        "HEALTH_PORT": "0",
+        "HEALTH_PORT": free_port(),
         "LOG_LEVEL": "INFO",
         "LOG_FORMAT": "json",
     }

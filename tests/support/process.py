@@ -6,13 +6,14 @@ import asyncio
 import os
 import re
 import signal
+import socket
 import sys
 from pathlib import Path
 
 from bot.demo_news import DEMO_URL_PREFIX
 from storage import Database, count_articles, count_articles_under
 
-__all__ = ["NewsbotProcess", "article_counts"]
+__all__ = ["NewsbotProcess", "article_counts", "free_port"]
 
 
 class NewsbotProcess:
@@ -103,3 +104,10 @@ def article_counts(url: str) -> tuple[int, int]:
             return count_articles(session), count_articles_under(session, DEMO_URL_PREFIX)
     finally:
         db.close()
+
+
+def free_port() -> str:
+    """A TCP port nothing listens on now (settings want a real port, not 0)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return str(probe.getsockname()[1])

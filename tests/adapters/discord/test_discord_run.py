@@ -7,7 +7,7 @@ from pathlib import Path
 import aiohttp
 
 from tests.adapters.discord.fake_discord import TOKEN, FakeDiscord
-from tests.support.process import NewsbotProcess
+from tests.support.process import NewsbotProcess, free_port
 
 
 async def test_discord_only_serves_health_on_health_port(
@@ -17,7 +17,7 @@ async def test_discord_only_serves_health_on_health_port(
         "DATABASE_URL": f"sqlite:///{tmp_path / 'server.db'}",
         "DISCORD_TOKEN": TOKEN,
         "DISCORD_API_URL": fake_discord.api_url,
-        "HEALTH_PORT": "0",
+        "HEALTH_PORT": free_port(),
         "LOG_LEVEL": "INFO",
     }
     async with NewsbotProcess(tmp_path, env, "run") as bot, aiohttp.ClientSession() as session:

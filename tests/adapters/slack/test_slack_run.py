@@ -10,7 +10,7 @@ from slack_requests import SlackSender, mention
 from typer.testing import CliRunner
 
 from adapters.cli import app
-from tests.support.process import NewsbotProcess
+from tests.support.process import NewsbotProcess, free_port
 from tests.support.process import article_counts as counts
 
 
@@ -21,7 +21,7 @@ def http_mode(url: str, fake: FakeSlack, **settings: str) -> dict[str, str]:
         "SLACK_BOT_TOKEN": BOT_TOKEN,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_API_URL": fake.api_url,
-        "PORT": "0",
+        "PORT": free_port(),
         "LOG_LEVEL": "INFO",
         **settings,
     }
