@@ -16,54 +16,13 @@ from bot.ingest import ArticleDraft, Ingestor, IngestReport
 from bot.llm.client import LLMError, OpenAICompatible
 from bot.llm.embed import Embedder
 from bot.llm.writer import LLMWriter
+from bot.logs import configure_logging
 from bot.service import ChatService
 from storage import Database, count_articles, utcnow
 
 __all__ = ["Core", "open_core", "configure_logging", "load_demo_corpus"]
 
 log = logging.getLogger(__name__)
-
-
-class _SecretFilter(logging.Filter):
-    """Last line of defence: no configured secret ever reaches a log line."""
-
-    def __init__(self, secrets: list[str]) -> None:
-        super().__init__()
-        self.secrets = [s for s in secrets if len(s) >= 6]
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self.secrets:
-            message = record.getMessage()
-            if any(s in message for s in self.secrets):
-                for secret in self.secrets:
-                    message = message.replace(secret, "***")
-                record.msg, record.args = message, None
-        return True
-
-
-def secret_values(settings: Settings) -> list[str]:
-    return [
-        value.get_secret_value()
-        for value in (
-            settings.slack_bot_token,
-            settings.slack_signing_secret,
-            settings.slack_app_token,
-            settings.discord_token,
-            settings.llm_api_key,
-            settings.embeddings_api_key,
-        )
-        if value is not None
-    ]
-
-
-def configure_logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=getattr(logging, settings.log_level.upper(), logging.WARNING),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    secret_filter = _SecretFilter(secret_values(settings))
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(secret_filter)
 
 
 @dataclass

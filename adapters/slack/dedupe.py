@@ -27,6 +27,8 @@ class SeenEvents:
         self.max_size = max_size
         self.ttl_s = ttl_s
         self._seen: OrderedDict[str, float] = OrderedDict()
+        # Deliveries acknowledged without being answered (repeats and late-ack retries).
+        self.dropped = 0
 
     def first_time(self, event_id: str, now: float | None = None) -> bool:
         """True the first time ``event_id`` is offered, False on every repeat."""
@@ -73,6 +75,7 @@ def retry_middleware(
         reason = _header(req, "x-slack-retry-reason")
         first = seen.first_time(event_id)
         if not first or (retry and reason in _ANSWERED_ANYWAY):
+            seen.dropped += 1
             log.info("skipped event %s (retry %s, %s)", event_id, retry or "0", reason or "repeat")
             return BoltResponse(status=200, body="")
         await next_()

@@ -23,6 +23,7 @@ from adapters.slack.logs import slack_logger
 from adapters.slack.render import render_digest
 from bot.config import Settings
 from bot.errors import NewsbotError
+from bot.logs import secret_values
 from bot.service import ChatService
 from bot.types import ChannelRef, Digest
 
@@ -61,16 +62,7 @@ class SlackFrontEnd:
         self.settings = settings
         self.host = host
         self.shutdown_grace_s = shutdown_grace_s
-        secrets = [
-            s.get_secret_value()
-            for s in (
-                settings.slack_bot_token,
-                settings.slack_signing_secret,
-                settings.slack_app_token,
-            )
-            if s is not None
-        ]
-        self.logger = slack_logger(secrets)
+        self.logger = slack_logger(secret_values(settings))
         base_url = (
             settings.slack_api_url
             if settings.slack_api_url.endswith("/")
@@ -96,7 +88,8 @@ class SlackFrontEnd:
             logger=self.logger,
         )
         self.listeners = NewsListeners(chat, AdminCheck(self.client, settings.slack_admin_user_ids))
-        self.app.middleware(retry_middleware(SeenEvents()))
+        self.seen_events = SeenEvents()
+        self.app.middleware(retry_middleware(self.seen_events))
         self.app.command("/news")(self.listeners.on_news)
         self.app.event("app_mention")(self.listeners.on_mention)
         self.ready = asyncio.Event()

@@ -5,30 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-__all__ = ["SecretRedactor", "slack_logger"]
+from bot.logs import SecretRedactor
+
+__all__ = ["slack_logger"]
 
 LOGGER_NAME = "adapters.slack.bolt"
-
-
-class SecretRedactor(logging.Filter):
-    """Replaces any registered secret in a record's message with `***`."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: set[str] = set()
-
-    def add(self, secrets: Iterable[str]) -> None:
-        # Short values would redact ordinary words; real tokens are long.
-        self.secrets.update(s for s in secrets if len(s) >= 6)
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self.secrets:
-            message = record.getMessage()
-            if any(secret in message for secret in self.secrets):
-                for secret in self.secrets:
-                    message = message.replace(secret, "***")
-                record.msg, record.args = message, None
-        return True
 
 
 class _NotOurWarning(logging.Filter):

@@ -14,8 +14,8 @@ from bot.schedule.runner import DigestScheduler, trigger_for
 from bot.schedule.spec import ScheduleSpec
 from bot.types import ChannelRef, Digest
 from storage import Subscription, add_feed, add_subscription, claim_delivery
-from tests.bot.ingest.test_web import feed_xml
 from tests.support.httpserver import serve
+from tests.support.news import feed_xml
 
 
 class RecordingSink:

@@ -29,3 +29,11 @@ async def start_front_end(front: SlackFrontEnd) -> asyncio.Task[None]:
 async def stop_front_end(task: asyncio.Task[None]) -> None:
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)
+
+
+async def wait_idle(front: SlackFrontEnd, timeout: float = 10.0) -> None:
+    """Wait until every request the front end has taken on is finished."""
+    pending = {task for task in front.listeners.inflight if not task.done()}
+    if pending:
+        _, still = await asyncio.wait(pending, timeout=timeout)
+        assert not still, "the Slack front end is still working on a request"

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from slack_fake import BOT_TOKEN, FakeSlack
-from slack_harness import ADMIN_IN_SETTINGS, start_front_end, stop_front_end
+from slack_harness import ADMIN_IN_SETTINGS, start_front_end, stop_front_end, wait_idle
 from slack_requests import SlackSender, mention
 
 from adapters.slack import SlackFrontEnd
@@ -101,6 +101,7 @@ async def test_slash_command_acks_at_once_and_answers_in_channel_with_sources(
 )
 async def test_unsigned_requests_are_refused_and_nothing_is_posted(
     slack_core: Core,
+    slack_bot: SlackFrontEnd,
     fake_slack: FakeSlack,
     sender: SlackSender,
     monkeypatch: pytest.MonkeyPatch,
@@ -115,7 +116,8 @@ async def test_unsigned_requests_are_refused_and_nothing_is_posted(
     )
     event = await sender.event(mention("who backs Haftar?"), **options)
     assert (slash.status, event.status) == (401, 401)
-    await asyncio.sleep(0.2)
+    # Refused before dispatch: no listener is working on anything.
+    assert slack_bot.listeners.inflight == set()
     assert asked == []
     assert fake_slack.posts == []
     assert fake_slack.responses == []
@@ -142,7 +144,9 @@ async def test_mention_is_answered_in_its_thread(
     assert all(call.token == BOT_TOKEN for call in fake_slack.calls)
 
 
-async def test_retried_event_is_answered_once(fake_slack: FakeSlack, sender: SlackSender) -> None:
+async def test_retried_event_is_answered_once(
+    fake_slack: FakeSlack, sender: SlackSender, slack_bot: SlackFrontEnd
+) -> None:
     envelope = mention("Hvem støtter Haftar?", event_id="Ev0RETRIED")
     first = await sender.event(envelope)
     retry = await sender.event(
@@ -152,21 +156,24 @@ async def test_retried_event_is_answered_once(fake_slack: FakeSlack, sender: Sla
         envelope, headers={"X-Slack-Retry-Num": "2", "X-Slack-Retry-Reason": "connection_failed"}
     )
     assert (first.status, retry.status, again.status) == (200, 200, 200)
+    # Both repeats were acknowledged without being dispatched, so one answer is all there is.
+    assert slack_bot.seen_events.dropped == 2
     await fake_slack.wait_for(lambda: len(fake_slack.posts) >= 1)
-    await asyncio.sleep(0.3)
+    await wait_idle(slack_bot)
     assert len(fake_slack.posts) == 1
 
 
 async def test_retry_of_a_delivery_that_never_arrived_is_answered_once(
-    fake_slack: FakeSlack, sender: SlackSender
+    fake_slack: FakeSlack, sender: SlackSender, slack_bot: SlackFrontEnd
 ) -> None:
     # Slack could not connect the first time, so this retry is the first we see.
     envelope = mention("Hvem støtter Haftar?", event_id="Ev0LOST")
     lost = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "connection_failed"}
     assert (await sender.event(envelope, headers=lost)).status == 200
     assert (await sender.event(envelope, headers=lost | {"X-Slack-Retry-Num": "2"})).status == 200
+    assert slack_bot.seen_events.dropped == 1
     await fake_slack.wait_for(lambda: len(fake_slack.posts) >= 1)
-    await asyncio.sleep(0.3)
+    await wait_idle(slack_bot)
     assert len(fake_slack.posts) == 1
 
 

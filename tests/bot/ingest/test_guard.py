@@ -21,8 +21,8 @@ from bot.ingest import Ingestor
 from bot.ingest.fetch import Fetcher
 from bot.ingest.guard import AddressGuard, AllowList, IPAddress, classify_address
 from storage import Article, Database
-from tests.bot.ingest.test_web import ARTICLE_HTML
 from tests.support.httpserver import serve
+from tests.support.news import ARTICLE_HTML
 
 
 @pytest.mark.parametrize(

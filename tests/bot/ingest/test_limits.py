@@ -17,8 +17,8 @@ from bot.config import Settings
 from bot.ingest import Ingestor
 from bot.ingest.fetch import Fetcher
 from storage import Article, Database, FeedSource, add_feed
-from tests.bot.ingest.test_web import ARTICLE_HTML
 from tests.support.httpserver import FakeSite, serve
+from tests.support.news import ARTICLE_HTML
 
 RSS = "application/rss+xml"
 
