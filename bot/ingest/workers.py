@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.context
 import os
 import threading
 from collections import deque
@@ -33,6 +34,7 @@ _IN_FLIGHT_PER_WORKER = 4
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
+    context: multiprocessing.context.BaseContext
     if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
         # A single-threaded process forks safely, and its workers start at once with the
         # language model it has loaded already.
