@@ -6,9 +6,9 @@ BIN := $(VENV)/bin
 
 .PHONY: setup run test lint bench clean
 
+# pip stays as `python -m venv` brings it: a user's install must work with that pip too.
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
