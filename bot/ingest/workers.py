@@ -10,10 +10,14 @@ however large the input.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
 import logging
 import multiprocessing
 import multiprocessing.context
 import os
+import signal
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -33,6 +37,20 @@ _CHUNK = 50
 _IN_FLIGHT_PER_WORKER = 4
 
 
+_PR_SET_PDEATHSIG = 1
+
+
+def _start_worker() -> None:
+    """A worker ends with the process it works for, even when that one is SIGKILLed: its
+    siblings hold the task pipe open, so it would otherwise wait on it for ever."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() == 1:  # orphaned already, before the signal was asked for
+        os._exit(1)
+    warm_up()
+
+
 def _pool(workers: int) -> ProcessPoolExecutor:
     context: multiprocessing.context.BaseContext
     if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
@@ -45,7 +63,7 @@ def _pool(workers: int) -> ProcessPoolExecutor:
         # a lock some thread holds: workers come from a clean forkserver process instead.
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["bot.ingest.model"])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=warm_up)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker)
 
 
 def _worker_count(setting: int | None) -> int:

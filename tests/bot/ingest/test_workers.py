@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -61,3 +64,49 @@ def test_worker_processes_store_what_one_process_stores_in_the_same_order(
         f"{path}:{n + 1}" for n in range(160) if n % 40 in (7, 9)
     ]
     assert {language for _, _, language, _, _ in stored} == {"no", "en"}
+
+
+_HOLDER = """
+import multiprocessing, sys
+from bot.ingest import workers
+from bot.ingest.model import ArticleDraft
+
+workers.POOL_AFTER = 1
+
+def drafts():
+    for n in range(60):
+        yield ArticleDraft(url=f"https://ex.example/{n}", title="", text=f"Bergen bystyre {n}.")
+    print(" ".join(str(p.pid) for p in multiprocessing.active_children()), flush=True)
+    sys.stdin.readline()  # held here, the pool running, until the test kills this process
+
+for _ in workers.normalised(drafts(), 1000, 2):
+    pass
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_workers_end_when_the_ingest_is_killed(tmp_path: Path) -> None:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLDER],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[3],
+    )
+    assert holder.stdout is not None
+    pids = [int(pid) for pid in holder.stdout.readline().split()]
+    assert pids and all(_alive(pid) for pid in pids)
+    holder.kill()
+    holder.wait()
+    deadline = time.monotonic() + 60  # a guard: the kernel signals them at once
+    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_alive(pid) for pid in pids)
