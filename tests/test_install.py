@@ -97,3 +97,13 @@ def test_stock_pip_install_runs_help_and_ingest(fresh_venv: Path, tmp_path: Path
     ask = _newsbot(fresh_venv, tmp_path, "ask", "Hvem støtter Haftar?", DATABASE_URL=database)
     assert ask.returncode == 0, ask.stderr
     assert "Haftar" in ask.stdout and "[1]" in ask.stdout
+
+
+def test_console_script_names_a_bad_setting_in_one_line(fresh_venv: Path, tmp_path: Path) -> None:
+    run = _newsbot(fresh_venv, tmp_path, "run", TIMEZONE="Mars/Base", PORT="abc")
+    assert run.returncode == 2
+    assert run.stdout == ""
+    assert run.stderr.strip() == (
+        "error: bad setting: TIMEZONE=Mars/Base: not a known time zone (an IANA name such as "
+        "Europe/Oslo); PORT=abc: not a whole number"
+    )
