@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from bot.errors import NewsbotError
+from bot.text.lexicon import DEFAULT_LEXICON_PATHS
 
 __all__ = [
     "Settings",
@@ -181,6 +182,10 @@ class Settings(BaseSettings):
     embeddings_api_key: SecretStr | None = None
     # Below this cosine similarity a sentence is not taken to answer by meaning alone.
     embeddings_min_similarity: Annotated[float, Field(ge=-1, le=1)] = 0.5
+
+    # Bilingual lexicons (dictd index files, comma-separated) that let an English question
+    # find a Norwegian article and back; empty turns cross-language lookup off.
+    lexicon_paths: str = DEFAULT_LEXICON_PATHS
 
 
 # Pydantic's wording for the failures a mistyped value meets, said for an operator.
