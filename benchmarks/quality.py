@@ -15,21 +15,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import re
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import create_engine, text  # noqa: E402
+
+from fresh_db import fresh_database  # noqa: E402
 
 from bot.answer.summariser import Summariser  # noqa: E402
 from bot.config import Settings  # noqa: E402
@@ -40,9 +37,6 @@ HERE = Path(__file__).resolve().parent
 DEFAULT_DATA = HERE.parents[1] / "shared" / "data"
 ENGLISH = HERE / "data" / "questions_en.jsonl"
 ABSENT_FILE = HERE / "data" / "absent.jsonl"
-POSTGRES_URL = os.environ.get(
-    "NEWSBOT_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 # The split of the documents into a tuning half and a checking half; never change it.
 SPLIT_SEED = 11
 
@@ -90,24 +84,6 @@ def split_documents(documents: set[str]) -> tuple[set[str], set[str]]:
     return set(ordered[:half]), set(ordered[half:])
 
 
-@contextmanager
-def database(kind: str, tmp: str) -> Iterator[str]:
-    """A fresh database: a SQLite file, or a PostgreSQL schema dropped afterwards."""
-    if kind == "sqlite":
-        yield f"sqlite:///{tmp}/quality.db"
-        return
-    schema = f"newsbot_quality_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -130,7 +106,7 @@ def main() -> int:
     tuning, _checking = split_documents({q["document"] for q in questions})
     absent = [(a["question"], a["language"]) for a in map(json.loads, ABSENT_FILE.open())]
 
-    with tempfile.TemporaryDirectory() as tmp, database(args.db, tmp) as url:
+    with tempfile.TemporaryDirectory() as tmp, fresh_database(args.db, tmp, "quality") as url:
         settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
         db = Database.open(settings.database_url)
         seed = sorted((args.data / "seed").glob("*.txt"))
