@@ -14,7 +14,7 @@ from bot.llm.writer import LLMWriter, Passage
 from bot.render import truncate
 from bot.text.similarity import signature
 from bot.types import Citation, Digest, DigestItem
-from storage import Article, Database, articles_between, search_articles
+from storage import Article, Database, TenantScope, articles_between, search_articles
 
 __all__ = ["build_digest", "STORY_THRESHOLD"]
 
@@ -113,6 +113,7 @@ def build_digest(
     max_items: int = 10,
     writer: LLMWriter | None = None,
     arrivals: bool = False,
+    visible_to: TenantScope | None = None,
 ) -> Digest:
     """The stories published in ``[since, until)``, optionally about ``topic``, best first.
 
@@ -122,11 +123,17 @@ def build_digest(
     """
     scores: dict[int, float] = {}
     with db.session() as session:
-        articles = articles_between(session, since, until, limit=WINDOW_LIMIT, arrivals=arrivals)
+        articles = articles_between(
+            session, since, until, limit=WINDOW_LIMIT, arrivals=arrivals, visible_to=visible_to
+        )
         if topic:
             terms = analyse(topic).search_terms
             window = None if arrivals else since
-            scores = dict(search_articles(session, terms, limit=WINDOW_LIMIT, since=window))
+            scores = dict(
+                search_articles(
+                    session, terms, limit=WINDOW_LIMIT, since=window, visible_to=visible_to
+                )
+            )
             articles = [a for a in articles if a.id in scores]
             # A story that mentions the topic in passing is not about it.
             top = max((scores[a.id] for a in articles), default=0.0)
