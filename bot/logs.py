@@ -71,7 +71,7 @@ def configure_logging(settings: Settings) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     redactor = SecretRedactor(secret_values(settings))
-    as_json = settings.log_format.lower() == "json"
+    as_json = settings.log_format == "json"
     for handler in logging.getLogger().handlers:
         handler.addFilter(redactor)
         if as_json:
