@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import socket
-import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -23,6 +20,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.claims import instance_name
 from bot.config import Settings
 from bot.ingest import Ingestor
 from bot.metrics import Metrics
@@ -101,7 +99,7 @@ class DigestScheduler:
         self.after_new_articles = after_new_articles
         self.sinks = {sink.platform: sink for sink in sinks}
         self.clock = clock or (lambda: datetime.now(UTC))
-        self.instance = instance or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.instance = instance or instance_name()
         self.stale_after = stale_after
         self.metrics = metrics or Metrics()
         self.grace = timedelta(minutes=self.settings.missed_grace_minutes)

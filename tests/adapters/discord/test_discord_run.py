@@ -1,11 +1,16 @@
-"""`newsbot run` with only Discord, as a process: health on HEALTH_PORT, 503 when it is gone."""
+"""Discord's health: `newsbot run` with only Discord serves it on HEALTH_PORT; 503 once the
+connection is gone."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import aiohttp
 
+from adapters.discord import DiscordFrontEnd
+from adapters.health import HealthEndpoints
+from bot.app import Core
 from tests.adapters.discord.fake_discord import TOKEN, FakeDiscord
 from tests.support.process import NewsbotProcess, free_port
 
@@ -27,12 +32,33 @@ async def test_discord_only_serves_health_on_health_port(
             assert response.status == 200
             assert (await response.json())["front_ends"] == {"discord": "connected"}
 
-        await fake_discord.close()  # Discord goes away
-        await bot.wait_for_line("Attempting a reconnect")
-        async with session.get(healthz) as response:
-            assert response.status == 503
-            body = await response.json()
-        assert body["status"] == "unavailable"
-        assert body["front_ends"] == {"discord": "disconnected"}
-        assert (body["database"], body["scheduler"]) == ("ok", "running")
         assert await bot.stop() == 0
+
+
+async def test_healthz_says_503_once_the_discord_connection_is_gone(
+    core: Core, fake_discord: FakeDiscord
+) -> None:
+    front = DiscordFrontEnd(core.chat, core.settings, guild_ready_timeout=0.05)
+    running = asyncio.create_task(front.run())
+    await asyncio.wait_for(front.ready.wait(), 10)
+    health = HealthEndpoints(core, lambda: True, {"discord": front.connected})
+    server = await health.start("127.0.0.1", 0)
+    assert health.address is not None
+    healthz = f"http://127.0.0.1:{health.address[1]}/healthz"
+    try:
+        async with aiohttp.ClientSession() as session:
+            async with session.get(healthz) as response:
+                assert response.status == 200
+            running.cancel()  # the bot's connection closes
+            await asyncio.gather(running, return_exceptions=True)
+            async with session.get(healthz) as response:
+                assert response.status == 503
+                body = await response.json()
+    finally:
+        await server.cleanup()
+    assert body == {
+        "status": "unavailable",
+        "database": "ok",
+        "scheduler": "running",
+        "front_ends": {"discord": "disconnected"},
+    }
