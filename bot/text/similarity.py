@@ -5,9 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
-from bot.text.tokens import STOPWORDS, words
+from bot.text.lexicon import Lexicon
+from bot.text.tokens import STOPWORDS, stem_words, words
 
-__all__ = ["signature", "jaccard", "fold_near_duplicates", "edit_distance", "closest_spelling"]
+__all__ = [
+    "story_signature",
+    "signature",
+    "jaccard",
+    "fold_near_duplicates",
+    "edit_distance",
+    "closest_spelling",
+]
 
 
 class _HasText(Protocol):
@@ -76,3 +84,24 @@ def closest_spelling(name: str, vocabulary: set[str]) -> str | None:
         if distance <= limit and (best is None or (distance, word) < best):
             best = (distance, word)
     return best[1] if best else None
+
+
+def story_signature(text: str, language: str, lexicon: Lexicon | None) -> frozenset[str]:
+    """The content words of ``text`` as keys two languages share, for telling one story
+    told in Norwegian and in English apart from two stories.
+
+    Each word stands as its Norwegian stem; an English word the lexicon translates stands
+    as the stem of its first translation ("ceasefire talks in Moscow" and "forhandlinger
+    om våpenhvile i Moskva" share "moskv"); names stay names. Without a lexicon this is
+    `signature`.
+    """
+    keys = signature(text)
+    if lexicon is None:
+        return keys
+    if language == "en":
+        translated = []
+        for word in keys:
+            found = lexicon.to_norwegian(word)
+            translated.append(words(found[0])[-1] if found and words(found[0]) else word)
+        keys = frozenset(translated)
+    return frozenset(stem_words(sorted(keys), "no"))
