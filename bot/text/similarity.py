@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
@@ -34,6 +35,12 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b)
 
 
+@functools.lru_cache(maxsize=4096)
+def _text_signature(text: str) -> frozenset[str]:
+    # The same candidates come back question after question: sign each text once.
+    return signature(text)
+
+
 # Articles sharing this much of their content words are copies of one another.
 NEAR_DUPLICATE = 0.8
 
@@ -45,7 +52,7 @@ def fold_near_duplicates(ids: Sequence[int], articles: Mapping[int, _HasText]) -
         article = articles.get(article_id)
         if article is None:
             continue
-        sig = signature(article.text[:5000])
+        sig = _text_signature(article.text[:5000])
         if any(jaccard(sig, other) >= NEAR_DUPLICATE for _, other in kept):
             continue
         kept.append((article_id, sig))
