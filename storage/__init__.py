@@ -9,7 +9,6 @@ from storage.articles import (
     existing_urls,
     get_articles,
     store_articles,
-    visible_ids,
 )
 from storage.db import Database, migrate
 from storage.deliveries import (
@@ -35,6 +34,7 @@ from storage.models import (
     utcnow,
 )
 from storage.search import (
+    any_matching,
     check_index,
     count_matching,
     count_matching_any,
@@ -46,12 +46,13 @@ from storage.subscriptions import (
     remove_subscription,
     remove_tenant_subscriptions,
 )
-from storage.tenants import TenantScope
+from storage.tenants import TenantScope, visible_ids
 from storage.vectors import articles_without_vectors, count_vectors, load_vectors, store_vectors
 
 __all__ = [
     "Article",
     "FeedMembership",
+    "any_matching",
     "TenantScope",
     "count_operator_feeds",
     "visible_ids",
