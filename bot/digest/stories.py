@@ -18,7 +18,7 @@ from bot.text.similarity import story_signature
 from bot.types import Citation, Digest, DigestItem
 from storage import Article, Database, TenantScope, articles_between, search_articles
 
-__all__ = ["build_digest", "STORY_THRESHOLD"]
+__all__ = ["build_digest", "lead_summary", "STORY_THRESHOLD"]
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ def _lead(article: Article, lexicon: Lexicon | None) -> frozenset[str]:
     return story_signature(lead, article.language, lexicon)
 
 
-def _summary(article: Article) -> str:
+def lead_summary(article: Article) -> str:
     """The first one or two sentences that are not the headline."""
     picked: list[str] = []
     for sentence in article.sentences:
@@ -166,6 +166,6 @@ def build_digest(
         citations = [Citation.of(n, a) for n, a in enumerate(cited.values(), start=1)]
         summary = _written_summary(writer, lead.language, list(cited.values())) if writer else None
         items.append(
-            DigestItem(lead.title, summary or _summary(lead), citations, latest=story.latest)
+            DigestItem(lead.title, summary or lead_summary(lead), citations, latest=story.latest)
         )
     return Digest(since=since, until=until, items=items, topic=topic)
