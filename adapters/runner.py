@@ -9,9 +9,11 @@ import signal
 
 from adapters.health import Connected, HealthEndpoints, HealthPortError
 from bot.app import Core
+from bot.claims import instance_name
 from bot.config import Settings
 from bot.errors import NewsbotError
 from bot.health import ready_line
+from bot.live import LivePoster
 from bot.schedule.runner import DigestScheduler
 from bot.schedule.sink import ChatSink
 from bot.types import ChannelRef, Digest
@@ -69,6 +71,8 @@ async def run_bot(core: Core) -> None:
         sinks.append(console)
         connected["console"] = _always
         tasks.append(asyncio.create_task(console.run(), name="console"))
+    instance = core.instance or instance_name()
+    live = LivePoster(core.db, sinks, burst=settings.live_burst, instance=instance)
     scheduler = DigestScheduler(
         settings,
         core.db,
@@ -76,7 +80,8 @@ async def run_bot(core: Core) -> None:
         core.ingestor,
         sinks,
         after_new_articles=core.embed_backlog,
-        instance=core.instance or None,
+        after_poll=live.after_poll,
+        instance=instance,
         metrics=core.metrics,
     )
     health = HealthEndpoints(core, lambda: scheduler.running, connected)

@@ -14,7 +14,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from storage.models import Delivery, utcnow
+from storage.models import Delivery, LivePost, utcnow
 
 __all__ = [
     "DeliveryStatus",
@@ -22,6 +22,7 @@ __all__ = [
     "claim_delivery",
     "finish_delivery",
     "has_delivery",
+    "insert_claim",
     "last_covered_until",
     "stale_claims",
     "take_over_claim",
@@ -53,19 +54,27 @@ def claim_delivery(
     now: datetime | None = None,
 ) -> int | None:
     """Claim (subscription, period) in its own transaction; None when another already has it."""
+    return insert_claim(
+        sessions,
+        Delivery(
+            subscription_id=subscription_id,
+            period=period,
+            status=DeliveryStatus.CLAIMED,
+            claimed_by=instance,
+            claimed_at=now or utcnow(),
+        ),
+    )
+
+
+def insert_claim(sessions: SessionFactory, row: Delivery | LivePost) -> int | None:
+    """Insert a claim row in its own transaction: its id, or None when a unique constraint
+    says another instance (or an earlier run) claimed the same thing first."""
     with sessions() as session:
         try:
             with session.begin():
-                delivery = Delivery(
-                    subscription_id=subscription_id,
-                    period=period,
-                    status=DeliveryStatus.CLAIMED,
-                    claimed_by=instance,
-                    claimed_at=now or utcnow(),
-                )
-                session.add(delivery)
+                session.add(row)
                 session.flush()
-                return int(delivery.id)
+                return int(row.id)
         except IntegrityError:
             return None
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -85,6 +85,7 @@ class DigestScheduler:
         sinks: Iterable[ChatSink],
         *,
         after_new_articles: Callable[[], object] = lambda: None,
+        after_poll: Callable[[int], Awaitable[object]] | None = None,
         clock: Callable[[], datetime] | None = None,
         instance: str | None = None,
         stale_after: timedelta = timedelta(minutes=10),
@@ -97,6 +98,8 @@ class DigestScheduler:
         self.digests = digests
         self.ingestor = ingestor
         self.after_new_articles = after_new_articles
+        # Live feed posts (bot.live), given each polled feed's id.
+        self.after_poll = after_poll
         self.sinks = {sink.platform: sink for sink in sinks}
         self.clock = clock or (lambda: datetime.now(UTC))
         self.instance = instance or instance_name()
@@ -296,6 +299,8 @@ class DigestScheduler:
         if report.new or report.updated:
             await loop.run_in_executor(self._polls, self.after_new_articles)
             log.info("feed %s: %s", feed.url, report.summary())
+        if self.after_poll is not None:
+            await self.after_poll(feed.id)
         return True
 
     # -- database helpers (run in threads) -----------------------------------------
