@@ -23,6 +23,9 @@ async def run_bot(core: Core) -> None:
     from adapters.console import ConsoleFrontEnd
 
     settings = core.settings
+    # Before any front end listens: 50 questions in the first second must not each wait
+    # for the language model to load.
+    await asyncio.to_thread(core.warm_up)
     tasks: list[asyncio.Task[None]] = []
     sinks: list[ChatSink] = []
     if settings.slack_bot_token is not None:

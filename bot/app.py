@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from importlib import resources
 
+from bot.answer.question import analyse
 from bot.answer.summariser import Summariser
 from bot.commands import Commands
 from bot.config import Settings
@@ -18,6 +20,7 @@ from bot.llm.embed import Embedder
 from bot.llm.writer import LLMWriter
 from bot.logs import configure_logging
 from bot.service import ChatService
+from bot.text import load_language_model
 from storage import Database, count_articles, utcnow
 
 __all__ = ["Core", "open_core", "configure_logging", "load_demo_corpus"]
@@ -38,6 +41,18 @@ class Core:
 
     def close(self) -> None:
         self.db.close()
+
+    def warm_up(self) -> float:
+        """Load what the first questions would otherwise load while Slack waits for its ack
+        (the language model, the database pool, the search index's pages): called before
+        the front ends take traffic. Returns the seconds it took."""
+        started = time.perf_counter()
+        load_language_model()
+        question = analyse("Hvem støtter Haftar? Who backs Haftar?")
+        self.summariser.retrieve(question, datetime.now(UTC))  # no model call: retrieval only
+        seconds = time.perf_counter() - started
+        log.info("warmed up in %.2f s", seconds)
+        return seconds
 
     def embed_backlog(self) -> int:
         """Embed the sentences of articles that have no vectors yet (when configured).
