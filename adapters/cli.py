@@ -30,6 +30,7 @@ from bot.config import Settings
 from bot.errors import EXPECTED_ERRORS
 from bot.render import answer_text, digest_text
 from bot.text import canonical_url
+from bot.text.lexicon import lexicon_at
 from bot.types import ChannelRef, format_published
 from storage import (
     add_feed,
@@ -176,6 +177,15 @@ def doctor() -> None:
     if problems:
         raise typer.Exit(1)
     out.print(f"ok: {total} articles, search index in step")
+    lexicon = lexicon_at(core.settings.lexicon_paths)
+    if lexicon is None:
+        out.print(
+            "note: cross-language lookup is off (no lexicon at LEXICON_PATHS); install it with "
+            "`apt-get install dict-freedict-eng-nor` or point LEXICON_PATHS at dictd .index files",
+            markup=False,
+        )
+    else:
+        out.print(f"ok: lexicon with {len(lexicon):,} English headwords, cross-language lookup on")
 
 
 @feeds_app.command("add")

@@ -1,44 +1,59 @@
 """Answer quality on NorQuAD news (see ../shared/data/README.md for the metric).
 
 Indexes the 182 articles (and the seed article), asks every question with no hint of
-its document, and prints doc@1, answer hit, answer lengths, refusals of questions
-about things no article mentions, and the seed check ("who backs Haftar?").
+its document, in Norwegian and in English (benchmarks/data/questions_en.jsonl, hand
+translations with the Norwegian gold answers), and prints doc@1 and answer hit side
+by side for the tuning half and the checking half of the documents (a fixed split:
+weights are tuned on the first half only, the second says what generalises), then
+absent-topic refusals in each language and the seed check ("who backs Haftar?").
 
-    python benchmarks/quality.py [--data ../shared/data] [--show-misses N]
+    python benchmarks/quality.py [--data ../shared/data] [--db sqlite|postgresql]
+                                 [--show-misses N] [--misses-from tuning|checking]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
 import re
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+from fresh_db import fresh_database  # noqa: E402
 
 from bot.answer.summariser import Summariser  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.ingest import Ingestor  # noqa: E402
 from storage import Database  # noqa: E402
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+HERE = Path(__file__).resolve().parent
+DEFAULT_DATA = HERE.parents[1] / "shared" / "data"
+ENGLISH = HERE / "data" / "questions_en.jsonl"
+ABSENT_FILE = HERE / "data" / "absent.jsonl"
+# The split of the documents into a tuning half and a checking half; never change it.
+SPLIT_SEED = 11
 
-# Questions about things none of the articles mention (written for this benchmark).
+# More questions about things none of the articles mention (written for this benchmark).
 ABSENT = [
-    "Who won the Super Bowl in 2019?",
-    "Hva sa Zelensky om fredsavtalen?",
-    "Hvem vant Eurovision i Liverpool?",
-    "What did the Federal Reserve decide about interest rates?",
-    "Hvor mange kameler bor i Sahara?",
-    "Why did the Titanic sink?",
-    "Når åpner den nye t-banen i Bergen?",
-    "Who is the CEO of Nvidia?",
-    "Hva koster en liter bensin i Tromsø i dag?",
-    "How many moons does Jupiter have?",
+    ("Who won the Super Bowl in 2019?", "en"),
+    ("Hva sa Zelensky om fredsavtalen?", "no"),
+    ("Hvem vant Eurovision i Liverpool?", "no"),
+    ("What did the Federal Reserve decide about interest rates?", "en"),
+    ("Hvor mange kameler bor i Sahara?", "no"),
+    ("Why did the Titanic sink?", "en"),
+    ("Når åpner den nye t-banen i Bergen?", "no"),
+    ("Who is the CEO of Nvidia?", "en"),
+    ("Hva koster en liter bensin i Tromsø i dag?", "no"),
+    ("How many moons does Jupiter have?", "en"),
 ]
+LANGUAGES = {"no": "Norwegian", "en": "English"}
 _FOLD = re.compile(r"[^\w]+")
 
 
@@ -46,81 +61,156 @@ def fold(text: str) -> str:
     return " " + " ".join(_FOLD.sub(" ", text.lower()).split()) + " "
 
 
+@dataclass
+class Tally:
+    asked: int = 0
+    doc: int = 0
+    hit: int = 0
+    refused: int = 0
+    too_long: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    def row(self) -> str:
+        if not self.asked:
+            return f"{'-':>6} {'-':>6}"
+        return f"{self.hit / self.asked:6.3f} {self.doc / self.asked:6.3f}"
+
+
+def split_documents(documents: set[str]) -> tuple[set[str], set[str]]:
+    """Half of the documents for tuning, half for checking, the same on every run."""
+    ordered = sorted(documents)
+    random.Random(SPLIT_SEED).shuffle(ordered)
+    half = len(ordered) // 2
+    return set(ordered[:half]), set(ordered[half:])
+
+
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--show-misses", type=int, default=0)
+    parser.add_argument("--misses-from", choices=("tuning", "checking"), default="tuning")
     args = parser.parse_args()
     norquad = args.data / "norquad-news"
     if not (norquad / "articles.jsonl").exists():
         print(f"skipped: {norquad} not found (the shared data set is not in this checkout)")
         return 0
 
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp}/quality.db")  # type: ignore[call-arg]
+    questions = [json.loads(line) for line in (norquad / "questions.jsonl").open(encoding="utf-8")]
+    english = {
+        (item["question_no"], item["document"]): item["question"]
+        for item in map(json.loads, ENGLISH.open(encoding="utf-8"))
+    }
+    tuning, _checking = split_documents({q["document"] for q in questions})
+    absent = [(a["question"], a["language"]) for a in map(json.loads, ABSENT_FILE.open())]
+
+    with tempfile.TemporaryDirectory() as tmp, fresh_database(args.db, tmp, "quality") as url:
+        settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
         db = Database.open(settings.database_url)
         seed = sorted((args.data / "seed").glob("*.txt"))
+        started = time.perf_counter()
         report = Ingestor(db, settings).ingest([str(norquad / "articles.jsonl"), *map(str, seed)])
-        print(f"indexed: {report.summary()}")
+        print(
+            f"database: {args.db}; indexed: {report.summary()} in "
+            f"{time.perf_counter() - started:.1f} s"
+        )
         summariser = Summariser(db, settings)
-        questions = [
-            json.loads(line) for line in (norquad / "questions.jsonl").open(encoding="utf-8")
-        ]
 
-        doc_hits = answer_hits = refused = too_long = 0
-        misses: list[str] = []
+        tallies: dict[tuple[str, str], Tally] = {}
         timings: list[float] = []
         for item in questions:
-            started = time.perf_counter()
-            answer = summariser.answer(item["question"])
-            timings.append(time.perf_counter() - started)
-            first = answer.citations[0].url if answer.citations else None
-            doc_hits += first == item["document"]
-            long = len(answer.text) > 500
-            too_long += long
-            refused += not answer.found
-            hit = answer.found and not long and fold(item["answer"]) in fold(answer.text)
-            answer_hits += hit
-            if not hit:
-                misses.append(
-                    f"- {item['question']} | gold: {item['answer']}"
-                    f" | doc ok: {first == item['document']}"
-                    f"\n  {answer.text[:300]}"
-                )
-        n = len(questions)
+            half = "tuning" if item["document"] in tuning else "checking"
+            asked = {
+                "no": item["question"],
+                "en": english.get((item["question"], item["document"])),
+            }
+            for language, question in asked.items():
+                if question is None:
+                    continue
+                tally = tallies.setdefault((half, language), Tally())
+                began = time.perf_counter()
+                answer = summariser.answer(question)
+                timings.append(time.perf_counter() - began)
+                first = answer.citations[0].url if answer.citations else None
+                long = len(answer.text) > 500
+                hit = answer.found and not long and fold(item["answer"]) in fold(answer.text)
+                tally.asked += 1
+                tally.doc += first == item["document"]
+                tally.hit += hit
+                tally.refused += not answer.found
+                tally.too_long += long
+                if not hit:
+                    tally.misses.append(
+                        f"- [{language}] {question} | gold: {item['answer']}"
+                        f" | doc ok: {first == item['document']}\n  {answer.text[:300]}"
+                    )
+
+        print(f"\n{'':24}{'Norwegian':>13}   {'English':>13}")
+        print(f"{'answer hit, doc@1':24}{'hit':>6} {'doc@1':>6}   {'hit':>6} {'doc@1':>6}")
+        for half in ("tuning", "checking"):
+            n = tallies[(half, "no")].asked
+            print(
+                f"{half + f' half ({n})':24}{tallies[(half, 'no')].row()}   "
+                f"{tallies[(half, 'en')].row()}"
+            )
+        both = {
+            language: Tally(
+                asked=sum(t.asked for (_, lang), t in tallies.items() if lang == language),
+                doc=sum(t.doc for (_, lang), t in tallies.items() if lang == language),
+                hit=sum(t.hit for (_, lang), t in tallies.items() if lang == language),
+                refused=sum(t.refused for (_, lang), t in tallies.items() if lang == language),
+                too_long=sum(t.too_long for (_, lang), t in tallies.items() if lang == language),
+            )
+            for language in LANGUAGES
+        }
+        label = f"all ({both['no'].asked})"
+        print(f"{label:24}{both['no'].row()}   {both['en'].row()}")
+        print(
+            f"{'answerable refused':24}{both['no'].refused:>13}   {both['en'].refused:>13}\n"
+            f"{'answers over 500 chars':24}{both['no'].too_long:>13}   {both['en'].too_long:>13}"
+        )
+
+        print("\nabsent-topic questions refused (benchmarks/data/absent.jsonl, then built in):")
+        answered: list[str] = []
+        for label, items in (("absent.jsonl", absent), ("built in", ABSENT)):
+            counts = []
+            for language, name in LANGUAGES.items():
+                asked_here = [q for q, lang in items if lang == language]
+                refused = 0
+                for q in asked_here:
+                    reply = summariser.answer(q)
+                    refused += not reply.found
+                    if reply.found:
+                        answered.append(f"  answered (should refuse): {q} -> {reply.text[:120]}")
+                counts.append(f"{name} {refused}/{len(asked_here)}")
+            print(f"  {label}: " + ", ".join(counts))
+        print("\n".join(answered))
+
         timings.sort()
-        print(f"questions: {n}")
-        print(f"doc@1: {doc_hits / n:.3f}   (baseline 0.908, target 0.93)")
-        print(f"answer hit: {answer_hits / n:.3f}   (baseline 0.786, target 0.85)")
-        print(f"answers over 500 characters: {too_long}")
-        print(f"answerable questions refused: {refused}")
+        n = len(timings)
         print(
-            f"ask p50 {timings[n // 2] * 1000:.1f} ms, p95 {timings[int(n * 0.95)] * 1000:.1f} ms"
+            f"\nask p50 {timings[n // 2] * 1000:.1f} ms, p95 {timings[int(n * 0.95)] * 1000:.1f} ms"
         )
-
-        absent = [summariser.answer(q) for q in ABSENT]
-        print(
-            f"absent-topic questions refused: {sum(not a.found for a in absent)} of {len(ABSENT)}"
-        )
-        for q, a in zip(ABSENT, absent, strict=True):
-            if a.found:
-                print(f"  answered (should refuse): {q} -> {a.text[:120]}")
-
         if seed:
             haftar = summariser.answer("who backs Haftar?")
-            first = haftar.citations[0] if haftar.citations else None
+            first_citation = haftar.citations[0] if haftar.citations else None
             ok = (
-                first is not None
-                and first.url == seed[0].resolve().as_uri()
-                and first.published == "2020-01"
+                first_citation is not None
+                and first_citation.url == seed[0].resolve().as_uri()
+                and first_citation.published == "2020-01"
                 and "Russland som uoffisielt står på Haftars side" in haftar.text
             )
             print(
                 "seed check (who backs Haftar? -> Russland sentence, seed first, 2020-01): "
                 + ("ok" if ok else "FAILED")
             )
-        for miss in misses[: args.show_misses]:
-            print(miss)
+        if args.show_misses:
+            print(f"\nmisses, {args.misses_from} half:")
+            for language in LANGUAGES:
+                for miss in tallies[(args.misses_from, language)].misses[: args.show_misses]:
+                    print(miss)
         db.close()
     return 0
 

@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.text.lexicon import DEFAULT_LEXICON_PATHS
+
 __all__ = ["Settings", "default_database_url"]
 
 
@@ -86,3 +88,7 @@ class Settings(BaseSettings):
     embeddings_api_key: SecretStr | None = None
     # Below this cosine similarity a sentence is not taken to answer by meaning alone.
     embeddings_min_similarity: float = 0.5
+
+    # Bilingual lexicons (dictd index files, comma-separated) that let an English question
+    # find a Norwegian article and back; empty turns cross-language lookup off.
+    lexicon_paths: str = DEFAULT_LEXICON_PATHS

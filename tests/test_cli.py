@@ -104,7 +104,9 @@ def test_console_front_end_answers_and_manages(cli, corpus_file: Path) -> None: 
 
 def test_doctor_and_stats(cli, corpus_file: Path) -> None:  # type: ignore[no-untyped-def]
     cli("ingest", str(corpus_file))
-    assert cli("doctor").stdout.strip() == "ok: 7 articles, search index in step"
+    doctor = cli("doctor").stdout.splitlines()
+    assert doctor[0] == "ok: 7 articles, search index in step"
+    assert "lexicon" in doctor[1]
     stats = cli("stats").stdout
     assert "7 articles" in stats and "Dagsnytt" in stats
 

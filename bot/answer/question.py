@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.text import STOPWORDS, detect_language, stem_words, tokenize, words
+from bot.text.cognates import norwegian_spellings
+from bot.text.lexicon import Lexicon
 from bot.text.tokens import is_name_token, name_words
 
 __all__ = ["Question", "analyse", "QUESTION_KINDS"]
@@ -82,6 +84,9 @@ class Term:
     exact: str
     stem: str
     is_name: bool
+    # The index forms of the word in the other language (from the lexicon): "hospital"
+    # is also "sykehus" and "sykehuset". They count below the word's own forms.
+    translations: tuple[str, ...] = ()
 
     @property
     def forms(self) -> tuple[str, ...]:
@@ -98,6 +103,11 @@ class Term:
         stems = [self.stem, *stem_words([self.exact], "no"), *stem_words([self.exact], "en")]
         return tuple(dict.fromkeys([self.exact, *stems]))
 
+    @property
+    def all_forms(self) -> tuple[str, ...]:
+        """Its own forms and those of its translations: what an article may hold."""
+        return tuple(dict.fromkeys([*self.forms, *self.translations]))
+
 
 @dataclass(frozen=True)
 class Question:
@@ -108,11 +118,13 @@ class Question:
     names: list[str]
     phrases: list[str] = field(default_factory=list)
     window: timedelta | None = None
+    # The words of each run of capitalised words: "Norwegian Press Association".
+    name_runs: list[tuple[str, ...]] = field(default_factory=list)
 
     @property
     def search_terms(self) -> list[str]:
-        """Every form the index may hold for the question's terms."""
-        return list(dict.fromkeys(form for term in self.terms for form in term.forms))
+        """Every form the index may hold for the question's terms, translations too."""
+        return list(dict.fromkeys(form for term in self.terms for form in term.all_forms))
 
     def since(self, now: datetime) -> datetime | None:
         return now - self.window if self.window else None
@@ -128,8 +140,52 @@ def _kind_and_language(lowered: str) -> tuple[str | None, str | None]:
     return (best[1], best[2]) if best else (None, None)
 
 
-def analyse(text: str) -> Question:
-    """Everything the retriever and ranker need to know about ``text``."""
+def _translated_forms(translations: list[str], language: str, name: str | None) -> tuple[str, ...]:
+    """Index forms of translations into ``language``: each content word and its stem.
+
+    A name's translation is a name too ("Moskva"): stems would let "Bergen" match
+    "Berg", so it stands as it is.
+    """
+    found = [w for t in translations for w in words(t) if w not in STOPWORDS and len(w) > 1]
+    if name is not None:
+        return tuple(w for w in dict.fromkeys(found) if w != name)
+    return tuple(dict.fromkeys([*found, *stem_words(found, language)]))
+
+
+def _translate(
+    content: list[str], names: set[str], sequence: list[str], language: str, lexicon: Lexicon
+) -> dict[str, tuple[str, ...]]:
+    """Each content word's translations into the other language, as index forms.
+
+    Several words the lexicon knows as one entry ("prime minister" -> "statsminister",
+    "Great Britain" -> "Storbritannia") give that translation to each of their words.
+    """
+    target = "en" if language == "no" else "no"
+    lookup = lexicon.to_english if language == "no" else lexicon.to_norwegian
+    found: dict[str, list[str]] = {w: list(lookup(w)) for w in content}
+    if language != "no":
+        for word in content:
+            found[word] += norwegian_spellings(word)
+    wanted = set(content)
+    for size in range(min(lexicon.longest, 4), 1, -1):
+        for start in range(len(sequence) - size + 1):
+            chunk = sequence[start : start + size]
+            if not wanted & set(chunk):
+                continue
+            translations = lookup(" ".join(chunk))
+            for word in chunk:
+                if translations and word in found:
+                    found[word] = [*translations, *found[word]]
+    return {
+        w: _translated_forms(t, target, w if w in names else None) for w, t in found.items() if t
+    }
+
+
+def analyse(text: str, lexicon: Lexicon | None = None) -> Question:
+    """Everything the retriever and ranker need to know about ``text``.
+
+    With a ``lexicon`` each term also carries its forms in the other language.
+    """
     text = " ".join(text.split())
     lowered = text.lower()
     kind, kind_language = _kind_and_language(lowered)
@@ -137,21 +193,28 @@ def analyse(text: str) -> Question:
     window = next((span for pattern, span in _TIME_WORDS if pattern.search(lowered)), None)
 
     tokens = tokenize(text)
-    names = [
-        token
-        for index, token in enumerate(tokens)
+    is_name = [
         # The first word is capitalised anyway ("Langs hvilken grense ..."): no evidence.
-        if index > 0
+        index > 0
         and is_name_token(token)
         and token.lower() not in _QUESTION_FILLER
         and token not in _SEARCH_OPERATORS
+        for index, token in enumerate(tokens)
     ]
+    names = [token for token, name in zip(tokens, is_name, strict=True) if name]
+    runs: list[tuple[str, ...]] = []
+    for index, token in enumerate(tokens):
+        if is_name[index]:
+            run = tuple(name_words(token))
+            runs.append((*runs.pop(), *run) if index and is_name[index - 1] and runs else run)
     name_parts = {w for name in names for w in name_words(name)}
     ignore = STOPWORDS | _QUESTION_FILLER | (_TIME_FILLER if window else frozenset())
     content = [w for w in dict.fromkeys(words(text)) if w not in ignore or w in name_parts]
     stems = stem_words(content, language)
+    translated = _translate(content, name_parts, words(text), language, lexicon) if lexicon else {}
     terms = [
-        Term(exact=w, stem=s, is_name=w in name_parts) for w, s in zip(content, stems, strict=True)
+        Term(exact=w, stem=s, is_name=w in name_parts, translations=translated.get(w, ()))
+        for w, s in zip(content, stems, strict=True)
     ]
     return Question(
         text=text,
@@ -161,4 +224,5 @@ def analyse(text: str) -> Question:
         names=list(dict.fromkeys(names)),
         phrases=[p.strip() for p in _QUOTED.findall(text)],
         window=window,
+        name_runs=runs,
     )

@@ -46,6 +46,10 @@ POSITION_WEIGHT = 0.04
 PHRASE_WEIGHT = 0.15
 # A question word found only inside a compound ("nattog" in "nattogtilbudet").
 COMPOUND_WEIGHT = 0.6
+# A question word found only as its translation ("hospital" as "sykehuset").
+TRANSLATION_WEIGHT = 0.8
+# A question word the lexicon cannot translate, in an article of the other language.
+UNTRANSLATED_WEIGHT = 0.4
 LOCAL_WEIGHT = 1.0
 COVERAGE_WEIGHT = 0.2
 # Each word pair the sentence shares with the question, in the same order (up to three).
@@ -62,6 +66,8 @@ class SentenceFeatures:
     stems: frozenset[str]
     names: frozenset[str]
     length: int
+    # Exact forms and stems of the words that are not names here ("hull", not "Hole").
+    common: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -93,11 +99,15 @@ def features(sentence: str, language: str) -> SentenceFeatures:
     exact = words(sentence)
     tokens = tokenize(sentence)
     names = {t.lower() for i, t in enumerate(tokens) if i > 0 and is_name_token(t)}
+    stems = stem_words(exact, language)
+    common = {w for w in exact if w not in names}
+    common.update(s for s, w in zip(stems, exact, strict=True) if w not in names)
     return SentenceFeatures(
         exact=frozenset(exact),
-        stems=frozenset(stem_words(exact, language)),
+        stems=frozenset(stems),
         names=frozenset(names),
         length=len(exact),
+        common=frozenset(common),
     )
 
 
@@ -149,6 +159,7 @@ def score_sentences(
     article_score: float,
     title: str = "",
     semantic: dict[int, float] | None = None,
+    unfound: frozenset[str] = frozenset(),
 ) -> list[ScoredSentence]:
     """Score every sentence of one article against the question.
 
@@ -157,14 +168,30 @@ def score_sentences(
     *within the article* weigh more too: the article's topic is in every sentence,
     the answer's particulars in few. ``semantic`` maps sentence positions to their
     similarity to the question by meaning (from embeddings), when there are any.
+    ``unfound`` names the terms no article holds in any form.
     """
     semantic = semantic or {}
-    forms = [(term, term_forms(term, language)) for term in question.terms]
+    # Translations lead into the other language only: "second" for "støtter" means
+    # nothing in a Norwegian article.
+    foreign = question.language != language
+    forms = [
+        (term, term_forms(term, language), frozenset(term.translations)) for term in question.terms
+    ]
     question_pairs = _pairs(words(question.text))
+    if foreign:
+        # A word no article holds and the lexicon cannot translate was never looked for
+        # in this article's language: its absence says little, so it weighs less in
+        # what must be covered. (A word other articles hold still counts in full.)
+        weights = {
+            term.exact: weights.get(term.exact, 0.0)
+            * (UNTRANSLATED_WEIGHT if term.exact in unfound and not term.translations else 1.0)
+            for term in question.terms
+        }
     total_weight = sum(weights.get(term.exact, 0.0) for term in question.terms) or 1.0
     count = len(sentences)
     matches: list[tuple[int, str, SentenceFeatures, dict[str, float]]] = []
     sentence_frequency: dict[str, int] = {}
+    best_share: dict[str, float] = {}
     for index, sentence in enumerate(sentences):
         # The headline is shown with the source; quoting it again says nothing new.
         if sentence.rstrip(".") == title.rstrip("."):
@@ -174,15 +201,24 @@ def score_sentences(
             continue
         vocabulary = feats.exact | feats.stems
         found: dict[str, float] = {}
-        for term, term_set in forms:
-            if term_set & vocabulary:
+        for term, term_set, translations in forms:
+            # In an article of the other language, a word the lexicon knows as an ordinary
+            # word is no name there: "hole" is not the surname Hole, "wall" not Wall Street.
+            guard = translations and not term.is_name and foreign
+            own = feats.common if guard else vocabulary
+            if term_set & own:
                 found[term.exact] = 1.0
+            elif foreign and translations & own:
+                found[term.exact] = TRANSLATION_WEIGHT
             elif _in_compound(term, feats.exact):
                 found[term.exact] = COMPOUND_WEIGHT
         if not found and index not in semantic:
             continue
-        for exact in found:
+        for exact, share in found.items():
             sentence_frequency[exact] = sentence_frequency.get(exact, 0) + 1
+            # Anywhere in the article a compound counts in full; a translation does not.
+            article_share = TRANSLATION_WEIGHT if share == TRANSLATION_WEIGHT else 1.0
+            best_share[exact] = max(article_share, best_share.get(exact, 0.0))
         matches.append((index, sentence, feats, found))
 
     local = {
@@ -192,7 +228,19 @@ def score_sentences(
     local_total = sum(local.values()) or 1.0
     names = {term.exact for term in question.terms if term.is_name}
     # How much of the question the article covers anywhere, not just in one sentence.
-    article_coverage = sum(weights.get(e, 0.0) for e in sentence_frequency) / total_weight
+    covered = sum(weights.get(e, 0.0) * share for e, share in best_share.items())
+    article_coverage = covered / total_weight
+    # Retrieval scored translations like the words themselves; an article that holds
+    # the question's own words is the better match (a Norwegian question, a Norwegian
+    # article), so its retrieval score counts in proportion.
+    if foreign and best_share:
+        found_weight = sum(weights.get(e, 0.0) for e in best_share) or 1.0
+        translated = sum(
+            weights.get(e, 0.0) * (1 - TRANSLATION_WEIGHT)
+            for e, share in best_share.items()
+            if share == TRANSLATION_WEIGHT
+        )
+        article_score *= 1 - translated / found_weight
     out: list[ScoredSentence] = []
     for index, sentence, feats, found in matches:
         coverage = sum(weights.get(e, 0.0) * share for e, share in found.items()) / total_weight

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -15,6 +16,8 @@ from bot.llm.client import LLMError
 from bot.llm.embed import Embedder
 from bot.llm.writer import LLMWriter, Passage
 from bot.text import words
+from bot.text.english import is_ordinary_english
+from bot.text.lexicon import Lexicon, lexicon_at
 from bot.text.similarity import closest_spelling, fold_near_duplicates
 from bot.types import Answer, Citation
 from storage import (
@@ -145,6 +148,19 @@ def _fuse(
     return {article_id: score / top for article_id, score in best}
 
 
+def _title_words(question: Question, missing: list[str]) -> list[str]:
+    """The missing capitalised words that are ordinary English words in a title beside a
+    name that is found: "the Oslo Conservatives", "the Norwegian Press Association".
+    A title of ordinary words alone ("Super Bowl", "Titanic") is still a name."""
+    out: list[str] = []
+    for run in question.name_runs:
+        names = [w for w in run if not is_ordinary_english(w)]
+        if not any(w not in missing for w in names):
+            continue
+        out += [w for w in run if w in missing and is_ordinary_english(w)]
+    return out
+
+
 @dataclass
 class Retrieval:
     """What was found for a question: candidate articles and their ranked sentences."""
@@ -172,6 +188,14 @@ class Summariser:
         self.max_chars = settings.answer_max_chars
         self.question_max_chars = settings.question_max_chars
         self.writer = writer
+        self.lexicon_paths = settings.lexicon_paths
+        # Read the lexicon off the caller's thread, so starting up does not wait for it.
+        threading.Thread(target=lexicon_at, args=(self.lexicon_paths,), daemon=True).start()
+
+    @property
+    def lexicon(self) -> Lexicon | None:
+        """The bilingual lexicon, or None when none is installed (read once a process)."""
+        return lexicon_at(self.lexicon_paths)
 
     def answer(self, text: str, now: datetime | None = None) -> Answer:
         """Answer ``text``; never raises on any user input, and never invents."""
@@ -183,7 +207,7 @@ class Summariser:
             note = "cut"
         if not cleaned:
             return Answer(question=raw, found=False, text=_say("empty", "en"))
-        question = analyse(cleaned)
+        question = analyse(cleaned, self.lexicon)
         language = question.language if question.language in ("no", "en") else "en"
         note_text = _say("cut", language, limit=self.question_max_chars) if note else ""
         retrieval = self.retrieve(question, now or datetime.now(UTC))
@@ -222,7 +246,7 @@ class Summariser:
             if not question.terms and not strong_meaning:
                 return Retrieval(question, total, {}, [], _say("no_terms", language))
             frequencies = {
-                term.exact: count_matching_any(session, term.forms) for term in question.terms
+                term.exact: count_matching_any(session, term.all_forms) for term in question.terms
             }
             missing_names = [
                 t.exact for t in question.terms if t.is_name and frequencies[t.exact] == 0
@@ -232,6 +256,14 @@ class Summariser:
                 missing_names = [
                     t.exact for t in question.terms if t.is_name and frequencies[t.exact] == 0
                 ]
+            if missing_names and language == "en":
+                # Title words an English question capitalises are not names to insist on.
+                title = _title_words(question, missing_names)
+                terms = [
+                    replace(t, is_name=False) if t.exact in title else t for t in question.terms
+                ]
+                question = replace(question, terms=terms)
+                missing_names = [m for m in missing_names if m not in title]
             if missing_names or not (any(frequencies.values()) or strong_meaning):
                 subject = self._subject(question, missing_names)
                 text = _say("nothing_about", language, subject=subject, total=_count(total))
@@ -250,6 +282,7 @@ class Summariser:
         # IDF_FLOOR articles so that one shared name still weighs like a name.
         documents = max(total, IDF_FLOOR)
         weights = {exact: idf(df, documents) for exact, df in frequencies.items()}
+        unfound = frozenset(e for e, df in frequencies.items() if df == 0)
         ranked: list[ScoredSentence] = []
         for article_id in fold_near_duplicates(list(scores), articles):
             article = articles[article_id]
@@ -264,6 +297,7 @@ class Summariser:
                     scores[article_id],
                     title=article.title,
                     semantic=meaning,
+                    unfound=unfound,
                 )
             )
         ranked.sort(key=lambda s: s.score, reverse=True)

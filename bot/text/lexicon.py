@@ -1,0 +1,237 @@
+"""An offline English–Norwegian lexicon, read from dictd files (FreeDict eng-nor).
+
+An English question about a Norwegian article shares its names with the article but
+not its words: "hospital" is "sykehus", "Moscow" is "Moskva". The lexicon gives each
+word its forms in the other language, both ways. Its data is never copied into the
+repository: it is read where the system installed it (Debian's `dict-freedict-eng-nor`)
+or from the files `LEXICON_PATHS` names, once, on first use.
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+import re
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.text.tokens import STOPWORDS, stem_words, stemmer_for
+
+__all__ = [
+    "DEFAULT_LEXICON_PATHS",
+    "Lexicon",
+    "parse_dictd",
+    "read_lexicon",
+    "lexicon_at",
+    "resolve_paths",
+]
+
+log = logging.getLogger(__name__)
+
+# Where Debian and Ubuntu install FreeDict's English–Norwegian dictionary.
+DEFAULT_LEXICON_PATHS = "/usr/share/dictd/freedict-eng-nor.index"
+
+_B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+_B64_VALUE = {ch: i for i, ch in enumerate(_B64)}
+# "1. hull, hol" opens a numbered sense; " 3." alone numbers a gloss; "hull 2." ends a line.
+_SENSE = re.compile(r"^(\d+)\.\s+(\S.*)$")
+_TRAILING_NUMBER = re.compile(r"\s+\d+\.$")
+_BRACKETS = re.compile(r"\([^)]*\)|\[[^]]*\]")
+# Function words translate into function words: no evidence either way. "alt" is
+# "already" as well as "everything".
+_FUNCTION_WORDS = STOPWORDS | frozenset({"alt", "the", "to"})
+# Abbreviations that news in the two languages writes differently, missing from FreeDict.
+_ABBREVIATIONS = {
+    "us": ["usa"],
+    "uk": ["storbritannia"],
+    "un": ["fn"],
+    "eea": ["eøs"],
+    "nato": ["nato"],
+    "eu": ["eu"],
+}
+# Translations this long are explanations, not words an article would use.
+MAX_TRANSLATION_WORDS = 3
+
+
+def _b64(value: str) -> int:
+    number = 0
+    for ch in value:
+        number = number * 64 + _B64_VALUE[ch]
+    return number
+
+
+def _translations(body: str) -> list[str]:
+    """The translations in one dictd entry, in order, without glosses.
+
+    FreeDict lays an entry out as a headword line, then for each sense a line of
+    comma-separated translations (numbered "1. ..." when there are several senses)
+    followed by its gloss lines. The first line after the headword is always
+    translations; later ones only when they open a numbered sense.
+    """
+    lines = body.split("\n")
+    picked = [lines[1]] if len(lines) > 1 else []
+    # Only a line starting with a digit can open a sense: test that before the regex.
+    picked += [m.group(2) for line in lines[2:] if line[:1].isdigit() and (m := _SENSE.match(line))]
+    if picked and (first := _SENSE.match(picked[0])):
+        picked[0] = first.group(2)
+    out: list[str] = []
+    for line in picked:
+        if "(" in line or "[" in line:
+            line = _BRACKETS.sub(" ", line)
+        line = _TRAILING_NUMBER.sub("", line.strip())
+        for part in line.lower().split(","):
+            word = part.strip()
+            if word and word.count(" ") < MAX_TRANSLATION_WORDS:
+                out.append(" ".join(word.split()) if "  " in word else word)
+    return out
+
+
+def parse_dictd(index: str, data: bytes) -> dict[str, list[str]]:
+    """Headword (lower-cased) -> its translations, from a dictd index and its data."""
+    entries: dict[str, list[str]] = {}
+    for line in index.splitlines():
+        parts = line.split("\t")
+        if len(parts) != 3 or parts[0].startswith("00database"):
+            continue
+        headword, offset, length = parts
+        start = _b64(offset)
+        body = data[start : start + _b64(length)].decode("utf-8", "replace")
+        found = entries.setdefault(headword.lower(), [])
+        found.extend(t for t in _translations(body) if t not in found)
+    return entries
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Both directions of an English–Norwegian word list, with stems for lookup."""
+
+    english: Mapping[str, tuple[str, ...]]  # English headword -> Norwegian translations
+    norwegian: Mapping[str, tuple[str, ...]]  # Norwegian word -> English headwords
+    _english_stems: Mapping[str, tuple[str, ...]]
+    _norwegian_stems: Mapping[str, tuple[str, ...]]
+    longest: int  # words in the longest English headword
+
+    @classmethod
+    def build(cls, entries: Mapping[str, Iterable[str]]) -> Lexicon:
+        english: dict[str, tuple[str, ...]] = {}
+        norwegian: dict[str, list[str]] = {}
+        entries = {**entries, **_ABBREVIATIONS}
+        for headword, translations in entries.items():
+            useful = tuple(t for t in dict.fromkeys(translations) if t not in _FUNCTION_WORDS)
+            if not useful or (headword in _FUNCTION_WORDS and headword not in _ABBREVIATIONS):
+                continue
+            english[headword] = useful
+            for translation in useful:
+                norwegian.setdefault(translation, []).append(headword)
+        return cls(
+            english=english,
+            norwegian={word: tuple(heads) for word, heads in norwegian.items()},
+            _english_stems=_by_stem(english, "en"),
+            _norwegian_stems=_by_stem(norwegian, "no"),
+            longest=max((len(h.split()) for h in english), default=1),
+        )
+
+    def to_norwegian(self, phrase: str) -> tuple[str, ...]:
+        """Norwegian for an English word or phrase ("hospitals" finds "hospital")."""
+        return self._lookup(phrase, self.english, self._english_stems, "en")
+
+    def to_english(self, phrase: str) -> tuple[str, ...]:
+        """English for a Norwegian word or phrase ("sykehuset" finds "sykehus")."""
+        return self._lookup(phrase, self.norwegian, self._norwegian_stems, "no")
+
+    @staticmethod
+    def _lookup(
+        phrase: str,
+        exact: Mapping[str, tuple[str, ...]],
+        stems: Mapping[str, tuple[str, ...]],
+        language: str,
+    ) -> tuple[str, ...]:
+        phrase = phrase.lower()
+        found = exact.get(phrase)
+        if found is not None:
+            return found
+        if " " in phrase:
+            return ()
+        heads = stems.get(stem_words([phrase], language)[0], ())
+        return tuple(dict.fromkeys(t for head in heads for t in exact[head]))
+
+    def __len__(self) -> int:
+        return len(self.english)
+
+
+def _by_stem(table: Mapping[str, object], language: str) -> dict[str, tuple[str, ...]]:
+    """Single words of ``table`` grouped by their stem, so inflected forms find them."""
+    single = [word for word in table if " " not in word]
+    stemmer = stemmer_for(language)
+    # Straight to the stemmer: the shared stem cache costs more than it saves on one pass.
+    stems = stemmer.stemWords(single) if stemmer else single
+    grouped: dict[str, list[str]] = {}
+    for word, stem in zip(single, stems, strict=True):
+        grouped.setdefault(stem, []).append(word)
+    return {stem: tuple(words) for stem, words in grouped.items()}
+
+
+def resolve_paths(setting: str) -> list[Path]:
+    """The dictd index files named by ``LEXICON_PATHS`` (comma-separated) that exist."""
+    out: list[Path] = []
+    for raw in setting.split(","):
+        raw = raw.strip()
+        if not raw:
+            continue
+        path = Path(raw).expanduser()
+        if path.suffix != ".index":
+            path = path.with_name(path.name + ".index")
+        if path.is_file() and _data_file(path) is not None:
+            out.append(path)
+    return out
+
+
+def _data_file(index: Path) -> Path | None:
+    stem = index.with_suffix("")
+    for candidate in (stem.with_name(stem.name + ".dict.dz"), stem.with_name(stem.name + ".dict")):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def read_lexicon(paths: Iterable[Path]) -> Lexicon:
+    """Read and merge the dictd dictionaries at ``paths`` (their index files)."""
+    entries: dict[str, list[str]] = {}
+    for index in paths:
+        data_path = _data_file(index)
+        if data_path is None:
+            continue
+        raw = data_path.read_bytes()
+        # dictzip is gzip with a random-access table; reading it whole is simplest.
+        data = gzip.decompress(raw) if data_path.suffix == ".dz" else raw
+        for headword, translations in parse_dictd(index.read_text("utf-8"), data).items():
+            found = entries.setdefault(headword, [])
+            found.extend(t for t in translations if t not in found)
+    return Lexicon.build(entries)
+
+
+_CACHE: dict[tuple[Path, ...], Lexicon] = {}
+_LOCK = threading.Lock()
+
+
+def lexicon_at(setting: str) -> Lexicon | None:
+    """The lexicon that ``LEXICON_PATHS`` names, read once per process; None when no
+    file is there (cross-language lookup is then off and everything else works)."""
+    paths = tuple(resolve_paths(setting))
+    if not paths:
+        return None
+    with _LOCK:
+        lexicon = _CACHE.get(paths)
+        if lexicon is None:
+            started = time.perf_counter()
+            lexicon = _CACHE[paths] = read_lexicon(paths)
+            log.info(
+                "lexicon: %d English headwords from %s in %.0f ms",
+                len(lexicon),
+                ", ".join(map(str, paths)),
+                (time.perf_counter() - started) * 1000,
+            )
+    return lexicon

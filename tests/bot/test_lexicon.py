@@ -1,0 +1,226 @@
+"""English questions over Norwegian articles, through a bilingual lexicon.
+
+Most tests write a tiny dictd dictionary of their own (in FreeDict's layout), so they
+need nothing installed; the last ones use FreeDict itself where it is installed (and
+must, in CI).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from bot.answer.summariser import Summariser
+from bot.config import Settings
+from bot.ingest import Ingestor
+from bot.text.cognates import norwegian_spellings
+from bot.text.lexicon import DEFAULT_LEXICON_PATHS, parse_dictd, read_lexicon, resolve_paths
+from storage import Database
+
+_B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+# Entries laid out as FreeDict lays them: headword line, translations, glosses.
+ENTRIES = {
+    "hospital": "hospital /ˈhɒs.pɪ.tl̩/ <n>\nsykehus\nlarge medical facility\n",
+    "hole": "hole /həʊl/ <n>\n1. hull 2.\nhollow in some surface\n 3.\nan opening\n2. hol\nden\n",
+    "prime minister": "prime minister <n>\nstatsminister\nhead of the government\n",
+    "support": "support <v>\nstøtte\nto help\n",
+    "moscow": "Moscow <pn>\nMoskva\ncapital city of Russia\n",
+    "sunday": "Sunday <n>\nsøndag\nday of the week\n",
+    "ferry": "ferry <n>\nferje, ferge\na boat\n",
+}
+
+ARTICLES = [
+    {
+        "url": "https://fjordposten.example/ferje",
+        "title": "Ferjesambandet stengt etter uværet",
+        "source": "Fjordposten",
+        "language": "no",
+        "published": "2024-03-04T07:00:00+00:00",
+        "text": (
+            "Ferjesambandet mellom Halsa og Kanestraum ble stengt søndag etter uværet.\n"
+            "Mannskapet fant et stort hull i baugen på ferja da den kom til kai.\n"
+            "Tre passasjerer ble sendt til sykehuset i Kristiansund med lettere skader.\n"
+            "Rederiet venter at sambandet er i drift igjen om en uke."
+        ),
+    },
+    {
+        "url": "https://fjordposten.example/kultur",
+        "title": "Marte Hole åpner galleri",
+        "source": "Fjordposten",
+        "language": "no",
+        "published": "2024-03-05T07:00:00+00:00",
+        "text": (
+            "Kunstneren Marte Hole åpner nytt galleri på Sunndalsøra i mai.\n"
+            "Hun har malt landskap fra Nordmøre i tjue år."
+        ),
+    },
+    {
+        "url": "https://fjordposten.example/libya",
+        "title": "Partene møtes i Moskva",
+        "source": "Fjordposten",
+        "language": "no",
+        "published": "2020-01-13T07:00:00+00:00",
+        "text": (
+            "Partene i den libyske konflikten møtes i Moskva mandag.\n"
+            "Tyrkia støtter statsminister Fayez al-Sarraj, mens Russland står på Haftars side.\n"
+            "Khalifa Haftar er allerede på plass i Moskva, melder nyhetsbyrået."
+        ),
+    },
+]
+
+
+def write_dictd(folder: Path, entries: dict[str, str], compressed: bool = True) -> Path:
+    """A dictd dictionary (index + data) holding ``entries``; returns the index path."""
+
+    def b64(number: int) -> str:
+        digits = ""
+        while True:
+            digits = _B64[number % 64] + digits
+            number //= 64
+            if not number:
+                return digits
+
+    data = b""
+    index_lines = []
+    for headword, body in sorted(entries.items()):
+        encoded = body.encode()
+        index_lines.append(f"{headword}\t{b64(len(data))}\t{b64(len(encoded))}")
+        data += encoded
+    index = folder / "test-eng-nor.index"
+    index.write_text("\n".join(index_lines) + "\n", encoding="utf-8")
+    if compressed:
+        (folder / "test-eng-nor.dict.dz").write_bytes(gzip.compress(data))
+    else:
+        (folder / "test-eng-nor.dict").write_bytes(data)
+    return index
+
+
+@pytest.fixture
+def lexicon_index(tmp_path: Path) -> Path:
+    return write_dictd(tmp_path, ENTRIES)
+
+
+@pytest.fixture
+def articles_file(tmp_path: Path) -> Path:
+    path = tmp_path / "articles.jsonl"
+    path.write_text("\n".join(json.dumps(a, ensure_ascii=False) for a in ARTICLES) + "\n")
+    return path
+
+
+def _summariser(db: Database, articles: Path, lexicon: str, tmp_path: Path) -> Summariser:
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url=f"sqlite:///{tmp_path / 'lexicon.db'}",
+        lexicon_paths=lexicon,
+    )
+    report = Ingestor(db, settings).ingest([str(articles)])
+    assert report.failed == 0
+    return Summariser(db, settings)
+
+
+def test_dictd_entries_give_translations_without_glosses(lexicon_index: Path) -> None:
+    data = gzip.decompress(lexicon_index.with_suffix(".dict.dz").read_bytes())
+    entries = parse_dictd(lexicon_index.read_text("utf-8"), data)
+    assert entries["hole"] == ["hull", "hol"]
+    assert entries["prime minister"] == ["statsminister"]
+    assert entries["ferry"] == ["ferje", "ferge"]
+
+
+def test_lexicon_reads_both_ways_and_finds_inflected_forms(lexicon_index: Path) -> None:
+    lexicon = read_lexicon(resolve_paths(str(lexicon_index)))
+    assert lexicon.to_norwegian("hospitals") == ("sykehus",)
+    assert lexicon.to_norwegian("Moscow") == ("moskva",)
+    assert lexicon.to_norwegian("prime minister") == ("statsminister",)
+    assert lexicon.to_english("sykehuset") == ("hospital",)
+    assert lexicon.to_english("ferja") == ("ferry",)
+
+
+def test_an_uncompressed_dictionary_reads_too_and_a_missing_one_is_skipped(
+    tmp_path: Path,
+) -> None:
+    index = write_dictd(tmp_path, ENTRIES, compressed=False)
+    assert resolve_paths(f"{tmp_path / 'absent.index'}, {index}") == [index]
+    assert resolve_paths("") == []
+
+
+def test_an_english_question_quotes_the_norwegian_sentence(
+    sqlite_db: Database, articles_file: Path, lexicon_index: Path, tmp_path: Path
+) -> None:
+    summariser = _summariser(sqlite_db, articles_file, str(lexicon_index), tmp_path)
+    answer = summariser.answer("How many passengers were taken to hospital?")
+    assert answer.found
+    assert "Tre passasjerer ble sendt til sykehuset" in answer.text
+    assert answer.citations[0].url == "https://fjordposten.example/ferje"
+
+
+def test_without_a_lexicon_the_english_words_find_nothing(
+    sqlite_db: Database, articles_file: Path, tmp_path: Path
+) -> None:
+    summariser = _summariser(sqlite_db, articles_file, "", tmp_path)
+    answer = summariser.answer("How many passengers were taken to hospital?")
+    assert "sykehuset" not in answer.text
+
+
+def test_a_capitalised_word_the_lexicon_translates_is_not_a_missing_name(
+    sqlite_db: Database, articles_file: Path, lexicon_index: Path, tmp_path: Path
+) -> None:
+    summariser = _summariser(sqlite_db, articles_file, str(lexicon_index), tmp_path)
+    answer = summariser.answer("Who is already in Moscow?")
+    assert answer.found
+    assert "Khalifa Haftar er allerede på plass i Moskva" in answer.text
+    prime = summariser.answer("Who supports the prime minister Fayez al-Sarraj?")
+    assert "Tyrkia støtter statsminister Fayez al-Sarraj" in _first_sentence(prime.text)
+
+
+def test_an_ordinary_english_word_does_not_match_a_norwegian_name(
+    sqlite_db: Database, articles_file: Path, lexicon_index: Path, tmp_path: Path
+) -> None:
+    summariser = _summariser(sqlite_db, articles_file, str(lexicon_index), tmp_path)
+    answer = summariser.answer("What was found in the hole on Sunday?")
+    assert answer.found
+    assert "stort hull i baugen" in answer.text
+    assert "Marte Hole" not in answer.text
+
+
+def test_english_loanwords_are_spelled_the_norwegian_way() -> None:
+    assert norwegian_spellings("inspection") == ["inspeksjon"]
+    assert norwegian_spellings("democratic") == ["demokratisk"]
+    assert norwegian_spellings("energy") == ["energi"]
+    # Short words are too often another Norwegian word: no guess.
+    assert norwegian_spellings("cost") == []
+
+
+def _first_sentence(text: str) -> str:
+    return text.split(" [1]")[0]
+
+
+def _installed_lexicon() -> str:
+    if resolve_paths(DEFAULT_LEXICON_PATHS):
+        return DEFAULT_LEXICON_PATHS
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"FreeDict eng-nor is required in CI at {DEFAULT_LEXICON_PATHS}")
+    pytest.skip(
+        f"FreeDict eng-nor is not installed ({DEFAULT_LEXICON_PATHS}); "
+        "`make setup` installs it where apt-get may (dict-freedict-eng-nor)"
+    )
+
+
+def test_with_freedict_an_english_question_finds_the_seed_sentence(
+    sqlite_db: Database, libya_file: Path, tmp_path: Path
+) -> None:
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url=f"sqlite:///{tmp_path / 'seed.db'}",
+        lexicon_paths=_installed_lexicon(),
+    )
+    Ingestor(sqlite_db, settings).ingest([str(libya_file)])
+    summariser = Summariser(sqlite_db, settings)
+    answer = summariser.answer("Who supports the prime minister Fayez al-Sarraj?")
+    assert "Tyrkia har sendt soldater for å støtte regjeringen" in _first_sentence(answer.text)
+    moscow = summariser.answer("Who arrived in Moscow on Sunday evening?")
+    assert moscow.found and "Khalifa Haftar kom til den russiske hovedstaden" in moscow.text
