@@ -44,11 +44,12 @@ class Core:
 
     def warm_up(self) -> float:
         """Load what the first questions would otherwise load while Slack waits for its ack
-        (the language model, the database pool, the search index's pages): called before
-        the front ends take traffic. Returns the seconds it took."""
+        (the language model, the bilingual lexicon, the database pool, the search index's
+        pages): called before the front ends take traffic. Returns the seconds it took."""
         started = time.perf_counter()
         load_language_model()
-        question = analyse("Hvem støtter Haftar? Who backs Haftar?")
+        # Waits for the lexicon being read in the background (its parsing holds the GIL).
+        question = analyse("Hvem støtter Haftar? Who backs Haftar?", self.summariser.lexicon)
         self.summariser.retrieve(question, datetime.now(UTC))  # no model call: retrieval only
         seconds = time.perf_counter() - started
         log.info("warmed up in %.2f s", seconds)
