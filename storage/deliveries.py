@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -31,6 +31,7 @@ __all__ = [
     "finish_delivery",
     "first_period",
     "has_delivery",
+    "is_settled",
     "last_coverage",
     "last_covered_until",
     "renew_claim",
@@ -234,6 +235,24 @@ def has_delivery(session: Session, subscription_id: int, period: datetime) -> bo
         select(Delivery.id).where(
             Delivery.subscription_id == subscription_id, Delivery.period == period
         )
+    )
+    return found is not None
+
+
+def is_settled(session: Session, subscription_id: int, period: datetime) -> bool:
+    """Whether nothing is left to do for (subscription, period): it was posted, found
+    empty or skipped, or a later period was claimed. A read, so checking costs no lock."""
+    final = (DeliveryStatus.SENT, DeliveryStatus.EMPTY, DeliveryStatus.SKIPPED)
+    found = session.scalar(
+        select(Delivery.id)
+        .where(
+            Delivery.subscription_id == subscription_id,
+            or_(
+                Delivery.period > period,
+                and_(Delivery.period == period, Delivery.status.in_(final)),
+            ),
+        )
+        .limit(1)
     )
     return found is not None
 

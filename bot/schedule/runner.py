@@ -40,6 +40,7 @@ from storage import (
     claim_delivery,
     finish_delivery,
     has_delivery,
+    is_settled,
     list_feeds,
     list_subscriptions,
     renew_claim,
@@ -233,6 +234,8 @@ class DigestScheduler:
                         period.isoformat(),
                     )
                 continue
+            if await asyncio.to_thread(self._settled, subscription.id, period):
+                continue  # the usual case, checked without taking a write lock
             try:
                 posted += await self.deliver(subscription, period)
             except Exception as exc:  # noqa: BLE001 - one subscription must not stop the rest
@@ -407,6 +410,10 @@ class DigestScheduler:
     def _renew(self, delivery_id: int) -> bool:
         with self.db.session() as session:
             return renew_claim(session, delivery_id, self.instance, self.clock())
+
+    def _settled(self, subscription_id: int, period: datetime) -> bool:
+        with self.db.session() as session:
+            return is_settled(session, subscription_id, period)
 
     def _has_delivery(self, subscription_id: int, period: datetime) -> bool:
         with self.db.session() as session:
