@@ -45,6 +45,7 @@ test: lint
 bench: setup
 	$(BIN)/python benchmarks/quality.py
 	$(BIN)/python benchmarks/speed.py
+	$(BIN)/python benchmarks/tenants.py
 
 clean:
 	rm -rf $(VENV) newsbot.db newsbot.db-wal newsbot.db-shm

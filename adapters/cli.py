@@ -29,6 +29,7 @@ from bot.commands import vet_feed_url
 from bot.config import Settings
 from bot.errors import EXPECTED_ERRORS
 from bot.render import answer_text, digest_text
+from bot.tenants import Tenant
 from bot.text import canonical_url
 from bot.text.lexicon import lexicon_at
 from bot.types import ChannelRef, format_published
@@ -188,9 +189,39 @@ def doctor() -> None:
         out.print(f"ok: lexicon with {len(lexicon):,} English headwords, cross-language lookup on")
 
 
+TenantOption = Annotated[
+    str | None,
+    typer.Option(
+        "--tenant",
+        help="A tenant's own feeds (slack:TEAM_ID, discord:GUILD_ID, console) "
+        "instead of the operator's sources, which serve every tenant.",
+    ),
+]
+
+
+def _tenant_key(tenant: str | None) -> str | None:
+    if tenant is None:
+        return None
+    try:
+        return Tenant.parse(tenant).key
+    except ValueError as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(2) from exc
+
+
 @feeds_app.command("add")
-def feeds_add(url: str) -> None:
-    """Add a feed to poll."""
+def feeds_add(
+    url: str,
+    tenant: TenantOption = None,
+    everyone: Annotated[
+        bool, typer.Option("--global", help="An operator source (the default here).")
+    ] = False,
+) -> None:
+    """Add a feed to poll: an operator source every tenant reads, or one tenant's feed."""
+    key = _tenant_key(tenant)
+    if key is not None and everyone:
+        err.print("Give either --tenant or --global, not both.")
+        raise typer.Exit(2)
     core = _core()
     try:
         # The same rule as in chat: internal addresses only when FETCH_ALLOW_HOSTS allows.
@@ -199,36 +230,40 @@ def feeds_add(url: str) -> None:
         err.print(str(exc), markup=False)
         raise typer.Exit(2) from exc
     with core.db.session() as session:
-        _feed, created = add_feed(session, url)
+        _feed, created = add_feed(session, url, tenant=key)
     out.print(f"added {url}" if created else f"already polling {url}")
 
 
 @feeds_app.command("list")
-def feeds_list() -> None:
-    """List the feeds, with their last status."""
+def feeds_list(tenant: TenantOption = None) -> None:
+    """List the feeds polled (or one tenant's), with their last status."""
+    key = _tenant_key(tenant)
     core = _core()
     with core.db.session() as session:
-        feeds = list_feeds(session)
+        feeds = list_feeds(session, key)
     if not feeds:
         out.print("No feeds yet. Add one with: newsbot feeds add URL")
         return
-    table = Table("url", "title", "last polled", "status", box=None)
+    table = Table("url", "title", "for", "last polled", "status", box=None)
     for feed in feeds:
         polled = feed.last_polled_at.strftime("%Y-%m-%d %H:%M") if feed.last_polled_at else "never"
         status = feed.last_error or (str(feed.last_status) if feed.last_status else "")
-        table.add_row(feed.url, feed.title, polled, status)
+        table.add_row(
+            feed.url, feed.title, "everyone" if feed.operator else "tenants", polled, status
+        )
     out.print(table)
 
 
 @feeds_app.command("remove")
-def feeds_remove(url: str) -> None:
-    """Stop polling a feed (its articles stay)."""
+def feeds_remove(url: str, tenant: TenantOption = None) -> None:
+    """Stop polling an operator source, or stop one tenant's reading of a feed."""
+    key = _tenant_key(tenant)
     core = _core()
     url = canonical_url(url)
     with core.db.session() as session:
-        removed = remove_feed(session, url)
+        removed = remove_feed(session, url, key)
     if not removed:
-        err.print(f"No feed {url}.")
+        err.print(f"No feed {url}{' for ' + key if key else ''}.")
         raise typer.Exit(1)
     out.print(f"removed {url}")
 

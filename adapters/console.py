@@ -11,6 +11,7 @@ from typing import TextIO
 from bot.commands import CommandContext, Notice, Reply
 from bot.render import answer_text, digest_text
 from bot.service import ChatService
+from bot.tenants import Tenant
 from bot.types import Answer, ChannelRef, Digest
 
 __all__ = ["ConsoleFrontEnd", "render_reply"]
@@ -40,7 +41,9 @@ class ConsoleFrontEnd:
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout
         # The person at the terminal runs this bot: they may manage feeds and schedules.
-        self.context = CommandContext(CHANNEL, user_id=_local_user(), is_admin=True, operator=True)
+        self.context = CommandContext(
+            CHANNEL, user_id=_local_user(), is_admin=True, operator=True, tenant=Tenant.console()
+        )
 
     def write(self, text: str) -> None:
         self.stdout.write(text + "\n")

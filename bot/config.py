@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     # Questions and digests per minute from one user and in one channel (0: no limit).
     rate_user_per_minute: int = 6
     rate_channel_per_minute: int = 20
+    # ... and from one tenant (a Slack workspace, a Discord server) in all (0: no limit).
+    rate_tenant_per_minute: int = 60
 
     # Ingest and fetching
     fetch_timeout_s: float = 15.0

@@ -11,6 +11,7 @@ from storage.articles import (
     get_articles,
     stamp_visible,
     store_articles,
+    visible_ids,
 )
 from storage.db import Database, migrate
 from storage.deliveries import (
@@ -28,9 +29,17 @@ from storage.deliveries import (
     renew_claim,
 )
 from storage.errors import StorageError
-from storage.feeds import add_feed, get_feed, list_feeds, remove_feed
+from storage.feeds import add_feed, count_operator_feeds, get_feed, list_feeds, remove_feed
 from storage.health import check_database
-from storage.models import Article, Delivery, FeedSource, SentenceVector, Subscription, utcnow
+from storage.models import (
+    Article,
+    Delivery,
+    FeedMembership,
+    FeedSource,
+    SentenceVector,
+    Subscription,
+    utcnow,
+)
 from storage.search import (
     check_index,
     count_matching,
@@ -41,11 +50,17 @@ from storage.subscriptions import (
     add_subscription,
     list_subscriptions,
     remove_subscription,
+    remove_tenant_subscriptions,
 )
+from storage.tenants import TenantScope
 from storage.vectors import articles_without_vectors, count_vectors, load_vectors, store_vectors
 
 __all__ = [
     "Article",
+    "FeedMembership",
+    "TenantScope",
+    "count_operator_feeds",
+    "visible_ids",
     "ArticleRecord",
     "Database",
     "SentenceVector",
@@ -73,6 +88,7 @@ __all__ = [
     "last_covered_until",
     "list_subscriptions",
     "remove_subscription",
+    "remove_tenant_subscriptions",
     "FeedSource",
     "Outcome",
     "StorageError",

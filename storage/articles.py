@@ -8,12 +8,13 @@ from datetime import datetime
 from enum import StrEnum
 from typing import cast
 
-from sqlalchemy import Table, delete, func, select, update
+from sqlalchemy import ColumnElement, Table, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from storage.models import Article, ArticleSequence, SentenceVector
+from storage.tenants import TenantScope, visible_clause
 
 __all__ = [
     "ArticleRecord",
@@ -217,12 +218,36 @@ def get_articles(session: Session, ids: Iterable[int]) -> dict[int, Article]:
     return {article.id: article for article in rows}
 
 
-def count_articles(session: Session) -> int:
-    return int(session.scalar(select(func.count(Article.id))) or 0)
+def count_articles(session: Session, *, visible_to: TenantScope | None = None) -> int:
+    """How many articles are stored (that ``visible_to`` may see)."""
+    query = select(func.count(Article.id))
+    if visible_to is not None:
+        query = query.where(_visible(session, visible_to))
+    return int(session.scalar(query) or 0)
+
+
+def visible_ids(session: Session, ids: Iterable[int], scope: TenantScope | None) -> set[int]:
+    """Those of ``ids`` that ``scope`` may see (all of them for the operator)."""
+    wanted = set(ids)
+    if scope is None or not wanted:
+        return wanted
+    query = select(Article.id).where(Article.id.in_(wanted), _visible(session, scope))
+    return set(session.scalars(query))
+
+
+def _visible(session: Session, scope: TenantScope) -> ColumnElement[bool]:
+    clause = visible_clause(session.get_bind().dialect.name, scope)
+    return cast(ColumnElement[bool], clause)
 
 
 def articles_between(
-    session: Session, since: datetime, until: datetime, *, limit: int = 2000, arrivals: bool = False
+    session: Session,
+    since: datetime,
+    until: datetime,
+    *,
+    limit: int = 2000,
+    arrivals: bool = False,
+    visible_to: TenantScope | None = None,
 ) -> list[Article]:
     """Articles published (or, undated, fetched) in ``[since, until)``, newest first;
     with ``arrivals``, the articles newsbot stored in that span, whatever their date."""
@@ -235,6 +260,8 @@ def articles_between(
         .order_by(when.desc(), Article.id.desc())
         .limit(limit)
     )
+    if visible_to is not None:
+        query = query.where(_visible(session, visible_to))
     return list(session.scalars(query))
 
 
@@ -289,11 +316,14 @@ def articles_stored_after(
     *,
     fetched_since: datetime | None = None,
     limit: int = 2000,
+    visible_to: TenantScope | None = None,
 ) -> list[Article]:
     """Articles numbered in ``(after, upto]`` by `stamp_visible`, in the order they became
     visible, at most ``limit`` (the rest are for a later window). Without ``after`` (a first
-    digest), those fetched since ``fetched_since``."""
+    digest), those fetched since ``fetched_since``. Only those ``visible_to`` may see."""
     query = select(Article).where(Article.stored_seq <= upto)
+    if visible_to is not None:
+        query = query.where(_visible(session, visible_to))
     if after is not None:
         query = query.where(Article.stored_seq > after)
     elif fetched_since is not None:

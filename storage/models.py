@@ -7,8 +7,10 @@ from datetime import UTC, datetime
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -24,6 +26,7 @@ __all__ = [
     "Article",
     "ArticleSequence",
     "FeedSource",
+    "FeedMembership",
     "Subscription",
     "Delivery",
     "SentenceVector",
@@ -64,6 +67,8 @@ class Article(Base):
     """One news article, identified by its canonical URL (or `file://`/`urn:` URI)."""
 
     __tablename__ = "articles"
+    # What tenants may see is decided by origin; see storage.tenants.
+    __table_args__ = (Index("ix_articles_visibility", "id", "origin"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     url: Mapped[str] = mapped_column(String(2048), unique=True)
@@ -103,19 +108,38 @@ class ArticleSequence(Base):
 
 
 class FeedSource(Base):
-    """An RSS/Atom feed polled for new articles."""
+    """An RSS/Atom feed polled for new articles.
+
+    An ``operator`` source serves every tenant; any other feed serves the tenants that
+    hold a `FeedMembership` of it (none: it is no longer polled, and its articles are
+    seen by no tenant).
+    """
 
     __tablename__ = "feed_sources"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     url: Mapped[str] = mapped_column(String(2048), unique=True)
     title: Mapped[str] = mapped_column(Text, default="")
+    operator: Mapped[bool] = mapped_column(Boolean, default=False)
     etag: Mapped[str | None] = mapped_column(String(512))
     last_modified: Mapped[str | None] = mapped_column(String(128))
     last_status: Mapped[int | None] = mapped_column(Integer)
     last_error: Mapped[str | None] = mapped_column(Text)
     last_polled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     failures: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class FeedMembership(Base):
+    """A tenant (a Slack workspace, a Discord server, the console) reads a feed."""
+
+    __tablename__ = "feed_memberships"
+    __table_args__ = (UniqueConstraint("feed_id", "tenant", name="uq_feed_membership"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feed_sources.id", ondelete="CASCADE"))
+    tenant: Mapped[str] = mapped_column(String(200), index=True)
+    added_by: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -128,6 +152,9 @@ class Subscription(Base):
     platform: Mapped[str] = mapped_column(String(32))
     channel_id: Mapped[str] = mapped_column(String(200))
     thread_id: Mapped[str | None] = mapped_column(String(200))
+    # The tenant's key ("slack:T1", "discord:42"); None for rows made before tenants,
+    # until a command in their channel adopts them.
+    tenant: Mapped[str | None] = mapped_column(String(200), index=True)
     # "daily" or "weekdays" at `at` (HH:MM), or "every" `interval_minutes`.
     schedule: Mapped[str] = mapped_column(String(16))
     at: Mapped[str | None] = mapped_column(String(5))

@@ -15,6 +15,7 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
 from storage.models import UTCDateTime
+from storage.tenants import TenantScope, visible_sql
 
 __all__ = ["search_articles", "count_matching", "count_matching_any", "check_index"]
 
@@ -44,8 +45,10 @@ def search_articles(
     *,
     limit: int = 20,
     since: datetime | None = None,
+    visible_to: TenantScope | None = None,
 ) -> list[tuple[int, float]]:
-    """Article ids and scores (higher is better) for articles holding any of ``terms``."""
+    """Article ids and scores (higher is better) for articles holding any of ``terms``;
+    with ``visible_to``, only the articles that tenant may see."""
     cleaned = _clean(terms)
     if not cleaned:
         return []
@@ -60,6 +63,7 @@ def search_articles(
                 "WHERE coalesce(published_at, fetched_at) >= :since)"
             )
             params["since"] = since
+        where += _visible(dialect, "article_fts.rowid", visible_to, params)
         sql = (
             "SELECT rowid, -bm25(article_fts) AS score FROM article_fts "
             f"WHERE article_fts MATCH :q {where} ORDER BY bm25(article_fts) LIMIT :limit"
@@ -70,6 +74,7 @@ def search_articles(
         if since is not None:
             where = "AND coalesce(published_at, fetched_at) >= :since"
             params["since"] = since
+        where += _visible(dialect, "articles.id", visible_to, params)
         sql = (
             "SELECT id, ts_rank_cd(search_vector, q, 1) AS score "
             "FROM articles, to_tsquery('simple', :q) AS q "
@@ -87,18 +92,34 @@ def count_matching(session: Session, term: str) -> int:
     return count_matching_any(session, [term])
 
 
-def count_matching_any(session: Session, terms: Iterable[str]) -> int:
-    """How many articles hold at least one of ``terms``."""
+def count_matching_any(
+    session: Session, terms: Iterable[str], *, visible_to: TenantScope | None = None
+) -> int:
+    """How many articles hold at least one of ``terms`` (that ``visible_to`` may see)."""
     cleaned = _clean(terms)
     if not cleaned:
         return 0
-    if session.get_bind().dialect.name == "sqlite":
+    dialect = session.get_bind().dialect.name
+    params: dict[str, object] = {}
+    if dialect == "sqlite":
         sql = "SELECT count(*) FROM article_fts WHERE article_fts MATCH :q"
-        q = _fts5_query(cleaned)
+        sql += _visible(dialect, "article_fts.rowid", visible_to, params)
+        params["q"] = _fts5_query(cleaned)
     else:
         sql = "SELECT count(*) FROM articles WHERE search_vector @@ to_tsquery('simple', :q)"
-        q = _tsquery(cleaned)
-    return int(session.execute(text(sql), {"q": q}).scalar_one())
+        sql += _visible(dialect, "articles.id", visible_to, params)
+        params["q"] = _tsquery(cleaned)
+    return int(session.execute(text(sql), params).scalar_one())
+
+
+def _visible(
+    dialect: str, article_id: str, scope: TenantScope | None, params: dict[str, object]
+) -> str:
+    """The tenant filter as an ``AND ...`` fragment (empty for the operator)."""
+    if scope is None:
+        return ""
+    params["visible_tenant"] = scope.tenant
+    return f" AND {visible_sql(dialect, article_id)}"
 
 
 def check_index(session: Session) -> list[str]:

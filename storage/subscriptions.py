@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Delivery, Subscription
@@ -11,6 +11,7 @@ __all__ = [
     "add_subscription",
     "list_subscriptions",
     "remove_subscription",
+    "remove_tenant_subscriptions",
 ]
 
 
@@ -21,14 +22,43 @@ def add_subscription(session: Session, subscription: Subscription) -> Subscripti
 
 
 def list_subscriptions(
-    session: Session, platform: str | None = None, channel_id: str | None = None
+    session: Session,
+    platform: str | None = None,
+    channel_id: str | None = None,
+    *,
+    tenant: str | None = None,
 ) -> list[Subscription]:
+    """Subscriptions, optionally of one channel; with ``tenant``, that tenant's only.
+
+    A tenant first adopts its channel's subscriptions made before tenants existed, so
+    a single-team deployment keeps managing them as before.
+    """
     query = select(Subscription).order_by(Subscription.id)
     if platform is not None:
         query = query.where(Subscription.platform == platform)
     if channel_id is not None:
         query = query.where(Subscription.channel_id == channel_id)
+    if tenant is not None:
+        if platform is not None and channel_id is not None:
+            session.execute(
+                update(Subscription)
+                .where(
+                    Subscription.platform == platform,
+                    Subscription.channel_id == channel_id,
+                    Subscription.tenant.is_(None),
+                )
+                .values(tenant=tenant)
+            )
+        query = query.where(Subscription.tenant == tenant)
     return list(session.scalars(query))
+
+
+def remove_tenant_subscriptions(session: Session, tenant: str) -> int:
+    """Remove every subscription of ``tenant`` (an uninstalled workspace); how many."""
+    rows = list_subscriptions(session, tenant=tenant)
+    for row in rows:
+        remove_subscription(session, row.id)
+    return len(rows)
 
 
 def remove_subscription(session: Session, subscription_id: int) -> bool:

@@ -7,6 +7,7 @@ import re
 import discord
 
 from bot.commands import CommandContext
+from bot.tenants import Tenant
 from bot.types import ChannelRef
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "mention_text",
     "message_context",
     "interaction_context",
+    "tenant_of",
 ]
 
 PLATFORM = "discord"
@@ -62,20 +64,30 @@ def mention_text(message: discord.Message, bot_id: int) -> str | None:
     return re.sub(rf"<@!?{bot_id}>", " ", message.content).strip()
 
 
+def tenant_of(guild_id: int | None, user_id: int) -> Tenant:
+    """The server; a direct message is its user's own tenant."""
+    return Tenant.discord_server(guild_id) if guild_id else Tenant.discord_dm(user_id)
+
+
 def message_context(message: discord.Message, admin_role: str | None) -> CommandContext:
-    """Where a message was written and by whom."""
+    """Where a message was written and by whom. A DM is its user's own tenant, which sees
+    the operator's sources only: nobody is admin there, so it adds no feeds."""
+    guild_id = message.guild.id if message.guild is not None else None
     return CommandContext(
         channel_ref(message.channel, message.channel.id),
         user_id=str(message.author.id),
         is_admin=is_admin(message.author, admin_role),
+        tenant=tenant_of(guild_id, message.author.id),
     )
 
 
 def interaction_context(interaction: discord.Interaction, admin_role: str | None) -> CommandContext:
     """Where an app command was used and by whom, with the permissions Discord resolved."""
     channel_id = interaction.channel_id or 0
+    guild_id = interaction.guild_id
     return CommandContext(
         channel_ref(interaction.channel, channel_id),
         user_id=str(interaction.user.id),
         is_admin=is_admin(interaction.user, admin_role, interaction.permissions),
+        tenant=tenant_of(guild_id, interaction.user.id),
     )

@@ -18,6 +18,7 @@ from adapters.slack.render import SlackMessage, render_reply, request_header
 from bot.commands import Command, CommandContext, CommandName, Notice, Reply
 from bot.render import SORRY
 from bot.service import ChatService
+from bot.tenants import Tenant
 from bot.types import ChannelRef
 
 __all__ = ["NewsListeners", "SORRY", "post_message"]
@@ -46,6 +47,7 @@ class NewsListeners:
         command: dict[str, Any],
         respond: AsyncRespond,
         client: AsyncWebClient,
+        context: AsyncBoltContext,
     ) -> None:
         """`/news TEXT`: acknowledge at once, then answer into the channel, naming the asker."""
         await ack()  # Before any work: Slack gives up after three seconds.
@@ -55,7 +57,7 @@ class NewsListeners:
             channel = command.get("channel_id") or ""
             try:
                 parsed = self.chat.parse(text)
-                reply = await self._run(parsed, ChannelRef("slack", channel), user)
+                reply = await self._run(parsed, ChannelRef("slack", channel), user, context)
                 # Refusals, errors and help are for the asker only; the rest is for the channel.
                 private = isinstance(reply, Notice) and reply.private
                 question = parsed.name is CommandName.ASK
@@ -87,7 +89,7 @@ class NewsListeners:
             try:
                 # Subscriptions made in a thread post there; made at top level, into the channel.
                 reply = await self._run(
-                    self.chat.parse(text), ChannelRef("slack", channel, thread), user
+                    self.chat.parse(text), ChannelRef("slack", channel, thread), user, context
                 )
                 for message in render_reply(reply):
                     await post_message(client, channel, reply_in, message)
@@ -96,10 +98,13 @@ class NewsListeners:
                 with suppress(Exception):
                     await client.chat_postMessage(channel=channel, thread_ts=reply_in, text=SORRY)
 
-    async def _run(self, command: Command, channel: ChannelRef, user: str) -> Reply:
+    async def _run(
+        self, command: Command, channel: ChannelRef, user: str, bolt: AsyncBoltContext
+    ) -> Reply:
         # users.info only when the command needs it: most messages are questions.
         is_admin = await self.admins.is_admin(user) if command.needs_admin else False
-        context = CommandContext(channel, user_id=user, is_admin=is_admin)
+        tenant = Tenant.slack(bolt.team_id, bolt.enterprise_id)
+        context = CommandContext(channel, user_id=user, is_admin=is_admin, tenant=tenant)
         return await self.chat.run(command, context)
 
     @contextmanager

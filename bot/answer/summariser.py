@@ -23,10 +23,12 @@ from bot.types import Answer, Citation
 from storage import (
     Article,
     Database,
+    TenantScope,
     count_articles,
     count_matching_any,
     get_articles,
     search_articles,
+    visible_ids,
 )
 
 __all__ = ["Summariser", "Retrieval"]
@@ -197,8 +199,11 @@ class Summariser:
         """The bilingual lexicon, or None when none is installed (read once a process)."""
         return lexicon_at(self.lexicon_paths)
 
-    def answer(self, text: str, now: datetime | None = None) -> Answer:
-        """Answer ``text``; never raises on any user input, and never invents."""
+    def answer(
+        self, text: str, now: datetime | None = None, *, visible_to: TenantScope | None = None
+    ) -> Answer:
+        """Answer ``text``; never raises on any user input, and never invents. With
+        ``visible_to``, only from the articles that tenant may see."""
         raw = text if isinstance(text, str) else str(text)
         cleaned = " ".join("".join(ch if ch.isprintable() else " " for ch in raw).split())
         note = ""
@@ -210,7 +215,7 @@ class Summariser:
         question = analyse(cleaned, self.lexicon)
         language = question.language if question.language in ("no", "en") else "en"
         note_text = _say("cut", language, limit=self.question_max_chars) if note else ""
-        retrieval = self.retrieve(question, now or datetime.now(UTC))
+        retrieval = self.retrieve(question, now or datetime.now(UTC), visible_to=visible_to)
         if retrieval.refusal:
             return Answer(cleaned, False, retrieval.refusal, note=note_text)
         if self.writer is not None:
@@ -234,25 +239,34 @@ class Summariser:
 
     # -- retrieval ---------------------------------------------------------------
 
-    def retrieve(self, question: Question, now: datetime) -> Retrieval:
+    def retrieve(
+        self, question: Question, now: datetime, *, visible_to: TenantScope | None = None
+    ) -> Retrieval:
         language = question.language if question.language in ("no", "en") else "en"
         since = question.since(now)
         semantic = self._semantic(question)
-        strong_meaning = any(sim >= self.min_similarity for sim in semantic.values())
+        seen = visible_to
         with self.db.session() as session:
-            total = count_articles(session)
+            if seen is not None and semantic:
+                shown = visible_ids(session, {aid for aid, _ in semantic}, seen)
+                semantic = {key: sim for key, sim in semantic.items() if key[0] in shown}
+            strong_meaning = any(sim >= self.min_similarity for sim in semantic.values())
+            total = count_articles(session, visible_to=seen)
             if total == 0:
                 return Retrieval(question, 0, {}, [], _say("no_articles", language))
             if not question.terms and not strong_meaning:
                 return Retrieval(question, total, {}, [], _say("no_terms", language))
             frequencies = {
-                term.exact: count_matching_any(session, term.all_forms) for term in question.terms
+                term.exact: count_matching_any(session, term.all_forms, visible_to=seen)
+                for term in question.terms
             }
             missing_names = [
                 t.exact for t in question.terms if t.is_name and frequencies[t.exact] == 0
             ]
             if missing_names and len(missing_names) < len(question.terms):
-                question, frequencies = self._respell(session, question, frequencies, missing_names)
+                question, frequencies = self._respell(
+                    session, question, frequencies, missing_names, seen
+                )
                 missing_names = [
                     t.exact for t in question.terms if t.is_name and frequencies[t.exact] == 0
                 ]
@@ -268,7 +282,9 @@ class Summariser:
                 subject = self._subject(question, missing_names)
                 text = _say("nothing_about", language, subject=subject, total=_count(total))
                 return Retrieval(question, total, {}, [], text)
-            hits = search_articles(session, question.search_terms, limit=CANDIDATES, since=since)
+            hits = search_articles(
+                session, question.search_terms, limit=CANDIDATES, since=since, visible_to=seen
+            )
             scores = _fuse(hits, semantic)
             articles = get_articles(session, list(scores))
         if since is not None:
@@ -331,12 +347,17 @@ class Summariser:
 
     @staticmethod
     def _respell(
-        session: Session, question: Question, frequencies: dict[str, int], missing: list[str]
+        session: Session,
+        question: Question,
+        frequencies: dict[str, int],
+        missing: list[str],
+        seen: TenantScope | None = None,
     ) -> tuple[Question, dict[str, int]]:
         """Names typed slightly wrong ("Fossenholm" for "Fossesholm"): look for a close
         spelling in the articles the rest of the question finds."""
         others = [t for t in question.terms if t.exact not in missing]
-        hits = search_articles(session, [f for t in others for f in t.forms], limit=CANDIDATES)
+        forms = [f for t in others for f in t.forms]
+        hits = search_articles(session, forms, limit=CANDIDATES, visible_to=seen)
         vocabulary: set[str] = set()
         for article in get_articles(session, [i for i, _ in hits]).values():
             vocabulary.update(words(article.title + " " + article.text))
@@ -352,7 +373,7 @@ class Summariser:
             respelled = Term(exact=spelling, stem=spelling, is_name=True)
             terms[position] = respelled
             frequencies.pop(term.exact, None)
-            frequencies[spelling] = count_matching_any(session, respelled.forms)
+            frequencies[spelling] = count_matching_any(session, respelled.forms, visible_to=seen)
         return replace(question, terms=terms), frequencies
 
     @staticmethod

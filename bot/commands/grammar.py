@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from bot.tenants import Tenant
 from bot.types import Answer, ChannelRef, Digest
+from storage import TenantScope
 
 __all__ = [
     "HELP",
@@ -91,13 +93,26 @@ class CommandContext:
     """Who asks, where, and what they may do.
 
     ``operator`` is the person running the bot at its own terminal: no rate limits,
-    and schedules as short as a minute.
+    and schedules as short as a minute. ``tenant`` owns what the command changes and
+    decides which feeds' articles it sees; front ends fill it from the event (without
+    one, the channel's platform stands for a single team).
     """
 
     channel: ChannelRef
     user_id: str = ""
     is_admin: bool = False
     operator: bool = False
+    tenant: Tenant | None = None
+
+    @property
+    def owner(self) -> Tenant:
+        """The tenant that owns what this command adds, lists or removes."""
+        return self.tenant or Tenant(self.channel.platform)
+
+    @property
+    def scope(self) -> TenantScope:
+        """Whose articles answers and digests draw on."""
+        return self.owner.scope
 
 
 @dataclass(frozen=True)

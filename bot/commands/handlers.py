@@ -6,6 +6,8 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from sqlalchemy.orm import Session
+
 from bot.answer.summariser import Summariser
 from bot.commands.feeds import vet_feed_url
 from bot.commands.grammar import (
@@ -29,6 +31,7 @@ from storage import (
     Subscription,
     add_feed,
     add_subscription,
+    count_operator_feeds,
     get_feed,
     list_feeds,
     list_subscriptions,
@@ -41,6 +44,9 @@ __all__ = ["Commands"]
 log = logging.getLogger(__name__)
 
 Handler = Callable[["Commands", Command, CommandContext], Reply]
+
+# `feeds add --global URL`: an operator source, read for every tenant (the console only).
+GLOBAL_FLAG = "--global"
 
 
 class Commands:
@@ -68,7 +74,8 @@ class Commands:
         """Expected failures come back as a one-sentence Notice; the log gets the detail."""
         if command.needs_admin and not context.is_admin:
             return Notice.refusal(
-                "Sorry, only admins can change this channel's feeds and subscriptions."
+                f"Sorry, only admins can change this {context.owner.noun}'s feeds and "
+                "subscriptions."
             )
         if command.name.costly:
             wait = self._rate_limit_wait(context)
@@ -94,16 +101,17 @@ class Commands:
         # The operator at their own terminal is not a crowd.
         if context.operator:
             return 0
+        # Limits belong to the tenant: a busy workspace never uses up another's allowance.
+        tenant = context.owner.key
         limits = [
+            (f"tenant:{tenant}", self.settings.rate_tenant_per_minute),
             (
-                f"channel:{channel.platform}:{channel.channel_id}",
+                f"channel:{tenant}:{channel.channel_id}",
                 self.settings.rate_channel_per_minute,
-            )
+            ),
         ]
         if context.user_id:
-            limits.append(
-                (f"user:{channel.platform}:{context.user_id}", self.settings.rate_user_per_minute)
-            )
+            limits.append((f"user:{tenant}:{context.user_id}", self.settings.rate_user_per_minute))
         return self.rate_limiter.wait_seconds(*limits)
 
     # -- commands ------------------------------------------------------------------
@@ -112,10 +120,10 @@ class Commands:
         return Notice(HELP, private=True, preformatted=True)
 
     def _ask(self, command: Command, context: CommandContext) -> Reply:
-        return self.summariser.answer(command.text)
+        return self.summariser.answer(command.text, visible_to=context.scope)
 
     def _digest(self, command: Command, context: CommandContext) -> Reply:
-        return self.digests.recent(topic=command.text or None)
+        return self.digests.recent(topic=command.text or None, visible_to=context.scope)
 
     def _subscribe(self, command: Command, context: CommandContext) -> Reply:
         minimum = 1 if context.operator else self.settings.min_interval_minutes
@@ -128,6 +136,7 @@ class Commands:
                     platform=context.channel.platform,
                     channel_id=context.channel.channel_id,
                     thread_id=context.channel.thread_id,
+                    tenant=context.owner.key,
                     schedule=spec.kind,
                     at=spec.at,
                     interval_minutes=spec.interval_minutes,
@@ -145,7 +154,7 @@ class Commands:
 
     def _subscriptions(self, command: Command, context: CommandContext) -> Reply:
         with self.db.session() as session:
-            rows = list_subscriptions(session, context.channel.platform, context.channel.channel_id)
+            rows = self._channel_subscriptions(session, context)
         if not rows:
             return Notice("This channel has no scheduled digests. Try: subscribe daily 08:00")
         lines = ["Scheduled digests here:"]
@@ -157,7 +166,7 @@ class Commands:
 
     def _unsubscribe(self, command: Command, context: CommandContext) -> Reply:
         with self.db.session() as session:
-            rows = list_subscriptions(session, context.channel.platform, context.channel.channel_id)
+            rows = self._channel_subscriptions(session, context)
             if command.words:
                 wanted = command.words[0].lstrip("#")
                 if not wanted.isdigit() or int(wanted) not in {r.id for r in rows}:
@@ -176,12 +185,28 @@ class Commands:
         self._changed()
         return Notice(f"Unsubscribed #{target}.")
 
+    @staticmethod
+    def _channel_subscriptions(session: Session, context: CommandContext) -> list[Subscription]:
+        channel = context.channel
+        return list_subscriptions(
+            session, channel.platform, channel.channel_id, tenant=context.owner.key
+        )
+
     def _feeds_add(self, command: Command, context: CommandContext) -> Reply:
-        url = vet_feed_url(command.text.strip("<>").split("|")[0], self.settings.fetch_allow_hosts)
+        words = [w for w in command.words if w.lower() != GLOBAL_FLAG]
+        everyone = len(words) < len(command.words)
+        if everyone and not context.operator:
+            raise CommandError(
+                "Only the operator adds feeds for everyone: `newsbot feeds add URL` on the server."
+            )
+        if not words:
+            raise CommandError("Say which feed: feeds add URL")
+        url = vet_feed_url(words[0].strip("<>").split("|")[0], self.settings.fetch_allow_hosts)
+        tenant = None if everyone else context.owner.key
         with self.db.session() as session:
-            feed, created = add_feed(session, url)
+            feed, created = add_feed(session, url, tenant=tenant, added_by=context.user_id)
         if not created:
-            return Notice(f"I already read {url}.")
+            return Notice(f"This {context.owner.noun} already reads {url}.")
         self._changed()
         report = self.ingestor.poll_feeds([feed])
         with self.db.session() as session:
@@ -196,24 +221,33 @@ class Commands:
         )
 
     def _feeds_list(self, command: Command, context: CommandContext) -> Reply:
+        owner = context.owner
         with self.db.session() as session:
-            feeds = list_feeds(session)
+            feeds = list_feeds(session, owner.key)
+            shared = count_operator_feeds(session)
+        everyone = f"{shared} feed{'s' if shared != 1 else ''} the operator reads for everyone"
         if not feeds:
-            return Notice("I read no feeds yet. Add one: feeds add URL")
-        lines = ["Feeds I read:"]
+            return Notice(
+                f"This {owner.noun} reads no feeds of its own yet (I also read {everyone}). "
+                "Add one: feeds add URL"
+            )
+        lines = [f"Feeds of this {owner.noun}:"]
         for feed in feeds:
             status = f" — last error: {feed.last_error}" if feed.last_error else ""
             lines.append(f"{feed.url}{' (' + feed.title + ')' if feed.title else ''}{status}")
+        if shared:
+            lines.append(f"(and {everyone})")
         return Notice("\n".join(lines))
 
     def _feeds_remove(self, command: Command, context: CommandContext) -> Reply:
         url = canonical_url(command.text.strip("<>").split("|")[0])
+        owner = context.owner
         with self.db.session() as session:
-            removed = remove_feed(session, url)
+            removed = remove_feed(session, url, owner.key)
         if not removed:
-            raise CommandError(f"I do not read {url}.")
+            raise CommandError(f"This {owner.noun} does not read {url}.")
         self._changed()
-        return Notice(f"Removed {url}. Its articles stay searchable.")
+        return Notice(f"Removed {url} from this {owner.noun}.")
 
     def _changed(self) -> None:
         for callback in self.on_change:

@@ -12,7 +12,14 @@ from bot.digest.stories import build_digest
 from bot.llm.writer import LLMWriter
 from bot.schedule.spec import ScheduleSpec
 from bot.types import Digest
-from storage import Database, Subscription, first_period, last_coverage, stamp_visible
+from storage import (
+    Database,
+    Subscription,
+    TenantScope,
+    first_period,
+    last_coverage,
+    stamp_visible,
+)
 
 __all__ = ["CATCH_UP_MAX_ITEMS", "DEFAULT_MAX_ITEMS", "DEFAULT_WINDOW", "DigestService"]
 
@@ -38,12 +45,20 @@ class DigestService:
         since: datetime | None = None,
         until: datetime | None = None,
         max_items: int = DEFAULT_MAX_ITEMS,
+        visible_to: TenantScope | None = None,
     ) -> Digest:
-        """The stories published in ``[since, until)``: by default the last day until now."""
+        """The stories published in ``[since, until)``: by default the last day until now;
+        with ``visible_to``, from the articles that tenant may see."""
         until = until or datetime.now(UTC)
         since = since or until - DEFAULT_WINDOW
         return build_digest(
-            self.db, since, until, topic=topic, max_items=max_items, writer=self.writer
+            self.db,
+            since,
+            until,
+            topic=topic,
+            max_items=max_items,
+            writer=self.writer,
+            visible_to=visible_to,
         )
 
     def window_start(self, subscription: Subscription, until: datetime) -> datetime:
@@ -95,6 +110,7 @@ class DigestService:
             max_items=_item_limit(subscription, since, until),
             writer=self.writer,
             stored=stored,
+            visible_to=subscription_scope(subscription),
         )
 
 
@@ -103,3 +119,14 @@ def _item_limit(subscription: Subscription, since: datetime, until: datetime) ->
     if periods <= 1:
         return subscription.max_items
     return max(subscription.max_items, min(subscription.max_items * periods, CATCH_UP_MAX_ITEMS))
+
+
+def subscription_scope(subscription: Subscription) -> TenantScope | None:
+    """A subscription sees its tenant's feeds; one made before tenants, the operator's."""
+    if subscription.tenant is None:
+        return OPERATOR_ONLY
+    return TenantScope(subscription.tenant)
+
+
+# No tenant holds this key, so it sees operator sources and ingested files only.
+OPERATOR_ONLY = TenantScope("")

@@ -14,7 +14,14 @@ from bot.llm.writer import LLMWriter, Passage
 from bot.render import truncate
 from bot.text.similarity import signature
 from bot.types import Citation, Digest, DigestItem
-from storage import Article, Database, articles_between, articles_stored_after, search_articles
+from storage import (
+    Article,
+    Database,
+    TenantScope,
+    articles_between,
+    articles_stored_after,
+    search_articles,
+)
 
 __all__ = ["build_digest", "STORY_THRESHOLD"]
 
@@ -113,6 +120,7 @@ def build_digest(
     max_items: int = 10,
     writer: LLMWriter | None = None,
     stored: tuple[int | None, int] | None = None,
+    visible_to: TenantScope | None = None,
 ) -> Digest:
     """The stories published in ``[since, until)``, optionally about ``topic``, best first.
 
@@ -126,11 +134,18 @@ def build_digest(
     covered: int | None = None
     with db.session() as session:
         if stored is None:
-            articles = articles_between(session, since, until, limit=WINDOW_LIMIT)
+            articles = articles_between(
+                session, since, until, limit=WINDOW_LIMIT, visible_to=visible_to
+            )
         else:
             after, upto = stored
             articles = articles_stored_after(
-                session, after, upto, fetched_since=since, limit=WINDOW_LIMIT
+                session,
+                after,
+                upto,
+                fetched_since=since,
+                limit=WINDOW_LIMIT,
+                visible_to=visible_to,
             )
             # More than one window's worth: the rest starts the next digest.
             full = len(articles) == WINDOW_LIMIT and articles[-1].stored_seq is not None
@@ -138,7 +153,11 @@ def build_digest(
         if topic:
             terms = analyse(topic).search_terms
             window = None if stored is not None else since
-            scores = dict(search_articles(session, terms, limit=WINDOW_LIMIT, since=window))
+            scores = dict(
+                search_articles(
+                    session, terms, limit=WINDOW_LIMIT, since=window, visible_to=visible_to
+                )
+            )
             articles = [a for a in articles if a.id in scores]
             # A story that mentions the topic in passing is not about it.
             top = max((scores[a.id] for a in articles), default=0.0)

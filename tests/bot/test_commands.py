@@ -52,7 +52,9 @@ def test_members_may_not_change_feeds_or_subscriptions(core: Core) -> None:
     ]:
         reply = core.commands.handle(text, MEMBER)
         assert isinstance(reply, Notice) and not reply.ok
-        assert reply.text == "Sorry, only admins can change this channel's feeds and subscriptions."
+        assert (
+            reply.text == "Sorry, only admins can change this workspace's feeds and subscriptions."
+        )
     reply = core.commands.handle("subscriptions", MEMBER)
     assert reply.text.startswith("This channel has no scheduled digests")
 
@@ -88,7 +90,7 @@ def test_subscribe_list_and_unsubscribe(core: Core) -> None:
         ("subscribe sometimes", "“sometimes” is not a schedule"),
         ("unsubscribe 42", "no subscription #42"),
         ("feeds add ftp://x.test/feed", "starts with http"),
-        ("feeds remove https://x.test/none", "I do not read"),
+        ("feeds remove https://x.test/none", "This workspace does not read"),
     ],
 )
 def test_bad_commands_get_one_clear_sentence(core: Core, text: str, error: str) -> None:

@@ -4,7 +4,34 @@ from __future__ import annotations
 
 from tests.support.httpserver import FakeSite
 
-__all__ = ["ARTICLE_HTML", "feed_xml"]
+__all__ = [
+    "ARTICLE_HTML",
+    "AVALANCHE",
+    "AVALANCHE_QUESTION",
+    "CHESS",
+    "FERRY",
+    "FERRY_QUESTION",
+    "feed_xml",
+]
+
+# Feed items (path, title, text) that only one tenant's feed carries in the tenant tests.
+FERRY = (
+    "/ferry",
+    "Ferjen til Zanzibar innstilt",
+    "Ferjeselskapet Azam Marine innstilte alle avganger til Zanzibar på grunn av storm.",
+)
+AVALANCHE = (
+    "/avalanche",
+    "Skred stengte veien til Lyngseidet",
+    "Et snøskred stengte fylkesveien til Lyngseidet natt til tirsdag, melder Statens vegvesen.",
+)
+CHESS = (
+    "/chess",
+    "Carlsen vant i Wijk aan Zee",
+    "Magnus Carlsen vant turneringen i Wijk aan Zee etter et remis i siste runde.",
+)
+FERRY_QUESTION = "Hvorfor ble ferjen til Zanzibar innstilt?"
+AVALANCHE_QUESTION = "Hva stengte veien til Lyngseidet?"
 
 ARTICLE_HTML = """<html><head><title>Våpenhvile i Libya – Dagsnytt</title>
 <meta property="og:site_name" content="Dagsnytt">

@@ -164,7 +164,7 @@ async def test_a_role_with_manage_server_may_manage_feeds_by_mention(
 
     [reply] = await messages_to(fake_discord, NEWS_CHANNEL_ID)
     # Not refused: the core looked for the feed (and suppress_previews kept the link quiet).
-    assert reply.json["content"] == "I do not read <https://feeds.example/rss>."
+    assert reply.json["content"] == "This server does not read <https://feeds.example/rss>."
 
 
 async def test_an_app_command_is_deferred_then_followed_up(
@@ -234,7 +234,7 @@ async def test_a_non_admin_gets_a_polite_refusal_for_feeds_add(
     )
     assert (
         followup.json["content"]
-        == "Sorry, only admins can change this channel's feeds and subscriptions."
+        == "Sorry, only admins can change this server's feeds and subscriptions."
     )
     assert followup.json["flags"] == 64
     assert pings_nobody(followup.json)

@@ -228,7 +228,7 @@ async def test_feed_changes_need_an_admin(
     await fake_slack.wait_for(lambda: len(fake_slack.responses) == 1)
     refusal = fake_slack.responses[0]
     assert refusal["response_type"] == "ephemeral"
-    assert "only admins can change this channel's feeds" in texts(refusal)
+    assert "only admins can change this workspace's feeds" in texts(refusal)
     assert [c.args["user"] for c in fake_slack.called("users.info")] == ["U0PLAIN"]
 
     await sender.slash(
