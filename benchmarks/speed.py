@@ -18,6 +18,8 @@ search path is warmed up before timing starts; that one-off cost is printed, not
 
     python benchmarks/speed.py [--articles 20000] [--queries 300] [--seed 7]
                                [--db sqlite|postgresql]
+    python benchmarks/speed.py --archive 100000   # `newsbot ingest` of a JSON Lines archive:
+                                                  # its rate and peak RSS, nothing else
 
 With ``--db postgresql`` newsbot's database is a fresh schema on the server
 (``NEWSBOT_TEST_POSTGRES``, default the local test database), dropped afterwards; the
@@ -27,6 +29,7 @@ raw FTS5 comparison still runs on SQLite.
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
 import random
@@ -400,6 +403,48 @@ def peak_rss_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
+def archive(count: int, seed: int) -> int:
+    """`newsbot ingest` of a generated JSON Lines archive, in a process of its own, so its
+    peak RSS (and its workers') is the ingest's alone, not this generator's."""
+    with tempfile.TemporaryDirectory(prefix="newsbot-archive-") as tmp:
+        path = Path(tmp) / "archive.jsonl"
+        started = time.perf_counter()
+        with path.open("w", encoding="utf-8") as handle:
+            for offset in range(0, count, 1000):
+                # A slice at a time: the generator's own memory stays small too.
+                slice_ = Generator(seed + offset).corpus(min(1000, count - offset)).drafts
+                for number, draft in enumerate(slice_, start=offset):
+                    record = {
+                        "url": f"https://news.example/archive/{number:07d}",
+                        "title": draft.title,
+                        "text": draft.text,
+                        "source": draft.source,
+                        "published": f"2024-{number % 12 + 1:02d}-{number % 28 + 1:02d}",
+                    }
+                    handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        size = path.stat().st_size
+        print(
+            f"archive: {count} articles, {size / 1e6:.0f} MB of JSON Lines, "
+            f"written in {time.perf_counter() - started:.0f} s"
+        )
+        env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/newsbot.db"}
+        env.setdefault("LOAD_DEMO_CORPUS", "false")
+        newsbot = Path(sys.executable).parent / "newsbot"
+        started = time.perf_counter()
+        done = subprocess.run(
+            [str(newsbot), "ingest", str(path)], env=env, cwd=tmp, capture_output=True, text=True
+        )
+        elapsed = time.perf_counter() - started
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        peak_mb = peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+        summary = (done.stdout.strip().splitlines() or ["(no summary)"])[-1]
+        print(f"ingest: {summary}; {count / elapsed:.0f} articles/s")
+        print(f"peak RSS of the ingest (largest of its processes): {peak_mb:.0f} MB")
+        if done.returncode:
+            print(done.stderr[-2000:])
+        return done.returncode
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -408,7 +453,16 @@ def main() -> int:
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument(
+        "--archive",
+        type=int,
+        default=0,
+        metavar="N",
+        help="only this: `newsbot ingest` of an N-article JSON Lines file; time and peak RSS",
+    )
     args = parser.parse_args()
+    if args.archive:
+        return archive(args.archive, args.seed)
     if args.articles < 2 or args.queries < 1:
         parser.error("--articles must be at least 2 and --queries at least 1")
 
@@ -431,6 +485,7 @@ def main() -> int:
     ):
         print(f"newsbot database: {args.db}")
         # -- ingest: newsbot ------------------------------------------------------
+        # From the environment too: INGEST_WORKERS=1 measures ingest without worker processes.
         settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
         started = time.perf_counter()
         db = Database.open(url)
@@ -439,6 +494,8 @@ def main() -> int:
         detect_language("Dette er en setning på norsk for å laste språkmodellen.")
         print(f"language model load: {ms(time.perf_counter() - started)} (not counted)")
 
+        workers = settings.ingest_workers or min(os.cpu_count() or 1, 8)
+        print(f"ingest workers: {workers} processes for the text work (INGEST_WORKERS)")
         started = time.perf_counter()
         report = Ingestor(db, settings).store(drafts)
         newsbot_ingest = time.perf_counter() - started

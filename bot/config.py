@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     # Largest local document read whole: a file, or one JSON Lines record (those are streamed).
     file_max_bytes: int = 20_000_000
     article_max_chars: int = 200_000
+    # Processes doing the text work of a large ingest (none: one per CPU; 1: no pool).
+    ingest_workers: int | None = Field(default=None, ge=1)
     user_agent: str = "newsbot/0.1 (+https://github.com/newsbot)"
     load_demo_corpus: bool = True
 

@@ -20,6 +20,7 @@ __all__ = [
     "Unchanged",
     "occurrence",
     "normalise",
+    "normalise_all",
     "parse_published",
     "read_date",
     "derive_title",
@@ -28,6 +29,8 @@ __all__ = [
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
 _SPACES = re.compile(r"[ \t\u00a0]+")
+_LINE_EDGES = re.compile(r"[^\S\n]*\n[^\S\n]*")
+_BLANK_RUNS = re.compile(r"\n{3,}")
 _DATE = re.compile(
     r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?"
     r"\s*(Z|[+-]\d{2}:?\d{2})?)?)?)?\s*$"
@@ -82,13 +85,10 @@ def clean_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    text = _CONTROL.sub("", text)
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
-    out: list[str] = []
-    for line in lines:
-        if line or (out and out[-1]):
-            out.append(line)
-    return "\n".join(out).strip()
+    text = _SPACES.sub(" ", _CONTROL.sub("", text))
+    # Whole-text passes, not a loop over lines: this runs on every article of an archive.
+    text = _LINE_EDGES.sub("\n", text)
+    return _BLANK_RUNS.sub("\n\n", text).strip()
 
 
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>|<!--.*?-->", re.S)
@@ -269,3 +269,20 @@ def normalise(draft: ArticleDraft, *, max_chars: int) -> ArticleRecord:
         search_terms=document_terms(title, text, language),
         origin=(draft.origin or draft.where or draft.url)[:MAX_URL_CHARS],
     )
+
+
+def normalise_all(drafts: list[ArticleDraft], max_chars: int) -> list[ArticleRecord | Failure]:
+    """`normalise` for each draft; a draft that cannot be stored becomes a named `Failure`.
+    (A module-level function, so a process pool can run it.)"""
+    out: list[ArticleRecord | Failure] = []
+    for draft in drafts:
+        try:
+            out.append(normalise(draft, max_chars=max_chars))
+        except (IngestError, ValueError) as exc:
+            out.append(Failure(draft.where or draft.url, str(exc)))
+    return out
+
+
+def warm_up() -> None:
+    """Load the language model now, not on the first article (a pool worker's start)."""
+    detect_language("Dette er en setning. This is a sentence.")

@@ -16,8 +16,9 @@ from bot.errors import IngestError
 from bot.ingest.decode import declared_charset
 from bot.ingest.fetch import Fetcher
 from bot.ingest.files import Item, decode_bytes, estimate_items, read_path
-from bot.ingest.model import ArticleDraft, Failure, Unchanged, normalise
+from bot.ingest.model import ArticleDraft, Failure
 from bot.ingest.web import draft_from_html, drafts_from_feed, looks_like_feed
+from bot.ingest.workers import normalised
 from bot.text import canonical_url
 from storage import (
     ArticleRecord,
@@ -100,27 +101,25 @@ class Ingestor:
         report = IngestReport()
         batch: list[ArticleRecord] = []
         size = 0
-        for item in items:
-            if isinstance(item, Failure | Unchanged):
-                if isinstance(item, Failure):
-                    report.failures.append(item)
+
+        def noted(items: Iterable[Item]) -> Iterator[Item]:
+            for item in items:
+                if isinstance(item, ArticleDraft) and item.note:
+                    report.notes.append(Failure(item.where or item.url, item.note))
+                yield item
+
+        settings = self.settings
+        for result in normalised(noted(items), settings.article_max_chars, settings.ingest_workers):
+            if not isinstance(result, ArticleRecord):
+                if isinstance(result, Failure):
+                    report.failures.append(result)
                 else:
                     report.unchanged += 1
                 if progress:
                     progress(1)
                 continue
-            where = item.where or item.url
-            if item.note:
-                report.notes.append(Failure(where, item.note))
-            try:
-                record = normalise(item, max_chars=self.settings.article_max_chars)
-            except (IngestError, ValueError) as exc:
-                report.failures.append(Failure(where, str(exc)))
-                if progress:
-                    progress(1)
-                continue
-            batch.append(record)
-            size += len(record.text)
+            batch.append(result)
+            size += len(result.text)
             if len(batch) >= BATCH or size >= BATCH_CHARS:
                 self._flush(batch, report, progress, fetched_at)
                 size = 0
