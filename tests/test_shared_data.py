@@ -4,6 +4,7 @@ article and the NorQuAD quality floor the project promises."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from tests.conftest import SHARED_DATA
 
 SEED = SHARED_DATA / "seed" / "000_3298c541ebf2f95d.txt"
 NORQUAD = SHARED_DATA / "norquad-news"
+ENGLISH = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "questions_en.jsonl"
 
 pytestmark = pytest.mark.skipif(
     not (SEED.exists() and (NORQUAD / "articles.jsonl").exists()),
@@ -47,14 +49,38 @@ def test_who_backs_haftar_quotes_the_russland_sentence_from_the_seed(
     assert answer.citations[0].published == "2020-01"
 
 
-def test_norquad_quality_floor(summariser: Summariser) -> None:
-    questions = [json.loads(line) for line in (NORQUAD / "questions.jsonl").open(encoding="utf-8")]
+def _doc_and_answer_hits(
+    summariser: Summariser, questions: list[dict[str, str]]
+) -> tuple[float, float]:
+    """doc@1 and answer hit over ``questions``, as ../shared/data/README.md defines them."""
     doc_hits = answer_hits = 0
     for item in questions:
         answer = summariser.answer(item["question"])
         assert len(answer.text) <= 500
         doc_hits += bool(answer.citations) and answer.citations[0].url == item["document"]
         answer_hits += answer.found and _fold(item["answer"]) in _fold(answer.text)
-    # Measured 0.933 and 0.853 (benchmarks/quality.py); a drop below the targets fails.
-    assert doc_hits / len(questions) >= 0.93
-    assert answer_hits / len(questions) >= 0.85
+    return doc_hits / len(questions), answer_hits / len(questions)
+
+
+def test_norquad_quality_floor(summariser: Summariser) -> None:
+    questions = [json.loads(line) for line in (NORQUAD / "questions.jsonl").open(encoding="utf-8")]
+    doc_at_1, answer_hit = _doc_and_answer_hits(summariser, questions)
+    # Measured 0.929 and 0.853 (benchmarks/quality.py); a drop below the floor fails.
+    # doc@1 was 0.933 before captions were never quoted: one answer stands only in a
+    # photo caption ("Arkivbilde av ...") and is refused now.
+    assert doc_at_1 >= 0.925
+    assert answer_hit >= 0.85
+
+
+def test_english_questions_over_norwegian_articles_quality_floor(summariser: Summariser) -> None:
+    if summariser.lexicon is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("the FreeDict eng-nor lexicon is required in CI (make setup installs it)")
+        pytest.skip(
+            "no English-Norwegian lexicon installed (apt-get install dict-freedict-eng-nor)"
+        )
+    questions = [json.loads(line) for line in ENGLISH.open(encoding="utf-8")]
+    doc_at_1, answer_hit = _doc_and_answer_hits(summariser, questions)
+    # Measured 0.668 and 0.529 (0.391 and 0.252 without the lexicon).
+    assert doc_at_1 >= 0.64
+    assert answer_hit >= 0.50

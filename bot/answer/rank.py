@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
 
 from bot.answer.question import Question, Term
 from bot.text import STOPWORDS, stem_words, tokenize, words
+from bot.text.captions import is_caption
 from bot.text.tokens import is_name_token
 
 __all__ = ["ScoredSentence", "SentenceFeatures", "term_forms", "idf", "score_sentences"]
@@ -38,6 +40,7 @@ _REASON = re.compile(
 _YEAR_OR_TIME = re.compile(r"\b(1[89]\d\d|20\d\d)\b|\b\d{1,2}[.:]\d{2}\b|\b\d{1,2}\. ?[a-zæøå]+")
 _PLACE = re.compile(r"\b(i|på|fra|til|in|at|from|near|ved)\s+[A-ZÆØÅ]\w+")
 _DIGIT = re.compile(r"\d")
+_PARTS = re.compile(r"[-'’.,_]")
 
 # How much each signal adds to a sentence's term coverage (which lies in [0, 1]).
 ARTICLE_WEIGHT = 0.5
@@ -68,6 +71,8 @@ class SentenceFeatures:
     length: int
     # Exact forms and stems of the words that are not names here ("hull", not "Hole").
     common: frozenset[str] = frozenset()
+    # Exact forms and stems of the words written with a capital ("Høyre", not "høyre").
+    capitalised: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,10 @@ class ScoredSentence:
     local_score: float = 0.0  # compares sentences within one article: picks the quote
     article_names: int = 0  # how many of the question's names the article holds anywhere
     similarity: float = 0.0  # to the question by meaning, when embeddings are configured
+    article_coverage: float = 0.0  # the question's weight the article covers anywhere
+    # A caption or photo credit helps pick the article but is never quoted: it describes
+    # a picture the reader cannot see.
+    caption: bool = False
 
 
 def term_forms(term: Term, language: str) -> set[str]:
@@ -95,6 +104,7 @@ def idf(document_frequency: int, total: int) -> float:
     return math.log(1 + (total - document_frequency + 0.5) / (document_frequency + 0.5))
 
 
+@functools.lru_cache(maxsize=20_000)
 def features(sentence: str, language: str) -> SentenceFeatures:
     exact = words(sentence)
     tokens = tokenize(sentence)
@@ -102,12 +112,17 @@ def features(sentence: str, language: str) -> SentenceFeatures:
     stems = stem_words(exact, language)
     common = {w for w in exact if w not in names}
     common.update(s for s, w in zip(stems, exact, strict=True) if w not in names)
+    # Word parts written with a capital anywhere, the first word too ("Sarraj" in
+    # "al-Sarraj"), with their stems ("Haftars" -> "haftar").
+    capitals = [p.lower() for t in tokens for p in _PARTS.split(t) if p[:1].isupper()]
+    capitalised = {*capitals, *stem_words(capitals, language)}
     return SentenceFeatures(
         exact=frozenset(exact),
         stems=frozenset(stems),
         names=frozenset(names),
         length=len(exact),
         common=frozenset(common),
+        capitalised=frozenset(capitalised),
     )
 
 
@@ -192,10 +207,18 @@ def score_sentences(
     matches: list[tuple[int, str, SentenceFeatures, dict[str, float]]] = []
     sentence_frequency: dict[str, int] = {}
     best_share: dict[str, float] = {}
+    # Every form that can match appears in the sentence as a substring (compounds too):
+    # a sentence holding none of them is passed over before the costly word analysis.
+    needles = {f for term, term_set, translations in forms for f in (*term_set, *translations)}
+    needles.update(term.stem for term in question.terms)
     for index, sentence in enumerate(sentences):
         # The headline is shown with the source; quoting it again says nothing new.
         if sentence.rstrip(".") == title.rstrip("."):
             continue
+        if index not in semantic:
+            lowered = sentence.lower()
+            if not any(needle in lowered for needle in needles):
+                continue
         feats = features(sentence, language)
         if feats.length < 3:
             continue
@@ -206,7 +229,9 @@ def score_sentences(
             # word is no name there: "hole" is not the surname Hole, "wall" not Wall Street.
             guard = translations and not term.is_name and foreign
             own = feats.common if guard else vocabulary
-            if term_set & own:
+            # A name asked with a capital is that name only where it is written so:
+            # "VAR" is not the verb "var", "Høyre" the party and not "til høyre".
+            if term_set & (feats.capitalised if term.is_name else own):
                 found[term.exact] = 1.0
             elif foreign and translations & own:
                 found[term.exact] = TRANSLATION_WEIGHT
@@ -274,6 +299,8 @@ def score_sentences(
                 local_score=score + LOCAL_WEIGHT * focus,
                 article_names=len(names & sentence_frequency.keys()),
                 similarity=similarity,
+                article_coverage=article_coverage,
+                caption=is_caption(sentence),
             )
         )
     return out

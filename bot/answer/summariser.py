@@ -16,6 +16,7 @@ from bot.llm.client import LLMError
 from bot.llm.embed import Embedder
 from bot.llm.writer import LLMWriter, Passage
 from bot.text import words
+from bot.text.captions import is_caption
 from bot.text.english import is_ordinary_english
 from bot.text.lexicon import Lexicon, lexicon_at
 from bot.text.similarity import closest_spelling, fold_near_duplicates
@@ -41,6 +42,8 @@ RRF_K = 60
 IDF_FLOOR = 200
 # A best sentence covering less than this share of the question's weight does not answer it.
 MIN_COVERAGE = 0.25
+# How much the best sentence's article, as a whole, counts towards that.
+ARTICLE_SUPPORT = 0.5
 MAX_SENTENCES = 6
 # A best sentence this short often sets up what the next one says: quote that next.
 SHORT_SENTENCE = 150
@@ -96,6 +99,17 @@ def looks_like_heading(sentence: str) -> bool:
     return len(sentence.split()) < 8 and not sentence.rstrip().endswith(tuple(_END))
 
 
+# Words that open a sentence about someone or something the sentence before named.
+_REFERENCES = frozenset(
+    "han hun de den det dette disse selv der da he she they it this these there".split()
+)
+
+
+def _opens_with_reference(sentence: str) -> bool:
+    first = words(sentence[:40])
+    return bool(first) and first[0] in _REFERENCES
+
+
 def _fit(sentence: str, limit: int) -> str:
     """A sentence cut at a word to ``limit`` characters, marked with an ellipsis."""
     if len(sentence) <= limit:
@@ -115,6 +129,8 @@ def passages(retrieval: Retrieval) -> list[Passage]:
     """The best articles' best sentences (in article order), numbered by position."""
     by_article: dict[int, list[ScoredSentence]] = {}
     for sentence in retrieval.ranked:
+        if sentence.caption:
+            continue
         by_article.setdefault(sentence.article_id, []).append(sentence)
     out: list[Passage] = []
     for article_id, sentences in list(by_article.items())[:PASSAGE_ARTICLES]:
@@ -320,10 +336,14 @@ class Summariser:
         # A question that names someone or something is not answered from an article
         # that never mentions them, however well its common words match.
         names_asked = any(t.is_name for t in question.terms)
+        # The best sentence must cover enough of the question; what the rest of its
+        # article covers (its captions too) counts for part.
         weak = not ranked or (
-            ranked[0].coverage < MIN_COVERAGE and ranked[0].similarity < self.min_similarity
+            max(ranked[0].coverage, ARTICLE_SUPPORT * ranked[0].article_coverage) < MIN_COVERAGE
+            and ranked[0].similarity < self.min_similarity
         )
-        if weak or (names_asked and not ranked[0].article_names):
+        quotable = any(s.article_id == ranked[0].article_id and not s.caption for s in ranked)
+        if weak or not quotable or (names_asked and not ranked[0].article_names):
             return Retrieval(
                 question, total, articles, ranked, _say("no_answer", language, total=_count(total))
             )
@@ -393,14 +413,17 @@ class Summariser:
         top = retrieval.ranked[0]
         article = retrieval.articles[top.article_id]
         own = sorted(
-            (s for s in retrieval.ranked if s.article_id == top.article_id),
+            (s for s in retrieval.ranked if s.article_id == top.article_id and not s.caption),
             key=lambda s: s.local_score,
             reverse=True,
         )
         best = own[0]
-        # The next sentence often holds the answer to what the best one sets up.
+        # The next sentence often holds the answer to what the best one sets up; the one
+        # before says who "he" or "they" is when the best one starts with a pronoun.
         following = best.index + 1
         candidates = []
+        if best.index > 0 and _opens_with_reference(best.text):
+            candidates.append((best.index - 1, article.sentences[best.index - 1]))
         if following < len(article.sentences) and len(best.text) < SHORT_SENTENCE:
             candidates.append((following, article.sentences[following]))
         candidates += [(s.index, s.text) for s in own[1:]]
@@ -412,8 +435,8 @@ class Summariser:
                 break
             if index in chosen or length + 1 + len(sentence) + len(marker) > self.max_chars:
                 continue
-            if looks_like_heading(sentence):
-                continue  # a subheading says nothing quoted on its own
+            if looks_like_heading(sentence) or is_caption(sentence):
+                continue  # a subheading or a photo caption says nothing quoted on its own
             chosen[index] = sentence
             length += 1 + len(sentence) + len(marker)
         # Quoted in the article's order, so the sentences read as they were written.

@@ -12,6 +12,7 @@ from bot.answer.question import analyse
 from bot.llm.client import LLMError
 from bot.llm.writer import LLMWriter, Passage
 from bot.render import truncate
+from bot.text.captions import is_caption
 from bot.text.similarity import signature
 from bot.types import Citation, Digest, DigestItem
 from storage import (
@@ -63,7 +64,7 @@ def _summary(article: Article) -> str:
     for sentence in article.sentences:
         if sentence.rstrip(".") == article.title.rstrip(".") or len(sentence.split()) < 4:
             continue
-        if _CAPTION.search(sentence):
+        if _CAPTION.search(sentence) or is_caption(sentence):
             continue  # a photo caption or credit, not the story
         if picked and len(picked[0]) + 1 + len(sentence) > SUMMARY_CHARS:
             break

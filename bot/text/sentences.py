@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from bot.text.captions import split_credit
+
 __all__ = ["split_sentences", "split_paragraphs"]
 
 # Lower-cased, without the final dot. A dot after one of these never ends a sentence.
@@ -74,5 +76,7 @@ def split_sentences(text: str) -> list[str]:
     """Split ``text`` into sentences, keeping each one verbatim."""
     sentences: list[str] = []
     for line in split_paragraphs(text):
-        sentences.extend(_split_line(line))
+        for sentence in _split_line(line):
+            # "FOTO: ... / NTB scanpix En mann ble ..." has no full stop after the credit.
+            sentences.extend(split_credit(sentence))
     return sentences

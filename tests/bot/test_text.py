@@ -83,3 +83,32 @@ def test_canonical_url_drops_tracking_and_fragments() -> None:
 def test_canonical_url_keeps_what_it_cannot_tidy() -> None:
     assert canonical_url("https://x:99999/a#b") == "https://x:99999/a#b"
     assert canonical_url("http://[::1]:8080/a?utm_medium=x") == "http://[::1]:8080/a"
+
+
+def test_a_photo_credit_glued_to_the_lede_is_split_off() -> None:
+    text = "FOTO: Kari Nordmann / NTB scanpix Fergen gikk på grunn ved Halsa natt til fredag."
+    assert split_sentences(text) == [
+        "FOTO: Kari Nordmann / NTB scanpix",
+        "Fergen gikk på grunn ved Halsa natt til fredag.",
+    ]
+
+
+def test_captions_credits_and_bylines_are_recognised_and_statements_are_not() -> None:
+    from bot.text.captions import is_caption
+
+    for caption in [
+        "(Foto: Ola Hansen/NTB Scanpix)",
+        "Foto: Skjermdump",
+        "Mannskapet (t.v.) tok imot ferja på kaia i Halsa.",
+        "Bildet viser ferjekaia etter uværet.",
+        "FULL STANS: Ferja ligger ved kai i Halsa.",
+        "Av NTB-Kari Hansen",
+        "Ferja ligger ved kaia i Halsa torsdag kveld. (",
+    ]:
+        assert is_caption(caption), caption
+    for statement in [
+        "Ferja ble satt inn igjen søndag, sier driftsleder Ola Hansen til NTB.",
+        "HALSA: Ferja gikk som normalt fredag.",
+        "Avdelingen ved sykehuset stengte fredag.",
+    ]:
+        assert not is_caption(statement), statement

@@ -1,0 +1,81 @@
+"""Image captions, photo credits and bylines inside article text. Pure functions.
+
+Pages and feeds hand over the text around a photo with the article: "FOTO: Ola Nordmann /
+NTB scanpix", "Anders Mol (t.v.) og Christian Sørum i Roma.", "Av NTB-Kari Hansen".
+They stay in the index (a caption names who is in the story) but are never quoted as
+an answer nor used as a digest summary: they describe a picture the reader cannot see.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["is_caption", "split_credit"]
+
+# "Foto: ...", "(Foto: ...)", "FOTO: Arkivfoto: ...", "Illustrasjon: ..." at the start.
+_CREDIT_START = re.compile(
+    r"^\(?\s*(?:foto|photo|bilde|arkivfoto|arkivbilde|illustrasjon|illustration|video)\s*:",
+    re.IGNORECASE,
+)
+_CREDIT_ANYWHERE = re.compile(
+    r"\(\s*(?:foto|photo|bilde|arkivfoto)\s*:[^)]*\)|\b(?:foto|photo)\s*:|\bscanpix\b",
+    re.IGNORECASE,
+)
+# Who stands where in the picture: "(t.v.)", "(til høyre)", "(f.v.)", "(i midten)".
+_POSITIONS = re.compile(
+    r"\((?:t\.? ?[vh]\.?|f\.? ?[vh]\.?|til (?:venstre|høyre)|i midten|from left|left|right|"
+    r"bildet|bak|foran)\)",
+    re.IGNORECASE,
+)
+# "Bildet viser ...", "Bildet, som er hentet fra ...", "Illustrasjonsbilde".
+_PICTURE = re.compile(
+    r"^(?:bildet\b|illustrasjonsbilde|arkivbilde|the photo|pictured\b)", re.IGNORECASE
+)
+# A label in capitals of two words or more before a colon ("PÅ TAMPEN AV EKTESKAPET:"),
+# and the pointers to other stories ("LES OGSÅ:", "SE VIDEO:").
+_LABEL = re.compile(r"^[A-ZÆØÅÄÖÜ]{2,}(?: [A-ZÆØÅÄÖÜ]{2,})+:|^(?:LES|SE)\b[^:]{0,30}:")
+# "Av NTB-Kari Hansen", "By Jane Smith": a byline is short and all names.
+_BYLINE = re.compile(r"^(?:Av|By)\s+(?:[A-ZÆØÅ][\w-]*\s*){1,4}\.?$")
+# What ends a credit glued to the next sentence: the agency.
+_AGENCY_END = re.compile(
+    r"(?:scanpix|\bNTB\b|\bAP\b|\bAFP\b|\bReuters\b|\bEPA\b|\bTT\b|\bPool\b|PICTURES)\)?\.?",
+    re.IGNORECASE,
+)
+
+
+def is_caption(sentence: str) -> bool:
+    """Whether ``sentence`` is a caption, a photo credit or a byline, not a statement."""
+    text = sentence.strip()
+    # A caption whose credit was lost ("... på Wembley torsdag kveld. (") ends open.
+    if text.endswith(("(", "[")):
+        return True
+    return bool(
+        _CREDIT_START.match(text)
+        or _CREDIT_ANYWHERE.search(text)
+        or _POSITIONS.search(text)
+        or _PICTURE.match(text)
+        or _LABEL.match(text)
+        or _BYLINE.match(text)
+    )
+
+
+def split_credit(sentence: str) -> list[str]:
+    """A photo credit glued to the sentence after it, as two pieces.
+
+    "FOTO: Ola Nordmann / NTB scanpix En mann ble skutt." is a credit and a news
+    sentence with no full stop between them: the news must not be lost with the credit.
+    Each piece is a verbatim substring of ``sentence``.
+    """
+    if not _CREDIT_START.match(sentence):
+        return [sentence]
+    if sentence.lstrip().startswith("("):
+        close = sentence.find(")")
+        cut = close + 1 if close > 0 else 0
+    else:
+        ends = list(_AGENCY_END.finditer(sentence))
+        cut = ends[-1].end() if ends else 0
+    rest = sentence[cut:].strip()
+    # Only a capitalised start reads as a new sentence ("Foto: NTB scanpix" stays whole).
+    if cut == 0 or len(rest.split()) < 3 or not rest[:1].isupper():
+        return [sentence]
+    return [sentence[:cut].strip(), rest]
