@@ -38,6 +38,7 @@ lint: setup
 	$(BIN)/ruff check bot adapters storage tests benchmarks
 	$(BIN)/mypy --strict bot storage adapters
 	$(BIN)/lint-imports
+	$(BIN)/hadolint Dockerfile
 
 test: lint
 	$(BIN)/python -m pytest

@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -26,7 +27,7 @@ from rich.text import Text
 
 from bot.app import Core, configure_logging, load_demo_corpus, open_core
 from bot.commands import vet_feed_url
-from bot.config import Settings
+from bot.config import load_settings
 from bot.errors import EXPECTED_ERRORS
 from bot.render import answer_text, digest_text
 from bot.tenants import Tenant
@@ -60,12 +61,12 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _core() -> Core:
-    settings = Settings()
-    configure_logging(settings)
     try:
+        settings = load_settings()
+        configure_logging(settings)
         return open_core(settings)
     except EXPECTED_ERRORS as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from exc
 
 

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError as AlembicError
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.errors import StorageError
+from storage.migrations.repair import alembic_config, drop_interrupted_leftovers
 
 __all__ = ["Database", "migrate"]
 
-_MIGRATIONS = Path(__file__).parent / "migrations"
+log = logging.getLogger(__name__)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -43,13 +47,61 @@ def _engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision."""
-    config = Config()
-    config.set_main_option("script_location", str(_MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to ``revision`` (the newest by default), all or nothing: a crash or
+    an error leaves the schema as it was, and the next start migrates again."""
+    if engine.dialect.name != "sqlite":
+        # PostgreSQL's DDL is transactional: the whole upgrade commits, or none of it does.
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), revision)
+        return
+    target = _revision(revision)
+    with engine.connect() as connection:
+        if _current(connection) == target:
+            return  # the usual start: no write lock taken
+    with engine.connect() as connection:
+        # pysqlite commits each CREATE and ALTER on its own unless a transaction is open, so
+        # it is told to open none and the whole upgrade runs in one BEGIN ... COMMIT (DDL is
+        # transactional in SQLite). IMMEDIATE takes the write lock first: another process
+        # starting at the same moment waits, then finds the schema current.
+        connection.execution_options(isolation_level="AUTOCOMMIT")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            current = _current(connection)
+            if current != target:
+                dropped = drop_interrupted_leftovers(connection, current, target)
+                if dropped:
+                    log.warning(
+                        "removed what an interrupted migration had left (%s); migrating again",
+                        ", ".join(dropped),
+                    )
+                command.upgrade(alembic_config(connection), revision)
+        except BaseException:
+            connection.rollback()
+            raise
+        connection.commit()
+
+
+def _revision(name: str) -> str:
+    script = ScriptDirectory.from_config(alembic_config())
+    found = script.get_revision(name)
+    assert found is not None
+    return found.revision
+
+
+def _current(connection: Connection) -> str | None:
+    """The schema version stamped in the database; `StorageError` for one this newsbot does
+    not know (a newer version migrated it)."""
+    current = MigrationContext.configure(connection).get_current_revision()
+    if current is not None:
+        try:
+            ScriptDirectory.from_config(alembic_config()).get_revision(current)
+        except AlembicError:
+            raise StorageError(
+                f"the database's schema version {current} is from a newer newsbot than this "
+                "one; upgrade newsbot (or point DATABASE_URL at another database)"
+            ) from None
+    return current
 
 
 class Database:

@@ -1,0 +1,108 @@
+"""Settings are checked at start: a bad value stops every command with one line and exit 2."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+from typer.testing import CliRunner
+
+from adapters.cli import app
+
+Invoke = Callable[..., Result]
+
+
+@pytest.fixture
+def newsbot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Invoke:
+    monkeypatch.chdir(tmp_path)  # only the .env a test writes is read
+    runner = CliRunner()
+
+    def invoke(*args: str, **env: str) -> Result:
+        base = {"DATABASE_URL": f"sqlite:///{tmp_path / 'config.db'}", "LOAD_DEMO_CORPUS": "false"}
+        return runner.invoke(app, list(args), env={**base, **env}, input="")
+
+    return invoke
+
+
+def _one_line(result: Result) -> str:
+    assert result.exit_code == 2
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.output
+    return lines[0]
+
+
+def test_unknown_time_zone_stops_run_before_anything_starts(
+    newsbot: Invoke, tmp_path: Path
+) -> None:
+    line = _one_line(newsbot("run", TIMEZONE="Mars/Base"))
+    assert line == (
+        "error: bad setting: TIMEZONE=Mars/Base: not a known time zone "
+        "(an IANA name such as Europe/Oslo)"
+    )
+    assert not (tmp_path / "config.db").exists()  # stopped before opening the database
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "reason"),
+    [
+        ("PORT", "abc", "not a whole number"),
+        ("PORT", "70000", "must be at most 65535"),
+        ("FEED_POLL_MINUTES", "0", "must be at least 1"),
+        ("FETCH_TIMEOUT_S", "nan", "not a finite number"),
+        ("RATE_USER_PER_MINUTE", "-1", "must be at least 0"),
+        ("LLM_BASE_URL", "localhost:11434/v1", "not a URL starting with http:// or https://"),
+        ("SLACK_API_URL", "https://slack.example:99999/api/", "port is not a number"),
+        ("DISCORD_GATEWAY_URL", "gateway.example", "not a URL starting with wss://"),
+        ("LOG_LEVEL", "loud", "not a log level"),
+        ("POST_EMPTY_DIGESTS", "perhaps", "not true or false"),
+    ],
+)
+def test_bad_value_is_named_with_its_problem(
+    newsbot: Invoke, name: str, value: str, reason: str
+) -> None:
+    line = _one_line(newsbot("stats", **{name: value}))
+    assert line.startswith(f"error: bad setting: {name}={value}: ")
+    assert reason in line
+
+
+def test_several_bad_values_share_the_one_line(newsbot: Invoke) -> None:
+    line = _one_line(newsbot("ingest", "x.txt", PORT="abc", TIMEZONE="Mars/Base"))
+    assert "PORT=abc" in line and "TIMEZONE=Mars/Base" in line
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("mysql://root:hunter2@db/news", "SQLite or PostgreSQL, not mysql"),
+        ("not a url", "not a database URL"),
+    ],
+)
+def test_database_url_problems_never_echo_the_url(newsbot: Invoke, url: str, reason: str) -> None:
+    line = _one_line(newsbot("stats", DATABASE_URL=url))
+    assert line.startswith("error: bad setting: DATABASE_URL: ") and reason in line
+    assert "hunter2" not in line
+
+
+def test_sqlite_file_under_a_file_is_refused(newsbot: Invoke, tmp_path: Path) -> None:
+    (tmp_path / "plain").write_text("not a folder")
+    line = _one_line(newsbot("stats", DATABASE_URL=f"sqlite:///{tmp_path / 'plain' / 'n.db'}"))
+    assert f"{tmp_path / 'plain'} is a file" in line
+    line = _one_line(newsbot("stats", DATABASE_URL=f"sqlite:///{tmp_path}"))
+    assert "is a folder, not a database file" in line
+
+
+def test_bad_value_in_dotenv_is_named_too(newsbot: Invoke, tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("TIMEZONE=Europe/Osl\n", encoding="utf-8")
+    assert "TIMEZONE=Europe/Osl: not a known time zone" in _one_line(newsbot("stats"))
+
+
+def test_blank_optional_urls_mean_unset(newsbot: Invoke, tmp_path: Path) -> None:
+    # A copied .env.example with `NAME=` lines left empty starts as if they were absent.
+    (tmp_path / ".env").write_text("LLM_BASE_URL=\nDISCORD_API_URL=\n", encoding="utf-8")
+    result = newsbot("stats")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("0 articles")
