@@ -10,6 +10,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PATH=/opt/newsbot/bin:$PATH \
     HEALTH_PORT=8080
 
+# The offline English-Norwegian lexicon and English word list behind cross-language answers
+# (LEXICON_PATHS); Debian's packages of the base image's release.
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends dict-freedict-eng-nor wamerican \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY bot bot

@@ -145,7 +145,7 @@ class Settings(BaseSettings):
     file_max_bytes: Count = 20_000_000
     article_max_chars: Count = 200_000
     # Processes doing the text work of a large ingest (none: one per CPU; 1: no pool).
-    ingest_workers: Count | None = None
+    ingest_workers: Annotated[Count | None, BeforeValidator(_blank_is_none)] = None
     user_agent: str = "newsbot/0.1 (+https://github.com/newsbot)"
     load_demo_corpus: bool = True
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from click.testing import Result
 from typer.testing import CliRunner
 
 from adapters.cli import app
+from bot.config import Settings
 
 Invoke = Callable[..., Result]
 
@@ -106,3 +108,17 @@ def test_blank_optional_urls_mean_unset(newsbot: Invoke, tmp_path: Path) -> None
     result = newsbot("stats")
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("0 articles")
+
+
+def test_env_example_names_every_setting_and_its_values_start(
+    newsbot: Invoke, tmp_path: Path
+) -> None:
+    example = (Path(__file__).resolve().parents[2] / ".env.example").read_text(encoding="utf-8")
+    documented = re.findall(r"^# ([A-Z][A-Z0-9_]*)=(.*)$", example, flags=re.MULTILINE)
+    names = {name for name, _value in documented}
+    assert {name.upper() for name in Settings.model_fields} <= names
+    # Every value the example shows, uncommented, is accepted.
+    shown = [f"{name}={value}" for name, value in documented if name != "DATABASE_URL"]
+    (tmp_path / ".env").write_text("\n".join(shown) + "\n", encoding="utf-8")
+    result = newsbot("stats")
+    assert result.exit_code == 0, result.output
