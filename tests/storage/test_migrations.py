@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -190,3 +191,45 @@ def test_database_of_a_newer_version_is_named(tmp_path: Path) -> None:
     db.close()
     with pytest.raises(StorageError, match="newer newsbot"):
         Database.open(url)
+
+
+def test_second_start_during_a_migration_waits_and_finds_it_done(tmp_path: Path) -> None:
+    """Two processes starting on a new file at once (say `newsbot run` and a cron ingest):
+    the second reads the empty schema while the first is mid-migration, waits for the first's
+    write lock, and then finds nothing left to do."""
+    url = f"sqlite:///{tmp_path / 'race.db'}"
+    first = Database.open(url, upgrade=False)
+    second = Database.open(url, upgrade=False)
+    second_has_looked = threading.Event()
+    first_in_migration = threading.Event()
+
+    def pause_mid_migration(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if "CREATE TABLE feed_sources" in statement:
+            first_in_migration.set()
+            assert second_has_looked.wait(30), "the second start never read the schema"
+
+    def looked(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if first_in_migration.is_set() and "alembic_version" in statement:
+            second_has_looked.set()
+
+    event.listen(first.engine, "after_cursor_execute", pause_mid_migration)
+    event.listen(second.engine, "after_cursor_execute", looked)
+    errors: list[BaseException] = []
+
+    def start_first() -> None:
+        try:
+            migrate(first.engine)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    thread = threading.Thread(target=start_first)
+    thread.start()
+    assert first_in_migration.wait(30)
+    migrate(second.engine)  # waits on the first's lock, then finds the schema current
+    thread.join(30)
+    assert not thread.is_alive() and errors == []
+    assert second_has_looked.is_set()
+    assert _version(second.engine) == [_head()]
+    first.close()
+    second.close()
+    _opens_whole(url, tmp_path)
