@@ -97,10 +97,18 @@ def ingest(
         console=err,
         disable=not show_progress,
         transient=True,
+        # Redrawn when the ingest reports progress, not by a thread of its own: a process
+        # without threads can fork its text workers directly (see bot.ingest.workers).
+        auto_refresh=False,
     ) as progress:
         total = core.ingestor.estimate(targets) if show_progress else None
         task = progress.add_task("ingest", total=total)
-        report = core.ingestor.ingest(targets, progress=lambda n: progress.advance(task, n))
+
+        def advance(n: int) -> None:
+            progress.advance(task, n)
+            progress.refresh()
+
+        report = core.ingestor.ingest(targets, progress=advance)
     for failure in report.failures:
         err.print(f"failed: {failure.where}: {failure.reason}", markup=False)
     for note in report.notes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ __all__ = [
     "derive_title",
     "plain_title",
 ]
+
+log = logging.getLogger(__name__)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
 _SPACES = re.compile(r"[ \t\u00a0]+")
@@ -280,6 +283,10 @@ def normalise_all(drafts: list[ArticleDraft], max_chars: int) -> list[ArticleRec
             out.append(normalise(draft, max_chars=max_chars))
         except (IngestError, ValueError) as exc:
             out.append(Failure(draft.where or draft.url, str(exc)))
+        except Exception as exc:  # noqa: BLE001 - one article's bug must not end an archive
+            log.exception("normalising %s failed", draft.where or draft.url)
+            reason = f"could not be processed ({exc.__class__.__name__}; a bug: see the log)"
+            out.append(Failure(draft.where or draft.url, reason))
     return out
 
 

@@ -63,6 +63,7 @@ def _pool(workers: int) -> ProcessPoolExecutor:
         # a lock some thread holds: workers come from a clean forkserver process instead.
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["bot.ingest.model"])
+    log.info("normalising in %d worker processes (%s)", workers, context.get_start_method())
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker)
 
 
@@ -105,7 +106,6 @@ def normalised(
                 continue
             seen += 1
             if pool is None and count > 1 and seen > POOL_AFTER:  # read now: tests lower it
-                log.info("normalising in %d worker processes", count)
                 pool = _pool(count)
             if pool is None:
                 yield from normalise_all([item], max_chars)
