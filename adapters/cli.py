@@ -7,6 +7,7 @@ import json
 import sys
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -29,6 +30,7 @@ from bot.app import Core, configure_logging, load_demo_corpus, open_core
 from bot.commands import vet_feed_url
 from bot.config import load_settings
 from bot.errors import EXPECTED_ERRORS
+from bot.opml import OpmlError, OpmlFeed, read_opml, write_opml
 from bot.render import answer_text, digest_text
 from bot.tenants import Tenant
 from bot.text import canonical_url
@@ -275,6 +277,52 @@ def feeds_remove(url: str, tenant: TenantOption = None) -> None:
         err.print(f"No feed {url}{' for ' + key if key else ''}.")
         raise typer.Exit(1)
     out.print(f"removed {url}")
+
+
+@feeds_app.command("import")
+def feeds_import(
+    path: Annotated[Path, typer.Argument(help="An OPML file, as other feed readers export.")],
+    tenant: TenantOption = None,
+) -> None:
+    """Add every feed an OPML file lists, each address vetted as `feeds add` vets it."""
+    key = _tenant_key(tenant)
+    core = _core()
+    try:
+        if not path.is_file():
+            raise OpmlError(f"{path} is not a file")
+        if path.stat().st_size > core.settings.file_max_bytes:
+            raise OpmlError(f"{path} is larger than FILE_MAX_BYTES")
+        listed = read_opml(path.read_bytes(), str(path))
+    except (OSError, OpmlError) as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(2) from exc
+    added = known = refused = 0
+    for feed in listed:
+        try:
+            url = vet_feed_url(feed.url, core.settings.fetch_allow_hosts)
+        except EXPECTED_ERRORS as exc:
+            err.print(f"refused: {feed.url}: {exc}", markup=False)
+            refused += 1
+            continue
+        with core.db.session() as session:
+            _feed, created = add_feed(session, url, feed.title, tenant=key)
+        added += created
+        known += not created
+    out.print(f"{added} added, {known} already read, {refused} refused (of {len(listed)} feeds)")
+    if refused:
+        raise typer.Exit(1)
+
+
+@feeds_app.command("export")
+def feeds_export(tenant: TenantOption = None) -> None:
+    """Print the operator's sources (or one tenant's feeds) as OPML."""
+    key = _tenant_key(tenant)
+    core = _core()
+    with core.db.session() as session:
+        feeds = [f for f in list_feeds(session, key) if key is not None or f.operator]
+        listed = [OpmlFeed(f.url, f.title) for f in feeds]
+    title = f"newsbot feeds of {key}" if key else "newsbot operator sources"
+    sys.stdout.write(write_opml(listed, title) + "\n")
 
 
 @feeds_app.command("poll")

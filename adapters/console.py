@@ -9,10 +9,10 @@ import threading
 from typing import TextIO
 
 from bot.commands import CommandContext, Notice, Reply
-from bot.render import answer_text, digest_text
+from bot.render import answer_text, digest_text, live_text
 from bot.service import ChatService
 from bot.tenants import Tenant
-from bot.types import Answer, ChannelRef, Digest
+from bot.types import Answer, ChannelRef, Digest, LiveItem
 
 __all__ = ["ConsoleFrontEnd", "render_reply"]
 
@@ -51,6 +51,10 @@ class ConsoleFrontEnd:
 
     async def post_digest(self, channel: ChannelRef, digest: Digest) -> str | None:
         self.write("\n" + digest_text(digest))
+        return None
+
+    async def post_live(self, channel: ChannelRef, post: LiveItem) -> str | None:
+        self.write("\n" + live_text(post))
         return None
 
     async def run(self) -> None:

@@ -5,10 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
+import socket
+import uuid
 
 from bot.app import Core
 from bot.errors import NewsbotError
+from bot.live import LivePoster
 from bot.schedule.runner import DigestScheduler
 from bot.schedule.sink import ChatSink
 from bot.types import ChannelRef, Digest
@@ -46,6 +50,8 @@ async def run_bot(core: Core) -> None:
         console = ConsoleFrontEnd(core.chat)
         sinks.append(console)
         tasks.append(asyncio.create_task(console.run(), name="console"))
+    instance = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+    live = LivePoster(core.db, sinks, burst=settings.live_burst, instance=instance)
     scheduler = DigestScheduler(
         settings,
         core.db,
@@ -53,6 +59,8 @@ async def run_bot(core: Core) -> None:
         core.ingestor,
         sinks,
         after_new_articles=core.embed_backlog,
+        after_poll=live.after_poll,
+        instance=instance,
     )
     scheduler.start()
     core.commands.on_change.append(scheduler.changed)

@@ -74,7 +74,7 @@ def open_core(settings: Settings) -> Core:
     embedder = _embedder(settings, db)
     writer = _writer(settings)
     summariser = Summariser(db, settings, writer=writer, embedder=embedder)
-    digests = DigestService(db, writer)
+    digests = DigestService(db, writer, settings.lexicon_paths)
     commands = Commands(db, settings, ingestor, summariser, digests)
     return Core(
         settings, db, ingestor, summariser, digests, commands, ChatService(commands), embedder

@@ -158,6 +158,9 @@ class Settings(BaseSettings):
     missed_grace_minutes: Limit = 60
     # Post "no news" when a scheduled period has no articles (else post nothing).
     post_empty_digests: bool = False
+    # Live feeds (`feeds add URL here`): most items posted into a channel after one poll;
+    # the rest are named in one "and K more" line.
+    live_burst: int = 5
 
     # Slack
     slack_bot_token: SecretStr | None = None

@@ -7,7 +7,7 @@ here once; adapters add only their escaping and layout.
 
 from __future__ import annotations
 
-from bot.types import Answer, Citation, Digest
+from bot.types import Answer, Citation, Digest, LiveItem
 
 __all__ = [
     "SORRY",
@@ -83,6 +83,22 @@ def answer_text(answer: Answer) -> str:
         lines.append("")
         lines.append("Sources:")
         lines.extend(citation_line(c) for c in answer.citations)
+    return "\n".join(lines)
+
+
+def live_text(post: LiveItem) -> str:
+    """A live post as plain lines: title, outlet and time, two sentences, link."""
+    if post.item is None:
+        items = "item" if post.more == 1 else "items"
+        return f"…and {post.more} more new {items} in this channel's live feeds."
+    item = post.item
+    lines = [item.headline]
+    for citation in item.citations[:1]:
+        details = citation_details(citation)
+        if details:
+            lines.append(details)
+    lines.append(item.summary)
+    lines.extend(citation.url for citation in item.citations[:1])
     return "\n".join(lines)
 
 

@@ -6,7 +6,15 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-__all__ = ["Citation", "Answer", "DigestItem", "Digest", "ChannelRef", "format_published"]
+__all__ = [
+    "Citation",
+    "Answer",
+    "DigestItem",
+    "Digest",
+    "LiveItem",
+    "ChannelRef",
+    "format_published",
+]
 
 
 def format_published(when: datetime | None, precision: str) -> str:
@@ -103,6 +111,15 @@ class Digest:
             "items": [item.as_dict() for item in self.items],
             **({"more": self.more} if self.more else {}),
         }
+
+
+@dataclass(frozen=True)
+class LiveItem:
+    """One live post: a new item of a live feed, or (``item`` None) the line saying that
+    ``more`` further items were left out of this poll's burst."""
+
+    item: DigestItem | None
+    more: int = 0
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ from storage.articles import (
     get_articles,
     stamp_visible,
     store_articles,
-    visible_ids,
 )
 from storage.db import Database, migrate
 from storage.deliveries import (
@@ -31,16 +30,30 @@ from storage.deliveries import (
 from storage.errors import StorageError
 from storage.feeds import add_feed, count_operator_feeds, get_feed, list_feeds, remove_feed
 from storage.health import check_database
+from storage.live import (
+    LiveStatus,
+    add_live_feed,
+    claim_live_post,
+    finish_live_post,
+    live_channels_of,
+    live_feeds_in,
+    pending_live_articles,
+    recent_live_articles,
+    remove_live_feeds,
+)
 from storage.models import (
     Article,
     Delivery,
     FeedMembership,
     FeedSource,
+    LiveFeed,
+    LivePost,
     SentenceVector,
     Subscription,
     utcnow,
 )
 from storage.search import (
+    any_matching,
     check_index,
     count_matching,
     count_matching_any,
@@ -52,12 +65,24 @@ from storage.subscriptions import (
     remove_subscription,
     remove_tenant_subscriptions,
 )
-from storage.tenants import TenantScope
+from storage.tenants import TenantScope, visible_ids
 from storage.vectors import articles_without_vectors, count_vectors, load_vectors, store_vectors
 
 __all__ = [
+    "LiveFeed",
+    "LivePost",
+    "LiveStatus",
+    "add_live_feed",
+    "claim_live_post",
+    "finish_live_post",
+    "live_channels_of",
+    "live_feeds_in",
+    "pending_live_articles",
+    "recent_live_articles",
+    "remove_live_feeds",
     "Article",
     "FeedMembership",
+    "any_matching",
     "TenantScope",
     "count_operator_feeds",
     "visible_ids",

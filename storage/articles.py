@@ -226,15 +226,6 @@ def count_articles(session: Session, *, visible_to: TenantScope | None = None) -
     return int(session.scalar(query) or 0)
 
 
-def visible_ids(session: Session, ids: Iterable[int], scope: TenantScope | None) -> set[int]:
-    """Those of ``ids`` that ``scope`` may see (all of them for the operator)."""
-    wanted = set(ids)
-    if scope is None or not wanted:
-        return wanted
-    query = select(Article.id).where(Article.id.in_(wanted), _visible(session, scope))
-    return set(session.scalars(query))
-
-
 def _visible(session: Session, scope: TenantScope) -> ColumnElement[bool]:
     clause = visible_clause(session.get_bind().dialect.name, scope)
     return cast(ColumnElement[bool], clause)

@@ -20,7 +20,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from storage.models import Delivery, Subscription, utcnow
+from storage.models import Delivery, LivePost, Subscription, utcnow
 
 __all__ = [
     "Coverage",
@@ -31,6 +31,7 @@ __all__ = [
     "finish_delivery",
     "first_period",
     "has_delivery",
+    "insert_claim",
     "is_settled",
     "last_coverage",
     "last_covered_until",
@@ -157,6 +158,19 @@ def _claim(
     )
     session.flush()
     return int(delivery.id)
+
+
+def insert_claim(sessions: SessionFactory, row: Delivery | LivePost) -> int | None:
+    """Insert a claim row in its own transaction: its id, or None when a unique constraint
+    says another instance (or an earlier run) claimed the same thing first."""
+    with sessions() as session:
+        try:
+            with session.begin():
+                session.add(row)
+                session.flush()
+                return int(row.id)
+        except IntegrityError:
+            return None
 
 
 def renew_claim(session: Session, delivery_id: int, instance: str, now: datetime) -> bool:

@@ -27,6 +27,8 @@ __all__ = [
     "ArticleSequence",
     "FeedSource",
     "FeedMembership",
+    "LiveFeed",
+    "LivePost",
     "Subscription",
     "Delivery",
     "SentenceVector",
@@ -141,6 +143,47 @@ class FeedMembership(Base):
     tenant: Mapped[str] = mapped_column(String(200), index=True)
     added_by: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LiveFeed(Base):
+    """A feed whose new items are posted one by one into a channel as they arrive."""
+
+    __tablename__ = "live_feeds"
+    __table_args__ = (
+        UniqueConstraint("feed_id", "platform", "channel_id", name="uq_live_feed_channel"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    feed_id: Mapped[int] = mapped_column(
+        ForeignKey("feed_sources.id", ondelete="CASCADE"), index=True
+    )
+    tenant: Mapped[str] = mapped_column(String(200))
+    platform: Mapped[str] = mapped_column(String(32))
+    channel_id: Mapped[str] = mapped_column(String(200))
+    thread_id: Mapped[str | None] = mapped_column(String(200))
+    created_by: Mapped[str] = mapped_column(String(200), default="")
+    # Items stored from this time on are posted; the backlog before it is not.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LivePost(Base):
+    """One article in one channel, claimed before it is posted so it is posted once."""
+
+    __tablename__ = "live_posts"
+    __table_args__ = (
+        UniqueConstraint("platform", "channel_id", "article_id", name="uq_live_post"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    channel_id: Mapped[str] = mapped_column(String(200))
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16))  # a storage.live.LiveStatus
+    claimed_by: Mapped[str] = mapped_column(String(100), default="")
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    message_id: Mapped[str | None] = mapped_column(String(200))
+    error: Mapped[str | None] = mapped_column(Text)
 
 
 class Subscription(Base):

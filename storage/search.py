@@ -15,9 +15,15 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
 from storage.models import UTCDateTime
-from storage.tenants import TenantScope, visible_sql
+from storage.tenants import TenantScope, visible_ids, visible_sql
 
-__all__ = ["search_articles", "count_matching", "count_matching_any", "check_index"]
+__all__ = [
+    "search_articles",
+    "any_matching",
+    "count_matching",
+    "count_matching_any",
+    "check_index",
+]
 
 _SAFE_TERM = re.compile(r"^\w+$", re.UNICODE)
 
@@ -39,6 +45,11 @@ def _tsquery(terms: Sequence[str]) -> str:
     return " | ".join(f"'{term}'" for term in terms)
 
 
+# A tenant's search first takes this many times ``limit`` of everyone's best hits and
+# keeps the ones it may see; only when too few remain does the index filter every match.
+OVERFETCH = 8
+
+
 def search_articles(
     session: Session,
     terms: Iterable[str],
@@ -52,6 +63,25 @@ def search_articles(
     cleaned = _clean(terms)
     if not cleaned:
         return []
+    if visible_to is None:
+        return _search(session, cleaned, limit, since, None)
+    # The best hits a tenant may see are the first it may see among everyone's best.
+    wider = max(limit * OVERFETCH, 100)
+    hits = _search(session, cleaned, wider, since, None)
+    shown = visible_ids(session, [article_id for article_id, _ in hits], visible_to)
+    kept = [hit for hit in hits if hit[0] in shown][:limit]
+    if len(kept) == limit or len(hits) < wider:
+        return kept
+    return _search(session, cleaned, limit, since, visible_to)
+
+
+def _search(
+    session: Session,
+    cleaned: list[str],
+    limit: int,
+    since: datetime | None,
+    visible_to: TenantScope | None,
+) -> list[tuple[int, float]]:
     dialect = session.get_bind().dialect.name
     params: dict[str, object] = {"limit": limit}
     if dialect == "sqlite":
@@ -99,17 +129,35 @@ def count_matching_any(
     cleaned = _clean(terms)
     if not cleaned:
         return 0
+    sql, params = _matching(session, "count(*)", cleaned, visible_to)
+    return int(session.execute(text(sql), params).scalar_one())
+
+
+def any_matching(session: Session, terms: Iterable[str], visible_to: TenantScope) -> bool:
+    """Whether an article that ``visible_to`` may see holds any of ``terms``: stops at the
+    first, where a count would visit every match."""
+    cleaned = _clean(terms)
+    if not cleaned:
+        return False
+    sql, params = _matching(session, "1", cleaned, visible_to)
+    return session.execute(text(sql + " LIMIT 1"), params).first() is not None
+
+
+def _matching(
+    session: Session, columns: str, cleaned: list[str], visible_to: TenantScope | None
+) -> tuple[str, dict[str, object]]:
+    """``SELECT columns`` over the articles holding any of ``cleaned``, and its parameters."""
     dialect = session.get_bind().dialect.name
     params: dict[str, object] = {}
     if dialect == "sqlite":
-        sql = "SELECT count(*) FROM article_fts WHERE article_fts MATCH :q"
+        sql = f"SELECT {columns} FROM article_fts WHERE article_fts MATCH :q"
         sql += _visible(dialect, "article_fts.rowid", visible_to, params)
         params["q"] = _fts5_query(cleaned)
     else:
-        sql = "SELECT count(*) FROM articles WHERE search_vector @@ to_tsquery('simple', :q)"
+        sql = f"SELECT {columns} FROM articles WHERE search_vector @@ to_tsquery('simple', :q)"
         sql += _visible(dialect, "articles.id", visible_to, params)
         params["q"] = _tsquery(cleaned)
-    return int(session.execute(text(sql), params).scalar_one())
+    return sql, params
 
 
 def _visible(

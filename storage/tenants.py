@@ -9,11 +9,13 @@ operator ingested, rows stored before origins were kept) are the operator's: eve
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import TextClause, text
+from sqlalchemy import TextClause, bindparam, text
+from sqlalchemy.orm import Session
 
-__all__ = ["TenantScope", "visible_clause", "visible_origin_sql", "visible_sql"]
+__all__ = ["TenantScope", "visible_clause", "visible_ids", "visible_origin_sql", "visible_sql"]
 
 
 @dataclass(frozen=True)
@@ -67,3 +69,20 @@ def visible_clause(dialect: str, scope: TenantScope) -> TextClause:
     """`visible_origin_sql` over ``articles.origin`` for ORM queries, the tenant bound."""
     sql = visible_origin_sql(dialect, "articles.origin")
     return text(sql).bindparams(visible_tenant=scope.tenant)
+
+
+def visible_ids(session: Session, ids: Iterable[int], scope: TenantScope | None) -> set[int]:
+    """Those of ``ids`` that ``scope`` may see (all of them for the operator)."""
+    wanted = set(ids)
+    if scope is None or not wanted:
+        return wanted
+    dialect = session.get_bind().dialect.name
+    articles = (
+        f"articles va INDEXED BY {VISIBILITY_INDEX}" if dialect == "sqlite" else "articles va"
+    )
+    statement = text(
+        f"SELECT va.id FROM {articles} WHERE va.id IN :ids "
+        f"AND {visible_origin_sql(dialect, 'va.origin')}"
+    ).bindparams(bindparam("ids", expanding=True))
+    rows = session.execute(statement, {"ids": sorted(wanted), "visible_tenant": scope.tenant})
+    return {int(row[0]) for row in rows}

@@ -12,11 +12,11 @@ from adapters.discord.client import NewsBot
 from adapters.discord.delivery import send_to
 from adapters.discord.endpoints import log_in
 from adapters.discord.events import PLATFORM
-from adapters.discord.render import digest_messages
+from adapters.discord.render import Outgoing, digest_messages, live_messages
 from bot.config import Settings
 from bot.errors import NewsbotError
 from bot.service import ChatService
-from bot.types import ChannelRef, Digest
+from bot.types import ChannelRef, Digest, LiveItem
 
 __all__ = ["DiscordFrontEnd", "DiscordError", "sync_commands", "bot_token"]
 
@@ -76,18 +76,25 @@ class DiscordFrontEnd:
 
     async def post_digest(self, channel: ChannelRef, digest: Digest) -> str | None:
         """Post ``digest`` to the channel (or thread), split in order; the first message's id."""
+        return await self._post(channel, digest_messages(digest), "digest")
+
+    async def post_live(self, channel: ChannelRef, post: LiveItem) -> str | None:
+        """Post one live feed item (or the "and K more" line); its message id."""
+        return await self._post(channel, live_messages(post), "live post")
+
+    async def _post(self, channel: ChannelRef, messages: list[Outgoing], what: str) -> str | None:
         if channel.platform != PLATFORM:
             raise ValueError(f"not a Discord channel: {channel}")
         try:
             await asyncio.wait_for(self._logged_in.wait(), timeout=LOGIN_WAIT_S)
         except TimeoutError as exc:
-            raise DiscordError("Discord is not connected; the digest was not posted.") from exc
+            raise DiscordError(f"Discord is not connected; the {what} was not posted.") from exc
         target = self.bot.get_partial_messageable(int(channel.thread_id or channel.channel_id))
         try:
-            sent = await send_to(target, digest_messages(digest))
+            sent = await send_to(target, messages)
         except discord.HTTPException as exc:
             raise DiscordError(
-                f"Discord refused the digest for {channel}: {exc.status} {exc.text}"
+                f"Discord refused the {what} for {channel}: {exc.status} {exc.text}"
             ) from exc
         return str(sent[0].id) if sent else None
 

@@ -17,10 +17,19 @@ import discord
 from discord.utils import escape_markdown
 
 from bot.commands import Notice, Reply
-from bot.render import about, citation_details, digest_span, more_stories, no_news, truncate
-from bot.types import Answer, Citation, Digest, DigestItem
+from bot.render import (
+    about,
+    citation_details,
+    digest_span,
+    live_text,
+    more_stories,
+    no_news,
+    truncate,
+)
+from bot.types import Answer, Citation, Digest, DigestItem, LiveItem
 
 __all__ = [
+    "live_messages",
     "Outgoing",
     "NO_MENTIONS",
     "MESSAGE_LIMIT",
@@ -233,7 +242,14 @@ def answer_message(answer: Answer) -> Outgoing:
 # -- digests -----------------------------------------------------------------------
 
 
-def _item_embed(number: int, item: DigestItem) -> discord.Embed:
+def live_messages(post: LiveItem) -> list[Outgoing]:
+    """One live feed item as an embed (or the "and K more" line as text)."""
+    if post.item is None:
+        return notice_messages(Notice(live_text(post)))
+    return pack_embeds([_item_embed(None, post.item)])
+
+
+def _item_embed(number: int | None, item: DigestItem) -> discord.Embed:
     links = [
         markdown_link(citation_details(c) or c.title or c.url, c.url) for c in item.citations[:10]
     ]
@@ -244,7 +260,12 @@ def _item_embed(number: int, item: DigestItem) -> discord.Embed:
     description = truncate(quote_untrusted(item.summary), summary_room)
     first_url = next((c.url for c in item.citations if _is_web_url(c.url)), None)
     return discord.Embed(
-        title=truncate(f"{number}. {quote_untrusted(item.headline)}", EMBED_TITLE_LIMIT),
+        title=truncate(
+            f"{number}. {quote_untrusted(item.headline)}"
+            if number is not None
+            else quote_untrusted(item.headline),
+            EMBED_TITLE_LIMIT,
+        ),
         url=_link_target(first_url) if first_url else None,
         description=f"{description}\n{sources}" if sources else description,
         colour=COLOUR,

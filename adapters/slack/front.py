@@ -25,12 +25,12 @@ from adapters.slack.dedupe import SeenEvents, retry_middleware
 from adapters.slack.guard import RequestGuard
 from adapters.slack.listeners import NewsListeners, post_message
 from adapters.slack.logs import slack_logger
-from adapters.slack.render import render_digest
+from adapters.slack.render import render_digest, render_live
 from bot.config import Settings
 from bot.errors import NewsbotError
 from bot.logs import secret_values
 from bot.service import ChatService
-from bot.types import ChannelRef, Digest
+from bot.types import ChannelRef, Digest, LiveItem
 
 __all__ = ["SlackFrontEnd", "SlackSetupError", "EVENTS_PATH"]
 
@@ -125,6 +125,14 @@ class SlackFrontEnd:
         """Post ``digest`` (in several messages when long); the first message's ts."""
         first: str | None = None
         for message in render_digest(digest):
+            ts = await post_message(self.client, channel.channel_id, channel.thread_id, message)
+            first = first or ts
+        return first
+
+    async def post_live(self, channel: ChannelRef, post: LiveItem) -> str | None:
+        """Post one live feed item (or the "and K more" line); its ts."""
+        first: str | None = None
+        for message in render_live(post):
             ts = await post_message(self.client, channel.channel_id, channel.thread_id, message)
             first = first or ts
         return first

@@ -14,14 +14,15 @@ from typing import Any
 
 from adapters.slack.mrkdwn import cut, escape, link, split_escaped
 from bot.commands import Notice, Reply
-from bot.render import about, digest_span, more_stories, no_news
-from bot.types import Answer, Citation, Digest, DigestItem
+from bot.render import about, digest_span, live_text, more_stories, no_news
+from bot.types import Answer, Citation, Digest, DigestItem, LiveItem
 
 __all__ = [
     "SlackMessage",
     "render_reply",
     "render_answer",
     "render_digest",
+    "render_live",
     "render_notice",
     "request_header",
     "citation_mrkdwn",
@@ -144,8 +145,16 @@ def _sources(citations: list[Citation]) -> list[Block]:
     ]
 
 
-def _item(number: int, item: DigestItem) -> list[Block]:
-    head = f"*{number}. {cut(escape(' '.join(item.headline.split())), HEADLINE_LIMIT)}*"
+def render_live(post: LiveItem) -> list[SlackMessage]:
+    """One live feed item as a digest item without a number (or the "and K more" line)."""
+    if post.item is None:
+        return render_notice(Notice(live_text(post)))
+    return _messages([_item(None, post.item)])
+
+
+def _item(number: int | None, item: DigestItem) -> list[Block]:
+    headline = cut(escape(" ".join(item.headline.split())), HEADLINE_LIMIT)
+    head = f"*{number}. {headline}*" if number is not None else f"*{headline}*"
     pieces = split_escaped(item.summary, SECTION_LIMIT - len(head) - 1) if item.summary else []
     blocks = [_section(f"{head}\n{pieces[0]}" if pieces else head)]
     blocks.extend(_section(piece) for piece in pieces[1:])

@@ -209,16 +209,17 @@ def score_sentences(
     best_share: dict[str, float] = {}
     # Every form that can match appears in the sentence as a substring (compounds too):
     # a sentence holding none of them is passed over before the costly word analysis.
-    needles = {f for term, term_set, translations in forms for f in (*term_set, *translations)}
+    needles = {f for term, term_set, translations in forms for f in term_set}
+    if foreign:
+        needles.update(f for term, term_set, translations in forms for f in translations)
     needles.update(term.stem for term in question.terms)
     for index, sentence in enumerate(sentences):
         # The headline is shown with the source; quoting it again says nothing new.
         if sentence.rstrip(".") == title.rstrip("."):
             continue
-        if index not in semantic:
-            lowered = sentence.lower()
-            if not any(needle in lowered for needle in needles):
-                continue
+        lowered = sentence.lower()
+        if index not in semantic and not any(needle in lowered for needle in needles):
+            continue
         feats = features(sentence, language)
         if feats.length < 3:
             continue
@@ -235,7 +236,9 @@ def score_sentences(
                 found[term.exact] = 1.0
             elif foreign and translations & own:
                 found[term.exact] = TRANSLATION_WEIGHT
-            elif _in_compound(term, feats.exact):
+            elif (term.stem in lowered or term.exact in lowered) and _in_compound(
+                term, feats.exact
+            ):
                 found[term.exact] = COMPOUND_WEIGHT
         if not found and index not in semantic:
             continue

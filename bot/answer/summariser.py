@@ -25,6 +25,7 @@ from storage import (
     Article,
     Database,
     TenantScope,
+    any_matching,
     count_articles,
     count_matching_any,
     get_articles,
@@ -267,15 +268,21 @@ class Summariser:
                 shown = visible_ids(session, {aid for aid, _ in semantic}, seen)
                 semantic = {key: sim for key, sim in semantic.items() if key[0] in shown}
             strong_meaning = any(sim >= self.min_similarity for sim in semantic.values())
-            total = count_articles(session, visible_to=seen)
+            # Everyone's articles: the statistics that weigh terms. What a tenant is told
+            # counts only its own view (`_shown`), and only when a message needs it.
+            total = count_articles(session)
             if total == 0:
                 return Retrieval(question, 0, {}, [], _say("no_articles", language))
             if not question.terms and not strong_meaning:
                 return Retrieval(question, total, {}, [], _say("no_terms", language))
             frequencies = {
-                term.exact: count_matching_any(session, term.all_forms, visible_to=seen)
-                for term in question.terms
+                term.exact: count_matching_any(session, term.all_forms) for term in question.terms
             }
+            if seen is not None:
+                # A term only other tenants' articles hold is, here, a term none holds.
+                for term in question.terms:
+                    if frequencies[term.exact] and not any_matching(session, term.all_forms, seen):
+                        frequencies[term.exact] = 0
             missing_names = [
                 t.exact for t in question.terms if t.is_name and frequencies[t.exact] == 0
             ]
@@ -296,8 +303,11 @@ class Summariser:
                 missing_names = [m for m in missing_names if m not in title]
             if missing_names or not (any(frequencies.values()) or strong_meaning):
                 subject = self._subject(question, missing_names)
-                text = _say("nothing_about", language, subject=subject, total=_count(total))
-                return Retrieval(question, total, {}, [], text)
+                shown_total = self._shown(session, total, seen)
+                if shown_total == 0:
+                    return Retrieval(question, 0, {}, [], _say("no_articles", language))
+                text = _say("nothing_about", language, subject=subject, total=_count(shown_total))
+                return Retrieval(question, shown_total, {}, [], text)
             hits = search_articles(
                 session, question.search_terms, limit=CANDIDATES, since=since, visible_to=seen
             )
@@ -306,8 +316,13 @@ class Summariser:
         if since is not None:
             articles = {i: a for i, a in articles.items() if a.sort_time >= since}
         if not articles:
+            shown_total = self._told(total, seen)
             return Retrieval(
-                question, total, {}, [], _say("nothing_recent", language, total=_count(total))
+                question,
+                shown_total,
+                {},
+                [],
+                _say("nothing_recent", language, total=_count(shown_total)),
             )
         # A term no article holds keeps its full weight: the answer cannot cover it.
         # In a small collection every word is rare; count as if there were at least
@@ -344,10 +359,22 @@ class Summariser:
         )
         quotable = any(s.article_id == ranked[0].article_id and not s.caption for s in ranked)
         if weak or not quotable or (names_asked and not ranked[0].article_names):
-            return Retrieval(
-                question, total, articles, ranked, _say("no_answer", language, total=_count(total))
-            )
+            shown_total = self._told(total, seen)
+            text = _say("no_answer", language, total=_count(shown_total))
+            return Retrieval(question, shown_total, articles, ranked, text)
         return Retrieval(question, total, articles, ranked)
+
+    @staticmethod
+    def _shown(session: Session, total: int, seen: TenantScope | None) -> int:
+        """How many articles the asker may see (all ``total`` for the operator)."""
+        return total if seen is None else count_articles(session, visible_to=seen)
+
+    def _told(self, total: int, seen: TenantScope | None) -> int:
+        """`_shown` in a session of its own, for a refusal made after retrieval."""
+        if seen is None:
+            return total
+        with self.db.session() as session:
+            return self._shown(session, total, seen)
 
     def _semantic(self, question: Question) -> dict[tuple[int, int], float]:
         """(article id, sentence position) -> similarity to the question, when embeddings

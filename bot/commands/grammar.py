@@ -33,6 +33,8 @@ Ask me about the news, and I answer with quotes and numbered sources.
   subscriptions                     this channel's scheduled digests
   unsubscribe [id]                  stop one (or this channel's only) digest
   feeds add URL | feeds list | feeds remove URL
+  feeds add URL here                post its new items here as they arrive
+  feeds remove URL here             stop posting it here
   help                              this text"""
 
 

@@ -30,12 +30,15 @@ from storage import (
     Database,
     Subscription,
     add_feed,
+    add_live_feed,
     add_subscription,
     count_operator_feeds,
     get_feed,
     list_feeds,
     list_subscriptions,
+    live_feeds_in,
     remove_feed,
+    remove_live_feeds,
     remove_subscription,
 )
 
@@ -47,6 +50,8 @@ Handler = Callable[["Commands", Command, CommandContext], Reply]
 
 # `feeds add --global URL`: an operator source, read for every tenant (the console only).
 GLOBAL_FLAG = "--global"
+# `feeds add URL here` (or `live`): its new items are posted into this channel.
+LIVE_WORDS = ("here", "live")
 
 
 class Commands:
@@ -193,8 +198,10 @@ class Commands:
         )
 
     def _feeds_add(self, command: Command, context: CommandContext) -> Reply:
-        words = [w for w in command.words if w.lower() != GLOBAL_FLAG]
-        everyone = len(words) < len(command.words)
+        flags = {w.lower() for w in command.words} & {GLOBAL_FLAG, *LIVE_WORDS}
+        words = [w for w in command.words if w.lower() not in flags]
+        everyone = GLOBAL_FLAG in flags
+        live = bool(flags & set(LIVE_WORDS))
         if everyone and not context.operator:
             raise CommandError(
                 "Only the operator adds feeds for everyone: `newsbot feeds add URL` on the server."
@@ -205,26 +212,53 @@ class Commands:
         tenant = None if everyone else context.owner.key
         with self.db.session() as session:
             feed, created = add_feed(session, url, tenant=tenant, added_by=context.user_id)
-        if not created:
+        if not created and not live:
             return Notice(f"This {context.owner.noun} already reads {url}.")
-        self._changed()
-        report = self.ingestor.poll_feeds([feed])
+        if created:
+            self._changed()
+            report = self.ingestor.poll_feeds([feed])
+        # Live from now on: what the first read stored is the backlog, not news.
+        posting = live and self._go_live(feed.id, context)
+        if not created:
+            if not posting:
+                return Notice(f"I already post new items of {url} here.")
+            return Notice(f"From now on I post new items of {url} here as they arrive.")
         with self.db.session() as session:
             stored = get_feed(session, url)
+        here = " New items will be posted here as they arrive." if posting else ""
         if report.failed and stored is not None and stored.last_error:
             return Notice(
-                f"Added {url}, but the first read failed: {stored.last_error}. I will keep trying."
+                f"Added {url}, but the first read failed: {stored.last_error}. "
+                f"I will keep trying.{here}"
             )
         return Notice(
             f"Added {url}: {report.new} new articles. "
-            f"I read it every {self.settings.feed_poll_minutes} minutes."
+            f"I read it every {self.settings.feed_poll_minutes} minutes.{here}"
         )
+
+    def _go_live(self, feed_id: int, context: CommandContext) -> bool:
+        channel = context.channel
+        with self.db.session() as session:
+            return add_live_feed(
+                session,
+                feed_id,
+                context.owner.key,
+                channel.platform,
+                channel.channel_id,
+                channel.thread_id,
+                created_by=context.user_id,
+                now=datetime.now(UTC),
+            )
 
     def _feeds_list(self, command: Command, context: CommandContext) -> Reply:
         owner = context.owner
+        channel = context.channel
         with self.db.session() as session:
             feeds = list_feeds(session, owner.key)
             shared = count_operator_feeds(session)
+            live = {
+                url for _live, url in live_feeds_in(session, channel.platform, channel.channel_id)
+            }
         everyone = f"{shared} feed{'s' if shared != 1 else ''} the operator reads for everyone"
         if not feeds:
             return Notice(
@@ -234,15 +268,30 @@ class Commands:
         lines = [f"Feeds of this {owner.noun}:"]
         for feed in feeds:
             status = f" — last error: {feed.last_error}" if feed.last_error else ""
+            status += " — posted here live" if feed.url in live else ""
             lines.append(f"{feed.url}{' (' + feed.title + ')' if feed.title else ''}{status}")
         if shared:
             lines.append(f"(and {everyone})")
         return Notice("\n".join(lines))
 
     def _feeds_remove(self, command: Command, context: CommandContext) -> Reply:
-        url = canonical_url(command.text.strip("<>").split("|")[0])
-        owner = context.owner
+        words = [w for w in command.words if w.lower() not in LIVE_WORDS]
+        only_here = len(words) < len(command.words)
+        if not words:
+            raise CommandError("Say which feed: feeds remove URL")
+        url = canonical_url(words[0].strip("<>").split("|")[0])
+        owner, channel = context.owner, context.channel
         with self.db.session() as session:
+            feed = get_feed(session, url)
+            if only_here:
+                stopped = feed is not None and remove_live_feeds(
+                    session, feed.id, owner.key, channel.platform, channel.channel_id
+                )
+                if not stopped:
+                    raise CommandError(f"I do not post {url} here.")
+                return Notice(f"I stopped posting {url} here; this {owner.noun} still reads it.")
+            if feed is not None:
+                remove_live_feeds(session, feed.id, owner.key)
             removed = remove_feed(session, url, owner.key)
         if not removed:
             raise CommandError(f"This {owner.noun} does not read {url}.")

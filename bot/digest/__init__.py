@@ -1,7 +1,7 @@
 """Digests: the window's stories, one item per story, and the one service that builds them."""
 
 from bot.digest.service import DEFAULT_MAX_ITEMS, DEFAULT_WINDOW, DigestService
-from bot.digest.stories import STORY_THRESHOLD, build_digest
+from bot.digest.stories import STORY_THRESHOLD, build_digest, lead_summary
 
 __all__ = [
     "DEFAULT_MAX_ITEMS",
@@ -9,4 +9,5 @@ __all__ = [
     "DigestService",
     "STORY_THRESHOLD",
     "build_digest",
+    "lead_summary",
 ]

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from bot.digest.stories import build_digest
 from bot.llm.writer import LLMWriter
 from bot.schedule.spec import ScheduleSpec
+from bot.text.lexicon import DEFAULT_LEXICON_PATHS, lexicon_at
 from bot.types import Digest
 from storage import (
     Database,
@@ -34,9 +35,15 @@ DEFAULT_WINDOW = timedelta(days=1)
 class DigestService:
     """Builds digests from the database, written by the model when one is configured."""
 
-    def __init__(self, db: Database, writer: LLMWriter | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        writer: LLMWriter | None = None,
+        lexicon_paths: str = DEFAULT_LEXICON_PATHS,
+    ) -> None:
         self.db = db
         self.writer = writer
+        self.lexicon_paths = lexicon_paths
 
     def recent(
         self,
@@ -58,6 +65,7 @@ class DigestService:
             topic=topic,
             max_items=max_items,
             writer=self.writer,
+            lexicon=lexicon_at(self.lexicon_paths),
             visible_to=visible_to,
         )
 
@@ -110,6 +118,7 @@ class DigestService:
             max_items=_item_limit(subscription, since, until),
             writer=self.writer,
             stored=stored,
+            lexicon=lexicon_at(self.lexicon_paths),
             visible_to=subscription_scope(subscription),
         )
 

@@ -13,7 +13,8 @@ from bot.llm.client import LLMError
 from bot.llm.writer import LLMWriter, Passage
 from bot.render import truncate
 from bot.text.captions import is_caption
-from bot.text.similarity import signature
+from bot.text.lexicon import Lexicon
+from bot.text.similarity import story_signature
 from bot.types import Citation, Digest, DigestItem
 from storage import (
     Article,
@@ -24,7 +25,7 @@ from storage import (
     search_articles,
 )
 
-__all__ = ["build_digest", "STORY_THRESHOLD"]
+__all__ = ["build_digest", "lead_summary", "STORY_THRESHOLD"]
 
 log = logging.getLogger(__name__)
 
@@ -54,11 +55,13 @@ class _Story:
         return max(a.sort_time for a in self.articles)
 
 
-def _lead(article: Article) -> frozenset[str]:
-    return signature(" ".join([article.title, *article.sentences[:4]]))
+def _lead(article: Article, lexicon: Lexicon | None) -> frozenset[str]:
+    # Through the lexicon a Norwegian and an English telling share their words.
+    lead = " ".join([article.title, *article.sentences[:4]])
+    return story_signature(lead, article.language, lexicon)
 
 
-def _summary(article: Article) -> str:
+def lead_summary(article: Article) -> str:
     """The first one or two sentences that are not the headline."""
     picked: list[str] = []
     for sentence in article.sentences:
@@ -74,13 +77,13 @@ def _summary(article: Article) -> str:
     return truncate(" ".join(picked) or article.text, SUMMARY_CHARS)
 
 
-def _cluster(articles: list[Article]) -> list[_Story]:
+def _cluster(articles: list[Article], lexicon: Lexicon | None = None) -> list[_Story]:
     """Greedy clustering by lead-paragraph overlap (Jaccard). An index from each word to
     the stories holding it keeps this linear in practice instead of story-by-story."""
     stories: list[_Story] = []
     postings: dict[str, list[int]] = {}
     for article in sorted(articles, key=lambda a: a.sort_time):
-        lead = _lead(article)
+        lead = _lead(article, lexicon)
         shared: Counter[int] = Counter()
         for word in lead:
             shared.update(postings.get(word, ()))
@@ -122,6 +125,7 @@ def build_digest(
     writer: LLMWriter | None = None,
     stored: tuple[int | None, int] | None = None,
     visible_to: TenantScope | None = None,
+    lexicon: Lexicon | None = None,
 ) -> Digest:
     """The stories published in ``[since, until)``, optionally about ``topic``, best first.
 
@@ -152,7 +156,7 @@ def build_digest(
             full = len(articles) == WINDOW_LIMIT and articles[-1].stored_seq is not None
             covered = int(articles[-1].stored_seq or upto) if full else upto
         if topic:
-            terms = analyse(topic).search_terms
+            terms = analyse(topic, lexicon).search_terms
             window = None if stored is not None else since
             scores = dict(
                 search_articles(
@@ -163,7 +167,7 @@ def build_digest(
             # A story that mentions the topic in passing is not about it.
             top = max((scores[a.id] for a in articles), default=0.0)
             articles = [a for a in articles if scores[a.id] >= TOPIC_SHARE * top]
-    stories = _cluster(articles)
+    stories = _cluster(articles, lexicon)
     # More outlets first; with a topic, then the story most about it; then the newest.
     relevance = {a.id: scores[a.id] for a in articles} if topic else {}
     stories.sort(
@@ -186,7 +190,7 @@ def build_digest(
         citations = [Citation.of(n, a) for n, a in enumerate(cited.values(), start=1)]
         summary = _written_summary(writer, lead.language, list(cited.values())) if writer else None
         items.append(
-            DigestItem(lead.title, summary or _summary(lead), citations, latest=story.latest)
+            DigestItem(lead.title, summary or lead_summary(lead), citations, latest=story.latest)
         )
     return Digest(
         since=since,

@@ -89,6 +89,7 @@ class DigestScheduler:
         sinks: Iterable[ChatSink],
         *,
         after_new_articles: Callable[[], object] = lambda: None,
+        after_poll: Callable[[int], Awaitable[object]] | None = None,
         clock: Callable[[], datetime] | None = None,
         instance: str | None = None,
         stale_after: timedelta = timedelta(minutes=10),
@@ -103,6 +104,8 @@ class DigestScheduler:
         self.digests = digests
         self.ingestor = ingestor
         self.after_new_articles = after_new_articles
+        # Live feed posts (bot.live), given each polled feed's id.
+        self.after_poll = after_poll
         self.sinks = {sink.platform: sink for sink in sinks}
         self.clock = clock or (lambda: datetime.now(UTC))
         self.instance = instance or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
@@ -371,6 +374,8 @@ class DigestScheduler:
         if report.new or report.updated:
             await loop.run_in_executor(self._polls, self.after_new_articles)
             log.info("feed %s: %s", feed.url, report.summary())
+        if self.after_poll is not None:
+            await self.after_poll(feed.id)
         return True
 
     # -- database helpers (run in threads) -----------------------------------------

@@ -8,6 +8,7 @@ an answer nor used as a digest summary: they describe a picture the reader canno
 
 from __future__ import annotations
 
+import functools
 import re
 
 __all__ = ["is_caption", "split_credit"]
@@ -43,6 +44,7 @@ _AGENCY_END = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=20_000)
 def is_caption(sentence: str) -> bool:
     """Whether ``sentence`` is a caption, a photo credit or a byline, not a statement."""
     text = sentence.strip()

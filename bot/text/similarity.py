@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
-from bot.text.tokens import STOPWORDS, words
+from bot.text.lexicon import Lexicon
+from bot.text.tokens import STOPWORDS, stem_words, words
 
-__all__ = ["signature", "jaccard", "fold_near_duplicates", "edit_distance", "closest_spelling"]
+__all__ = [
+    "story_signature",
+    "signature",
+    "jaccard",
+    "fold_near_duplicates",
+    "edit_distance",
+    "closest_spelling",
+]
 
 
 class _HasText(Protocol):
@@ -26,6 +35,12 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b)
 
 
+@functools.lru_cache(maxsize=4096)
+def _text_signature(text: str) -> frozenset[str]:
+    # The same candidates come back question after question: sign each text once.
+    return signature(text)
+
+
 # Articles sharing this much of their content words are copies of one another.
 NEAR_DUPLICATE = 0.8
 
@@ -37,7 +52,7 @@ def fold_near_duplicates(ids: Sequence[int], articles: Mapping[int, _HasText]) -
         article = articles.get(article_id)
         if article is None:
             continue
-        sig = signature(article.text[:5000])
+        sig = _text_signature(article.text[:5000])
         if any(jaccard(sig, other) >= NEAR_DUPLICATE for _, other in kept):
             continue
         kept.append((article_id, sig))
@@ -76,3 +91,24 @@ def closest_spelling(name: str, vocabulary: set[str]) -> str | None:
         if distance <= limit and (best is None or (distance, word) < best):
             best = (distance, word)
     return best[1] if best else None
+
+
+def story_signature(text: str, language: str, lexicon: Lexicon | None) -> frozenset[str]:
+    """The content words of ``text`` as keys two languages share, for telling one story
+    told in Norwegian and in English apart from two stories.
+
+    Each word stands as its Norwegian stem; an English word the lexicon translates stands
+    as the stem of its first translation ("ceasefire talks in Moscow" and "forhandlinger
+    om våpenhvile i Moskva" share "moskv"); names stay names. Without a lexicon this is
+    `signature`.
+    """
+    keys = signature(text)
+    if lexicon is None:
+        return keys
+    if language == "en":
+        translated = []
+        for word in keys:
+            found = lexicon.to_norwegian(word)
+            translated.append(words(found[0])[-1] if found and words(found[0]) else word)
+        keys = frozenset(translated)
+    return frozenset(stem_words(sorted(keys), "no"))

@@ -9,9 +9,17 @@ import pytest
 from bot.app import Core, open_core
 from bot.commands import CommandContext, Notice
 from bot.config import Settings
+from bot.ingest import ArticleDraft
 from bot.tenants import Tenant
 from bot.types import Answer, ChannelRef, Digest
-from storage import Subscription, add_subscription, list_subscriptions
+from storage import (
+    Subscription,
+    add_feed,
+    add_subscription,
+    get_articles,
+    list_subscriptions,
+    search_articles,
+)
 from tests.support.httpserver import FakeSite, serve
 from tests.support.news import (
     AVALANCHE,
@@ -160,3 +168,33 @@ def test_rate_limits_belong_to_the_tenant(settings: Settings, db_url: str) -> No
         assert isinstance(running.commands.handle("who backs Haftar?", south), Answer)
     finally:
         running.close()
+
+
+def test_a_tenant_finds_its_article_below_many_better_hidden_ones(core: Core) -> None:
+    """Past the first window of everyone's best hits, the index filters every match."""
+    hidden = "https://other.example/feed.rss"
+    drafts = [
+        ArticleDraft(
+            url=f"https://other.example/{i}",
+            title=f"Kraftverket {i}",
+            text="Kraftverket kraftverket kraftverket i Alta. " * 3,
+            origin=hidden,
+        )
+        for i in range(120)
+    ]
+    drafts.append(
+        ArticleDraft(
+            url="https://own.example/1",
+            title="Vannstand",
+            text="Vannstanden steg lenge før kraftverket i Alta stengte luka.",
+            origin="https://own.example/feed.rss",
+        )
+    )
+    core.ingestor.store(drafts)
+    with core.db.session() as session:
+        add_feed(session, hidden, tenant="discord:other")
+        add_feed(session, "https://own.example/feed.rss", tenant=NORTH.key)
+        hits = search_articles(session, ["kraftverket"], limit=3, visible_to=NORTH.scope)
+        [(own, _score)] = hits
+        assert get_articles(session, [own])[own].url == "https://own.example/1"
+        assert len(search_articles(session, ["kraftverket"], limit=3)) == 3

@@ -13,7 +13,7 @@ from adapters.discord import DiscordError, DiscordFrontEnd, sync_commands
 from adapters.discord.render import EMBED_TOTAL_LIMIT, EMBEDS_PER_MESSAGE, MESSAGE_LIMIT
 from bot.app import Core
 from bot.ingest import ArticleDraft
-from bot.types import ChannelRef, Citation, Digest, DigestItem
+from bot.types import ChannelRef, Citation, Digest, DigestItem, LiveItem
 from storage import list_feeds, list_subscriptions
 from tests.adapters.discord.fake_discord import (
     BOT_ID,
@@ -437,3 +437,21 @@ async def test_a_rate_limited_post_is_retried_not_dropped(
     sent = fake_discord.matching("POST", f"/channels/{NEWS_CHANNEL_ID}/messages")
     assert len(sent) == 2  # refused with 429 and retry_after, then sent again
     assert sent[0].json == sent[1].json
+
+
+async def test_a_live_item_is_one_embed_and_the_rest_one_line(
+    discord_bot: DiscordFrontEnd, fake_discord: FakeDiscord
+) -> None:
+    citation = Citation(1, "Ferry cancelled", "https://wire.example/ferry", "Wire", "2024-05-02")
+    item = DigestItem("Ferry **cancelled**", "Storms stopped it. It sails tomorrow.", [citation])
+    channel = ChannelRef("discord", str(QUIET_CHANNEL_ID))
+    assert await discord_bot.post_live(channel, LiveItem(item)) is not None
+    await discord_bot.post_live(channel, LiveItem(None, 1))
+
+    first, more = await messages_to(fake_discord, QUIET_CHANNEL_ID, 2)
+    [embed] = first.json["embeds"]
+    assert embed["title"] == "Ferry \\*\\*cancelled\\*\\*"
+    assert embed["url"] == "https://wire.example/ferry"
+    assert "Storms stopped it. It sails tomorrow." in embed["description"]
+    assert pings_nobody(first.json)
+    assert more.json["content"] == "…and 1 more new item in this channel's live feeds."

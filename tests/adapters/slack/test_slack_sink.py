@@ -14,8 +14,9 @@ from slack_requests import SlackSender, mention
 from adapters.slack import SlackFrontEnd, SlackSetupError
 from adapters.slack.render import CONTEXT_ELEMENTS, MAX_BLOCKS, SECTION_LIMIT
 from bot.app import Core
+from bot.live import LiveSink
 from bot.schedule.sink import ChatSink
-from bot.types import ChannelRef, Citation, Digest, DigestItem
+from bot.types import ChannelRef, Citation, Digest, DigestItem, LiveItem
 
 
 def long_digest(items: int = 40) -> Digest:
@@ -141,3 +142,25 @@ async def test_a_rate_limited_post_is_retried_not_dropped(
     attempts = fake_slack.called("chat.postMessage")
     assert len(attempts) == 2  # a 429 with Retry-After, then the same message again
     assert attempts[0].args["blocks"] == attempts[1].args["blocks"]
+
+
+async def test_a_live_item_is_one_message_with_its_link_and_the_rest_one_line(
+    slack_core: Core, fake_slack: FakeSlack
+) -> None:
+    front = SlackFrontEnd(slack_core.chat, slack_core.settings)
+    assert isinstance(front, LiveSink)
+    citation = Citation(1, "Ferry <cancelled>", "https://wire.example/ferry", "Wire", "2024-05-02")
+    item = DigestItem("Ferry <cancelled>", "Storms stopped it. It sails tomorrow.", [citation])
+    channel = ChannelRef("slack", "C0LIVE")
+    assert await front.post_live(channel, LiveItem(item)) is not None
+    assert await front.post_live(channel, LiveItem(None, 4)) is not None
+
+    first, more = fake_slack.posts
+    blocks = (
+        json.dumps(first["blocks"]) if not isinstance(first["blocks"], str) else first["blocks"]
+    )
+    assert (
+        "*Ferry &lt;cancelled&gt;*" in blocks and "Storms stopped it. It sails tomorrow." in blocks
+    )
+    assert "<https://wire.example/ferry|" in blocks and "Wire" in blocks
+    assert more["text"] == "…and 4 more new items in this channel's live feeds."

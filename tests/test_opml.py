@@ -1,0 +1,104 @@
+"""`newsbot feeds import FILE.opml` and `newsbot feeds export`, per tenant or the operator's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from adapters.cli import app
+from bot.opml import OpmlError, OpmlFeed, read_opml, write_opml
+
+# Public addresses written as IPs: vetted like any feed address, with no DNS look-up.
+WIRE = "http://93.184.215.14/wire.rss"
+SPORT = "https://93.184.215.15/sport.atom"
+OPML = f"""<?xml version="1.0" encoding="UTF-8"?>
+<opml version="1.0"><head><title>Exported from another reader</title></head><body>
+  <outline text="News">
+    <outline text="The Wire" title="The Wire" type="rss" xmlUrl="{WIRE}" htmlUrl="http://x"/>
+    <outline text="Intranet" type="rss" xmlUrl="http://10.0.0.5/feed.xml"/>
+  </outline>
+  <outline text="Sport desk" type="rss" xmlUrl="{SPORT}"/>
+  <outline text="A folder with no feed"/>
+</body></opml>"""
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)  # no stray .env is read
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "LOAD_DEMO_CORPUS": "false"}
+    runner = CliRunner()
+
+    def invoke(*args: str):  # type: ignore[no-untyped-def]
+        return runner.invoke(app, list(args), env=env)
+
+    return invoke
+
+
+def test_import_vets_every_outline_and_export_lists_one_tenants_feeds(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    source = tmp_path / "subscriptions.opml"
+    source.write_text(OPML, encoding="utf-8")
+
+    result = cli("feeds", "import", str(source), "--tenant", "slack:T0NORTH")
+    assert result.exit_code == 1
+    assert "2 added, 0 already read, 1 refused (of 3 feeds)" in result.stdout
+    assert "refused: http://10.0.0.5/feed.xml:" in result.stderr
+
+    mine = cli("feeds", "export", "--tenant", "slack:T0NORTH")
+    assert mine.exit_code == 0
+    assert [(f.url, f.title) for f in read_opml(mine.stdout.encode())] == [
+        (WIRE, "The Wire"),
+        (SPORT, "Sport desk"),
+    ]
+    # The operator's sources and another tenant's feeds are not this tenant's.
+    operator = cli("feeds", "export")
+    assert operator.exit_code == 0 and read_opml(operator.stdout.encode()) == []
+    other = cli("feeds", "export", "--tenant", "discord:42")
+    assert read_opml(other.stdout.encode()) == []
+
+    # What one exports another imports; a second import adds nothing.
+    exported = tmp_path / "north.opml"
+    exported.write_text(mine.stdout, encoding="utf-8")
+    assert "2 added" in cli("feeds", "import", str(exported)).stdout
+    assert "0 added, 2 already read" in cli("feeds", "import", str(exported)).stdout
+    assert len(read_opml(cli("feeds", "export").stdout.encode())) == 2
+
+
+@pytest.mark.parametrize(
+    ("content", "error"),
+    [
+        ("<opml><body><outline text='x'", "is not well-formed XML (unclosed token: line 1"),
+        ("<rss version='2.0'><channel/></rss>", "is not OPML: its root element is <rss>"),
+        ("<opml version='2.0'><head/></opml>", "is OPML without a <body>"),
+        (
+            "<!DOCTYPE opml [<!ENTITY a 'aaaa'>]><opml><body/></opml>",
+            "declares a DOCTYPE or XML entities",
+        ),
+    ],
+)
+def test_malformed_opml_is_one_clear_line(cli, tmp_path: Path, content: str, error: str) -> None:  # type: ignore[no-untyped-def]
+    source = tmp_path / "broken.opml"
+    source.write_text(content, encoding="utf-8")
+    result = cli("feeds", "import", str(source))
+    assert result.exit_code == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"error: {source} {error}")
+
+
+def test_a_missing_file_and_a_bad_tenant_are_one_line(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    missing = cli("feeds", "import", str(tmp_path / "nope.opml"))
+    assert missing.exit_code == 2
+    assert missing.stderr.strip() == f"error: {tmp_path / 'nope.opml'} is not a file"
+    bad = cli("feeds", "export", "--tenant", "irc:libera")
+    assert bad.exit_code == 2 and "a tenant is written slack:TEAM_ID" in bad.stderr
+
+
+def test_written_opml_reads_back_with_titles_escaped() -> None:
+    feeds = [OpmlFeed("https://a.example/rss?x=1&y=2", 'Quotes " & <tags>'), OpmlFeed("https://b")]
+    assert read_opml(write_opml(feeds, "t").encode()) == [
+        feeds[0],
+        OpmlFeed("https://b", "https://b"),
+    ]
+    with pytest.raises(OpmlError):
+        read_opml(b"")
