@@ -26,19 +26,18 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from bot.app import Core, configure_logging, load_demo_corpus, open_core
+from bot.app import Core, configure_logging, open_core
 from bot.commands import vet_feed_url
 from bot.config import load_settings
+from bot.demo_news import demo_state, load_demo_news, remove_demo_news
 from bot.errors import EXPECTED_ERRORS
 from bot.opml import OpmlError, OpmlFeed, read_opml, write_opml
 from bot.render import answer_text, digest_text
 from bot.tenants import Tenant
 from bot.text import canonical_url
-from bot.text.lexicon import lexicon_at
 from bot.types import ChannelRef, format_published
 from storage import (
     add_feed,
-    check_database,
     count_articles,
     counts_by,
     get_articles,
@@ -115,6 +114,8 @@ def ingest(
         err.print(f"failed: {failure.where}: {failure.reason}", markup=False)
     for note in report.notes:
         err.print(f"note: {note.where}: {note.reason}", markup=False)
+    if report.new:
+        _drop_demo(core, "real articles arrived")
     if core.embedder is not None and (report.new or report.updated):
         err.print(f"embedded the sentences of {core.embed_backlog()} articles")
     out.print(f"{report.summary()} ({time.perf_counter() - started:.1f} s)")
@@ -178,26 +179,24 @@ def stats() -> None:
 
 
 @app.command()
-def doctor() -> None:
-    """Check that the database opens, every article is whole and the search index is in step."""
+def doctor(
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object, for scripts.")] = False,
+) -> None:
+    """Check everything configured: database and index, lexicon, model servers, feeds, Slack,
+    Discord and each subscribed channel. Exits 1 when any check fails."""
+    from adapters.doctor import Status, run_doctor
+
     core = _core()
-    with core.db.session() as session:
-        problems = check_database(session)
-        total = count_articles(session) if not problems else 0
-    for problem in problems:
-        out.print(f"problem: {problem}", markup=False)
-    if problems:
-        raise typer.Exit(1)
-    out.print(f"ok: {total} articles, search index in step")
-    lexicon = lexicon_at(core.settings.lexicon_paths)
-    if lexicon is None:
-        out.print(
-            "note: cross-language lookup is off (no lexicon at LEXICON_PATHS); install it with "
-            "`apt-get install dict-freedict-eng-nor` or point LEXICON_PATHS at dictd .index files",
-            markup=False,
-        )
+    checks = asyncio.run(run_doctor(core))
+    failed = any(check.status is Status.FAIL for check in checks)
+    if as_json:
+        report = {"ok": not failed, "checks": [check.as_dict() for check in checks]}
+        sys.stdout.write(json.dumps(report, ensure_ascii=False) + "\n")
     else:
-        out.print(f"ok: lexicon with {len(lexicon):,} English headwords, cross-language lookup on")
+        for check in checks:
+            out.print(check.line(), markup=False)
+    if failed:
+        raise typer.Exit(1)
 
 
 TenantOption = Annotated[
@@ -438,11 +437,17 @@ def _channel_digest(core: Core, channel: str, *, post: bool, as_json: bool) -> N
 @app.command()
 def run() -> None:
     """Start the bot: Slack and/or Discord when their tokens are set, else the console."""
-    from adapters.runner import run_bot
+    from adapters.runner import chat_front_ends, run_bot
 
     core = _core()
-    if core.settings.load_demo_corpus:
-        report = load_demo_corpus(core)
+    chat = chat_front_ends(core.settings)
+    if chat:
+        # Invented stories must never reach a team's channels or digests.
+        _drop_demo(core, f"{' and '.join(chat)} get real news only")
+    elif demo_state(core.db).real:
+        _drop_demo(core, "the database holds real articles")
+    elif core.settings.load_demo_corpus:
+        report = load_demo_news(core.db, core.ingestor)
         if report is not None:
             err.print(f"Empty database: loaded the demo news ({report.new} articles).")
     try:
@@ -452,6 +457,36 @@ def run() -> None:
     except EXPECTED_ERRORS as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
+
+
+@app.command()
+def demo(
+    remove: Annotated[bool, typer.Option("--remove", help="Remove the demo news.")] = False,
+) -> None:
+    """Load the demo news (18 invented articles, dated today) into an empty database."""
+    core = _core()
+    if remove:
+        out.print(f"removed {remove_demo_news(core.db)} demo articles")
+        return
+    state = demo_state(core.db)
+    if state.real:
+        err.print(
+            f"The database holds {state.real} real articles; the demo news goes only into an "
+            "empty one (set DATABASE_URL to another file to try it)."
+        )
+        raise typer.Exit(1)
+    if state.demo:
+        out.print(f"The demo news is already loaded ({state.demo} articles).")
+        return
+    report = load_demo_news(core.db, core.ingestor)
+    out.print(f"loaded the demo news ({report.new if report else 0} articles)")
+
+
+def _drop_demo(core: Core, reason: str) -> None:
+    """Remove the demo news, if any, saying so on stderr."""
+    removed = remove_demo_news(core.db)
+    if removed:
+        err.print(f"Removed the demo news ({removed} invented articles): {reason}.")
 
 
 @discord_app.command("sync")

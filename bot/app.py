@@ -2,28 +2,31 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from importlib import resources
+from dataclasses import dataclass, field
 
 from bot.answer.question import analyse
 from bot.answer.summariser import Summariser
+from bot.claims import IncomingClaims, instance_name
 from bot.commands import Commands
 from bot.config import Settings
 from bot.digest import DigestService
-from bot.ingest import ArticleDraft, Ingestor, IngestReport
+from bot.ingest import Ingestor
 from bot.llm.client import LLMError, OpenAICompatible
 from bot.llm.embed import Embedder
 from bot.llm.writer import LLMWriter
 from bot.logs import configure_logging
+from bot.metrics import Metrics
 from bot.service import ChatService
 from bot.text import load_language_model
 from storage import Database, count_articles, utcnow
+from storage import Database, count_articles
 
-__all__ = ["Core", "open_core", "configure_logging", "load_demo_corpus"]
+__all__ = ["Core", "open_core", "configure_logging"]
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +41,9 @@ class Core:
     commands: Commands
     chat: ChatService
     embedder: Embedder | None = None
+    # This process among the instances sharing the database (claims say who answered).
+    instance: str = ""
+    metrics: Metrics = field(default_factory=Metrics)
 
     def close(self) -> None:
         self.db.close()
@@ -76,9 +82,18 @@ def open_core(settings: Settings) -> Core:
     summariser = Summariser(db, settings, writer=writer, embedder=embedder)
     digests = DigestService(db, writer, settings.lexicon_paths)
     commands = Commands(db, settings, ingestor, summariser, digests)
+    instance = instance_name()
+    metrics = Metrics()
+    metrics.articles_from(lambda: _article_count(db))
+    chat = ChatService(commands, IncomingClaims(db, instance), metrics)
     return Core(
-        settings, db, ingestor, summariser, digests, commands, ChatService(commands), embedder
+        settings, db, ingestor, summariser, digests, commands, chat, embedder, instance, metrics
     )
+
+
+def _article_count(db: Database) -> int:
+    with db.session() as session:
+        return count_articles(session)
 
 
 def _writer(settings: Settings) -> LLMWriter | None:
@@ -107,32 +122,3 @@ def _embedder(settings: Settings, db: Database) -> Embedder | None:
     key = settings.embeddings_api_key or (settings.llm_api_key if same_server else None)
     client = OpenAICompatible(base, api_key=key, timeout_s=settings.llm_timeout_s)
     return Embedder(client, settings.embeddings_model, db)
-
-
-def load_demo_corpus(core: Core) -> IngestReport | None:
-    """Load the built-in demo articles when the database is empty; None when it is not."""
-    with core.db.session() as session:
-        if count_articles(session):
-            return None
-    now = utcnow()
-    drafts = []
-    source = resources.files("bot") / "demo" / "articles.jsonl"
-    for line in source.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        record = json.loads(line)
-        drafts.append(
-            ArticleDraft(
-                url=record["url"],
-                title=record["title"],
-                text=record["text"],
-                source=record["source"],
-                language=record.get("language"),
-                # Dated relative to loading, so the demo digest always has a day of news.
-                published_at=now - timedelta(hours=float(record.get("age_hours", 1))),
-                published_precision="minute",
-            )
-        )
-    report = core.ingestor.store(drafts)
-    log.info("loaded the demo corpus: %s", report.summary())
-    return report

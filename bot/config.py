@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -117,6 +117,10 @@ class Settings(BaseSettings):
 
     database_url: DatabaseUrl = Field(default_factory=default_database_url)
     log_level: LogLevel = "WARNING"
+    # "text" for people, "json" for log collectors (one JSON object a line).
+    log_format: Literal["text", "json"] = "text"
+    # /healthz and /metrics on this port (Slack's HTTP mode also serves them on PORT).
+    health_port: Annotated[Port | None, BeforeValidator(_blank_is_none)] = None
 
     # Answers
     answer_max_chars: Count = 500

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable
+from datetime import UTC, datetime
 
 from bot.config import Settings
 
-__all__ = ["SecretRedactor", "configure_logging", "secret_values"]
+__all__ = ["JsonFormatter", "SecretRedactor", "configure_logging", "secret_values"]
 
 
 class SecretRedactor(logging.Filter):
@@ -48,11 +50,29 @@ def secret_values(settings: Settings) -> list[str]:
     ]
 
 
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line (LOG_FORMAT=json): time, level, logger, message, exception."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
 def configure_logging(settings: Settings) -> None:
     logging.basicConfig(
         level=getattr(logging, settings.log_level.upper(), logging.WARNING),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     redactor = SecretRedactor(secret_values(settings))
+    as_json = settings.log_format == "json"
     for handler in logging.getLogger().handlers:
         handler.addFilter(redactor)
+        if as_json:
+            handler.setFormatter(JsonFormatter())

@@ -12,8 +12,12 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from datetime import timedelta
+from typing import Protocol
 
-__all__ = ["RateLimiter", "Limit"]
+from storage import Database, acquire_hits
+
+__all__ = ["RateLimiter", "RateLimits", "SharedRateLimiter", "Limit", "rate_limiter_for"]
 
 # (key, most hits per window); a limit of 0 or less means no limit for that key.
 Limit = tuple[str, int]
@@ -22,8 +26,34 @@ Limit = tuple[str, int]
 _SWEEP_AT = 10_000
 
 
+class RateLimits(Protocol):
+    def wait_seconds(self, *limits: Limit) -> int:
+        """0 and one hit recorded on every key, or the whole seconds to wait (none recorded)."""
+        ...
+
+
+def rate_limiter_for(db: Database, window_s: float = 60.0) -> RateLimits:
+    """Counted in PostgreSQL when several instances may share it, else in this process."""
+    if db.dialect == "postgresql":
+        return SharedRateLimiter(db, window_s)
+    return RateLimiter(window_s)
+
+
+class SharedRateLimiter:
+    """The same limits counted in the database, so N instances together allow N× nothing."""
+
+    def __init__(self, db: Database, window_s: float = 60.0) -> None:
+        self.db = db
+        self.window = timedelta(seconds=window_s)
+
+    def wait_seconds(self, *limits: Limit) -> int:
+        with self.db.session() as session:
+            wait = acquire_hits(session, limits, self.window)
+        return math.ceil(wait) if wait > 0 else 0
+
+
 class RateLimiter:
-    """Thread-safe: adapters call the core from several worker threads at once."""
+    """In memory. Thread-safe: adapters call the core from several worker threads at once."""
 
     def __init__(self, window_s: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
         self.window_s = window_s

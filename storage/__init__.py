@@ -6,7 +6,9 @@ from storage.articles import (
     articles_between,
     articles_stored_after,
     count_articles,
+    count_articles_under,
     counts_by,
+    delete_articles_under,
     existing_urls,
     get_articles,
     stamp_visible,
@@ -29,7 +31,8 @@ from storage.deliveries import (
 )
 from storage.errors import StorageError
 from storage.feeds import add_feed, count_operator_feeds, get_feed, list_feeds, remove_feed
-from storage.health import check_database
+from storage.health import check_database, ping
+from storage.incoming import CLAIM_RETENTION, claim_incoming, prune_incoming
 from storage.live import (
     LiveStatus,
     add_live_feed,
@@ -52,6 +55,7 @@ from storage.models import (
     Subscription,
     utcnow,
 )
+from storage.ratehits import acquire_hits, prune_hits
 from storage.search import (
     any_matching,
     check_index,
@@ -69,6 +73,11 @@ from storage.tenants import TenantScope, visible_ids
 from storage.vectors import articles_without_vectors, count_vectors, load_vectors, store_vectors
 
 __all__ = [
+    "CLAIM_RETENTION",
+    "acquire_hits",
+    "claim_incoming",
+    "prune_hits",
+    "prune_incoming",
     "LiveFeed",
     "LivePost",
     "LiveStatus",
@@ -120,8 +129,11 @@ __all__ = [
     "add_feed",
     "articles_between",
     "check_database",
+    "ping",
     "check_index",
     "count_articles",
+    "count_articles_under",
+    "delete_articles_under",
     "count_matching",
     "count_matching_any",
     "counts_by",

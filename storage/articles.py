@@ -27,6 +27,8 @@ __all__ = [
     "articles_stored_after",
     "counts_by",
     "stamp_visible",
+    "count_articles_under",
+    "delete_articles_under",
 ]
 
 
@@ -331,3 +333,30 @@ def counts_by(session: Session, column: str) -> list[tuple[str, int]]:
         .order_by(func.count(Article.id).desc())
     )
     return [(str(value), int(count)) for value, count in rows]
+
+
+def count_articles_under(session: Session, url_prefix: str) -> int:
+    """Articles whose URL starts with ``url_prefix`` (one site, or the demo's invented one)."""
+    return int(
+        session.scalar(
+            select(func.count(Article.id)).where(
+                Article.url.startswith(url_prefix, autoescape=True)
+            )
+        )
+        or 0
+    )
+
+
+def delete_articles_under(session: Session, url_prefix: str) -> int:
+    """Delete the articles whose URL starts with ``url_prefix`` (index and vectors too)."""
+    ids = (
+        select(Article.id)
+        .where(Article.url.startswith(url_prefix, autoescape=True))
+        .scalar_subquery()
+    )
+    # SQLite enforces no cascades unless asked; say it outright on every dialect.
+    session.execute(delete(SentenceVector).where(SentenceVector.article_id.in_(ids)))
+    result = session.execute(
+        delete(Article).where(Article.url.startswith(url_prefix, autoescape=True))
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from storage.search import check_index
 
-__all__ = ["check_database"]
+__all__ = ["check_database", "ping"]
 
 
 def _count(session: Session, sql: str) -> int:
@@ -54,3 +54,8 @@ def check_database(session: Session) -> list[str]:
             )
     # On PostgreSQL, check_index above already looks for articles without a search vector.
     return problems
+
+
+def ping(session: Session) -> None:
+    """A round trip to the database; raises when it cannot be reached."""
+    session.execute(text("SELECT 1"))

@@ -32,6 +32,8 @@ __all__ = [
     "Subscription",
     "Delivery",
     "SentenceVector",
+    "IncomingClaim",
+    "RateHit",
     "UTCDateTime",
     "utcnow",
 ]
@@ -242,3 +244,25 @@ class SentenceVector(Base):
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     model: Mapped[str] = mapped_column(String(200), index=True)
     vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class IncomingClaim(Base):
+    """An incoming message or command, claimed by the one instance that answers it."""
+
+    __tablename__ = "incoming_claims"
+
+    # Platform, kind and the platform's own id: "slack:event:Ev0123", "discord:message:42".
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    claimed_by: Mapped[str] = mapped_column(String(100))
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class RateHit(Base):
+    """One counted request against a rate-limit key ("user:slack:U1"), shared by instances."""
+
+    __tablename__ = "rate_hits"
+    __table_args__ = (Index("ix_rate_hits_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(300))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

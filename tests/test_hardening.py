@@ -387,7 +387,9 @@ def test_sigkill_during_an_ingest_loses_nothing(tmp_path: Path) -> None:
     assert 0 < survived < ARTICLES, f"seed {seed}"
     doctor = _newsbot("doctor", env=env, cwd=tmp_path)
     assert doctor.returncode == 0, doctor.stdout + doctor.stderr
-    assert doctor.stdout.splitlines()[0] == f"ok: {survived} articles, search index in step"
+    assert doctor.stdout.splitlines()[0] == (
+        f"ok    database: {survived:,} articles, search index in step"
+    )
 
     again = _newsbot("ingest", str(corpus), env=env, cwd=tmp_path)
     assert again.returncode == 0, again.stderr[-2000:]
@@ -397,7 +399,8 @@ def test_sigkill_during_an_ingest_loses_nothing(tmp_path: Path) -> None:
     assert unchanged == survived
 
     doctor = _newsbot("doctor", env=env, cwd=tmp_path)
-    assert doctor.returncode == 0 and f"ok: {ARTICLES} articles" in doctor.stdout, doctor.stdout
+    assert doctor.returncode == 0, doctor.stdout
+    assert f"ok    database: {ARTICLES:,} articles" in doctor.stdout, doctor.stdout
     database = Database.open(f"sqlite:///{db_file}")
     try:
         with database.session() as session:

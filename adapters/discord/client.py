@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -55,6 +56,8 @@ class NewsBot(commands.Bot):
         self.settings = settings
         self.admin_role: str | None = settings.discord_admin_role or None
         self.sync_on_start = sync_on_start
+        # Set at READY (and again after a reconnect's READY).
+        self.connected = asyncio.Event()
 
     async def setup_hook(self) -> None:
         await self.add_cog(NewsCog(self))
@@ -62,6 +65,10 @@ class NewsBot(commands.Bot):
         if self.sync_on_start:
             synced = await self.tree.sync()
             log.info("synced %d application command(s) with Discord", len(synced))
+
+    async def on_ready(self) -> None:
+        log.info("Discord: connected as %s", self.user)
+        self.connected.set()
 
     async def on_message(self, message: discord.Message, /) -> None:
         """No prefix commands here: a mention is a question, answered by :class:`NewsCog`."""

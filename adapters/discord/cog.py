@@ -10,7 +10,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from adapters.discord.delivery import follow_up, reply_to
-from adapters.discord.events import interaction_context, mention_text, message_context
+from adapters.discord.events import (
+    PLATFORM,
+    interaction_context,
+    mention_text,
+    message_context,
+)
 from adapters.discord.render import NO_MENTIONS, Outgoing, render_reply
 from bot.commands import Command, CommandName
 from bot.render import SORRY
@@ -51,10 +56,16 @@ class NewsCog(commands.Cog):
         text = mention_text(message, me.id)
         if text is None:
             return
-        context = message_context(message, self.bot.admin_role)
         try:
+            # Every instance on this token receives the message; the one that claims it answers.
+            if not await self.bot.chat.claim(PLATFORM, "message", str(message.id)):
+                return
+            command = self.bot.chat.parse(text)
+            # A plain question needs no roles: the admin check (and the guild cache) only
+            # for commands that change something.
+            context = message_context(message, self.bot.admin_role, needs_admin=command.needs_admin)
             async with message.channel.typing():
-                reply = await self.bot.handle(text, context)
+                reply = await self.bot.run_command(command, context)
             messages = render_reply(reply)
         except Exception:
             log.exception("could not prepare an answer to message %s", message.id)
@@ -71,6 +82,8 @@ class NewsCog(commands.Cog):
 
     async def _run(self, interaction: discord.Interaction, command: Command) -> None:
         """Defer at once (Discord allows 3 s), run the core off the loop, then follow up."""
+        if not await self.bot.chat.claim(PLATFORM, "interaction", str(interaction.id)):
+            return
         context = interaction_context(interaction, self.bot.admin_role)
         # A refusal concerns only the one who asked, so it is shown to them alone.
         private = command.needs_admin and not context.is_admin

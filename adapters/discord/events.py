@@ -15,6 +15,7 @@ __all__ = [
     "channel_ref",
     "is_admin",
     "mention_text",
+    "guild_id_of",
     "message_context",
     "interaction_context",
     "tenant_of",
@@ -41,6 +42,9 @@ def is_admin(
     member's guild permissions are computed from the cached roles.
     """
     if not isinstance(user, discord.Member):
+        return False
+    if permissions is None and not isinstance(getattr(user, "guild", None), discord.Guild):
+        # The server is not cached (its GUILD_CREATE has not come yet): no roles to go by.
         return False
     granted = permissions if permissions is not None else user.guild_permissions
     if granted.administrator or granted.manage_guild:
@@ -69,15 +73,26 @@ def tenant_of(guild_id: int | None, user_id: int) -> Tenant:
     return Tenant.discord_server(guild_id) if guild_id else Tenant.discord_dm(user_id)
 
 
-def message_context(message: discord.Message, admin_role: str | None) -> CommandContext:
-    """Where a message was written and by whom. A DM is its user's own tenant, which sees
-    the operator's sources only: nobody is admin there, so it adds no feeds."""
-    guild_id = message.guild.id if message.guild is not None else None
+def guild_id_of(message: discord.Message) -> int | None:
+    """The server a message was written in; None in a DM. Known also when the server is not
+    cached yet (before its GUILD_CREATE): the channel then knows only the server's id."""
+    if message.guild is not None:
+        return message.guild.id
+    guild_id = getattr(message.channel, "guild_id", None)
+    return guild_id if isinstance(guild_id, int) else None
+
+
+def message_context(
+    message: discord.Message, admin_role: str | None, *, needs_admin: bool = True
+) -> CommandContext:
+    """Where a message was written and by whom; whether they are admin only when it matters.
+    A DM is its user's own tenant, which sees the operator's sources only: nobody is admin
+    there, so it adds no feeds."""
     return CommandContext(
         channel_ref(message.channel, message.channel.id),
         user_id=str(message.author.id),
-        is_admin=is_admin(message.author, admin_role),
-        tenant=tenant_of(guild_id, message.author.id),
+        is_admin=needs_admin and is_admin(message.author, admin_role),
+        tenant=tenant_of(guild_id_of(message), message.author.id),
     )
 
 

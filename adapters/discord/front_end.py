@@ -74,6 +74,21 @@ class DiscordFrontEnd:
             finally:
                 self._logged_in.clear()
 
+    @property
+    def ready(self) -> asyncio.Event:
+        """Set once the gateway's READY has come."""
+        return self.bot.connected
+
+    async def connected(self) -> bool:
+        """Logged in, past READY, and the gateway connection open."""
+        ws = self.bot.ws
+        return (
+            self.bot.connected.is_set()
+            and not self.bot.is_closed()
+            and ws is not None
+            and bool(ws.open)
+        )
+
     async def post_digest(self, channel: ChannelRef, digest: Digest) -> str | None:
         """Post ``digest`` to the channel (or thread), split in order; the first message's id."""
         return await self._post(channel, digest_messages(digest), "digest")

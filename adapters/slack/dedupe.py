@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
+
+from bot.service import ChatService
 
 __all__ = ["SeenEvents", "retry_middleware"]
 
@@ -21,26 +21,17 @@ _ANSWERED_ANYWAY = {"http_timeout"}
 
 
 class SeenEvents:
-    """Event ids seen recently; bounded in size and age (Slack retries within minutes)."""
+    """Slack event ids, claimed in the database: the first delivery to any instance is
+    answered; every later one (a retry, or the same event at another instance) is not."""
 
-    def __init__(self, max_size: int = 10_000, ttl_s: float = 3600.0) -> None:
-        self.max_size = max_size
-        self.ttl_s = ttl_s
-        self._seen: OrderedDict[str, float] = OrderedDict()
+    def __init__(self, chat: ChatService) -> None:
+        self.chat = chat
         # Deliveries acknowledged without being answered (repeats and late-ack retries).
         self.dropped = 0
 
-    def first_time(self, event_id: str, now: float | None = None) -> bool:
-        """True the first time ``event_id`` is offered, False on every repeat."""
-        now = time.monotonic() if now is None else now
-        while self._seen and (
-            len(self._seen) >= self.max_size or next(iter(self._seen.values())) < now - self.ttl_s
-        ):
-            self._seen.popitem(last=False)
-        if event_id in self._seen:
-            return False
-        self._seen[event_id] = now
-        return True
+    async def first_time(self, event_id: str) -> bool:
+        """True the first time any instance offers ``event_id``, False on every repeat."""
+        return await self.chat.claim("slack", "event", event_id)
 
 
 def _header(req: AsyncBoltRequest, name: str) -> str:
@@ -58,7 +49,7 @@ def retry_middleware(
 ]:
     """A Bolt global middleware: acknowledge duplicates without dispatching them.
 
-    It runs after Bolt's signature check, so forged requests never reach the memory.
+    It runs after Bolt's signature check, so forged requests never reach the database.
     A repeat of an event id is dropped; so is a retry whose first delivery reached us
     but was acknowledged late (reason `http_timeout`). A retry after a failed
     connection is answered: its first delivery never arrived.
@@ -73,7 +64,7 @@ def retry_middleware(
             return None
         retry = _header(req, "x-slack-retry-num")
         reason = _header(req, "x-slack-retry-reason")
-        first = seen.first_time(event_id)
+        first = await seen.first_time(event_id)
         if not first or (retry and reason in _ANSWERED_ANYWAY):
             seen.dropped += 1
             log.info("skipped event %s (retry %s, %s)", event_id, retry or "0", reason or "repeat")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
@@ -93,7 +94,7 @@ class SlackFrontEnd:
             logger=self.logger,
         )
         self.listeners = NewsListeners(chat, AdminCheck(self.client, settings.slack_admin_user_ids))
-        self.seen_events = SeenEvents()
+        self.seen_events = SeenEvents(chat)
         self.app.middleware(retry_middleware(self.seen_events))
         self.app.command("/news")(self.listeners.on_news)
         self.app.event("app_mention")(self.listeners.on_mention)
@@ -104,10 +105,22 @@ class SlackFrontEnd:
         )
         self.ready = asyncio.Event()
         self.address: tuple[str, int] | None = None
+        # More routes for the HTTP-mode server (`/healthz`, `/metrics`).
+        self.extra_routes: list[Callable[[web.Application], None]] = []
+        self._socket_handler: AsyncSocketModeHandler | None = None
 
     @property
     def socket_mode(self) -> bool:
         return self.settings.slack_app_token is not None
+
+    async def connected(self) -> bool:
+        """Serving: listening in HTTP mode, or a live Socket Mode connection."""
+        if not self.ready.is_set():
+            return False
+        handler = self._socket_handler
+        if handler is None:
+            return True
+        return bool(await handler.client.is_connected())
 
     async def run(self) -> None:
         """Serve until cancelled: Socket Mode with an app token, else HTTP (/slack/events)."""
@@ -158,9 +171,11 @@ class SlackFrontEnd:
                 middleware.auth_test_result = middleware.auth_test_result or identity
 
     async def _serve_http(self) -> None:
-        server = self.app.web_app(path=EVENTS_PATH, port=self.settings.port)
-        server.middlewares.append(self.guard.middleware)
-        runner = web.AppRunner(server, access_log=None)
+        web_app = self.app.web_app(path=EVENTS_PATH, port=self.settings.port)
+        web_app.middlewares.append(self.guard.middleware)
+        for add_routes in self.extra_routes:
+            add_routes(web_app)
+        runner = web.AppRunner(web_app, access_log=None)
         await runner.setup()
         try:
             site = web.TCPSite(runner, self.host, self.settings.port)
@@ -186,6 +201,7 @@ class SlackFrontEnd:
             logger=self.logger,
             web_client=self.client,
         )
+        self._socket_handler = handler
         try:
             # slack-bolt's Socket Mode handler is not annotated.
             await handler.connect_async()  # type: ignore[no-untyped-call]
@@ -193,6 +209,7 @@ class SlackFrontEnd:
             self.ready.set()
             await asyncio.get_running_loop().create_future()  # until cancelled
         finally:
+            self._socket_handler = None
             await handler.close_async()  # type: ignore[no-untyped-call]
 
     async def _drain(self) -> None:

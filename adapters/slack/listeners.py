@@ -52,6 +52,10 @@ class NewsListeners:
         """`/news TEXT`: acknowledge at once, then answer into the channel, naming the asker."""
         await ack()  # Before any work: Slack gives up after three seconds.
         with self._tracked():
+            # Its trigger id claimed first: one answer however many instances receive it.
+            trigger = str(command.get("trigger_id") or "")
+            if not await self.chat.claim("slack", "command", trigger):
+                return
             text = command_text(command.get("text") or "")
             user = command.get("user_id") or ""
             channel = command.get("channel_id") or ""

@@ -23,7 +23,7 @@ from bot.config import Settings
 from bot.digest import DEFAULT_MAX_ITEMS, DigestService
 from bot.errors import EXPECTED_ERRORS, CommandError
 from bot.ingest import Ingestor
-from bot.ratelimit import RateLimiter
+from bot.ratelimit import RateLimits, rate_limiter_for
 from bot.schedule.spec import ScheduleSpec, parse_schedule
 from bot.text import canonical_url
 from storage import (
@@ -64,14 +64,14 @@ class Commands:
         ingestor: Ingestor,
         summariser: Summariser,
         digests: DigestService,
-        rate_limiter: RateLimiter | None = None,
+        rate_limiter: RateLimits | None = None,
     ) -> None:
         self.db = db
         self.settings = settings
         self.ingestor = ingestor
         self.summariser = summariser
         self.digests = digests
-        self.rate_limiter = rate_limiter or RateLimiter()
+        self.rate_limiter = rate_limiter or rate_limiter_for(db)
         # Called after subscriptions or feeds change (the scheduler updates its jobs).
         self.on_change: list[Callable[[], None]] = []
 

@@ -88,14 +88,27 @@ class OpenAICompatible:
             raise LLMError("the embeddings reply has empty or mixed-size vectors")
         return vectors
 
+    def models(self) -> list[str]:
+        """The ids of the models the server offers (`GET models`): is it there, and is ours?"""
+        data = self._request("GET", "models")
+        rows = data.get("data")
+        if not isinstance(rows, list):
+            raise LLMError("the models reply has no list of models")
+        return [str(row["id"]) for row in rows if isinstance(row, dict) and "id" in row]
+
     def _post(self, path: str, payload: dict[str, Any]) -> dict[str, Any]:
+        return self._request("POST", path, payload)
+
+    def _request(
+        self, method: str, path: str, payload: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         deadline = time.monotonic() + self.timeout_s
         for attempt in range(self.retries + 1):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise LLMError(f"no answer within {self.timeout_s:g} s")
             try:
-                response = self.client.post(path, json=payload, timeout=remaining)
+                response = self.client.request(method, path, json=payload, timeout=remaining)
             except httpx.TimeoutException as exc:
                 raise LLMError(f"no answer within {self.timeout_s:g} s") from exc
             except httpx.HTTPError as exc:

@@ -14,9 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import socket
-import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -27,8 +24,10 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.claims import instance_name
 from bot.config import Settings
 from bot.ingest import Ingestor
+from bot.metrics import Metrics
 from bot.schedule.sink import ChatSink, DigestSource
 from bot.schedule.spec import ScheduleSpec
 from bot.types import ChannelRef, Digest
@@ -52,6 +51,12 @@ log = logging.getLogger(__name__)
 
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 MAX_BACKOFF = timedelta(hours=6)
+# How each way a scheduled digest can end is counted in the metrics.
+_DIGEST_RESULTS = {
+    DeliveryStatus.SENT: "posted",
+    DeliveryStatus.EMPTY: "empty",
+    DeliveryStatus.FAILED: "failed",
+}
 REFRESH_MINUTES = 5
 # Every minute: take over a latest period whose claim went stale, or whose post failed.
 CATCH_UP_SECONDS = 60
@@ -95,6 +100,7 @@ class DigestScheduler:
         stale_after: timedelta = timedelta(minutes=10),
         retry_first: timedelta = RETRY_FIRST,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        metrics: Metrics | None = None,
     ) -> None:
         """``after_new_articles`` runs (in a poll thread) when a poll stored something:
         embedding the new sentences, when embeddings are configured. ``sleep`` waits
@@ -108,10 +114,11 @@ class DigestScheduler:
         self.after_poll = after_poll
         self.sinks = {sink.platform: sink for sink in sinks}
         self.clock = clock or (lambda: datetime.now(UTC))
-        self.instance = instance or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.instance = instance or instance_name()
         self.stale_after = stale_after
         self.retry_first = retry_first
         self.sleep = sleep
+        self.metrics = metrics or Metrics()
         self.grace = timedelta(minutes=self.settings.missed_grace_minutes)
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -136,6 +143,10 @@ class DigestScheduler:
             coalesce=True,
             max_instances=1,
         )
+
+    @property
+    def running(self) -> bool:
+        return bool(self.scheduler.running)
 
     def shutdown(self) -> None:
         if self.scheduler.running:
@@ -371,6 +382,7 @@ class DigestScheduler:
                 return False
         loop = asyncio.get_running_loop()
         report = await loop.run_in_executor(self._polls, self.ingestor.poll_feeds, [feed])
+        self.metrics.feed_polls(1, int(any(f.where == feed.url for f in report.failures)))
         if report.new or report.updated:
             await loop.run_in_executor(self._polls, self.after_new_articles)
             log.info("feed %s: %s", feed.url, report.summary())
@@ -401,6 +413,8 @@ class DigestScheduler:
         covered_seq: int | None,
         error: str | None,
     ) -> None:
+        if status in _DIGEST_RESULTS:
+            self.metrics.digest(_DIGEST_RESULTS[status])
         with self.db.session() as session:
             finish_delivery(
                 session,

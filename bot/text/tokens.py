@@ -106,14 +106,24 @@ def stem_words(terms: list[str], language: str | None) -> list[str]:
     if stemmer is None:
         return list(terms)
     # News repeats its words: a cache beats stemming each occurrence again.
+    # The stems are read into a dict of this call's own: the shared cache may be cleared
+    # (here when full, or by another thread) between the lookup and the answer.
     cache = _STEM_CACHE
-    missing = [t for t in set(terms) if (language, t) not in cache]
+    known: dict[str, str] = {}
+    missing: list[str] = []
+    for term in set(terms):
+        stem = cache.get((language, term))
+        if stem is None:
+            missing.append(term)
+        else:
+            known[term] = stem
     if missing:
         if len(cache) > _STEM_CACHE_MAX:
             cache.clear()
         for term, stem in zip(missing, stemmer.stemWords(missing), strict=True):
+            known[term] = stem
             cache[(language, term)] = stem
-    return [cache[(language, t)] for t in terms]
+    return [known[t] for t in terms]
 
 
 def index_terms(text: str, language: str | None) -> list[str]:

@@ -179,3 +179,24 @@ def test_settings_set_the_limits_and_zero_switches_them_off(
             assert isinstance(strict.commands.handle("digest", _context(f"U-{n}")), Digest)
     finally:
         strict.close()
+
+
+def test_instances_on_one_postgresql_database_share_the_limits(
+    settings: Settings, postgres_url: str
+) -> None:
+    shared = settings.model_copy(update={"database_url": postgres_url, "rate_user_per_minute": 3})
+    first, second = open_core(shared), open_core(shared)
+    try:
+        alice = _context("U-alice")
+        for n in range(3):
+            instance = (first, second)[n % 2]
+            assert isinstance(instance.commands.handle(f"who backs Haftar {n}?", alice), Answer)
+        # Three questions in the minute, spread over two instances: the limit holds.
+        for instance in (first, second):
+            reply = instance.commands.handle("who backs Haftar now?", alice)
+            assert isinstance(reply, Notice)
+            assert reply.text.startswith("You are asking faster than I can read — please wait ")
+        assert isinstance(second.commands.handle("who backs Haftar?", _context("U-bob")), Answer)
+    finally:
+        first.close()
+        second.close()

@@ -104,6 +104,7 @@ async def test_fires_once_and_a_restart_does_not_repost(core: Core) -> None:
     restarted = scheduler_for(core, [sink], clock=Clock(SUB_TIME + timedelta(minutes=5)))
     assert await restarted.catch_up() == 0
     assert len(sink.posts) == 1
+    assert first.metrics.count("newsbot_digests", result="posted") == 1
 
 
 async def test_next_digest_starts_where_the_last_one_stopped(core: Core) -> None:
@@ -174,8 +175,11 @@ async def test_a_front_end_that_is_not_running_is_skipped(core: Core) -> None:
 async def test_empty_period_posts_nothing(core: Core) -> None:
     sink = RecordingSink()
     sub_id = subscribe(core, oslo_daily(), SUB_TIME - timedelta(days=2))
-    assert await scheduler_for(core, [sink], clock=Clock(SUB_TIME)).fire(sub_id) is False
+    scheduler = scheduler_for(core, [sink], clock=Clock(SUB_TIME))
+    assert await scheduler.fire(sub_id) is False
     assert sink.posts == []
+    assert scheduler.metrics.count("newsbot_digests", result="empty") == 1
+    assert scheduler.metrics.count("newsbot_digests", result="posted") == 0
 
 
 def digest_jobs(scheduler: DigestScheduler) -> list[str]:
@@ -254,6 +258,8 @@ async def test_feed_polling_picks_up_new_items_and_backs_off_on_failure(core: Co
         assert not await scheduler.poll_feed(feed.id)  # backing off
         clock.now += timedelta(hours=1)
         assert await scheduler.poll_feed(feed.id)
+    assert scheduler.metrics.count("newsbot_feed_polls") == 5
+    assert scheduler.metrics.count("newsbot_feed_poll_failures") == 2
     conditional = [h.get("If-None-Match") for path, h in site.requests if path == "/rss"]
     assert conditional[:3] == [None, '"1"', '"1"']
     with core.db.session() as session:

@@ -2,7 +2,15 @@ from __future__ import annotations
 
 import pytest
 
-from bot.text import canonical_url, detect_language, index_terms, split_sentences, words
+from bot.text import (
+    canonical_url,
+    detect_language,
+    index_terms,
+    split_sentences,
+    stem_words,
+    tokens,
+    words,
+)
 
 
 def test_norwegian_dots_in_dates_times_and_abbreviations_do_not_end_sentences() -> None:
@@ -112,3 +120,17 @@ def test_captions_credits_and_bylines_are_recognised_and_statements_are_not() ->
         "Avdelingen ved sykehuset stengte fredag.",
     ]:
         assert not is_caption(statement), statement
+
+
+def test_stems_stay_right_when_the_stem_cache_fills_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A large archive fills the cache; clearing it mid-call once lost words (KeyError).
+    monkeypatch.setattr(tokens, "_STEM_CACHE_MAX", 3)
+    tokens._STEM_CACHE.clear()
+    assert stem_words(["hospitals", "running", "walking", "talked"], "en") == [
+        "hospit",
+        "run",
+        "walk",
+        "talk",
+    ]
+    # "hospitals" is cached, "nations" is not: the full cache is cleared in between.
+    assert stem_words(["hospitals", "nations"], "en") == ["hospit", "nation"]

@@ -81,7 +81,7 @@ def test_an_upgrade_continues_each_digest_where_the_last_one_stopped(db_url: str
     engine = create_engine(db_url)
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "0006")
+        command.upgrade(config, "0007")
         connection.execute(
             _articles.insert(),
             [_article(1, NOON - timedelta(minutes=30)), _article(2, NOON + timedelta(minutes=5))],

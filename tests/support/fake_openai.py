@@ -32,6 +32,8 @@ class FakeOpenAI:
     script: dict[str, list[Reply]]
     requests: list[tuple[str, dict[str, Any], dict[str, str], float]]
     embed: Callable[[str], list[float]] | None = None
+    # What GET /v1/models lists (unless a reply is scripted for "models").
+    models: list[str] = field(default_factory=lambda: ["llama3.1", "nomic-embed-text"])
 
     def then(self, path: str, *replies: Reply) -> None:
         self.script.setdefault(path, []).extend(replies)
@@ -50,6 +52,9 @@ def fake_openai() -> Iterator[FakeOpenAI]:
         def log_message(self, *args: object) -> None:
             pass
 
+        def do_GET(self) -> None:  # noqa: N802 - stdlib name
+            self.do_POST()
+
         def do_POST(self) -> None:  # noqa: N802 - stdlib name
             length = int(self.headers.get("Content-Length", "0"))
             body = json.loads(self.rfile.read(length) or b"{}")
@@ -58,6 +63,9 @@ def fake_openai() -> Iterator[FakeOpenAI]:
             queue = script.get(path) or []
             if queue:
                 reply = queue.pop(0)
+            elif path == "models" and self.command == "GET":
+                listed = [{"id": model, "object": "model"} for model in state["fake"].models]
+                reply = Reply(body={"object": "list", "data": listed})
             elif path == "embeddings" and state["fake"].embed is not None:
                 embed = state["fake"].embed
                 data = [{"index": i, "embedding": embed(t)} for i, t in enumerate(body["input"])]

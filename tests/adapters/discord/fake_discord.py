@@ -68,12 +68,21 @@ class FakeDiscord:
     port: int = 0
     # How many channel message posts to answer with 429 before accepting them.
     rate_limited: int = 0
+    # False: READY but never the guild's GUILD_CREATE (as during a Discord outage), so the
+    # bot has no cache of the server its messages come from.
+    send_guilds: bool = True
+    # The application's global commands, as the last PUT registered them.
+    global_commands: list[dict[str, Any]] = field(default_factory=list)
+    # Channels the bot may not see (GET /channels/ID answers 403).
+    hidden_channels: set[int] = field(default_factory=set)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1240000000000000001))
 
     def __post_init__(self) -> None:
         self._changed = asyncio.Condition()
         self._sockets: list[web.WebSocketResponse] = []
-        self._send: Callable[[dict[str, Any]], Any] | None = None
+        self._senders: list[Callable[[dict[str, Any]], Any]] = []
+        # Sessions that have identified (two bots on one token make two).
+        self.sessions = 0
         self._sequence = 0
         self._runner: web.AppRunner | None = None
 
@@ -120,6 +129,10 @@ class FakeDiscord:
         """The IDENTIFY payload, once the bot has sent it and READY has gone out."""
         return await self._wait(lambda: self.identify, timeout, "IDENTIFY")  # type: ignore[no-any-return]
 
+    async def wait_for_sessions(self, count: int, timeout: float = 5.0) -> None:
+        """Until ``count`` bots have identified (several instances on one token)."""
+        await self._wait(lambda: self.sessions >= count, timeout, f"{count} sessions")
+
     async def wait_for_requests(
         self, method: str, path: str, count: int = 1, timeout: float = 5.0
     ) -> list[Request]:
@@ -141,10 +154,17 @@ class FakeDiscord:
         ]
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        """Send a DISPATCH (op 0) event to the connected bot."""
-        assert self._send is not None, "no bot is connected to the fake gateway"
+        """Send a DISPATCH (op 0) event to every connected bot (as Discord does to every
+        session of one token)."""
+        assert self._senders, "no bot is connected to the fake gateway"
+        for send in list(self._senders):
+            await self._dispatch_to(send, event, data)
+
+    async def _dispatch_to(
+        self, send: Callable[[dict[str, Any]], Any], event: str, data: dict[str, Any]
+    ) -> None:
         self._sequence += 1
-        await self._send({"op": 0, "t": event, "s": self._sequence, "d": data})
+        await send({"op": 0, "t": event, "s": self._sequence, "d": data})
 
     def next_id(self) -> str:
         return str(next(self._ids))
@@ -219,7 +239,14 @@ class FakeDiscord:
             return _json(self._message(str(NEWS_CHANNEL_ID), request.json or {}, webhook=parts[1]))
         if method == "PUT" and parts[0] == "applications" and parts[-1] == "commands":
             guild = parts[3] if len(parts) == 5 else None
-            return _json([self._command(c, guild) for c in request.json or []])
+            registered = [self._command(c, guild) for c in request.json or []]
+            if guild is None:
+                self.global_commands = registered
+            return _json(registered)
+        if method == "GET" and parts[0] == "applications" and parts[-1] == "commands":
+            return _json(self.global_commands if len(parts) == 3 else [])
+        if method == "GET" and len(parts) == 2 and parts[0] == "channels":
+            return self._channel(parts[1])
         return _json({"message": "404: Not Found", "code": 0}, status=404)
 
     def _message(
@@ -250,6 +277,15 @@ class FakeDiscord:
             message["webhook_id"] = webhook
             message["application_id"] = str(BOT_ID)
         return message
+
+    def _channel(self, channel_id: str) -> web.Response:
+        known = {NEWS_CHANNEL_ID: "news", QUIET_CHANNEL_ID: "quiet", THREAD_ID: "storm-thread"}
+        if int(channel_id) in self.hidden_channels:
+            return _json({"message": "Missing Access", "code": 50001}, status=403)
+        if int(channel_id) not in known:
+            return _json({"message": "Unknown Channel", "code": 10003}, status=404)
+        channel = {"id": channel_id, "type": 0, "guild_id": str(GUILD_ID)}
+        return _json(channel | {"name": known[int(channel_id)]})
 
     def _callback(self, interaction_id: str, sent: dict[str, Any]) -> dict[str, Any]:
         kind = sent.get("type")
@@ -308,6 +344,8 @@ class FakeDiscord:
                 await self._on_gateway_message(json.loads(message.data), send)
         finally:
             self._sockets.remove(socket)
+            if send in self._senders:
+                self._senders.remove(send)
         return socket
 
     async def _on_gateway_message(
@@ -320,13 +358,15 @@ class FakeDiscord:
             if message["d"].get("token") != self.token:
                 self.problems.append("IDENTIFY with the wrong token")
                 return
-            self._send = send
             ready = payload("ready.json")
             ready["resume_gateway_url"] = self.gateway_url
-            await self.dispatch("READY", ready)
-            await self.dispatch("GUILD_CREATE", payload("guild_create.json"))
+            await self._dispatch_to(send, "READY", ready)
+            if self.send_guilds:
+                await self._dispatch_to(send, "GUILD_CREATE", payload("guild_create.json"))
+            self._senders.append(send)
             async with self._changed:
                 self.identify = message["d"]
+                self.sessions += 1
                 self._changed.notify_all()
         elif op == 6:  # resume: this fake keeps no sessions
             await send({"op": 9, "d": False, "s": None, "t": None})

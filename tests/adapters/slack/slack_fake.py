@@ -40,6 +40,10 @@ class FakeSlack:
     """Plays Slack for one test; start with `started()`."""
 
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Channels conversations.info knows (any other: channel_not_found).
+    channels: dict[str, dict[str, Any]] = field(
+        default_factory=lambda: {"C0NEWSROOM": {"name": "newsroom"}}
+    )
     calls: list[ApiCall] = field(default_factory=list)
     responses: list[dict[str, Any]] = field(default_factory=list)
     socket_acks: list[dict[str, Any]] = field(default_factory=list)
@@ -153,6 +157,7 @@ class FakeSlack:
             "users.info": self._users_info,
             "chat.postMessage": self._post_message,
             "apps.connections.open": self._connections_open,
+            "conversations.info": self._conversations_info,
         }
 
     async def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -175,6 +180,12 @@ class FakeSlack:
         self._ts += 1
         ts = f"1700000{self._ts:03d}.000100"
         return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": {"ts": ts}}
+
+    async def _conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self.channels.get(str(args.get("channel", "")))
+        if channel is None:
+            return {"ok": False, "error": "channel_not_found"}
+        return {"ok": True, "channel": {"id": args["channel"], "is_member": True, **channel}}
 
     async def _connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "url": self.base_url.replace("http://", "ws://") + "/socket"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import hmac
+import itertools
 import json
 import time
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from urllib.parse import urlencode
 import aiohttp
 
 PAYLOADS = Path(__file__).parent / "payloads"
+_triggers = itertools.count(738474921)
 
 
 def load_payload(name: str) -> dict[str, Any]:
@@ -66,7 +68,9 @@ class SlackSender:
     async def slash(self, text: str, **fields: Any) -> Sent:
         """A `/news TEXT` slash command, form-encoded."""
         options = {k: fields.pop(k) for k in ("timestamp", "secret", "headers") if k in fields}
-        payload = load_payload("slash_command.json") | {"text": text} | fields
+        # Slack gives every invocation a trigger id of its own.
+        trigger = {"trigger_id": f"13345224609.{next(_triggers)}.8088930838d88f008e0"}
+        payload = load_payload("slash_command.json") | {"text": text} | trigger | fields
         body = urlencode(payload).encode()
         return await self.post(body, "application/x-www-form-urlencoded", **options)
 

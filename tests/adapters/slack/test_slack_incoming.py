@@ -6,7 +6,6 @@ import logging
 
 import pytest
 
-from adapters.slack.dedupe import SeenEvents
 from adapters.slack.incoming import command_text, unescape
 from adapters.slack.logs import slack_logger
 
@@ -35,17 +34,6 @@ def test_leading_mention_is_dropped_when_the_bot_id_is_unknown() -> None:
     assert command_text("<@UBOT> help", mention=True) == "help"
     assert command_text("help <@UBOT>", mention=True) == "help @UBOT"
     assert unescape("&lt;&gt;&amp;") == "<>&"
-
-
-def test_seen_events_remembers_ids_for_a_while_and_within_bounds() -> None:
-    seen = SeenEvents(max_size=3, ttl_s=60)
-    assert seen.first_time("Ev1", now=0)
-    assert not seen.first_time("Ev1", now=1)
-    assert seen.first_time("Ev2", now=2) and seen.first_time("Ev3", now=3)
-    assert seen.first_time("Ev4", now=4)  # the oldest (Ev1) makes room
-    assert seen.first_time("Ev1", now=5)
-    assert not seen.first_time("Ev4", now=30)
-    assert seen.first_time("Ev4", now=100)  # forgotten after the ttl
 
 
 def test_slack_logger_redacts_secrets(caplog: pytest.LogCaptureFixture) -> None:

@@ -1,0 +1,48 @@
+"""The demo news is for a terminal: never in Slack or Discord, never beside real articles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from adapters.cli import app
+from tests.support.process import article_counts as counts
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)  # no stray .env is read
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+
+    def invoke(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+        return CliRunner().invoke(app, list(args), env={"DATABASE_URL": url}, input=input)
+
+    invoke.url = url  # type: ignore[attr-defined]
+    return invoke
+
+
+def test_newsbot_demo_loads_an_empty_database_only(cli, corpus_file: Path) -> None:  # type: ignore[no-untyped-def]
+    loaded = cli("demo")
+    assert loaded.exit_code == 0 and "loaded the demo news (18 articles)" in loaded.stdout
+    assert "already loaded (18 articles)" in cli("demo").stdout
+    # Real news in: the invented stories go, so they never sit beside it in answers.
+    ingest = cli("ingest", str(corpus_file))
+    assert "Removed the demo news (18 invented articles): real articles arrived." in ingest.stderr
+    assert counts(cli.url) == (7, 0)
+    refused = cli("demo")
+    assert refused.exit_code == 1
+    assert "holds 7 real articles; the demo news goes only into an empty one" in refused.stderr
+    assert counts(cli.url) == (7, 0)
+
+
+def test_the_console_gets_the_demo_only_on_an_empty_database(cli, corpus_file: Path) -> None:  # type: ignore[no-untyped-def]
+    first = cli("run", input="Who backs Haftar?\n")
+    assert "loaded the demo news (18 articles)" in first.stderr
+    assert counts(cli.url) == (18, 18)
+    assert "removed 18 demo articles" in cli("demo", "--remove").stdout
+    cli("ingest", str(corpus_file))
+    again = cli("run", input="quit\n")
+    assert "demo" not in again.stderr
+    assert counts(cli.url) == (7, 0)
