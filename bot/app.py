@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from importlib import resources
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from bot.answer.question import analyse
 from bot.answer.summariser import Summariser
@@ -23,7 +21,6 @@ from bot.logs import configure_logging
 from bot.metrics import Metrics
 from bot.service import ChatService
 from bot.text import load_language_model
-from storage import Database, count_articles, utcnow
 from storage import Database, count_articles
 
 __all__ = ["Core", "open_core", "configure_logging"]
