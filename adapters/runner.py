@@ -42,6 +42,9 @@ async def run_bot(core: Core) -> None:
     from adapters.console import ConsoleFrontEnd
 
     settings = core.settings
+    # Before any front end listens: 50 questions in the first second must not each wait
+    # for the language model to load.
+    await asyncio.to_thread(core.warm_up)
     tasks: list[asyncio.Task[None]] = []
     sinks: list[ChatSink] = []
     # Each front end's "connected" check for /healthz, and what says it is ready.

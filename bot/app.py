@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
+from bot.answer.question import analyse
 from bot.answer.summariser import Summariser
 from bot.claims import IncomingClaims, instance_name
 from bot.commands import Commands
@@ -17,6 +20,7 @@ from bot.llm.writer import LLMWriter
 from bot.logs import configure_logging
 from bot.metrics import Metrics
 from bot.service import ChatService
+from bot.text import load_language_model
 from storage import Database, count_articles
 
 __all__ = ["Core", "open_core", "configure_logging"]
@@ -40,6 +44,19 @@ class Core:
 
     def close(self) -> None:
         self.db.close()
+
+    def warm_up(self) -> float:
+        """Load what the first questions would otherwise load while Slack waits for its ack
+        (the language model, the bilingual lexicon, the database pool, the search index's
+        pages): called before the front ends take traffic. Returns the seconds it took."""
+        started = time.perf_counter()
+        load_language_model()
+        # Waits for the lexicon being read in the background (its parsing holds the GIL).
+        question = analyse("Hvem støtter Haftar? Who backs Haftar?", self.summariser.lexicon)
+        self.summariser.retrieve(question, datetime.now(UTC))  # no model call: retrieval only
+        seconds = time.perf_counter() - started
+        log.info("warmed up in %.2f s", seconds)
+        return seconds
 
     def embed_backlog(self) -> int:
         """Embed the sentences of articles that have no vectors yet (when configured).

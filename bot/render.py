@@ -17,6 +17,7 @@ __all__ = [
     "citation_line",
     "digest_span",
     "digest_text",
+    "more_stories",
     "no_news",
     "truncate",
 ]
@@ -49,6 +50,18 @@ def about(topic: str | None) -> str:
 def no_news(digest: Digest, topic: str | None = None) -> str:
     """What an empty digest says; ``topic`` is the digest's topic as the platform shows it."""
     return f"No news{about(topic)} between {digest_span(digest)}."
+
+
+def more_stories(digest: Digest) -> str | None:
+    """What a digest with more stories than it lists says last; None when it lists all."""
+    if not digest.more:
+        return None
+    stories = "story" if digest.more == 1 else "stories"
+    command = (
+        f"newsbot digest --since {digest.since:%Y-%m-%dT%H:%M}Z "
+        f"--max-items {len(digest.items) + digest.more}"
+    )
+    return f"…and {digest.more} more {stories}: `{command}` lists them all."
 
 
 def citation_details(citation: Citation) -> str:
@@ -100,4 +113,7 @@ def digest_text(digest: Digest) -> str:
         for citation in item.citations:
             details = citation_details(citation)
             lines.append(f"   - {details}: {citation.url}" if details else f"   - {citation.url}")
+    more = more_stories(digest)
+    if more:
+        lines.extend(["", more])
     return "\n".join(lines)

@@ -98,6 +98,10 @@ class Digest:
     until: datetime
     items: list[DigestItem]
     topic: str | None = None
+    # Stories in the window beyond the ones listed (the item limit).
+    more: int = 0
+    # A scheduled digest's end in the storage sequence, where the next one starts.
+    covered_seq: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -105,6 +109,7 @@ class Digest:
             "until": self.until.isoformat(),
             **({"topic": self.topic} if self.topic else {}),
             "items": [item.as_dict() for item in self.items],
+            **({"more": self.more} if self.more else {}),
         }
 
 

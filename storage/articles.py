@@ -13,7 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from storage.models import Article, SentenceVector
+from storage.models import Article, ArticleSequence, SentenceVector
 from storage.tenants import TenantScope, visible_clause
 
 __all__ = [
@@ -24,7 +24,9 @@ __all__ = [
     "get_articles",
     "count_articles",
     "articles_between",
+    "articles_stored_after",
     "counts_by",
+    "stamp_visible",
     "count_articles_under",
     "delete_articles_under",
 ]
@@ -197,6 +199,8 @@ def _row(record: ArticleRecord, fetched_at: datetime) -> dict[str, object]:
         "sentences": record.sentences,
         "search_terms": record.search_terms,
         "origin": record.origin or None,
+        # Numbered once visible (`stamp_visible`); an update is news again.
+        "stored_seq": None,
     }
 
 
@@ -252,6 +256,72 @@ def articles_between(
     if visible_to is not None:
         query = query.where(_visible(session, visible_to))
     return list(session.scalars(query))
+
+
+def stamp_visible(session: Session) -> int:
+    """Number the articles committed since the last stamp; return the highest number given.
+
+    Run in a short transaction of its own. Stamps are serialised by the counter row's lock
+    (PostgreSQL) or the write lock (SQLite), and a stamp sees only committed articles, so
+    numbers become visible in increasing order: every article numbered at most the value
+    returned is visible now, and one whose transaction is still open (an ingest straddling
+    a digest) gets a higher number later. That is what lets a digest that covered up to N
+    hand over to the next one at exactly N, whatever the commit timing.
+    """
+    counter = cast(Table, ArticleSequence.__table__)
+    start = session.scalar(
+        update(counter)
+        .where(counter.c.id == 1)
+        .values(value=counter.c.value)
+        .returning(counter.c.value)
+    )
+    if start is None:  # a schema not built by the migrations: start the counter
+        start = int(session.scalar(select(func.coalesce(func.max(Article.stored_seq), 0))) or 0)
+        session.execute(counter.insert().values(id=1, value=start))
+    pending = (
+        select(Article.id, func.row_number().over(order_by=Article.id).label("n"))
+        .where(Article.stored_seq.is_(None))
+        .subquery()
+    )
+    session.execute(
+        update(Article)
+        .where(Article.id == pending.c.id)
+        .values(stored_seq=start + pending.c.n)
+        .execution_options(synchronize_session=False)
+    )
+    top = int(
+        session.scalar(
+            select(func.coalesce(func.max(Article.stored_seq), start)).where(
+                Article.stored_seq > start
+            )
+        )
+        or start
+    )
+    if top > start:
+        session.execute(update(counter).where(counter.c.id == 1).values(value=top))
+    return top
+
+
+def articles_stored_after(
+    session: Session,
+    after: int | None,
+    upto: int,
+    *,
+    fetched_since: datetime | None = None,
+    limit: int = 2000,
+    visible_to: TenantScope | None = None,
+) -> list[Article]:
+    """Articles numbered in ``(after, upto]`` by `stamp_visible`, in the order they became
+    visible, at most ``limit`` (the rest are for a later window). Without ``after`` (a first
+    digest), those fetched since ``fetched_since``. Only those ``visible_to`` may see."""
+    query = select(Article).where(Article.stored_seq <= upto)
+    if visible_to is not None:
+        query = query.where(_visible(session, visible_to))
+    if after is not None:
+        query = query.where(Article.stored_seq > after)
+    elif fetched_since is not None:
+        query = query.where(Article.fetched_at >= fetched_since)
+    return list(session.scalars(query.order_by(Article.stored_seq).limit(limit)))
 
 
 def counts_by(session: Session, column: str) -> list[tuple[str, int]]:

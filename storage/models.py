@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     ForeignKey,
@@ -23,6 +24,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 __all__ = [
     "Base",
     "Article",
+    "ArticleSequence",
     "FeedSource",
     "FeedMembership",
     "LiveFeed",
@@ -90,10 +92,23 @@ class Article(Base):
     # The input it was read from (a file, a feed, a URL given): when two inputs carry the
     # same URL, which one a stored version came from decides whether another replaces it.
     origin: Mapped[str | None] = mapped_column(String(2048))
+    # When it became visible to readers, as a number that only grows: stamped after its
+    # transaction committed (`storage.articles.stamp_visible`), NULL until then and again
+    # after an update. Scheduled digests window by it, not by clock time.
+    stored_seq: Mapped[int | None] = mapped_column(BigInteger, index=True)
 
     @property
     def sort_time(self) -> datetime:
         return self.published_at or self.fetched_at
+
+
+class ArticleSequence(Base):
+    """The one counter `Article.stored_seq` is drawn from; its row lock serialises stamping."""
+
+    __tablename__ = "article_sequence"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class FeedSource(Base):
@@ -213,6 +228,8 @@ class Delivery(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     message_id: Mapped[str | None] = mapped_column(String(200))
     covered_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last `Article.stored_seq` it covered: the next digest starts just after it.
+    covered_seq: Mapped[int | None] = mapped_column(BigInteger)
     error: Mapped[str | None] = mapped_column(Text)
 
 

@@ -17,7 +17,15 @@ import discord
 from discord.utils import escape_markdown
 
 from bot.commands import Notice, Reply
-from bot.render import about, citation_details, digest_span, live_text, no_news, truncate
+from bot.render import (
+    about,
+    citation_details,
+    digest_span,
+    live_text,
+    more_stories,
+    no_news,
+    truncate,
+)
 from bot.types import Answer, Citation, Digest, DigestItem, LiveItem
 
 __all__ = [
@@ -289,6 +297,9 @@ def digest_messages(digest: Digest) -> list[Outgoing]:
     heading = truncate(f"**News digest**{about(topic)}, {digest_span(digest)}", MESSAGE_LIMIT)
     messages = pack_embeds(_item_embed(n, item) for n, item in enumerate(digest.items, start=1))
     messages[0].content = heading
+    more = more_stories(digest)
+    if more:
+        messages.append(Outgoing(content=truncate(more, MESSAGE_LIMIT)))
     return messages
 
 

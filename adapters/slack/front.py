@@ -9,6 +9,9 @@ from collections.abc import Callable
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.middleware.authorization.async_single_team_authorization import (
+    AsyncSingleTeamAuthorization,
+)
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -16,9 +19,11 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncServerErrorRetryHandler,
 )
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from adapters.slack.admins import AdminCheck
 from adapters.slack.dedupe import SeenEvents, retry_middleware
+from adapters.slack.guard import RequestGuard
 from adapters.slack.listeners import NewsListeners, post_message
 from adapters.slack.logs import slack_logger
 from adapters.slack.render import render_digest, render_live
@@ -93,6 +98,11 @@ class SlackFrontEnd:
         self.app.middleware(retry_middleware(self.seen_events))
         self.app.command("/news")(self.listeners.on_news)
         self.app.event("app_mention")(self.listeners.on_mention)
+        # HTTP mode's door: unsigned or unreadable requests never reach Bolt.
+        self.guard = RequestGuard(
+            EVENTS_PATH,
+            signing_secret.get_secret_value() if signing_secret is not None else "-",
+        )
         self.ready = asyncio.Event()
         self.address: tuple[str, int] | None = None
         # More routes for the HTTP-mode server (`/healthz`, `/metrics`).
@@ -142,7 +152,8 @@ class SlackFrontEnd:
 
     async def _check_token(self) -> None:
         try:
-            await self.client.auth_test()
+            identity = await self.client.auth_test()
+            self._share_identity(identity)
         except SlackApiError as exc:
             error = exc.response.get("error")
             if error in _BAD_TOKEN:
@@ -151,8 +162,17 @@ class SlackFrontEnd:
         except Exception as exc:  # noqa: BLE001 - Slack may be briefly unreachable; Bolt retries later
             log.warning("Slack auth.test failed (%s); starting anyway", exc.__class__.__name__)
 
+    def _share_identity(self, identity: AsyncSlackResponse) -> None:
+        """Give Bolt the auth.test answer we already have. Else every request that arrives
+        before Bolt's own first call returns makes that call again: 50 questions in the
+        first second of a fresh process meant 50 auth.test calls ahead of their acks."""
+        for middleware in getattr(self.app, "_async_middleware_list", ()):
+            if isinstance(middleware, AsyncSingleTeamAuthorization):
+                middleware.auth_test_result = middleware.auth_test_result or identity
+
     async def _serve_http(self) -> None:
         web_app = self.app.web_app(path=EVENTS_PATH, port=self.settings.port)
+        web_app.middlewares.append(self.guard.middleware)
         for add_routes in self.extra_routes:
             add_routes(web_app)
         runner = web.AppRunner(web_app, access_log=None)

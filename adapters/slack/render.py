@@ -14,7 +14,7 @@ from typing import Any
 
 from adapters.slack.mrkdwn import cut, escape, link, split_escaped
 from bot.commands import Notice, Reply
-from bot.render import about, digest_span, live_text, no_news
+from bot.render import about, digest_span, live_text, more_stories, no_news
 from bot.types import Answer, Citation, Digest, DigestItem, LiveItem
 
 __all__ = [
@@ -105,6 +105,9 @@ def render_digest(digest: Digest, *, header: str | None = None) -> list[SlackMes
         return _messages([[*lead, _section(no_news(digest, topic))]])
     lead.append(_section(f"*News digest{about(topic)}*, {digest_span(digest)}"))
     units = [lead] + [_item(number, item) for number, item in enumerate(digest.items, start=1)]
+    more = more_stories(digest)
+    if more:
+        units.append([_section(more)])
     return _messages(units, continued=f"*News digest{about(topic)}* (continued)")
 
 

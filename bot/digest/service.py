@@ -13,11 +13,21 @@ from bot.llm.writer import LLMWriter
 from bot.schedule.spec import ScheduleSpec
 from bot.text.lexicon import DEFAULT_LEXICON_PATHS, lexicon_at
 from bot.types import Digest
-from storage import Database, Subscription, TenantScope, last_covered_until
+from storage import (
+    Database,
+    Subscription,
+    TenantScope,
+    first_period,
+    last_coverage,
+    stamp_visible,
+)
 
-__all__ = ["DEFAULT_MAX_ITEMS", "DEFAULT_WINDOW", "DigestService"]
+__all__ = ["CATCH_UP_MAX_ITEMS", "DEFAULT_MAX_ITEMS", "DEFAULT_WINDOW", "DigestService"]
 
 DEFAULT_MAX_ITEMS = 10
+# A digest that covers several missed periods lists up to this many stories (over several
+# messages where a platform needs them); beyond it, "and N more stories".
+CATCH_UP_MAX_ITEMS = 50
 # An on-demand digest covers the last day.
 DEFAULT_WINDOW = timedelta(days=1)
 
@@ -61,31 +71,63 @@ class DigestService:
 
     def window_start(self, subscription: Subscription, until: datetime) -> datetime:
         """Where a subscription's next digest starts: where its last one stopped, else one
-        schedule period before ``until``."""
+        schedule period before its first period (``until`` when it has none)."""
+        since, _ = self._start(subscription, until)
+        return since
+
+    def _start(self, subscription: Subscription, until: datetime) -> tuple[datetime, int | None]:
+        """The window's start in time and, after a digest that covered it, in sequence."""
+        period = ScheduleSpec.of(subscription).period()
         with self.db.session() as session:
-            previous = last_covered_until(session, subscription.id)
-        return previous or until - ScheduleSpec.of(subscription).period()
+            previous = last_coverage(session, subscription.id)
+            first = None if previous else first_period(session, subscription.id)
+        # Never an inverted window: claims only move forward, but a clock may not.
+        if previous is not None and previous.until < until:
+            return previous.until, previous.seq
+        return min(first or until, until) - period, None
 
     def for_subscription(
-        self, subscription: Subscription, until: datetime, *, arrivals: bool = True
+        self,
+        subscription: Subscription,
+        until: datetime,
+        *,
+        arrivals: bool = True,
     ) -> Digest:
-        """The digest a subscription posts at ``until``: what arrived since its last one.
+        """The digest a subscription posts at ``until``: what became visible since its last.
 
-        The scheduler windows by storage time (``arrivals``), so a story polled after its
-        publication time had passed into the previous window is not lost between digests;
-        a preview outside the schedule shows what was published in the same window.
+        The scheduler windows by the storage sequence (``arrivals``): the digest covers the
+        articles committed after the last digest's end up to now, so a story polled late,
+        or an ingest whose transaction straddled the digest time, reaches the next digest
+        and none is counted twice; ``covered_seq`` of the result is where the next digest
+        starts. After missed periods the window covers the whole gap. A preview outside the
+        schedule shows what was published in the same span of time. A digest covering
+        several periods lists the subscription's item limit for each, up to
+        `CATCH_UP_MAX_ITEMS`.
         """
+        since, after = self._start(subscription, until)
+        stored: tuple[int | None, int] | None = None
+        if arrivals:
+            with self.db.session() as session:
+                upto = stamp_visible(session)  # committed on its own, before reading
+            stored = (after, upto)
         return build_digest(
             self.db,
-            self.window_start(subscription, until),
+            since,
             until,
             topic=subscription.topic,
-            max_items=subscription.max_items,
+            max_items=_item_limit(subscription, since, until),
             writer=self.writer,
+            stored=stored,
             lexicon=lexicon_at(self.lexicon_paths),
-            arrivals=arrivals,
             visible_to=subscription_scope(subscription),
         )
+
+
+def _item_limit(subscription: Subscription, since: datetime, until: datetime) -> int:
+    periods = round((until - since) / ScheduleSpec.of(subscription).period())
+    if periods <= 1:
+        return subscription.max_items
+    return max(subscription.max_items, min(subscription.max_items * periods, CATCH_UP_MAX_ITEMS))
 
 
 def subscription_scope(subscription: Subscription) -> TenantScope | None:

@@ -16,7 +16,14 @@ from bot.text.captions import is_caption
 from bot.text.lexicon import Lexicon
 from bot.text.similarity import story_signature
 from bot.types import Citation, Digest, DigestItem
-from storage import Article, Database, TenantScope, articles_between, search_articles
+from storage import (
+    Article,
+    Database,
+    TenantScope,
+    articles_between,
+    articles_stored_after,
+    search_articles,
+)
 
 __all__ = ["build_digest", "lead_summary", "STORY_THRESHOLD"]
 
@@ -116,24 +123,41 @@ def build_digest(
     topic: str | None = None,
     max_items: int = 10,
     writer: LLMWriter | None = None,
-    arrivals: bool = False,
+    stored: tuple[int | None, int] | None = None,
     visible_to: TenantScope | None = None,
     lexicon: Lexicon | None = None,
 ) -> Digest:
     """The stories published in ``[since, until)``, optionally about ``topic``, best first.
 
-    With ``arrivals`` the window is when newsbot stored the articles: a scheduled digest
-    then carries everything that came in since the last one, even a story polled after
-    its publication time had passed into the previous digest's window.
+    With ``stored`` = (after, upto) the window is the storage sequence instead: the articles
+    that became visible after the previous digest's end ``after`` up to ``upto`` (without
+    ``after``, those fetched since ``since``), whatever their publication time. A scheduled
+    digest then carries everything that came in since the last one; the digest's
+    ``covered_seq`` says where the next one starts.
     """
     scores: dict[int, float] = {}
+    covered: int | None = None
     with db.session() as session:
-        articles = articles_between(
-            session, since, until, limit=WINDOW_LIMIT, arrivals=arrivals, visible_to=visible_to
-        )
+        if stored is None:
+            articles = articles_between(
+                session, since, until, limit=WINDOW_LIMIT, visible_to=visible_to
+            )
+        else:
+            after, upto = stored
+            articles = articles_stored_after(
+                session,
+                after,
+                upto,
+                fetched_since=since,
+                limit=WINDOW_LIMIT,
+                visible_to=visible_to,
+            )
+            # More than one window's worth: the rest starts the next digest.
+            full = len(articles) == WINDOW_LIMIT and articles[-1].stored_seq is not None
+            covered = int(articles[-1].stored_seq or upto) if full else upto
         if topic:
             terms = analyse(topic, lexicon).search_terms
-            window = None if arrivals else since
+            window = None if stored is not None else since
             scores = dict(
                 search_articles(
                     session, terms, limit=WINDOW_LIMIT, since=window, visible_to=visible_to
@@ -168,4 +192,11 @@ def build_digest(
         items.append(
             DigestItem(lead.title, summary or lead_summary(lead), citations, latest=story.latest)
         )
-    return Digest(since=since, until=until, items=items, topic=topic)
+    return Digest(
+        since=since,
+        until=until,
+        items=items,
+        topic=topic,
+        more=max(0, len(stories) - max_items),
+        covered_seq=covered,
+    )

@@ -1,9 +1,13 @@
 """The digest and feed-polling scheduler: APScheduler on the bot's event loop.
 
-Exactly once: before a digest is posted, its (subscription, period) row is claimed
-in the database, where a unique constraint lets one instance win; after posting the
-row is marked sent. A restart finds the row and does not post again; a crash between
-claim and post leaves a stale claim, which is taken over and posted once.
+Exactly once, nothing lost: before a digest is posted, its (subscription, period) row is
+claimed in the database (`storage.deliveries.claim_delivery`: one instance wins, and
+claims only move forward in time); after posting the row records the storage sequence
+the digest covered, where the next digest starts. A crash between claim and post leaves
+a claim that goes stale: it is taken over only while its period is still the latest due
+one, else the next period's digest covers its stories. Missed periods are never posted
+one by one: the latest one's digest covers the whole gap. A failing post is retried
+with backoff within the grace window, then recorded as failed (`failed_deliveries`).
 """
 
 from __future__ import annotations
@@ -26,20 +30,19 @@ from bot.ingest import Ingestor
 from bot.metrics import Metrics
 from bot.schedule.sink import ChatSink, DigestSource
 from bot.schedule.spec import ScheduleSpec
-from bot.types import ChannelRef
+from bot.types import ChannelRef, Digest
 from storage import (
     Database,
-    Delivery,
     DeliveryStatus,
     FeedSource,
     Subscription,
     claim_delivery,
     finish_delivery,
     has_delivery,
+    is_settled,
     list_feeds,
     list_subscriptions,
-    stale_claims,
-    take_over_claim,
+    renew_claim,
 )
 
 __all__ = ["DigestScheduler", "spec_of", "trigger_for"]
@@ -55,6 +58,12 @@ _DIGEST_RESULTS = {
     DeliveryStatus.FAILED: "failed",
 }
 REFRESH_MINUTES = 5
+# Every minute: take over a latest period whose claim went stale, or whose post failed.
+CATCH_UP_SECONDS = 60
+# A failing post is tried again after 5 s, 10 s, 20 s ... at most 5 minutes apart (well
+# within the claim's staleness, so no other instance takes it over meanwhile).
+RETRY_FIRST = timedelta(seconds=5)
+RETRY_MAX = timedelta(minutes=5)
 # Feed polls get threads of their own: slow feeds must not hold the threads chat replies use.
 _POLL_THREADS = 2
 
@@ -89,10 +98,13 @@ class DigestScheduler:
         clock: Callable[[], datetime] | None = None,
         instance: str | None = None,
         stale_after: timedelta = timedelta(minutes=10),
+        retry_first: timedelta = RETRY_FIRST,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         metrics: Metrics | None = None,
     ) -> None:
         """``after_new_articles`` runs (in a poll thread) when a poll stored something:
-        embedding the new sentences, when embeddings are configured."""
+        embedding the new sentences, when embeddings are configured. ``sleep`` waits
+        between attempts of a failing post (tests pass one that moves their clock)."""
         self.settings = settings
         self.db = db
         self.digests = digests
@@ -104,6 +116,8 @@ class DigestScheduler:
         self.clock = clock or (lambda: datetime.now(UTC))
         self.instance = instance or instance_name()
         self.stale_after = stale_after
+        self.retry_first = retry_first
+        self.sleep = sleep
         self.metrics = metrics or Metrics()
         self.grace = timedelta(minutes=self.settings.missed_grace_minutes)
         self.scheduler = AsyncIOScheduler(timezone=UTC)
@@ -121,6 +135,14 @@ class DigestScheduler:
         self.reload()
         self.scheduler.start()
         self._loop.create_task(self.catch_up(), name="digest-catch-up")
+        self.scheduler.add_job(
+            self.catch_up,
+            IntervalTrigger(seconds=CATCH_UP_SECONDS),
+            kwargs={"report_missed": False},
+            id="catch-up",
+            coalesce=True,
+            max_instances=1,
+        )
 
     @property
     def running(self) -> bool:
@@ -158,7 +180,7 @@ class DigestScheduler:
         """Make the jobs match the subscription and feed rows (also those another
         process or instance changed: a job re-reads them every few minutes)."""
         subscriptions, feeds = rows if rows is not None else self._rows()
-        wanted: set[str] = {"refresh"}
+        wanted: set[str] = {"refresh", "catch-up"}
         if self.scheduler.get_job("refresh") is None:
             self.scheduler.add_job(
                 self.refresh, IntervalTrigger(minutes=REFRESH_MINUTES), id="refresh", coalesce=True
@@ -202,35 +224,38 @@ class DigestScheduler:
             return False
         return await self.deliver(subscription, spec_of(subscription).previous_fire(self.clock()))
 
-    async def catch_up(self) -> int:
-        """On start: post each subscription's latest due period if it was missed within the
-        grace window, and finish posts a crash left claimed. Returns how many were posted."""
+    async def catch_up(self, *, report_missed: bool = True) -> int:
+        """Post each subscription's latest due period when it is within the grace window and
+        not posted yet: missed while the bot was down, left claimed by a crashed instance,
+        or failed. Older periods are never posted on their own; the latest one's digest
+        covers them. Runs on start and every minute. Returns how many were posted."""
         now = self.clock()
         posted = 0
-        for delivery in await asyncio.to_thread(self._stale_claims, now):
-            subscription = await asyncio.to_thread(self._subscription, delivery.subscription_id)
-            if subscription is None or subscription.platform not in self.sinks:
-                continue  # another instance's front end: leave its claim to it
-            if now - delivery.period > self.grace:
-                await asyncio.to_thread(
-                    self._finish, delivery.id, DeliveryStatus.SKIPPED, None, None, "too late"
-                )
-                continue
-            if await self._take_over(delivery):
-                posted += await self._post(subscription, delivery.period, delivery.id)
         for subscription in await asyncio.to_thread(self._subscriptions):
+            if subscription.platform not in self.sinks:
+                continue  # another instance's front end: leave it to that instance
             period = spec_of(subscription).previous_fire(now)
             if period <= subscription.created_at:
                 continue
             if now - period > self.grace:
-                if not await asyncio.to_thread(self._has_delivery, subscription.id, period):
+                if report_missed and not await asyncio.to_thread(
+                    self._has_delivery, subscription.id, period
+                ):
                     log.info(
-                        "skipping digest #%s for %s: missed by more than the grace window",
+                        "digest #%s for %s missed by more than the grace window; "
+                        "the next one carries its stories",
                         subscription.id,
                         period.isoformat(),
                     )
                 continue
-            posted += await self.deliver(subscription, period)
+            if await asyncio.to_thread(self._settled, subscription.id, period):
+                continue  # the usual case, checked without taking a write lock
+            try:
+                posted += await self.deliver(subscription, period)
+            except Exception as exc:  # noqa: BLE001 - one subscription must not stop the rest
+                log.warning(
+                    "digest #%s for %s: %s", subscription.id, period.isoformat(), _brief(exc)
+                )
         return posted
 
     async def deliver(self, subscription: Subscription, period: datetime) -> bool:
@@ -242,16 +267,18 @@ class DigestScheduler:
                 subscription.platform,
             )
             return False
+        now = self.clock()
         delivery_id = await asyncio.to_thread(
             claim_delivery,
             self.db.sessions,
             subscription.id,
             period,
             self.instance,
-            self.clock(),
+            now,
+            stale_before=now - self.stale_after,
         )
         if delivery_id is None:
-            return False  # posted (or being posted) by this or another instance
+            return False  # posted, being posted, or superseded (by this or another instance)
         return await self._post(subscription, period, delivery_id)
 
     async def _post(self, subscription: Subscription, period: datetime, delivery_id: int) -> bool:
@@ -260,26 +287,86 @@ class DigestScheduler:
             return False
         try:
             digest = await asyncio.to_thread(self.digests.for_subscription, subscription, period)
-            posts_empty = self.settings.post_empty_digests or getattr(sink, "posts_empty", False)
-            if not digest.items and not posts_empty:
-                await asyncio.to_thread(
-                    self._finish, delivery_id, DeliveryStatus.EMPTY, None, period, None
-                )
-                return False
-            channel = ChannelRef(
-                subscription.platform, subscription.channel_id, subscription.thread_id
-            )
-            message_id = await sink.post_digest(channel, digest)
         except Exception as exc:
             log.exception("digest #%s for %s failed", subscription.id, period.isoformat())
             await asyncio.to_thread(
-                self._finish, delivery_id, DeliveryStatus.FAILED, None, None, str(exc)[:500]
+                self._finish, delivery_id, DeliveryStatus.FAILED, None, None, None, _brief(exc)
             )
             return False
+        posts_empty = self.settings.post_empty_digests or getattr(sink, "posts_empty", False)
+        if not digest.items and not posts_empty:
+            await asyncio.to_thread(
+                self._finish,
+                delivery_id,
+                DeliveryStatus.EMPTY,
+                None,
+                period,
+                digest.covered_seq,
+                None,
+            )
+            return False
+        channel = ChannelRef(subscription.platform, subscription.channel_id, subscription.thread_id)
+        posted, message_id = await self._post_with_retries(
+            sink, channel, digest, subscription, period, delivery_id
+        )
+        if not posted:
+            return False
         await asyncio.to_thread(
-            self._finish, delivery_id, DeliveryStatus.SENT, message_id, period, None
+            self._finish,
+            delivery_id,
+            DeliveryStatus.SENT,
+            message_id,
+            period,
+            digest.covered_seq,
+            None,
         )
         return True
+
+    async def _post_with_retries(
+        self,
+        sink: ChatSink,
+        channel: ChannelRef,
+        digest: Digest,
+        subscription: Subscription,
+        period: datetime,
+        delivery_id: int,
+    ) -> tuple[bool, str | None]:
+        """Post, retrying with backoff while the period is within the grace window: whether
+        it was posted, and its message id. Given up, it is recorded as failed."""
+        delay = self.retry_first
+        attempts = 0
+        while True:
+            attempts += 1
+            try:
+                return True, await sink.post_digest(channel, digest)
+            except Exception as exc:  # noqa: BLE001 - any failure is retried, then reported
+                problem = _brief(exc)
+            if self.clock() + delay > period + self.grace:
+                log.error(
+                    "digest #%s for %s not posted to %s after %d attempts: %s",
+                    subscription.id,
+                    period.isoformat(),
+                    channel,
+                    attempts,
+                    problem,
+                )
+                error = f"not posted after {attempts} attempts: {problem}"
+                await asyncio.to_thread(
+                    self._finish, delivery_id, DeliveryStatus.FAILED, None, None, None, error
+                )
+                return False, None
+            log.warning(
+                "digest #%s for %s: post to %s failed (%s); retrying in %d s",
+                subscription.id,
+                period.isoformat(),
+                channel,
+                problem,
+                delay.total_seconds(),
+            )
+            await self.sleep(delay.total_seconds())
+            if not await asyncio.to_thread(self._renew, delivery_id):
+                return False, None  # taken over meanwhile: another instance's now
+            delay = min(delay * 2, RETRY_MAX)
 
     # -- feeds -------------------------------------------------------------------
 
@@ -323,6 +410,7 @@ class DigestScheduler:
         status: DeliveryStatus,
         message_id: str | None,
         covered_until: datetime | None,
+        covered_seq: int | None,
         error: str | None,
     ) -> None:
         if status in _DIGEST_RESULTS:
@@ -334,22 +422,24 @@ class DigestScheduler:
                 status,
                 message_id=message_id,
                 covered_until=covered_until,
+                covered_seq=covered_seq,
                 error=error,
             )
+
+    def _renew(self, delivery_id: int) -> bool:
+        with self.db.session() as session:
+            return renew_claim(session, delivery_id, self.instance, self.clock())
+
+    def _settled(self, subscription_id: int, period: datetime) -> bool:
+        with self.db.session() as session:
+            return is_settled(session, subscription_id, period)
 
     def _has_delivery(self, subscription_id: int, period: datetime) -> bool:
         with self.db.session() as session:
             return has_delivery(session, subscription_id, period)
 
-    def _stale_claims(self, now: datetime) -> list[Delivery]:
-        with self.db.session() as session:
-            return stale_claims(session, now - self.stale_after)
 
-    async def _take_over(self, delivery: Delivery) -> bool:
-        """Re-claim a stale claim atomically, so only one instance retries it."""
-
-        def take() -> bool:
-            with self.db.session() as session:
-                return take_over_claim(session, delivery, self.instance, self.clock())
-
-        return await asyncio.to_thread(take)
+def _brief(exc: BaseException) -> str:
+    """One line about a failure, for the log and the delivery's error."""
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{exc.__class__.__name__}: {text}"[:300] if text else exc.__class__.__name__

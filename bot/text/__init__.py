@@ -1,6 +1,6 @@
 """Pure text functions: sentences, tokens, stems, language, URLs."""
 
-from bot.text.language import detect_language
+from bot.text.language import detect_language, load_language_model
 from bot.text.sentences import split_sentences
 from bot.text.tokens import STOPWORDS, document_terms, index_terms, stem_words, tokenize, words
 from bot.text.urls import canonical_url
@@ -9,6 +9,7 @@ __all__ = [
     "STOPWORDS",
     "canonical_url",
     "detect_language",
+    "load_language_model",
     "document_terms",
     "index_terms",
     "split_sentences",

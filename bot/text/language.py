@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+import threading
+from typing import Any
 
-__all__ = ["detect_language"]
+__all__ = ["detect_language", "load_language_model"]
 
 # Bokmål and nynorsk share one stemmer and one index language.
 _ALIASES = {"nb": "no", "nn": "no"}
@@ -14,12 +15,26 @@ _SAMPLE = 400
 _LETTERS = re.compile(r"[^\W\d_]{3}")
 
 
-@lru_cache(maxsize=1)
-def _identifier():  # type: ignore[no-untyped-def]
-    # Loaded on first use, not at import: it takes most of a second.
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+_MODEL: Any = None
+_LOADING = threading.Lock()
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=False)
+
+def load_language_model() -> None:
+    """Load the model now (once per process: start-up calls this before taking traffic).
+    Threads asking at once wait for one load instead of each loading their own."""
+    _identifier()
+
+
+def _identifier() -> Any:
+    global _MODEL
+    if _MODEL is None:
+        with _LOADING:
+            if _MODEL is None:
+                # Not at import: it takes most of a second, which commands like `stats` skip.
+                from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+                _MODEL = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=False)
+    return _MODEL
 
 
 def detect_language(text: str, default: str = "und") -> str:

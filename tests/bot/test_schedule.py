@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 
@@ -12,45 +11,11 @@ from bot.config import Settings
 from bot.ingest import ArticleDraft
 from bot.schedule.runner import DigestScheduler, trigger_for
 from bot.schedule.spec import ScheduleSpec
-from bot.types import ChannelRef, Digest
-from storage import Subscription, add_feed, add_subscription, claim_delivery
+from bot.types import ChannelRef
+from storage import add_feed, claim_delivery
 from tests.support.httpserver import serve
 from tests.support.news import feed_xml
-
-
-class RecordingSink:
-    platform = "slack"
-
-    def __init__(self) -> None:
-        self.posts: list[tuple[ChannelRef, Digest]] = []
-
-    async def post_digest(self, channel: ChannelRef, digest: Digest) -> str | None:
-        await asyncio.sleep(0.01)  # a real post takes a moment; races show up here
-        self.posts.append((channel, digest))
-        return f"msg-{len(self.posts)}"
-
-
-def scheduler_for(core: Core, sinks: list[RecordingSink], **options: Any) -> DigestScheduler:
-    """The scheduler as `newsbot run` wires it: its collaborators, and told of chat changes."""
-    scheduler = DigestScheduler(
-        core.settings,
-        core.db,
-        core.digests,
-        core.ingestor,
-        sinks,
-        after_new_articles=core.embed_backlog,
-        **options,
-    )
-    core.commands.on_change.append(scheduler.changed)
-    return scheduler
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
+from tests.support.schedule import Clock, RecordingSink, scheduler_for, subscribe
 
 
 def oslo_daily(at: str = "08:00") -> ScheduleSpec:
@@ -120,34 +85,13 @@ def _store_news(core: Core, when: datetime, title: str = "Stormen Ingrid stengte
     assert report.new == 1
 
 
-def _subscribe(core: Core, spec: ScheduleSpec, created: datetime) -> int:
-    with core.db.session() as session:
-        row = add_subscription(
-            session,
-            Subscription(
-                platform="slack",
-                channel_id="C1",
-                thread_id=None,
-                schedule=spec.kind,
-                at=spec.at,
-                interval_minutes=spec.interval_minutes,
-                timezone=spec.timezone,
-                topic=None,
-                max_items=10,
-                created_by="U1",
-                created_at=created,
-            ),
-        )
-        return row.id
-
-
 SUB_TIME = datetime(2024, 1, 10, 7, tzinfo=UTC)  # 08:00 in Oslo
 
 
 async def test_fires_once_and_a_restart_does_not_repost(core: Core) -> None:
     sink = RecordingSink()
     _store_news(core, SUB_TIME - timedelta(hours=3))
-    sub_id = _subscribe(core, oslo_daily(), SUB_TIME - timedelta(days=2))
+    sub_id = subscribe(core, oslo_daily(), SUB_TIME - timedelta(days=2))
     clock = Clock(SUB_TIME + timedelta(seconds=2))
     first = scheduler_for(core, [sink], clock=clock)
     assert await first.fire(sub_id) is True
@@ -166,7 +110,7 @@ async def test_fires_once_and_a_restart_does_not_repost(core: Core) -> None:
 async def test_next_digest_starts_where_the_last_one_stopped(core: Core) -> None:
     sink = RecordingSink()
     _store_news(core, SUB_TIME - timedelta(hours=3))
-    sub_id = _subscribe(core, oslo_daily(), SUB_TIME - timedelta(days=2))
+    sub_id = subscribe(core, oslo_daily(), SUB_TIME - timedelta(days=2))
     await scheduler_for(core, [sink], clock=Clock(SUB_TIME)).fire(sub_id)
     _store_news(core, SUB_TIME + timedelta(hours=5), "Ny rute til Skjervøy åpnet")
     next_day = SUB_TIME + timedelta(days=1)
@@ -178,7 +122,7 @@ async def test_next_digest_starts_where_the_last_one_stopped(core: Core) -> None
 async def test_a_crash_between_claim_and_post_posts_once_on_restart(core: Core) -> None:
     sink = RecordingSink()
     _store_news(core, SUB_TIME - timedelta(hours=3))
-    sub_id = _subscribe(core, oslo_daily(), SUB_TIME - timedelta(days=2))
+    sub_id = subscribe(core, oslo_daily(), SUB_TIME - timedelta(days=2))
     # The crashed instance claimed the period and died before posting.
     assert (
         claim_delivery(core.db.sessions, sub_id, SUB_TIME, "crashed-instance", SUB_TIME) is not None
@@ -193,7 +137,7 @@ async def test_a_crash_between_claim_and_post_posts_once_on_restart(core: Core) 
 async def test_missed_run_posts_within_grace_and_is_skipped_after(core: Core) -> None:
     sink = RecordingSink()
     _store_news(core, SUB_TIME - timedelta(hours=3))
-    sub_id = _subscribe(core, oslo_daily(), SUB_TIME - timedelta(days=2))
+    sub_id = subscribe(core, oslo_daily(), SUB_TIME - timedelta(days=2))
     late = scheduler_for(core, [sink], clock=Clock(SUB_TIME + timedelta(hours=3)))
     assert await late.catch_up() == 0  # 3 h late: over the 1 h grace window
     soon = scheduler_for(core, [sink], clock=Clock(SUB_TIME + timedelta(minutes=30)))
@@ -205,7 +149,7 @@ async def test_missed_run_posts_within_grace_and_is_skipped_after(core: Core) ->
 async def test_two_instances_on_one_database_post_once(core: Core) -> None:
     sink_a, sink_b = RecordingSink(), RecordingSink()
     _store_news(core, SUB_TIME - timedelta(hours=3))
-    sub_id = _subscribe(core, oslo_daily(), SUB_TIME - timedelta(days=2))
+    sub_id = subscribe(core, oslo_daily(), SUB_TIME - timedelta(days=2))
     other = open_core(core.settings)  # a second process: its own engine and pool
     clock = Clock(SUB_TIME + timedelta(seconds=1))
     a = scheduler_for(core, [sink_a], clock=clock, instance="a")
@@ -218,7 +162,7 @@ async def test_two_instances_on_one_database_post_once(core: Core) -> None:
 
 
 async def test_a_front_end_that_is_not_running_is_skipped(core: Core) -> None:
-    sub_id = _subscribe(core, oslo_daily(), SUB_TIME - timedelta(days=2))
+    sub_id = subscribe(core, oslo_daily(), SUB_TIME - timedelta(days=2))
 
     class DiscordSink(RecordingSink):
         platform = "discord"
@@ -230,12 +174,16 @@ async def test_a_front_end_that_is_not_running_is_skipped(core: Core) -> None:
 
 async def test_empty_period_posts_nothing(core: Core) -> None:
     sink = RecordingSink()
-    sub_id = _subscribe(core, oslo_daily(), SUB_TIME - timedelta(days=2))
+    sub_id = subscribe(core, oslo_daily(), SUB_TIME - timedelta(days=2))
     scheduler = scheduler_for(core, [sink], clock=Clock(SUB_TIME))
     assert await scheduler.fire(sub_id) is False
     assert sink.posts == []
     assert scheduler.metrics.count("newsbot_digests", result="empty") == 1
     assert scheduler.metrics.count("newsbot_digests", result="posted") == 0
+
+
+def digest_jobs(scheduler: DigestScheduler) -> list[str]:
+    return [job.id for job in scheduler.scheduler.get_jobs() if job.id.startswith("digest:")]
 
 
 async def test_jobs_follow_subscriptions_made_in_chat(core: Core) -> None:
@@ -247,11 +195,15 @@ async def test_jobs_follow_subscriptions_made_in_chat(core: Core) -> None:
         before = scheduler.refreshes
         reply = await asyncio.to_thread(core.commands.handle, "subscribe every 2 hours", admin)
         await asyncio.wait_for(scheduler.refreshed_after(before), 5)
-        assert [j.id for j in scheduler.scheduler.get_jobs() if j.id != "refresh"] == ["digest:1"]
+        assert [
+            j.id for j in scheduler.scheduler.get_jobs() if j.id not in ("refresh", "catch-up")
+        ] == ["digest:1"]
         before = scheduler.refreshes
         await asyncio.to_thread(core.commands.handle, "unsubscribe", admin)
         await asyncio.wait_for(scheduler.refreshed_after(before), 5)
-        assert [j.id for j in scheduler.scheduler.get_jobs() if j.id != "refresh"] == []
+        assert [
+            j.id for j in scheduler.scheduler.get_jobs() if j.id not in ("refresh", "catch-up")
+        ] == []
         assert reply.ok
     finally:
         scheduler.shutdown()
@@ -324,7 +276,7 @@ async def test_feed_polling_picks_up_new_items_and_backs_off_on_failure(core: Co
 
 async def test_a_story_polled_after_its_period_still_reaches_the_next_digest(core: Core) -> None:
     sink = RecordingSink()
-    sub_id = _subscribe(core, ScheduleSpec("every", None, 60, "UTC"), SUB_TIME - timedelta(days=2))
+    sub_id = subscribe(core, ScheduleSpec("every", None, 60, "UTC"), SUB_TIME - timedelta(days=2))
     await scheduler_for(core, [sink], clock=Clock(SUB_TIME)).fire(sub_id)  # nothing yet
     # Published ten minutes before the period closed, polled five minutes after it.
     core.ingestor.store(
@@ -347,7 +299,7 @@ async def test_a_story_polled_after_its_period_still_reaches_the_next_digest(cor
 async def test_a_stale_claim_older_than_the_grace_window_is_not_posted(core: Core) -> None:
     sink = RecordingSink()
     _store_news(core, SUB_TIME - timedelta(hours=3))
-    sub_id = _subscribe(core, oslo_daily(), SUB_TIME - timedelta(days=2))
+    sub_id = subscribe(core, oslo_daily(), SUB_TIME - timedelta(days=2))
     claim_delivery(core.db.sessions, sub_id, SUB_TIME, "crashed-instance", SUB_TIME)
     days_later = Clock(SUB_TIME + timedelta(days=3, minutes=30))
     await scheduler_for(core, [sink], clock=days_later).catch_up()

@@ -52,6 +52,9 @@ class FakeSlack:
     base_url: str = ""
     # How many chat.postMessage calls to answer with 429 before accepting them.
     rate_limited: int = 0
+    # How many chat.postMessage calls to answer with HTTP 500 (Slack having a bad moment).
+    server_errors: int = 0
+    refused: int = 0  # calls answered with a 500 so far
     _runner: web.AppRunner | None = None
     _ts: int = 0
 
@@ -139,6 +142,10 @@ class FakeSlack:
             return web.json_response(
                 {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"}
             )
+        if method == "chat.postMessage" and self.server_errors > 0:
+            self.server_errors -= 1
+            self.refused += 1
+            return web.Response(status=500, text="Internal Server Error")
         handler = self._methods().get(method)
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method"})
