@@ -90,6 +90,7 @@ class ScoredSentence:
     # A caption or photo credit helps pick the article but is never quoted: it describes
     # a picture the reader cannot see.
     caption: bool = False
+    matched: int = 0  # how many of the question's terms the sentence holds, in any form
 
 
 def term_forms(term: Term, language: str) -> set[str]:
@@ -304,6 +305,7 @@ def score_sentences(
                 similarity=similarity,
                 article_coverage=article_coverage,
                 caption=is_caption(sentence),
+                matched=len(found),
             )
         )
     return out

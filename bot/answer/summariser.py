@@ -167,19 +167,6 @@ def _fuse(
     return {article_id: score / top for article_id, score in best}
 
 
-def _title_words(question: Question, missing: list[str]) -> list[str]:
-    """The missing capitalised words that are ordinary English words in a title beside a
-    name that is found: "the Oslo Conservatives", "the Norwegian Press Association".
-    A title of ordinary words alone ("Super Bowl", "Titanic") is still a name."""
-    out: list[str] = []
-    for run in question.name_runs:
-        names = [w for w in run if not is_ordinary_english(w)]
-        if not any(w not in missing for w in names):
-            continue
-        out += [w for w in run if w in missing and is_ordinary_english(w)]
-    return out
-
-
 @dataclass
 class Retrieval:
     """What was found for a question: candidate articles and their ranked sentences."""
@@ -293,14 +280,18 @@ class Summariser:
                 missing_names = [
                     t.exact for t in question.terms if t.is_name and frequencies[t.exact] == 0
                 ]
+            demoted: list[str] = []
             if missing_names and language == "en":
-                # Title words an English question capitalises are not names to insist on.
-                title = _title_words(question, missing_names)
+                # Words an English question capitalises as a title ("the Ministry of
+                # Justice", "World Championship golds") are not names to insist on when
+                # they are ordinary words: the Norwegian article says it in its own words.
+                title = [m for m in missing_names if is_ordinary_english(m)]
                 terms = [
                     replace(t, is_name=False) if t.exact in title else t for t in question.terms
                 ]
                 question = replace(question, terms=terms)
                 missing_names = [m for m in missing_names if m not in title]
+                demoted = title
             if missing_names or not (any(frequencies.values()) or strong_meaning):
                 subject = self._subject(question, missing_names)
                 shown_total = self._shown(session, total, seen)
@@ -329,7 +320,7 @@ class Summariser:
         # IDF_FLOOR articles so that one shared name still weighs like a name.
         documents = max(total, IDF_FLOOR)
         weights = {exact: idf(df, documents) for exact, df in frequencies.items()}
-        unfound = frozenset(e for e, df in frequencies.items() if df == 0)
+        unfound = frozenset(e for e, df in frequencies.items() if df == 0 and e not in demoted)
         ranked: list[ScoredSentence] = []
         for article_id in fold_near_duplicates(list(scores), articles):
             article = articles[article_id]
@@ -358,7 +349,10 @@ class Summariser:
             and ranked[0].similarity < self.min_similarity
         )
         quotable = any(s.article_id == ranked[0].article_id and not s.caption for s in ranked)
-        if weak or not quotable or (names_asked and not ranked[0].article_names):
+        # An English title no article holds ("the Titanic") is what the question is about:
+        # one other word of it matching ("sink" as "synke") is luck, not an answer.
+        lucky = bool(demoted) and bool(ranked) and ranked[0].matched < 2
+        if weak or lucky or not quotable or (names_asked and not ranked[0].article_names):
             shown_total = self._told(total, seen)
             text = _say("no_answer", language, total=_count(shown_total))
             return Retrieval(question, shown_total, articles, ranked, text)

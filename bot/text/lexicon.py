@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.text.tokens import STOPWORDS, stem_words, stemmer_for
+from bot.text.wordnet import DEFAULT_WORDNET_PATH, WordNet, wordnet_at
 
 __all__ = [
     "DEFAULT_LEXICON_PATHS",
@@ -31,8 +32,9 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-# Where Debian and Ubuntu install FreeDict's English–Norwegian dictionary.
-DEFAULT_LEXICON_PATHS = "/usr/share/dictd/freedict-eng-nor.index"
+# Where Debian and Ubuntu install FreeDict's English–Norwegian dictionary and WordNet
+# (the base forms of irregular English words, which reach more of FreeDict's headwords).
+DEFAULT_LEXICON_PATHS = f"/usr/share/dictd/freedict-eng-nor.index,{DEFAULT_WORDNET_PATH}"
 
 _B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 _B64_VALUE = {ch: i for i, ch in enumerate(_B64)}
@@ -113,9 +115,11 @@ class Lexicon:
     _english_stems: Mapping[str, tuple[str, ...]]
     _norwegian_stems: Mapping[str, tuple[str, ...]]
     longest: int  # words in the longest English headword
+    # English base forms and synonyms, for words FreeDict lacks ("won", "race").
+    wordnet: WordNet | None = None
 
     @classmethod
-    def build(cls, entries: Mapping[str, Iterable[str]]) -> Lexicon:
+    def build(cls, entries: Mapping[str, Iterable[str]], wordnet: WordNet | None = None) -> Lexicon:
         english: dict[str, tuple[str, ...]] = {}
         norwegian: dict[str, list[str]] = {}
         entries = {**entries, **_ABBREVIATIONS}
@@ -132,11 +136,22 @@ class Lexicon:
             _english_stems=_by_stem(english, "en"),
             _norwegian_stems=_by_stem(norwegian, "no"),
             longest=max((len(h.split()) for h in english), default=1),
+            wordnet=wordnet,
         )
 
     def to_norwegian(self, phrase: str) -> tuple[str, ...]:
-        """Norwegian for an English word or phrase ("hospitals" finds "hospital")."""
-        return self._lookup(phrase, self.english, self._english_stems, "en")
+        """Norwegian for an English word or phrase ("hospitals" finds "hospital").
+
+        With WordNet, a word FreeDict lacks is looked up by its base forms: "won" ->
+        "win" -> "vinne", "women" -> "woman" -> "kvinne". (WordNet's synonyms were
+        tried too and cost more than they gave: "labour" -> "drudge" -> "slit".)
+        """
+        found = self._lookup(phrase, self.english, self._english_stems, "en")
+        if found or self.wordnet is None or " " in phrase.strip():
+            return found
+        bases = self.wordnet.base_forms(phrase)
+        out = [t for b in bases for t in self._lookup(b, self.english, self._english_stems, "en")]
+        return tuple(dict.fromkeys(out))
 
     def to_english(self, phrase: str) -> tuple[str, ...]:
         """English for a Norwegian word or phrase ("sykehuset" finds "sykehus")."""
@@ -174,14 +189,21 @@ def _by_stem(table: Mapping[str, object], language: str) -> dict[str, tuple[str,
     return {stem: tuple(words) for stem, words in grouped.items()}
 
 
+def _entries(setting: str) -> list[Path]:
+    return [Path(raw.strip()).expanduser() for raw in setting.split(",") if raw.strip()]
+
+
+def wordnet_folder(setting: str) -> Path | None:
+    """The first WordNet database folder ``LEXICON_PATHS`` names, if any."""
+    return next((path for path in _entries(setting) if (path / "index.noun").is_file()), None)
+
+
 def resolve_paths(setting: str) -> list[Path]:
     """The dictd index files named by ``LEXICON_PATHS`` (comma-separated) that exist."""
     out: list[Path] = []
-    for raw in setting.split(","):
-        raw = raw.strip()
-        if not raw:
+    for path in _entries(setting):
+        if path.is_dir():
             continue
-        path = Path(raw).expanduser()
         if path.suffix != ".index":
             path = path.with_name(path.name + ".index")
         if path.is_file() and _data_file(path) is not None:
@@ -197,7 +219,7 @@ def _data_file(index: Path) -> Path | None:
     return None
 
 
-def read_lexicon(paths: Iterable[Path]) -> Lexicon:
+def read_lexicon(paths: Iterable[Path], wordnet: WordNet | None = None) -> Lexicon:
     """Read and merge the dictd dictionaries at ``paths`` (their index files)."""
     entries: dict[str, list[str]] = {}
     for index in paths:
@@ -210,7 +232,7 @@ def read_lexicon(paths: Iterable[Path]) -> Lexicon:
         for headword, translations in parse_dictd(index.read_text("utf-8"), data).items():
             found = entries.setdefault(headword, [])
             found.extend(t for t in translations if t not in found)
-    return Lexicon.build(entries)
+    return Lexicon.build(entries, wordnet)
 
 
 _CACHE: dict[tuple[Path, ...], Lexicon] = {}
@@ -223,15 +245,18 @@ def lexicon_at(setting: str) -> Lexicon | None:
     paths = tuple(resolve_paths(setting))
     if not paths:
         return None
+    folder = wordnet_folder(setting)
+    key = (*paths, folder) if folder else paths
     with _LOCK:
-        lexicon = _CACHE.get(paths)
+        lexicon = _CACHE.get(key)
         if lexicon is None:
             started = time.perf_counter()
-            lexicon = _CACHE[paths] = read_lexicon(paths)
+            wordnet = wordnet_at(str(folder)) if folder else None
+            lexicon = _CACHE[key] = read_lexicon(paths, wordnet)
             log.info(
                 "lexicon: %d English headwords from %s in %.0f ms",
                 len(lexicon),
-                ", ".join(map(str, paths)),
+                ", ".join(map(str, key)),
                 (time.perf_counter() - started) * 1000,
             )
     return lexicon

@@ -18,7 +18,15 @@ from bot.answer.summariser import Summariser
 from bot.config import Settings
 from bot.ingest import Ingestor
 from bot.text.cognates import norwegian_spellings
-from bot.text.lexicon import DEFAULT_LEXICON_PATHS, parse_dictd, read_lexicon, resolve_paths
+from bot.text.english import is_ordinary_english
+from bot.text.lexicon import (
+    DEFAULT_LEXICON_PATHS,
+    lexicon_at,
+    parse_dictd,
+    read_lexicon,
+    resolve_paths,
+)
+from bot.text.wordnet import WordNet
 from storage import Database
 
 _B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
@@ -32,6 +40,9 @@ ENTRIES = {
     "moscow": "Moscow <pn>\nMoskva\ncapital city of Russia\n",
     "sunday": "Sunday <n>\nsøndag\nday of the week\n",
     "ferry": "ferry <n>\nferje, ferge\na boat\n",
+    "win": "win <v>\nvinne\nto be victorious\n",
+    "woman": "woman <n>\nkvinne\nadult female human\n",
+    "sink": "sink <v>\nsynke\nto go under water\n",
 }
 
 ARTICLES = [
@@ -44,6 +55,7 @@ ARTICLES = [
         "text": (
             "Ferjesambandet mellom Halsa og Kanestraum ble stengt søndag etter uværet.\n"
             "Mannskapet fant et stort hull i baugen på ferja da den kom til kai.\n"
+            "Rederiet fryktet en stund at ferja kunne synke.\n"
             "Tre passasjerer ble sendt til sykehuset i Kristiansund med lettere skader.\n"
             "Rederiet venter at sambandet er i drift igjen om en uke."
         ),
@@ -98,6 +110,25 @@ def write_dictd(folder: Path, entries: dict[str, str], compressed: bool = True) 
     else:
         (folder / "test-eng-nor.dict").write_bytes(data)
     return index
+
+
+def write_wordnet(folder: Path) -> Path:
+    """A WordNet database folder in WordNet's layout, with a few words of each part."""
+    folder.mkdir()
+    header = "  1 This software and database is being provided for testing only.  \n"
+    heads = {
+        "noun": ["ferry", "hospital", "sink", "woman"],
+        "verb": ["ferry", "send", "sink", "win"],
+        "adj": ["near"],
+    }
+    for part, words in heads.items():
+        tag = part[0]
+        lines = [f"{w} {tag} 1 0 1 0 00000001  " for w in sorted(words)]
+        (folder / f"index.{part}").write_text(header + "\n".join(lines) + "\n")
+    (folder / "noun.exc").write_text("women woman\n")
+    (folder / "verb.exc").write_text("sent send\nwon win\n")
+    (folder / "adj.exc").write_text("")
+    return folder
 
 
 @pytest.fixture
@@ -185,6 +216,46 @@ def test_an_ordinary_english_word_does_not_match_a_norwegian_name(
     assert answer.found
     assert "stort hull i baugen" in answer.text
     assert "Marte Hole" not in answer.text
+
+
+def test_wordnet_base_forms_reach_words_the_lexicon_lacks(
+    lexicon_index: Path, tmp_path: Path
+) -> None:
+    wordnet = write_wordnet(tmp_path / "wordnet")
+    with_forms = lexicon_at(f"{lexicon_index},{wordnet}")
+    assert with_forms is not None and with_forms.wordnet is not None
+    assert with_forms.to_norwegian("won") == ("vinne",)
+    assert with_forms.to_norwegian("women") == ("kvinne",)
+    assert with_forms.to_norwegian("sinking") == ("synke",)
+    # Without WordNet the irregular forms find nothing; the regular ones still stem.
+    plain = read_lexicon(resolve_paths(str(lexicon_index)))
+    assert plain.to_norwegian("won") == ()
+    assert plain.to_norwegian("women") == ()
+
+
+def test_wordnet_finds_words_by_binary_search_in_its_sorted_index(tmp_path: Path) -> None:
+    wordnet = WordNet.open(write_wordnet(tmp_path / "wordnet"))
+    assert wordnet is not None
+    assert wordnet.base_forms("women") == ["woman"]
+    assert wordnet.base_forms("ferries") == ["ferry"]
+    assert wordnet.base_forms("nearest") == ["near"]
+    assert wordnet.base_forms("zebras") == []
+    assert WordNet.open(tmp_path / "absent") is None
+
+
+def test_a_capitalised_english_title_no_article_holds_needs_more_than_one_lucky_word(
+    sqlite_db: Database, articles_file: Path, lexicon_index: Path, tmp_path: Path
+) -> None:
+    if not is_ordinary_english("titanic"):
+        pytest.skip("no English word list (apt-get install wamerican)")
+    summariser = _summariser(sqlite_db, articles_file, str(lexicon_index), tmp_path)
+    # "Titanic" is in no article; "sink" alone ("synke") does not answer for it.
+    assert not summariser.answer("Why did the Titanic sink?").found
+    # An ordinary word asked with a capital that no article holds ("Company") does not
+    # stop an answer the rest of the question finds.
+    answer = summariser.answer("What did the Company fear about the ferry sinking?")
+    assert answer.found
+    assert "ferja kunne synke" in answer.text
 
 
 def test_english_loanwords_are_spelled_the_norwegian_way() -> None:
