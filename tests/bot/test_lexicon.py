@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.answer.question import analyse
+from bot.answer.rank import score_sentences
 from bot.answer.summariser import Summariser
 from bot.config import Settings
 from bot.ingest import Ingestor
@@ -295,3 +297,25 @@ def test_with_freedict_an_english_question_finds_the_seed_sentence(
     assert "Tyrkia har sendt soldater for å støtte regjeringen" in _first_sentence(answer.text)
     moscow = summariser.answer("Who arrived in Moscow on Sunday evening?")
     assert moscow.found and "Khalifa Haftar kom til den russiske hovedstaden" in moscow.text
+
+
+def test_a_translation_glued_into_a_norwegian_compound_still_counts(
+    lexicon_index: Path, tmp_path: Path
+) -> None:
+    entries = {**ENTRIES, "peace": "peace <n>\nfred\nno war\n", "summit": "summit <n>\ntoppmøte\n"}
+    index = write_dictd(tmp_path, entries)
+    lexicon = read_lexicon(resolve_paths(str(index)))
+    question = analyse("When was the peace prize given at the climate summit?", lexicon)
+    sentences = [
+        "Klimapanelet fikk fredsprisen under klimatoppmøtet i 2007.",
+        "Det ble holdt et møte om klima i 2007.",
+        # "fred" opens "fredag" too, but a word barely longer than it is no compound.
+        "Møtet var på fredag i 2007.",
+    ]
+    weights = {term.exact: 1.0 for term in question.terms}
+    scored = {
+        s.index: s.coverage for s in score_sentences(question, 1, sentences, "no", weights, 1.0)
+    }
+    assert scored[0] > scored.get(1, 0.0)
+    assert scored[0] > scored.get(2, 0.0)
+    assert scored.get(2, 0.0) == 0.0
