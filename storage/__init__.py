@@ -11,6 +11,7 @@ from storage.articles import (
     delete_articles_under,
     existing_urls,
     get_articles,
+    index_terms_of,
     stamp_visible,
     store_articles,
 )
@@ -138,6 +139,7 @@ __all__ = [
     "count_matching_any",
     "counts_by",
     "get_articles",
+    "index_terms_of",
     "get_feed",
     "list_feeds",
     "migrate",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -29,6 +30,7 @@ from storage import (
     count_articles,
     count_matching_any,
     get_articles,
+    index_terms_of,
     search_articles,
     visible_ids,
 )
@@ -38,6 +40,12 @@ __all__ = ["Summariser", "Retrieval"]
 log = logging.getLogger(__name__)
 
 CANDIDATES = 12
+# How many of the index's best matches are weighed again here (`rerank`), so that SQLite
+# and PostgreSQL, whose own rankings differ, pick from them the same way.
+POOL = 40
+# BM25's usual constants: how fast repeats of a term stop counting, how much length costs.
+BM25_K1 = 1.2
+BM25_B = 0.75
 VECTOR_SENTENCES = 60
 RRF_K = 60
 IDF_FLOOR = 200
@@ -139,6 +147,43 @@ def passages(retrieval: Retrieval) -> list[Passage]:
         text = " ".join(s.text for s in sorted(best, key=lambda s: s.index))
         out.append(Passage(article_id, retrieval.articles[article_id].title, text))
     return out
+
+
+def rerank(
+    question: Question,
+    terms_by_id: dict[int, str],
+    weights: dict[str, float],
+    order: list[int],
+) -> list[tuple[int, float]]:
+    """The candidates ``terms_by_id`` scored by BM25 over the question's terms, best first.
+
+    Every form of a term (its exact form, stems, translations) counts as a word, as the
+    index stores them, each weighted by ``weights``: its term's IDF over all its forms,
+    which both databases know the same way. The index's own scores differ (SQLite's
+    BM25 has IDF, PostgreSQL's ts_rank_cd none), so it only proposes the pool; this
+    ranking picks from it, and the two databases answer alike. Ties keep ``order``.
+    """
+    if not terms_by_id:
+        return []
+    counted = {article_id: Counter(terms.split()) for article_id, terms in terms_by_id.items()}
+    lengths = {article_id: sum(counts.values()) for article_id, counts in counted.items()}
+    average = sum(lengths.values()) / len(lengths) or 1.0
+    forms = [(term.exact, frozenset(term.all_forms)) for term in question.terms]
+    rank = {article_id: position for position, article_id in enumerate(order)}
+    scored: list[tuple[int, float]] = []
+    for article_id, counts in counted.items():
+        norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths[article_id] / average)
+        score = 0.0
+        for exact, term_forms in forms:
+            for form in term_forms:
+                frequency = counts.get(form, 0)
+                if frequency:
+                    score += (
+                        weights.get(exact, 0.0) * frequency * (BM25_K1 + 1) / (frequency + norm)
+                    )
+        scored.append((article_id, score))
+    scored.sort(key=lambda hit: (-hit[1], rank.get(hit[0], len(rank))))
+    return [hit for hit in scored if hit[1] > 0]
 
 
 def _fuse(
@@ -299,9 +344,13 @@ class Summariser:
                     return Retrieval(question, 0, {}, [], _say("no_articles", language))
                 text = _say("nothing_about", language, subject=subject, total=_count(shown_total))
                 return Retrieval(question, shown_total, {}, [], text)
-            hits = search_articles(
-                session, question.search_terms, limit=CANDIDATES, since=since, visible_to=seen
+            pool = search_articles(
+                session, question.search_terms, limit=POOL, since=since, visible_to=seen
             )
+            weights = {exact: idf(df, max(total, IDF_FLOOR)) for exact, df in frequencies.items()}
+            terms_by_id = index_terms_of(session, [article_id for article_id, _ in pool])
+            order = [article_id for article_id, _ in pool]
+            hits = rerank(question, terms_by_id, weights, order)[:CANDIDATES]
             scores = _fuse(hits, semantic)
             articles = get_articles(session, list(scores))
         if since is not None:
