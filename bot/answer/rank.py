@@ -92,7 +92,8 @@ class ScoredSentence:
     # A caption or photo credit helps pick the article but is never quoted: it describes
     # a picture the reader cannot see.
     caption: bool = False
-    matched: int = 0  # how many of the question's terms the sentence holds, in any form
+    # How many of the question's words (numbers aside) the sentence holds, in any form.
+    matched_words: int = 0
 
 
 def term_forms(term: Term, language: str) -> set[str]:
@@ -328,7 +329,7 @@ def score_sentences(
                 similarity=similarity,
                 article_coverage=article_coverage,
                 caption=is_caption(sentence),
-                matched=len(found),
+                matched_words=sum(not exact.isdigit() for exact in found),
             )
         )
     return out

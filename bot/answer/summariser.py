@@ -399,8 +399,9 @@ class Summariser:
         )
         quotable = any(s.article_id == ranked[0].article_id and not s.caption for s in ranked)
         # An English title no article holds ("the Titanic") is what the question is about:
-        # one other word of it matching ("sink" as "synke") is luck, not an answer.
-        lucky = bool(demoted) and bool(ranked) and ranked[0].matched < 2
+        # one other word of it matching ("sink" as "synke"), or a year beside it, is
+        # luck, not an answer.
+        lucky = bool(demoted) and bool(ranked) and ranked[0].matched_words < 2
         if weak or lucky or not quotable or (names_asked and not ranked[0].article_names):
             shown_total = self._told(total, seen)
             text = _say("no_answer", language, total=_count(shown_total))

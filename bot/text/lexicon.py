@@ -54,6 +54,10 @@ _ABBREVIATIONS = {
     "nato": ["nato"],
     "eu": ["eu"],
 }
+# The project's own English–Norwegian list of everyday news words FreeDict lacks or
+# knows only in another sense ("leader", "race", "summit"; "capital" as a city): written
+# for newsbot, English headword, a tab, Norwegian translations commonest first.
+GLOSSARY = Path(__file__).with_name("news_glossary.tsv")
 # Translations this long are explanations, not words an article would use.
 MAX_TRANSLATION_WORDS = 3
 
@@ -219,9 +223,21 @@ def _data_file(index: Path) -> Path | None:
     return None
 
 
-def read_lexicon(paths: Iterable[Path], wordnet: WordNet | None = None) -> Lexicon:
-    """Read and merge the dictd dictionaries at ``paths`` (their index files)."""
+def read_glossary(path: Path = GLOSSARY) -> dict[str, list[str]]:
+    """The news glossary: English headword -> Norwegian translations, commonest first."""
     entries: dict[str, list[str]] = {}
+    for line in path.read_text("utf-8").splitlines():
+        headword, _, translations = line.partition("\t")
+        found = [t.strip() for t in translations.split(",") if t.strip()]
+        if headword.strip() and found:
+            entries[headword.strip().lower()] = found
+    return entries
+
+
+def read_lexicon(paths: Iterable[Path], wordnet: WordNet | None = None) -> Lexicon:
+    """Read and merge the dictd dictionaries at ``paths`` (their index files), after the
+    news glossary, whose news senses come first."""
+    entries: dict[str, list[str]] = {w: list(t) for w, t in read_glossary().items()}
     for index in paths:
         data_path = _data_file(index)
         if data_path is None:

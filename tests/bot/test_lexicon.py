@@ -25,6 +25,7 @@ from bot.text.lexicon import (
     DEFAULT_LEXICON_PATHS,
     lexicon_at,
     parse_dictd,
+    read_glossary,
     read_lexicon,
     resolve_paths,
 )
@@ -218,6 +219,22 @@ def test_an_ordinary_english_word_does_not_match_a_norwegian_name(
     assert answer.found
     assert "stort hull i baugen" in answer.text
     assert "Marte Hole" not in answer.text
+
+
+def test_the_news_glossary_adds_everyday_news_words_the_dictionary_lacks(
+    sqlite_db: Database, articles_file: Path, lexicon_index: Path, tmp_path: Path
+) -> None:
+    glossary = read_glossary()
+    assert glossary["leader"] == ["leder"]
+    assert "hovedstad" in glossary["capital"]
+    lexicon = read_lexicon(resolve_paths(str(lexicon_index)))
+    assert lexicon.to_norwegian("injuries") == ("skade",)
+    # Its own dictionary still comes along: the glossary adds, it does not replace.
+    assert lexicon.to_norwegian("hospital") == ("sykehus",)
+    summariser = _summariser(sqlite_db, articles_file, str(lexicon_index), tmp_path)
+    answer = summariser.answer("What injuries did the passengers get?")
+    assert answer.found
+    assert "med lettere skader" in answer.text
 
 
 def test_wordnet_base_forms_reach_words_the_lexicon_lacks(
