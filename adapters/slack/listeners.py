@@ -61,7 +61,7 @@ class NewsListeners:
             channel = command.get("channel_id") or ""
             try:
                 parsed = self.chat.parse(text)
-                reply = await self._run(parsed, ChannelRef("slack", channel), user, context)
+                reply = await self._run(parsed, ChannelRef("slack", channel), user, context, client)
                 # Refusals, errors and help are for the asker only; the rest is for the channel.
                 private = isinstance(reply, Notice) and reply.private
                 question = parsed.name is CommandName.ASK
@@ -93,7 +93,11 @@ class NewsListeners:
             try:
                 # Subscriptions made in a thread post there; made at top level, into the channel.
                 reply = await self._run(
-                    self.chat.parse(text), ChannelRef("slack", channel, thread), user, context
+                    self.chat.parse(text),
+                    ChannelRef("slack", channel, thread),
+                    user,
+                    context,
+                    client,
                 )
                 for message in render_reply(reply):
                     await post_message(client, channel, reply_in, message)
@@ -103,10 +107,19 @@ class NewsListeners:
                     await client.chat_postMessage(channel=channel, thread_ts=reply_in, text=SORRY)
 
     async def _run(
-        self, command: Command, channel: ChannelRef, user: str, bolt: AsyncBoltContext
+        self,
+        command: Command,
+        channel: ChannelRef,
+        user: str,
+        bolt: AsyncBoltContext,
+        client: AsyncWebClient,
     ) -> Reply:
         # users.info only when the command needs it: most messages are questions.
-        is_admin = await self.admins.is_admin(user) if command.needs_admin else False
+        is_admin = (
+            await self.admins.is_admin(user, client, bolt.team_id or "")
+            if command.needs_admin
+            else False
+        )
         tenant = Tenant.slack(bolt.team_id, bolt.enterprise_id)
         context = CommandContext(channel, user_id=user, is_admin=is_admin, tenant=tenant)
         return await self.chat.run(command, context)
