@@ -207,7 +207,8 @@ class Settings(BaseSettings):
     @property
     def slack_oauth(self) -> bool:
         """Several workspaces install newsbot by OAuth (no single SLACK_BOT_TOKEN)."""
-        return bool(self.slack_client_id) and self.slack_client_secret is not None
+        secret = self.slack_client_secret
+        return bool(self.slack_client_id) and bool(secret and secret.get_secret_value())
 
     @property
     def slack_enabled(self) -> bool:

@@ -147,6 +147,8 @@ class SlackFrontEnd:
         self.app.middleware(retry_middleware(self.seen_events))
         self.app.command("/news")(self.listeners.on_news)
         self.app.event("app_mention")(self.listeners.on_mention)
+        self.app.event("message")(self.listeners.on_message)
+        self.app.event("app_home_opened")(self.workspace.on_home_opened)
         if self.installs is not None:
             self.app.event("app_uninstalled")(self.workspace.on_uninstalled)
             self.app.event("tokens_revoked")(self.workspace.on_tokens_revoked)

@@ -8,7 +8,9 @@ import logging
 from typing import Any
 
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.home import render_home
 from bot.installs import SlackInstalls
 from bot.service import ChatService
 from bot.tenants import Tenant
@@ -19,11 +21,25 @@ log = logging.getLogger(__name__)
 
 
 class WorkspaceListeners:
-    """Bolt listeners for `app_uninstalled` and `tokens_revoked`."""
+    """Bolt listeners for `app_home_opened`, `app_uninstalled` and `tokens_revoked`."""
 
     def __init__(self, chat: ChatService, installs: SlackInstalls | None) -> None:
         self.chat = chat
         self.installs = installs
+
+    async def on_home_opened(
+        self, event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+    ) -> None:
+        """Someone opened newsbot's Home tab: show help and the workspace's feeds and digests."""
+        user = event.get("user")
+        if event.get("tab", "home") != "home" or not user:
+            return  # the Messages tab (direct messages) needs no view
+        tenant = Tenant.slack(context.team_id, context.enterprise_id)
+        try:
+            overview = await self.chat.overview(tenant)
+            await client.views_publish(user_id=user, view=render_home(overview))
+        except Exception:
+            log.exception("the Home tab for %s in %s failed", user, tenant)
 
     async def on_uninstalled(self, context: AsyncBoltContext) -> None:
         """The workspace removed the app: its tokens, digests and live posts go."""

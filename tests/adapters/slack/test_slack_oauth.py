@@ -113,6 +113,16 @@ async def test_a_second_workspace_cannot_see_or_remove_the_first_ones_feeds(
         tokens = {call.args["user"]: call.token for call in fake_slack.called("users.info")}
         assert tokens == {NORTH_ADMIN: NORTH_TOKEN, SOUTH_ADMIN: SOUTH_TOKEN}
 
+        # Each Home tab is published with its own workspace's token and lists its own feeds.
+        for team, event_id in ((SOUTH, "Ev0SOUTHHOME"), (NORTH, "Ev0NORTHHOME")):
+            home = {"type": "app_home_opened", "user": "U0READER", "tab": "home"}
+            await browser.slack.event(event_in(team, home, event_id))
+        await fake_slack.wait_for(lambda: len(fake_slack.called("views.publish")) == 2)
+        published = {
+            call.token: str(call.args["view"]) for call in fake_slack.called("views.publish")
+        }
+        assert north_feed in published[NORTH_TOKEN] and north_feed not in published[SOUTH_TOKEN]
+
 
 @pytest.mark.parametrize("farewell", ["app_uninstalled", "tokens_revoked"])
 async def test_uninstalling_removes_the_workspaces_tokens_and_subscriptions(
