@@ -39,6 +39,7 @@ from storage.installations import (
     find_slack_installation,
     find_tenant_installation,
     issue_oauth_state,
+    list_slack_installations,
     save_slack_installation,
 )
 from storage.live import (
@@ -92,6 +93,7 @@ __all__ = [
     "find_slack_installation",
     "find_tenant_installation",
     "issue_oauth_state",
+    "list_slack_installations",
     "save_slack_installation",
     "remove_tenant_live_feeds",
     "tenant_live_feeds",
