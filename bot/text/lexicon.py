@@ -10,7 +10,10 @@ or from the files `LEXICON_PATHS` names, once, on first use.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import logging
+import marshal
+import os
 import re
 import threading
 import time
@@ -26,6 +29,9 @@ __all__ = [
     "Lexicon",
     "parse_dictd",
     "read_lexicon",
+    "read_lexicon_cached",
+    "read_glossary",
+    "cache_folder",
     "lexicon_at",
     "resolve_paths",
 ]
@@ -251,6 +257,54 @@ def read_lexicon(paths: Iterable[Path], wordnet: WordNet | None = None) -> Lexic
     return Lexicon.build(entries, wordnet)
 
 
+# Parsing FreeDict and stemming every headword takes a few hundred milliseconds; the
+# built tables are kept in the user's cache folder (marshal: plain strings and tuples,
+# no code) and used while the files they came from are unchanged.
+_CACHE_FORMAT = 1
+
+
+def cache_folder() -> Path:
+    """Where built lexicons are kept: ``$XDG_CACHE_HOME/newsbot`` (~/.cache/newsbot)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsbot"
+
+
+def _cache_file(paths: tuple[Path, ...]) -> Path:
+    digest = hashlib.sha256(str(_CACHE_FORMAT).encode())
+    for path in (*paths, *map(_data_file, paths), GLOSSARY):
+        if path is not None:
+            stat = path.stat()
+            digest.update(f"{path}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    return cache_folder() / f"lexicon-{digest.hexdigest()[:20]}.marshal"
+
+
+def read_lexicon_cached(paths: tuple[Path, ...], wordnet: WordNet | None) -> Lexicon:
+    """`read_lexicon`, from the cache folder when an earlier run left the same tables."""
+    try:
+        cache = _cache_file(paths)
+        english, norwegian, english_stems, norwegian_stems, longest = marshal.loads(
+            cache.read_bytes()
+        )
+        return Lexicon(english, norwegian, english_stems, norwegian_stems, longest, wordnet)
+    except (OSError, ValueError, EOFError, TypeError):
+        pass  # no cache yet, or one this version cannot read: build it
+    lexicon = read_lexicon(paths, wordnet)
+    tables = (
+        dict(lexicon.english),
+        dict(lexicon.norwegian),
+        dict(lexicon._english_stems),
+        dict(lexicon._norwegian_stems),
+        lexicon.longest,
+    )
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        partial = cache.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(marshal.dumps(tables))
+        partial.replace(cache)
+    except OSError as exc:  # a read-only home: build it each time, and say so once
+        log.info("lexicon: not cached (%s)", exc)
+    return lexicon
+
+
 _CACHE: dict[tuple[Path, ...], Lexicon] = {}
 _LOCK = threading.Lock()
 
@@ -268,7 +322,7 @@ def lexicon_at(setting: str) -> Lexicon | None:
         if lexicon is None:
             started = time.perf_counter()
             wordnet = wordnet_at(str(folder)) if folder else None
-            lexicon = _CACHE[key] = read_lexicon(paths, wordnet)
+            lexicon = _CACHE[key] = read_lexicon_cached(paths, wordnet)
             log.info(
                 "lexicon: %d English headwords from %s in %.0f ms",
                 len(lexicon),

@@ -23,10 +23,12 @@ from bot.text.cognates import norwegian_spellings
 from bot.text.english import is_ordinary_english
 from bot.text.lexicon import (
     DEFAULT_LEXICON_PATHS,
+    cache_folder,
     lexicon_at,
     parse_dictd,
     read_glossary,
     read_lexicon,
+    read_lexicon_cached,
     resolve_paths,
 )
 from bot.text.wordnet import WordNet
@@ -250,6 +252,26 @@ def test_wordnet_base_forms_reach_words_the_lexicon_lacks(
     plain = read_lexicon(resolve_paths(str(lexicon_index)))
     assert plain.to_norwegian("won") == ()
     assert plain.to_norwegian("women") == ()
+
+
+def test_a_built_lexicon_is_cached_until_its_dictionary_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    index = write_dictd(tmp_path, ENTRIES)
+    paths = tuple(resolve_paths(str(index)))
+    first = read_lexicon_cached(paths, None)
+    assert len(list(cache_folder().glob("lexicon-*.marshal"))) == 1
+    again = read_lexicon_cached(paths, None)
+    assert again.to_norwegian("hospitals") == first.to_norwegian("hospitals") == ("sykehus",)
+    assert again.english == first.english
+    # A new edition of the dictionary is read again, not served from the cache.
+    write_dictd(tmp_path, {**ENTRIES, "harbour": "harbour <n>\nhavn\n"})
+    newer = read_lexicon_cached(paths, None)
+    assert newer.to_norwegian("harbour") == ("havn",)
+    # A cache folder that cannot be written is no error: the lexicon is built each time.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(index))  # a file, not a folder
+    assert read_lexicon_cached(paths, None).to_norwegian("harbour") == ("havn",)
 
 
 def test_wordnet_finds_words_by_binary_search_in_its_sorted_index(tmp_path: Path) -> None:
