@@ -149,7 +149,9 @@ def _translated_forms(translations: list[str], language: str, name: str | None) 
     found = [w for t in translations for w in words(t) if w not in STOPWORDS and len(w) > 1]
     if name is not None:
         return tuple(w for w in dict.fromkeys(found) if w != name)
-    return tuple(dict.fromkeys([*found, *stem_words(found, language)]))
+    # A stem can be a function word of its own ("fører" -> "før"): that form finds nothing.
+    stems = [s for s in stem_words(found, language) if s not in STOPWORDS and len(s) > 1]
+    return tuple(dict.fromkeys([*found, *stems]))
 
 
 def _translate(

@@ -358,3 +358,14 @@ def test_a_translation_glued_into_a_norwegian_compound_still_counts(
     assert scored[0] > scored.get(1, 0.0)
     assert scored[0] > scored.get(2, 0.0)
     assert scored.get(2, 0.0) == 0.0
+
+
+def test_a_translation_whose_stem_is_a_function_word_does_not_look_for_it(
+    tmp_path: Path,
+) -> None:
+    index = write_dictd(tmp_path, {**ENTRIES, "driver": "driver <n>\nfører, sjåfør\n"})
+    question = analyse("Which drivers were stopped?", read_lexicon(resolve_paths(str(index))))
+    drivers = next(term for term in question.terms if term.exact == "drivers")
+    assert "fører" in drivers.translations and "sjåfør" in drivers.translations
+    # Norwegian stems "fører" to "før" ("before"): every article holds that word.
+    assert "før" not in drivers.translations
