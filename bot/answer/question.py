@@ -154,6 +154,26 @@ def _translated_forms(translations: list[str], language: str, name: str | None) 
     return tuple(dict.fromkeys([*found, *stems]))
 
 
+# Norwegian writes two words as one ("World Cup" is "verdenscupen", "peace prize"
+# "fredsprisen"), glued directly or with a linking "s"; the index holds the compound.
+_LINKS = ("", "s")
+COMPOUND_SENSES = 2
+
+
+def _compounds(firsts: tuple[str, ...], seconds: tuple[str, ...]) -> list[str]:
+    """The compounds two adjacent English words may make in Norwegian: each of the
+    first's commonest translations glued to each of the second's."""
+    heads = [t for t in firsts if " " not in t and not t.endswith("-")][:COMPOUND_SENSES]
+    tails = [t for t in seconds if " " not in t and not t.endswith("-")][:COMPOUND_SENSES]
+    return [
+        head + link + tail
+        for head in heads
+        for tail in tails
+        for link in _LINKS
+        if not (link and head.endswith(link))
+    ]
+
+
 def _translate(
     content: list[str], names: set[str], sequence: list[str], language: str, lexicon: Lexicon
 ) -> dict[str, tuple[str, ...]]:
@@ -178,6 +198,12 @@ def _translate(
             for word in chunk:
                 if translations and word in found:
                     found[word] = [*translations, *found[word]]
+    if target == "no":
+        for first, second in zip(sequence, sequence[1:], strict=False):
+            if first in wanted and second in wanted:
+                glued = _compounds(lookup(first), lookup(second))
+                found[first] = [*found[first], *glued]
+                found[second] = [*found[second], *glued]
     return {
         w: _translated_forms(t, target, w if w in names else None) for w, t in found.items() if t
     }
