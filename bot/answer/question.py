@@ -144,9 +144,17 @@ def _translated_forms(translations: list[str], language: str, name: str | None) 
     """Index forms of translations into ``language``: each content word and its stem.
 
     A name's translation is a name too ("Moskva"): stems would let "Bergen" match
-    "Berg", so it stands as it is.
+    "Berg", so it stands as it is. A translation of several words ("legge til side" for
+    "reserve") is a phrase; its words alone are everyday words that mean something
+    else ("legge", "side"), so it is left out.
     """
-    found = [w for t in translations for w in words(t) if w not in STOPWORDS and len(w) > 1]
+    found = [
+        w
+        for t in translations
+        if len(words(t)) == 1
+        for w in words(t)
+        if w not in STOPWORDS and len(w) > 1
+    ]
     if name is not None:
         return tuple(w for w in dict.fromkeys(found) if w != name)
     # A stem can be a function word of its own ("fører" -> "før"): that form finds nothing.

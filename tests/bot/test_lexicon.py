@@ -406,3 +406,13 @@ def test_two_english_words_find_the_norwegian_compound_they_make(
     answer = summariser.answer("When does the World Cup start?")
     assert answer.found
     assert answer.citations[0].url == "https://sportsavisa.example/alpint"
+
+
+def test_a_translation_of_several_words_is_not_looked_for_word_by_word(tmp_path: Path) -> None:
+    index = write_dictd(
+        tmp_path, {**ENTRIES, "reserve": "reserve <v>\nlegge til side, reservere\n"}
+    )
+    question = analyse("Did they reserve a table?", read_lexicon(resolve_paths(str(index))))
+    reserve = next(term for term in question.terms if term.exact == "reserve")
+    assert "reservere" in reserve.translations
+    assert "legge" not in reserve.translations and "side" not in reserve.translations
