@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
-import trafilatura
 
 # feedparser's own decoder (internal, but pinned below 7): it gives the exact UTF-8 bytes its
 # XML parser will read, whatever encoding the document claims (UTF-16, UTF-7, EBCDIC...).
@@ -87,6 +86,8 @@ def html_to_text(fragment: str) -> str:
     if "<" not in fragment and "&" not in fragment:
         return fragment
     if "<" in fragment:
+        import trafilatura  # at first use: a sixth of a second that answering never needs
+
         extracted = trafilatura.extract(
             f"<html><body><article>{fragment}</article></body></html>",
             include_comments=False,
@@ -223,6 +224,8 @@ def drafts_from_feed(
 def draft_from_html(page: str, url: str, where: str = "") -> ArticleDraft:
     """The article on a page (reader comments left out); a page without one raises
     `IngestError`."""
+    import trafilatura  # at first use: a sixth of a second that answering never needs
+
     document = trafilatura.bare_extraction(
         page, url=url, with_metadata=True, include_comments=False
     )
