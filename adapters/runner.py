@@ -30,7 +30,7 @@ HEALTH_HOST = "0.0.0.0"
 def chat_front_ends(settings: Settings) -> list[str]:
     """The chat platforms `newsbot run` serves with these settings; none means the console."""
     platforms = []
-    if settings.slack_bot_token is not None:
+    if settings.slack_enabled:
         platforms.append("Slack")
     if settings.discord_token is not None:
         platforms.append("Discord")
@@ -51,7 +51,7 @@ async def run_bot(core: Core) -> None:
     connected: dict[str, Connected] = {}
     ready: list[asyncio.Event] = []
     slack = None
-    if settings.slack_bot_token is not None:
+    if settings.slack_enabled:
         from adapters.slack import SlackFrontEnd
 
         # Refuses to start without SLACK_APP_TOKEN or SLACK_SIGNING_SECRET, in one sentence.

@@ -173,6 +173,12 @@ class Settings(BaseSettings):
     slack_api_url: HttpUrl = "https://slack.com/api/"
     port: Port = 3000
     slack_admin_user_ids: str = ""
+    # OAuth install for several workspaces (a distributed app): with both set, workspaces
+    # install newsbot at /slack/install and their tokens are kept in the database.
+    slack_client_id: Annotated[str | None, BeforeValidator(_blank_is_none)] = None
+    slack_client_secret: SecretStr | None = None
+    # The redirect URL registered with the app (needed when it lists more than one).
+    slack_redirect_uri: OptionalHttpUrl = None
 
     # Discord
     discord_token: SecretStr | None = None
@@ -197,6 +203,17 @@ class Settings(BaseSettings):
     # Bilingual lexicons (dictd index files, comma-separated) that let an English question
     # find a Norwegian article and back; empty turns cross-language lookup off.
     lexicon_paths: str = DEFAULT_LEXICON_PATHS
+
+    @property
+    def slack_oauth(self) -> bool:
+        """Several workspaces install newsbot by OAuth (no single SLACK_BOT_TOKEN)."""
+        secret = self.slack_client_secret
+        return bool(self.slack_client_id) and bool(secret and secret.get_secret_value())
+
+    @property
+    def slack_enabled(self) -> bool:
+        """Slack is configured: one workspace's bot token, or the OAuth install."""
+        return self.slack_bot_token is not None or self.slack_oauth
 
 
 # Pydantic's wording for the failures a mistyped value meets, said for an operator.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
@@ -12,8 +13,14 @@ from bot.config import Settings
 __all__ = ["JsonFormatter", "SecretRedactor", "configure_logging", "secret_values"]
 
 
+# Slack tokens (bot, user, refresh, app-level): ones Slack hands out at run time (an OAuth
+# install, a token rotation) were never registered, and a debug line may echo them.
+_SLACK_TOKEN = re.compile(r"\b(xox[a-z]|xapp)-[A-Za-z0-9-]{6,}")
+
+
 class SecretRedactor(logging.Filter):
-    """Last line of defence: replaces any registered secret in a record's message with `***`."""
+    """Last line of defence: replaces any registered secret in a record's message with `***`,
+    and anything shaped like a Slack token with its prefix and `***`."""
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         super().__init__()
@@ -25,12 +32,15 @@ class SecretRedactor(logging.Filter):
         self.secrets.update(s for s in secrets if len(s) >= 6)
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if self.secrets:
-            message = record.getMessage()
-            if any(secret in message for secret in self.secrets):
-                for secret in self.secrets:
-                    message = message.replace(secret, "***")
-                record.msg, record.args = message, None
+        message = record.getMessage()
+        redacted = message
+        if self.secrets and any(secret in redacted for secret in self.secrets):
+            for secret in self.secrets:
+                redacted = redacted.replace(secret, "***")
+        if "x" in redacted:
+            redacted = _SLACK_TOKEN.sub(r"\1-***", redacted)
+        if redacted != message:
+            record.msg, record.args = redacted, None
         return True
 
 
@@ -42,6 +52,7 @@ def secret_values(settings: Settings) -> list[str]:
             settings.slack_bot_token,
             settings.slack_signing_secret,
             settings.slack_app_token,
+            settings.slack_client_secret,
             settings.discord_token,
             settings.llm_api_key,
             settings.embeddings_api_key,

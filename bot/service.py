@@ -21,9 +21,12 @@ from bot.commands import (
     Reply,
     parse_command,
 )
+from bot.commands.overview import Forgotten, TenantOverview
 from bot.config import Settings
+from bot.installs import SlackInstalls
 from bot.metrics import Metrics, QuestionOutcome
 from bot.render import SORRY
+from bot.tenants import Tenant
 from bot.types import Answer
 
 __all__ = ["ChatService"]
@@ -68,6 +71,25 @@ class ChatService:
             here = True
         self.metrics.incoming(here)
         return here
+
+    def slack_installs(self, client_id: str) -> SlackInstalls:
+        """Where Slack's OAuth installations of the app ``client_id`` are kept."""
+        return SlackInstalls(self._commands.db, client_id)
+
+    async def overview(self, tenant: Tenant) -> TenantOverview:
+        """The tenant's feeds, live channels and scheduled digests (for a home page)."""
+        return await asyncio.to_thread(self._commands.overview, tenant)
+
+    async def forget(self, tenant: Tenant) -> Forgotten:
+        """Stop the tenant's digests and live posts: its app was uninstalled."""
+        forgotten = await asyncio.to_thread(self._commands.forget, tenant)
+        log.info(
+            "%s uninstalled: %d digests and %d live feeds stopped",
+            tenant,
+            forgotten.digests,
+            forgotten.live_feeds,
+        )
+        return forgotten
 
     async def handle(self, text: str, context: CommandContext) -> Reply:
         """Parse and run a user's free text."""

@@ -124,11 +124,13 @@ class LiveItem:
 
 @dataclass(frozen=True)
 class ChannelRef:
-    """Where to post: platform ids stay opaque strings."""
+    """Where to post: platform ids stay opaque strings. ``tenant`` (the owner's key, such as
+    "slack:T123") says whose token posts there when one bot serves several workspaces."""
 
     platform: str
     channel_id: str
     thread_id: str | None = None
+    tenant: str | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         base = f"{self.platform}:{self.channel_id}"

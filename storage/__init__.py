@@ -33,6 +33,14 @@ from storage.errors import StorageError
 from storage.feeds import add_feed, count_operator_feeds, get_feed, list_feeds, remove_feed
 from storage.health import check_database, ping
 from storage.incoming import CLAIM_RETENTION, claim_incoming, prune_incoming
+from storage.installations import (
+    consume_oauth_state,
+    delete_slack_installations,
+    find_slack_installation,
+    find_tenant_installation,
+    issue_oauth_state,
+    save_slack_installation,
+)
 from storage.live import (
     LiveStatus,
     add_live_feed,
@@ -43,6 +51,8 @@ from storage.live import (
     pending_live_articles,
     recent_live_articles,
     remove_live_feeds,
+    remove_tenant_live_feeds,
+    tenant_live_feeds,
 )
 from storage.models import (
     Article,
@@ -51,7 +61,9 @@ from storage.models import (
     FeedSource,
     LiveFeed,
     LivePost,
+    OAuthState,
     SentenceVector,
+    SlackInstallation,
     Subscription,
     utcnow,
 )
@@ -73,6 +85,16 @@ from storage.tenants import TenantScope, visible_ids
 from storage.vectors import articles_without_vectors, count_vectors, load_vectors, store_vectors
 
 __all__ = [
+    "OAuthState",
+    "SlackInstallation",
+    "consume_oauth_state",
+    "delete_slack_installations",
+    "find_slack_installation",
+    "find_tenant_installation",
+    "issue_oauth_state",
+    "save_slack_installation",
+    "remove_tenant_live_feeds",
+    "tenant_live_feeds",
     "CLAIM_RETENTION",
     "acquire_hits",
     "claim_incoming",

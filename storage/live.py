@@ -27,6 +27,8 @@ __all__ = [
     "pending_live_articles",
     "recent_live_articles",
     "remove_live_feeds",
+    "remove_tenant_live_feeds",
+    "tenant_live_feeds",
 ]
 
 
@@ -85,6 +87,18 @@ def remove_live_feeds(
     if platform is not None and channel_id is not None:
         query = query.where(LiveFeed.platform == platform, LiveFeed.channel_id == channel_id)
     return int(getattr(session.execute(query), "rowcount", 0) or 0)
+
+
+def remove_tenant_live_feeds(session: Session, tenant: str) -> int:
+    """Stop every live post of ``tenant`` (an uninstalled workspace); how many."""
+    removed = session.execute(delete(LiveFeed).where(LiveFeed.tenant == tenant))
+    return int(getattr(removed, "rowcount", 0) or 0)
+
+
+def tenant_live_feeds(session: Session, tenant: str) -> list[LiveFeed]:
+    """Every live feed ``tenant`` set up, in any of its channels."""
+    query = select(LiveFeed).where(LiveFeed.tenant == tenant).order_by(LiveFeed.id)
+    return list(session.scalars(query))
 
 
 def live_channels_of(session: Session, feed_id: int) -> list[LiveFeed]:

@@ -34,6 +34,8 @@ __all__ = [
     "SentenceVector",
     "IncomingClaim",
     "RateHit",
+    "SlackInstallation",
+    "OAuthState",
     "UTCDateTime",
     "utcnow",
 ]
@@ -266,3 +268,43 @@ class RateHit(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(300))
     at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class SlackInstallation(Base):
+    """A Slack workspace (or organisation) that installed newsbot by OAuth: its bot token.
+
+    The token is a secret: it is read to answer and post in that workspace, and never
+    written to a log or a message.
+    """
+
+    __tablename__ = "slack_installations"
+    __table_args__ = (
+        Index("ix_slack_installations_owner", "client_id", "enterprise_id", "team_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[str] = mapped_column(String(100))
+    app_id: Mapped[str | None] = mapped_column(String(100))
+    enterprise_id: Mapped[str | None] = mapped_column(String(100))
+    enterprise_name: Mapped[str | None] = mapped_column(Text)
+    team_id: Mapped[str | None] = mapped_column(String(100))
+    team_name: Mapped[str | None] = mapped_column(Text)
+    is_enterprise_install: Mapped[bool] = mapped_column(Boolean, default=False)
+    bot_token: Mapped[str | None] = mapped_column(Text)
+    bot_id: Mapped[str | None] = mapped_column(String(100))
+    bot_user_id: Mapped[str | None] = mapped_column(String(100))
+    bot_scopes: Mapped[str] = mapped_column(Text, default="")
+    # Token rotation, when the app turned it on.
+    bot_refresh_token: Mapped[str | None] = mapped_column(Text)
+    bot_token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    installer_user_id: Mapped[str | None] = mapped_column(String(100))
+    installed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class OAuthState(Base):
+    """The `state` of an OAuth install begun at /slack/install, consumed by its redirect."""
+
+    __tablename__ = "slack_oauth_states"
+
+    state: Mapped[str] = mapped_column(String(200), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

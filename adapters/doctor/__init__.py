@@ -24,14 +24,17 @@ async def run_doctor(core: Core) -> list[Check]:
             for sub in list_subscriptions(session)
         }
     ordered = sorted(channels, key=str)
-    if settings.slack_bot_token is not None:
+    if settings.slack_bot_token is not None and not settings.slack_oauth:
         checks.extend(await slack_checks(settings, [c for c in ordered if c.platform == "slack"]))
     if settings.discord_token is not None:
         discord = [c for c in ordered if c.platform == "discord"]
         checks.extend(await discord_checks(settings, discord))
     for channel in ordered:
-        configured = {"slack": settings.slack_bot_token, "discord": settings.discord_token}
-        if channel.platform in configured and configured[channel.platform] is None:
+        configured = {
+            "slack": settings.slack_enabled,
+            "discord": settings.discord_token is not None,
+        }
+        if channel.platform in configured and not configured[channel.platform]:
             checks.append(
                 Check(
                     f"subscription {channel}",

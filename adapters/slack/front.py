@@ -9,9 +9,11 @@ from collections.abc import Callable
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.middleware.authorization.async_single_team_authorization import (
     AsyncSingleTeamAuthorization,
 )
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -24,26 +26,82 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from adapters.slack.admins import AdminCheck
 from adapters.slack.dedupe import SeenEvents, retry_middleware
 from adapters.slack.guard import RequestGuard
+from adapters.slack.installs import DatabaseInstallationStore, DatabaseStateStore
 from adapters.slack.listeners import NewsListeners, post_message
 from adapters.slack.logs import slack_logger
 from adapters.slack.render import render_digest, render_live
+from adapters.slack.workspace import WorkspaceListeners
 from bot.config import Settings
 from bot.errors import NewsbotError
+from bot.installs import SlackInstalls
 from bot.logs import secret_values
 from bot.service import ChatService
+from bot.tenants import Tenant
 from bot.types import ChannelRef, Digest, LiveItem
 
-__all__ = ["SlackFrontEnd", "SlackSetupError", "EVENTS_PATH"]
+__all__ = [
+    "BOT_SCOPES",
+    "EVENTS_PATH",
+    "INSTALL_PATH",
+    "REDIRECT_PATH",
+    "SlackFrontEnd",
+    "SlackSetupError",
+]
 
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+# The OAuth install (a distributed app): where it begins and where Slack sends the installer.
+INSTALL_PATH = "/slack/install"
+REDIRECT_PATH = "/slack/oauth_redirect"
+# An install begun at INSTALL_PATH must come back within this many seconds.
+STATE_TTL_S = 600
+# What newsbot asks a workspace for (docs/slack.md lists the same with their reasons).
+BOT_SCOPES = (
+    "commands",
+    "app_mentions:read",
+    "chat:write",
+    "chat:write.public",
+    "users:read",
+    "im:history",
+)
 # Slack's answers to auth.test that mean the token itself is wrong.
 _BAD_TOKEN = {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"}
 
 
 class SlackSetupError(NewsbotError):
     """Slack cannot start: a token is missing or Slack refuses it."""
+
+
+def _check_settings(settings: Settings) -> None:
+    """Refuse, in one sentence, settings Slack cannot start with."""
+    if settings.slack_oauth:
+        if settings.slack_signing_secret is None:
+            raise SlackSetupError(
+                "Slack's OAuth install needs SLACK_SIGNING_SECRET: it serves /slack/install "
+                "and /slack/events in HTTP mode."
+            )
+        if settings.slack_app_token is not None:
+            raise SlackSetupError(
+                "Slack's OAuth install runs in HTTP mode: unset SLACK_APP_TOKEN "
+                "(or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for one workspace in Socket Mode)."
+            )
+        if settings.slack_bot_token is not None:
+            log.warning(
+                "SLACK_BOT_TOKEN is not used: with SLACK_CLIENT_ID and SLACK_CLIENT_SECRET "
+                "every workspace installs newsbot at %s",
+                INSTALL_PATH,
+            )
+        return
+    if settings.slack_bot_token is None:
+        raise SlackSetupError(
+            "Slack needs SLACK_BOT_TOKEN, or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET to be "
+            "installed by OAuth."
+        )
+    if settings.slack_app_token is None and settings.slack_signing_secret is None:
+        raise SlackSetupError(
+            "Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)."
+        )
 
 
 class SlackFrontEnd:
@@ -59,12 +117,7 @@ class SlackFrontEnd:
         host: str = "0.0.0.0",
         shutdown_grace_s: float = 10.0,
     ) -> None:
-        if settings.slack_bot_token is None:
-            raise SlackSetupError("Slack needs SLACK_BOT_TOKEN.")
-        if settings.slack_app_token is None and settings.slack_signing_secret is None:
-            raise SlackSetupError(
-                "Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)."
-            )
+        _check_settings(settings)
         self.settings = settings
         self.host = host
         self.shutdown_grace_s = shutdown_grace_s
@@ -74,30 +127,31 @@ class SlackFrontEnd:
             if settings.slack_api_url.endswith("/")
             else settings.slack_api_url + "/"
         )
-        self.client = AsyncWebClient(
-            token=settings.slack_bot_token.get_secret_value(),
-            base_url=base_url,
-            logger=self.logger,
-            # Slack's 429s carry Retry-After: wait and send again rather than drop the message.
-            retry_handlers=[
-                AsyncConnectionErrorRetryHandler(max_retry_count=2),
-                AsyncRateLimitErrorRetryHandler(max_retry_count=3),
-                AsyncServerErrorRetryHandler(max_retry_count=2),
-            ],
-        )
+        self.base_url = base_url
+        # In OAuth mode this client has no token: each workspace's comes from the database.
+        token = None if settings.slack_oauth else settings.slack_bot_token
+        self.client = self._web_client(token.get_secret_value() if token is not None else None)
         signing_secret = settings.slack_signing_secret
+        self.installs: SlackInstalls | None = None
         self.app = AsyncApp(
             name="newsbot",
             client=self.client,
             # Always given (empty in Socket Mode): else Bolt reads SLACK_SIGNING_SECRET itself.
             signing_secret=signing_secret.get_secret_value() if signing_secret is not None else "",
             logger=self.logger,
+            oauth_settings=self._oauth_settings(chat) if settings.slack_oauth else None,
         )
-        self.listeners = NewsListeners(chat, AdminCheck(self.client, settings.slack_admin_user_ids))
+        self.listeners = NewsListeners(chat, AdminCheck(settings.slack_admin_user_ids))
+        self.workspace = WorkspaceListeners(chat, self.installs)
         self.seen_events = SeenEvents(chat)
         self.app.middleware(retry_middleware(self.seen_events))
         self.app.command("/news")(self.listeners.on_news)
         self.app.event("app_mention")(self.listeners.on_mention)
+        self.app.event("message")(self.listeners.on_message)
+        self.app.event("app_home_opened")(self.workspace.on_home_opened)
+        if self.installs is not None:
+            self.app.event("app_uninstalled")(self.workspace.on_uninstalled)
+            self.app.event("tokens_revoked")(self.workspace.on_tokens_revoked)
         # HTTP mode's door: unsigned or unreadable requests never reach Bolt.
         self.guard = RequestGuard(
             EVENTS_PATH,
@@ -108,6 +162,63 @@ class SlackFrontEnd:
         # More routes for the HTTP-mode server (`/healthz`, `/metrics`).
         self.extra_routes: list[Callable[[web.Application], None]] = []
         self._socket_handler: AsyncSocketModeHandler | None = None
+
+    def _web_client(self, token: str | None) -> AsyncWebClient:
+        return AsyncWebClient(
+            token=token,
+            base_url=self.base_url,
+            logger=self.logger,
+            # Slack's 429s carry Retry-After: wait and send again rather than drop the message.
+            retry_handlers=[
+                AsyncConnectionErrorRetryHandler(max_retry_count=2),
+                AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+                AsyncServerErrorRetryHandler(max_retry_count=2),
+            ],
+        )
+
+    def _oauth_settings(self, chat: ChatService) -> AsyncOAuthSettings:
+        """Bolt's OAuth flow (/slack/install, /slack/oauth_redirect) over our own database."""
+        settings = self.settings
+        assert settings.slack_client_id is not None and settings.slack_client_secret is not None
+        client_id = settings.slack_client_id
+        client_secret = settings.slack_client_secret.get_secret_value()
+        self.installs = chat.slack_installs(client_id)
+        store = DatabaseInstallationStore(self.installs, self.logger)
+        oauth = AsyncOAuthSettings(
+            client_id=client_id,
+            client_secret=client_secret,
+            scopes=list(BOT_SCOPES),
+            user_scopes=[],
+            redirect_uri=settings.slack_redirect_uri,
+            install_path=INSTALL_PATH,
+            redirect_uri_path=REDIRECT_PATH,
+            installation_store=store,
+            state_store=DatabaseStateStore(self.installs, STATE_TTL_S, self.logger),
+            state_expiration_seconds=STATE_TTL_S,
+            logger=self.logger,
+        )
+        # Bolt's own authorize, but remembering each token's auth.test answer: else every
+        # request would call auth.test before it is acknowledged.
+        oauth.authorize = AsyncInstallationStoreAuthorize(
+            logger=self.logger,
+            installation_store=store,
+            client_id=client_id,
+            client_secret=client_secret,
+            cache_enabled=True,
+            client=self.client,
+        )
+        return oauth
+
+    async def _client_for(self, channel: ChannelRef) -> AsyncWebClient:
+        """The client that posts into ``channel``: its workspace's token in OAuth mode."""
+        if self.installs is None:
+            return self.client
+        tenant = Tenant.parse(channel.tenant) if channel.tenant else None
+        installs = self.installs
+        found = await asyncio.to_thread(installs.for_tenant, tenant) if tenant else None
+        if found is None or not found.bot_token:
+            raise SlackSetupError(f"no Slack workspace installed for {channel} ({tenant})")
+        return self._web_client(found.bot_token)
 
     @property
     def socket_mode(self) -> bool:
@@ -136,21 +247,25 @@ class SlackFrontEnd:
 
     async def post_digest(self, channel: ChannelRef, digest: Digest) -> str | None:
         """Post ``digest`` (in several messages when long); the first message's ts."""
+        client = await self._client_for(channel)
         first: str | None = None
         for message in render_digest(digest):
-            ts = await post_message(self.client, channel.channel_id, channel.thread_id, message)
+            ts = await post_message(client, channel.channel_id, channel.thread_id, message)
             first = first or ts
         return first
 
     async def post_live(self, channel: ChannelRef, post: LiveItem) -> str | None:
         """Post one live feed item (or the "and K more" line); its ts."""
+        client = await self._client_for(channel)
         first: str | None = None
         for message in render_live(post):
-            ts = await post_message(self.client, channel.channel_id, channel.thread_id, message)
+            ts = await post_message(client, channel.channel_id, channel.thread_id, message)
             first = first or ts
         return first
 
     async def _check_token(self) -> None:
+        if self.settings.slack_oauth:
+            return  # each workspace's token is checked when its requests come
         try:
             identity = await self.client.auth_test()
             self._share_identity(identity)

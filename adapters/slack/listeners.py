@@ -1,4 +1,4 @@
-"""The Bolt listeners: a `/news` slash command and `@newsbot` mentions, both into the core."""
+"""The Bolt listeners: `/news`, `@newsbot` mentions and direct messages, into the core."""
 
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ class NewsListeners:
             channel = command.get("channel_id") or ""
             try:
                 parsed = self.chat.parse(text)
-                reply = await self._run(parsed, ChannelRef("slack", channel), user, context)
+                reply = await self._run(parsed, ChannelRef("slack", channel), user, context, client)
                 # Refusals, errors and help are for the asker only; the rest is for the channel.
                 private = isinstance(reply, Notice) and reply.private
                 question = parsed.name is CommandName.ASK
@@ -80,33 +80,65 @@ class NewsListeners:
         self, event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
     ) -> None:
         """`@newsbot TEXT`: answer in the thread of the mention."""
-        if event.get("bot_id") or event.get("subtype"):
-            return  # Other bots (no bot-to-bot loops) and edited messages.
+        if _not_for_us(event) or _is_direct(event):
+            return  # A direct message is answered as one (on_message), once.
+        text = command_text(event.get("text") or "", bot_user_id=context.bot_user_id, mention=True)
+        thread = event.get("thread_ts")
+        await self._answer(event, context, client, text, thread, thread or event.get("ts"))
+
+    async def on_message(
+        self, event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+    ) -> None:
+        """A direct message to newsbot: answered in the conversation (in its thread, if any).
+        Messages in channels are left to mentions."""
+        if _not_for_us(event) or not _is_direct(event):
+            return
+        text = command_text(event.get("text") or "", bot_user_id=context.bot_user_id)
+        thread = event.get("thread_ts")
+        await self._answer(event, context, client, text, thread, thread)
+
+    async def _answer(
+        self,
+        event: dict[str, Any],
+        context: AsyncBoltContext,
+        client: AsyncWebClient,
+        text: str,
+        thread: str | None,
+        reply_in: str | None,
+    ) -> None:
         with self._tracked():
             channel = event.get("channel") or ""
             user = event.get("user") or ""
-            thread = event.get("thread_ts")
-            reply_in = thread or event.get("ts")
-            text = command_text(
-                event.get("text") or "", bot_user_id=context.bot_user_id, mention=True
-            )
             try:
                 # Subscriptions made in a thread post there; made at top level, into the channel.
                 reply = await self._run(
-                    self.chat.parse(text), ChannelRef("slack", channel, thread), user, context
+                    self.chat.parse(text),
+                    ChannelRef("slack", channel, thread),
+                    user,
+                    context,
+                    client,
                 )
                 for message in render_reply(reply):
                     await post_message(client, channel, reply_in, message)
             except Exception:
-                log.exception("mention failed for %s in %s", user, channel)
+                log.exception("message failed for %s in %s", user, channel)
                 with suppress(Exception):
                     await client.chat_postMessage(channel=channel, thread_ts=reply_in, text=SORRY)
 
     async def _run(
-        self, command: Command, channel: ChannelRef, user: str, bolt: AsyncBoltContext
+        self,
+        command: Command,
+        channel: ChannelRef,
+        user: str,
+        bolt: AsyncBoltContext,
+        client: AsyncWebClient,
     ) -> Reply:
         # users.info only when the command needs it: most messages are questions.
-        is_admin = await self.admins.is_admin(user) if command.needs_admin else False
+        is_admin = (
+            await self.admins.is_admin(user, client, bolt.team_id or "")
+            if command.needs_admin
+            else False
+        )
         tenant = Tenant.slack(bolt.team_id, bolt.enterprise_id)
         context = CommandContext(channel, user_id=user, is_admin=is_admin, tenant=tenant)
         return await self.chat.run(command, context)
@@ -121,6 +153,16 @@ class NewsListeners:
         finally:
             if task is not None:
                 self.inflight.discard(task)
+
+
+def _not_for_us(event: dict[str, Any]) -> bool:
+    # Other bots (no bot-to-bot loops), edits, joins and other subtypes.
+    return bool(event.get("bot_id") or event.get("subtype"))
+
+
+def _is_direct(event: dict[str, Any]) -> bool:
+    """A message in a direct conversation with newsbot (its channel id starts with D)."""
+    return event.get("channel_type") == "im" or str(event.get("channel") or "").startswith("D")
 
 
 async def _respond(respond: AsyncRespond, message: SlackMessage, response_type: str) -> None:

@@ -19,12 +19,14 @@ from bot.commands.grammar import (
     Reply,
     parse_command,
 )
+from bot.commands.overview import Forgotten, TenantOverview, forget_tenant, tenant_overview
 from bot.config import Settings
 from bot.digest import DEFAULT_MAX_ITEMS, DigestService
 from bot.errors import EXPECTED_ERRORS, CommandError
 from bot.ingest import Ingestor
 from bot.ratelimit import RateLimits, rate_limiter_for
 from bot.schedule.spec import ScheduleSpec, parse_schedule
+from bot.tenants import Tenant
 from bot.text import canonical_url
 from storage import (
     Database,
@@ -99,6 +101,16 @@ class Commands:
 
     def handle(self, text: str, context: CommandContext) -> Reply:
         return self.run(parse_command(text), context)
+
+    def overview(self, tenant: Tenant) -> TenantOverview:
+        """The tenant's feeds, live channels and scheduled digests."""
+        return tenant_overview(self.db, tenant)
+
+    def forget(self, tenant: Tenant) -> Forgotten:
+        """Stop the tenant's digests and live posts (its app was uninstalled)."""
+        forgotten = forget_tenant(self.db, tenant)
+        self._changed()
+        return forgotten
 
     def _rate_limit_wait(self, context: CommandContext) -> int:
         """Whole seconds to wait before this user may ask here again; 0 when they may now."""

@@ -79,9 +79,9 @@ class LivePoster:
         """Post what the poll of ``feed_id`` brought into every channel it is live in."""
         channels = await asyncio.to_thread(self._channels, feed_id)
         posted = 0
-        for platform, channel_id, thread_id in channels:
+        for platform, channel_id, thread_id, tenant in channels:
             if platform in self.sinks:
-                channel = ChannelRef(platform, channel_id, thread_id)
+                channel = ChannelRef(platform, channel_id, thread_id, tenant=tenant)
                 posted += await self.post_channel(channel)
         return posted
 
@@ -124,10 +124,10 @@ class LivePoster:
 
     # -- database helpers (run in threads) -----------------------------------------
 
-    def _channels(self, feed_id: int) -> list[tuple[str, str, str | None]]:
+    def _channels(self, feed_id: int) -> list[tuple[str, str, str | None, str]]:
         with self.db.session() as session:
             rows = live_channels_of(session, feed_id)
-            return [(r.platform, r.channel_id, r.thread_id) for r in rows]
+            return [(r.platform, r.channel_id, r.thread_id, r.tenant) for r in rows]
 
     def _pending(self, channel: ChannelRef) -> tuple[list[Article], list[Article]]:
         with self.db.session() as session:

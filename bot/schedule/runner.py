@@ -305,7 +305,12 @@ class DigestScheduler:
                 None,
             )
             return False
-        channel = ChannelRef(subscription.platform, subscription.channel_id, subscription.thread_id)
+        channel = ChannelRef(
+            subscription.platform,
+            subscription.channel_id,
+            subscription.thread_id,
+            tenant=subscription.tenant,
+        )
         posted, message_id = await self._post_with_retries(
             sink, channel, digest, subscription, period, delivery_id
         )

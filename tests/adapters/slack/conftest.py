@@ -15,6 +15,8 @@ from adapters.slack import SlackFrontEnd
 from bot.app import Core, open_core
 from bot.config import Settings
 from storage import Database
+from tests.support.httpserver import FakeSite, serve
+from tests.support.news import AVALANCHE, FERRY, feed_xml
 
 
 @pytest.fixture
@@ -63,3 +65,12 @@ async def sender(slack_bot: SlackFrontEnd) -> AsyncIterator[SlackSender]:
     host, port = slack_bot.address
     async with aiohttp.ClientSession() as session:
         yield SlackSender(session, f"http://{host}:{port}/slack/events", SIGNING_SECRET)
+
+
+@pytest.fixture
+def site() -> Iterator[FakeSite]:
+    """Two feeds: the north one tells of a ferry, the south one of an avalanche."""
+    with serve() as fake:
+        for path, item in (("/north.rss", FERRY), ("/south.rss", AVALANCHE)):
+            fake.add(path, body=feed_xml(fake, [item]), headers={"Content-Type": "text/xml"})
+        yield fake

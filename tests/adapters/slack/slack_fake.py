@@ -6,6 +6,7 @@ It records what the bot sent, so tests assert on what "Slack" received.
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -17,6 +18,10 @@ BOT_TOKEN = "xoxb-1111-2222-fakebottokenvalue"
 APP_TOKEN = "xapp-1-A111-3333-fakeapptokenvalue"
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 BOT_USER_ID = "UBOTNEWS"
+# The distributed app's credentials (OAuth install).
+CLIENT_ID = "1111.2222"
+CLIENT_SECRET = "fakeclientsecret0123456789"
+SCOPES = ("commands", "app_mentions:read", "chat:write", "chat:write.public", "users:read")
 
 FEED = """<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>Fake Wire</title><link>https://wire.example/</link>
@@ -45,6 +50,10 @@ class FakeSlack:
         default_factory=lambda: {"C0NEWSROOM": {"name": "newsroom"}}
     )
     calls: list[ApiCall] = field(default_factory=list)
+    # Bot tokens Slack honours, and the workspace (team id) each belongs to.
+    tokens: dict[str, str] = field(default_factory=lambda: {BOT_TOKEN: "T0FAKE"})
+    # OAuth codes Slack gave installers, and what oauth.v2.access answers for each.
+    grants: dict[str, dict[str, Any]] = field(default_factory=dict)
     responses: list[dict[str, Any]] = field(default_factory=list)
     socket_acks: list[dict[str, Any]] = field(default_factory=list)
     socket_envelopes: list[dict[str, Any]] = field(default_factory=list)
@@ -64,6 +73,14 @@ class FakeSlack:
 
     def response_url(self, hook: str = "hook1") -> str:
         return f"{self.base_url}/response/{hook}"
+
+    def grant(self, code: str, team_id: str, token: str, installer: str = "U0INSTALLER") -> None:
+        """An installer of ``team_id`` approved the app: ``code`` is exchanged for ``token``."""
+        self.grants[code] = {"team_id": team_id, "token": token, "installer": installer}
+
+    def revoke(self, token: str) -> None:
+        """Slack stops honouring ``token`` (the workspace uninstalled the app)."""
+        self.tokens.pop(token, None)
 
     def called(self, method: str) -> list[ApiCall]:
         return [call for call in self.calls if call.method == method]
@@ -132,10 +149,14 @@ class FakeSlack:
                 args.update(await request.json())
             else:
                 args.update(dict(await request.post()))
-        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        authorization = request.headers.get("Authorization", "")
+        if method == "oauth.v2.access":
+            self.calls.append(ApiCall(method, args, ""))
+            return web.json_response(self._oauth_access(authorization, args))
+        token = authorization.removeprefix("Bearer ")
         self.calls.append(ApiCall(method, args, token))
-        expected = APP_TOKEN if method == "apps.connections.open" else BOT_TOKEN
-        if token != expected:
+        known = token == APP_TOKEN if method == "apps.connections.open" else token in self.tokens
+        if not known:
             return web.json_response({"ok": False, "error": "invalid_auth"})
         if method == "chat.postMessage" and self.rate_limited > 0:
             self.rate_limited -= 1
@@ -149,7 +170,8 @@ class FakeSlack:
         handler = self._methods().get(method)
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method"})
-        return web.json_response(await handler(args))
+        # Handlers see the token too (auth.test answers for its workspace).
+        return web.json_response(await handler({**args, "_token": token}))
 
     def _methods(self) -> dict[str, Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]]:
         return {
@@ -158,15 +180,39 @@ class FakeSlack:
             "chat.postMessage": self._post_message,
             "apps.connections.open": self._connections_open,
             "conversations.info": self._conversations_info,
+            "views.publish": self._views_publish,
+        }
+
+    def _oauth_access(self, authorization: str, args: dict[str, Any]) -> dict[str, Any]:
+        """oauth.v2.access: the app's credentials (HTTP Basic) and a granted code, once."""
+        expected = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
+        if authorization != f"Basic {expected}":
+            return {"ok": False, "error": "invalid_client_id"}
+        grant = self.grants.pop(str(args.get("code", "")), None)
+        if grant is None:
+            return {"ok": False, "error": "invalid_code"}
+        self.tokens[grant["token"]] = grant["team_id"]
+        return {
+            "ok": True,
+            "app_id": "A0NEWSBOT",
+            "authed_user": {"id": grant["installer"]},
+            "scope": ",".join(SCOPES),
+            "token_type": "bot",
+            "access_token": grant["token"],
+            "bot_user_id": BOT_USER_ID,
+            "team": {"id": grant["team_id"], "name": f"Team {grant['team_id']}"},
+            "enterprise": None,
+            "is_enterprise_install": False,
         }
 
     async def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
+        team_id = self.tokens[args["_token"]]
         return {
             "ok": True,
             "url": "https://fake.slack.com/",
             "team": "Fake",
             "user": "newsbot",
-            "team_id": "T0FAKE",
+            "team_id": team_id,
             "user_id": BOT_USER_ID,
             "bot_id": "B0NEWS",
         }
@@ -186,6 +232,11 @@ class FakeSlack:
         if channel is None:
             return {"ok": False, "error": "channel_not_found"}
         return {"ok": True, "channel": {"id": args["channel"], "is_member": True, **channel}}
+
+    async def _views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
+        view = args.get("view")
+        view = json.loads(view) if isinstance(view, str) else view
+        return {"ok": True, "view": {"id": "V0HOME", **(view or {})}}
 
     async def _connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "url": self.base_url.replace("http://", "ws://") + "/socket"}

@@ -12,8 +12,8 @@ from test_slack_http import texts
 
 from bot.app import Core, open_core
 from bot.config import Settings
-from tests.support.httpserver import FakeSite, serve
-from tests.support.news import AVALANCHE, AVALANCHE_QUESTION, FERRY, FERRY_QUESTION, feed_xml
+from tests.support.httpserver import FakeSite
+from tests.support.news import AVALANCHE_QUESTION, FERRY_QUESTION
 
 NORTH, SOUTH = "T0NORTH", "T0SOUTH"
 
@@ -24,14 +24,6 @@ def slack_core(slack_settings: Settings, db_url: str) -> Iterator[Core]:
     running = open_core(slack_settings.model_copy(update={"database_url": db_url}))
     yield running
     running.close()
-
-
-@pytest.fixture
-def site() -> Iterator[FakeSite]:
-    with serve() as fake:
-        for path, item in (("/north.rss", FERRY), ("/south.rss", AVALANCHE)):
-            fake.add(path, body=feed_xml(fake, [item]), headers={"Content-Type": "text/xml"})
-        yield fake
 
 
 async def say(fake: FakeSlack, sender: SlackSender, team: str, text: str) -> str:
