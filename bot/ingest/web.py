@@ -10,13 +10,8 @@ import io
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
-
-import feedparser
-
-# feedparser's own decoder (internal, but pinned below 7): it gives the exact UTF-8 bytes its
-# XML parser will read, whatever encoding the document claims (UTF-16, UTF-7, EBCDIC...).
-from feedparser.encodings import convert_to_utf8
 
 from bot.errors import IngestError
 from bot.ingest.decode import sniff_wide, utf8_feed
@@ -29,6 +24,10 @@ from bot.ingest.model import (
     read_date,
 )
 from bot.text import canonical_url
+
+if TYPE_CHECKING:
+    import feedparser
+
 
 __all__ = [
     "looks_like_feed",
@@ -108,6 +107,11 @@ def _entry_text(entry: feedparser.FeedParserDict) -> str:
 
 def refuse_xml_entities(content: bytes) -> None:
     """Raise `IngestError` when an XML document declares entities, in any encoding."""
+    # feedparser's own decoder (internal, but pinned below 7): it gives the exact UTF-8 bytes
+    # its XML parser will read, whatever encoding the document claims (UTF-16, UTF-7,
+    # EBCDIC...). Imported here, as feedparser itself: only feeds need them.
+    from feedparser.encodings import convert_to_utf8
+
     views = [content]
     # Undecodable: the raw bytes are checked all the same, and feedparser will fail on it.
     with contextlib.suppress(Exception):
@@ -171,6 +175,8 @@ def drafts_from_feed(
     utf8 = utf8_feed(content, declared)
     # A file object, never bytes: given bytes that look like a path, feedparser opens the file.
     headers = {"content-location": feed_url} if _web(feed_url) else {}
+    import feedparser
+
     parsed = feedparser.parse(io.BytesIO(utf8), response_headers=headers)
     if not parsed.get("version") and not parsed.entries:
         raise IngestError("not an RSS or Atom feed")
