@@ -144,6 +144,8 @@ def document_terms(title: str, body: str, language: str | None) -> str:
 
 def is_name_token(token: str) -> bool:
     """A capitalised word that is not a function word ("Haftar"), or an acronym ("FN", "VAR")."""
+    if token[:1].islower():  # most words: then neither capitalised nor all capitals
+        return False
     if len(token) >= 2 and token.isupper() and token.isalpha():
         return True
     return token[:1].isupper() and token.lower() not in STOPWORDS and not token.isdigit()
