@@ -10,11 +10,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PATH=/opt/newsbot/bin:$PATH \
     HEALTH_PORT=8080
 
-# The offline English-Norwegian lexicon and English word list behind cross-language answers
-# (LEXICON_PATHS); Debian's packages of the base image's release.
+# The offline English-Norwegian lexicon, WordNet's English base forms and an English word
+# list behind cross-language answers (LEXICON_PATHS); Debian's packages of the base image.
 # hadolint ignore=DL3008
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends dict-freedict-eng-nor wamerican \
+    && apt-get install -y --no-install-recommends dict-freedict-eng-nor wordnet-base wamerican \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src

@@ -7,10 +7,11 @@ BIN := $(VENV)/bin
 .PHONY: setup run test lint bench clean lexicon
 
 # Offline lexicons from Debian's packages: FreeDict English-Norwegian (cross-language
-# answers) and an English word list. Installed where apt-get is there and allowed, quietly;
+# answers), WordNet (English base forms: "won" -> "win") and an English word list. Installed where apt-get is there and allowed, quietly;
 # without them newsbot works as before, with cross-language lookup off.
-LEXICON_PACKAGES := dict-freedict-eng-nor wamerican
-LEXICON_FILES := /usr/share/dictd/freedict-eng-nor.index /usr/share/dict/american-english
+LEXICON_PACKAGES := dict-freedict-eng-nor wordnet-base wamerican
+LEXICON_FILES := /usr/share/dictd/freedict-eng-nor.index /usr/share/wordnet/index.noun \
+	/usr/share/dict/american-english
 
 # pip stays as `python -m venv` brings it: a user's install must work with that pip too.
 $(VENV)/.installed: pyproject.toml

@@ -426,7 +426,8 @@ def _channel_digest(core: Core, channel: str, *, post: bool, as_json: bool) -> N
                 markup=False,
             )
             continue
-        target = ChannelRef(row.platform, row.channel_id, row.thread_id)
+        # The subscription's tenant says whose token posts (the Slack OAuth install).
+        target = ChannelRef(row.platform, row.channel_id, row.thread_id, tenant=row.tenant)
         import asyncio
 
         try:

@@ -91,11 +91,15 @@ def _lexicon(settings: Settings) -> Check:
             "lexicon",
             Status.WARN,
             "cross-language lookup is off (no lexicon at LEXICON_PATHS)",
-            "install it with `apt-get install dict-freedict-eng-nor` or point LEXICON_PATHS "
-            "at dictd .index files",
+            "install it with `apt-get install dict-freedict-eng-nor wordnet-base` or point "
+            "LEXICON_PATHS at dictd .index files",
         )
+    forms = "with" if lexicon.wordnet is not None else "without"
     return Check(
-        "lexicon", Status.OK, f"{len(lexicon):,} English headwords, cross-language lookup on"
+        "lexicon",
+        Status.OK,
+        f"{len(lexicon):,} English headwords, cross-language lookup on "
+        f"({forms} WordNet's English base forms)",
     )
 
 

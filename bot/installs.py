@@ -14,6 +14,7 @@ from storage import (
     find_slack_installation,
     find_tenant_installation,
     issue_oauth_state,
+    list_slack_installations,
     save_slack_installation,
 )
 
@@ -42,6 +43,11 @@ class SlackInstalls:
             return None
         with self.db.session() as session:
             return find_tenant_installation(session, self.client_id, tenant.id)
+
+    def all(self) -> list[SlackInstallation]:
+        """Every workspace that installed the app."""
+        with self.db.session() as session:
+            return list_slack_installations(session, self.client_id)
 
     def delete(self, enterprise_id: str | None, team_id: str | None) -> int:
         with self.db.session() as session:

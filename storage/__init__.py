@@ -11,6 +11,7 @@ from storage.articles import (
     delete_articles_under,
     existing_urls,
     get_articles,
+    index_terms_of,
     stamp_visible,
     store_articles,
 )
@@ -39,6 +40,7 @@ from storage.installations import (
     find_slack_installation,
     find_tenant_installation,
     issue_oauth_state,
+    list_slack_installations,
     save_slack_installation,
 )
 from storage.live import (
@@ -92,6 +94,7 @@ __all__ = [
     "find_slack_installation",
     "find_tenant_installation",
     "issue_oauth_state",
+    "list_slack_installations",
     "save_slack_installation",
     "remove_tenant_live_feeds",
     "tenant_live_feeds",
@@ -160,6 +163,7 @@ __all__ = [
     "count_matching_any",
     "counts_by",
     "get_articles",
+    "index_terms_of",
     "get_feed",
     "list_feeds",
     "migrate",

@@ -220,6 +220,17 @@ def get_articles(session: Session, ids: Iterable[int]) -> dict[int, Article]:
     return {article.id: article for article in rows}
 
 
+def index_terms_of(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    """The indexed terms (`Article.search_terms`) of the articles ``ids``, by id."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(Article.id, Article.search_terms).where(Article.id.in_(wanted))
+    ).all()
+    return {int(article_id): terms for article_id, terms in rows}
+
+
 def count_articles(session: Session, *, visible_to: TenantScope | None = None) -> int:
     """How many articles are stored (that ``visible_to`` may see)."""
     # count(*), not count(id): SQLite answers it from the b-tree's own count, not a scan.

@@ -20,6 +20,7 @@ __all__ = [
     "find_slack_installation",
     "find_tenant_installation",
     "issue_oauth_state",
+    "list_slack_installations",
     "save_slack_installation",
 ]
 
@@ -75,6 +76,16 @@ def find_tenant_installation(
         .limit(1)
     )
     return session.scalar(query)
+
+
+def list_slack_installations(session: Session, client_id: str) -> list[SlackInstallation]:
+    """Every workspace (and organisation) that installed the app, oldest first."""
+    query = (
+        select(SlackInstallation)
+        .where(SlackInstallation.client_id == client_id)
+        .order_by(SlackInstallation.installed_at, SlackInstallation.id)
+    )
+    return list(session.scalars(query))
 
 
 def delete_slack_installations(

@@ -2,7 +2,8 @@
 
 A (channel, article) row is claimed before its post, in its own transaction: the unique
 constraint lets one instance win, so restarts and several instances never post an item
-twice (as digests are claimed in storage.deliveries).
+twice (as digests are claimed in storage.deliveries). A claim whose post never finished
+(the process died mid-post) is taken over once its lease has run out.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import ColumnElement, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.deliveries import SessionFactory, insert_claim
@@ -117,15 +118,24 @@ def live_feeds_in(session: Session, platform: str, channel_id: str) -> list[tupl
     return [(live, str(url)) for live, url in rows]
 
 
+def _abandoned(stale_before: datetime) -> ColumnElement[bool]:
+    """A claim whose post never finished (the instance crashed mid-post) and whose lease ran
+    out: another instance may take it over."""
+    return (LivePost.status == LiveStatus.CLAIMED) & (LivePost.claimed_at < stale_before)
+
+
 def pending_live_articles(
     session: Session,
     platform: str,
     channel_id: str,
     feeds: Sequence[tuple[str, datetime]],
     limit: int = 500,
+    *,
+    stale_before: datetime | None = None,
 ) -> list[Article]:
     """Articles of ``feeds`` (address, live since) stored after each went live in the
-    channel and not yet claimed there, oldest first."""
+    channel and not yet claimed there (or, with ``stale_before``, claimed by a post that
+    never finished and was claimed before then), oldest first."""
     if not feeds:
         return []
     from_feeds = [
@@ -136,6 +146,8 @@ def pending_live_articles(
     claimed = select(LivePost.article_id).where(
         LivePost.platform == platform, LivePost.channel_id == channel_id
     )
+    if stale_before is not None:
+        claimed = claimed.where(~_abandoned(stale_before))
     query = (
         select(Article)
         .where(or_(*from_feeds), Article.id.not_in(claimed))
@@ -153,9 +165,14 @@ def claim_live_post(
     status: LiveStatus,
     instance: str,
     now: datetime | None = None,
+    *,
+    stale_before: datetime | None = None,
 ) -> int | None:
-    """Claim one article for one channel in its own transaction; None when already claimed."""
-    return insert_claim(
+    """Claim one article for one channel in its own transaction; None when already claimed.
+    With ``stale_before``, a claim whose post never finished and that was made before then
+    is taken over (by one instance only: the update re-checks that it is still stale)."""
+    now = now or utcnow()
+    claimed = insert_claim(
         sessions,
         LivePost(
             platform=platform,
@@ -163,9 +180,27 @@ def claim_live_post(
             article_id=article_id,
             status=status,
             claimed_by=instance,
-            claimed_at=now or utcnow(),
+            claimed_at=now,
         ),
     )
+    if claimed is not None or stale_before is None:
+        return claimed
+    with sessions() as session, session.begin():
+        post_id = session.scalar(
+            select(LivePost.id).where(
+                LivePost.platform == platform,
+                LivePost.channel_id == channel_id,
+                LivePost.article_id == article_id,
+            )
+        )
+        if post_id is None:
+            return None
+        taken = session.execute(
+            update(LivePost)
+            .where(LivePost.id == post_id, _abandoned(stale_before))
+            .values(status=status, claimed_by=instance, claimed_at=now, error=None)
+        )
+        return int(post_id) if getattr(taken, "rowcount", 0) else None
 
 
 def finish_live_post(

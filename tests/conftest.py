@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +21,9 @@ POSTGRES_URL = os.environ.get(
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "slow: takes several seconds (deselect with -m 'not slow')")
+    # Built lexicons are cached per user; the tests' own throwaway dictionaries go to a
+    # throwaway folder (the bot's processes the tests start inherit it).
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="newsbot-test-cache-")
 
 
 def _postgres_available() -> str | None:

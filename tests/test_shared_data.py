@@ -65,10 +65,11 @@ def _doc_and_answer_hits(
 def test_norquad_quality_floor(summariser: Summariser) -> None:
     questions = [json.loads(line) for line in (NORQUAD / "questions.jsonl").open(encoding="utf-8")]
     doc_at_1, answer_hit = _doc_and_answer_hits(summariser, questions)
-    # Measured 0.929 and 0.853 (benchmarks/quality.py); a drop below the floor fails.
+    # Measured 0.924 and 0.853 (benchmarks/quality.py); a drop below the floor fails.
     # doc@1 was 0.933 before captions were never quoted: one answer stands only in a
-    # photo caption ("Arkivbilde av ...") and is refused now.
-    assert doc_at_1 >= 0.925
+    # photo caption ("Arkivbilde av ...") and is refused now; 0.929 before the candidates
+    # were ranked here rather than by the index, which PostgreSQL ranks worse (0.882).
+    assert doc_at_1 >= 0.92
     assert answer_hit >= 0.85
 
 
@@ -81,6 +82,6 @@ def test_english_questions_over_norwegian_articles_quality_floor(summariser: Sum
         )
     questions = [json.loads(line) for line in ENGLISH.open(encoding="utf-8")]
     doc_at_1, answer_hit = _doc_and_answer_hits(summariser, questions)
-    # Measured 0.668 and 0.529 (0.391 and 0.252 without the lexicon).
-    assert doc_at_1 >= 0.64
-    assert answer_hit >= 0.50
+    # Measured 0.761 and 0.634 (0.391 and 0.252 without the lexicon).
+    assert doc_at_1 >= 0.74
+    assert answer_hit >= 0.61

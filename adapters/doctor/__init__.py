@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from adapters.doctor.discord import discord_checks
-from adapters.doctor.slack import slack_checks
+from adapters.doctor.slack import slack_checks, slack_install_checks
 from bot.app import Core
 from bot.doctor import Check, Status, core_checks
 from bot.types import ChannelRef
@@ -24,7 +24,11 @@ async def run_doctor(core: Core) -> list[Check]:
             for sub in list_subscriptions(session)
         }
     ordered = sorted(channels, key=str)
-    if settings.slack_bot_token is not None and not settings.slack_oauth:
+    if settings.slack_oauth:
+        assert settings.slack_client_id is not None
+        installs = await asyncio.to_thread(core.chat.slack_installs(settings.slack_client_id).all)
+        checks.extend(await slack_install_checks(settings, installs))
+    elif settings.slack_bot_token is not None:
         checks.extend(await slack_checks(settings, [c for c in ordered if c.platform == "slack"]))
     if settings.discord_token is not None:
         discord = [c for c in ordered if c.platform == "discord"]

@@ -1,7 +1,9 @@
-"""Slack front end: `/news`, `@newsbot` mentions and scheduled digests, with slack-bolt.
+"""Slack front end: `/news`, `@newsbot` mentions, direct messages, the Home tab, scheduled
+digests and live posts, with slack-bolt.
 
 `SlackFrontEnd(core)` serves Socket Mode when `SLACK_APP_TOKEN` is set, else HTTP
-mode on `PORT` at `/slack/events`; it only translates between Slack and the core.
+mode on `PORT` at `/slack/events` (and, with `SLACK_CLIENT_ID` and `SLACK_CLIENT_SECRET`,
+the OAuth install at `/slack/install`); it only translates between Slack and the core.
 """
 
 from __future__ import annotations

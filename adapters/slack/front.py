@@ -105,7 +105,9 @@ def _check_settings(settings: Settings) -> None:
 
 
 class SlackFrontEnd:
-    """Serves `/news` and mentions until cancelled, and posts scheduled digests (a ChatSink)."""
+    """Serves `/news`, mentions, direct messages and the Home tab until cancelled, and posts
+    scheduled digests and live items (a ChatSink): for one workspace (its bot token), or for
+    every workspace that installed newsbot by OAuth."""
 
     platform = "slack"
 
@@ -132,14 +134,19 @@ class SlackFrontEnd:
         token = None if settings.slack_oauth else settings.slack_bot_token
         self.client = self._web_client(token.get_secret_value() if token is not None else None)
         signing_secret = settings.slack_signing_secret
-        self.installs: SlackInstalls | None = None
+        # The OAuth install's workspaces and their tokens, kept in the bot's database.
+        self.installs: SlackInstalls | None = (
+            chat.slack_installs(settings.slack_client_id)
+            if settings.slack_oauth and settings.slack_client_id
+            else None
+        )
         self.app = AsyncApp(
             name="newsbot",
             client=self.client,
             # Always given (empty in Socket Mode): else Bolt reads SLACK_SIGNING_SECRET itself.
             signing_secret=signing_secret.get_secret_value() if signing_secret is not None else "",
             logger=self.logger,
-            oauth_settings=self._oauth_settings(chat) if settings.slack_oauth else None,
+            oauth_settings=self._oauth_settings(self.installs) if self.installs else None,
         )
         self.listeners = NewsListeners(chat, AdminCheck(settings.slack_admin_user_ids))
         self.workspace = WorkspaceListeners(chat, self.installs)
@@ -176,14 +183,13 @@ class SlackFrontEnd:
             ],
         )
 
-    def _oauth_settings(self, chat: ChatService) -> AsyncOAuthSettings:
+    def _oauth_settings(self, installs: SlackInstalls) -> AsyncOAuthSettings:
         """Bolt's OAuth flow (/slack/install, /slack/oauth_redirect) over our own database."""
         settings = self.settings
-        assert settings.slack_client_id is not None and settings.slack_client_secret is not None
-        client_id = settings.slack_client_id
+        assert settings.slack_client_secret is not None
+        client_id = installs.client_id
         client_secret = settings.slack_client_secret.get_secret_value()
-        self.installs = chat.slack_installs(client_id)
-        store = DatabaseInstallationStore(self.installs, self.logger)
+        store = DatabaseInstallationStore(installs, self.logger)
         oauth = AsyncOAuthSettings(
             client_id=client_id,
             client_secret=client_secret,
@@ -193,7 +199,7 @@ class SlackFrontEnd:
             install_path=INSTALL_PATH,
             redirect_uri_path=REDIRECT_PATH,
             installation_store=store,
-            state_store=DatabaseStateStore(self.installs, STATE_TTL_S, self.logger),
+            state_store=DatabaseStateStore(installs, STATE_TTL_S, self.logger),
             state_expiration_seconds=STATE_TTL_S,
             logger=self.logger,
         )

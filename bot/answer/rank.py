@@ -49,6 +49,8 @@ POSITION_WEIGHT = 0.04
 PHRASE_WEIGHT = 0.15
 # A question word found only inside a compound ("nattog" in "nattogtilbudet").
 COMPOUND_WEIGHT = 0.6
+# The longest inflection after a compound's head ("-ene" in "toppmøtene").
+INFLECTION = 3
 # A question word found only as its translation ("hospital" as "sykehuset").
 TRANSLATION_WEIGHT = 0.8
 # A question word the lexicon cannot translate, in an article of the other language.
@@ -90,6 +92,8 @@ class ScoredSentence:
     # A caption or photo credit helps pick the article but is never quoted: it describes
     # a picture the reader cannot see.
     caption: bool = False
+    # How many of the question's words (numbers aside) the sentence holds, in any form.
+    matched_words: int = 0
 
 
 def term_forms(term: Term, language: str) -> set[str]:
@@ -141,8 +145,27 @@ def _in_compound(term: Term, sentence_words: frozenset[str]) -> bool:
     if len(stem) < 4:
         return False
     return any(
-        len(word) > len(stem) + 2 and (word.startswith(stem) or word.endswith(term.exact))
+        len(word) > len(stem) + 2
+        and (word.startswith(stem) or term.exact in word[-len(term.exact) - INFLECTION :])
         for word in sentence_words
+    )
+
+
+def _translation_in_compound(
+    translations: frozenset[str], lowered: str, sentence_words: frozenset[str]
+) -> bool:
+    """A translation glued into a Norwegian compound: "peace" as "fred" in "fredsprisen",
+    "summit" as "toppmøte" in "klimatoppmøtet"."""
+    return any(
+        len(form) >= 4
+        and form in lowered
+        and any(
+            len(word) > len(form) + 2
+            # The head comes last, inflected: "toppmøte" + "t" in "klimatoppmøtet".
+            and (word.startswith(form) or form in word[-len(form) - INFLECTION :])
+            for word in sentence_words
+        )
+        for form in translations
     )
 
 
@@ -236,6 +259,8 @@ def score_sentences(
                 found[term.exact] = 1.0
             elif foreign and translations & own:
                 found[term.exact] = TRANSLATION_WEIGHT
+            elif foreign and _translation_in_compound(translations, lowered, feats.exact):
+                found[term.exact] = TRANSLATION_WEIGHT * COMPOUND_WEIGHT
             elif (term.stem in lowered or term.exact in lowered) and _in_compound(
                 term, feats.exact
             ):
@@ -304,6 +329,7 @@ def score_sentences(
                 similarity=similarity,
                 article_coverage=article_coverage,
                 caption=is_caption(sentence),
+                matched_words=sum(not exact.isdigit() for exact in found),
             )
         )
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -29,6 +30,7 @@ from storage import (
     count_articles,
     count_matching_any,
     get_articles,
+    index_terms_of,
     search_articles,
     visible_ids,
 )
@@ -38,6 +40,12 @@ __all__ = ["Summariser", "Retrieval"]
 log = logging.getLogger(__name__)
 
 CANDIDATES = 12
+# How many of the index's best matches are weighed again here (`rerank`), so that SQLite
+# and PostgreSQL, whose own rankings differ, pick from them the same way.
+POOL = 40
+# BM25's usual constants: how fast repeats of a term stop counting, how much length costs.
+BM25_K1 = 1.2
+BM25_B = 0.75
 VECTOR_SENTENCES = 60
 RRF_K = 60
 IDF_FLOOR = 200
@@ -141,6 +149,43 @@ def passages(retrieval: Retrieval) -> list[Passage]:
     return out
 
 
+def rerank(
+    question: Question,
+    terms_by_id: dict[int, str],
+    weights: dict[str, float],
+    order: list[int],
+) -> list[tuple[int, float]]:
+    """The candidates ``terms_by_id`` scored by BM25 over the question's terms, best first.
+
+    Every form of a term (its exact form, stems, translations) counts as a word, as the
+    index stores them, each weighted by ``weights``: its term's IDF over all its forms,
+    which both databases know the same way. The index's own scores differ (SQLite's
+    BM25 has IDF, PostgreSQL's ts_rank_cd none), so it only proposes the pool; this
+    ranking picks from it, and the two databases answer alike. Ties keep ``order``.
+    """
+    if not terms_by_id:
+        return []
+    counted = {article_id: Counter(terms.split()) for article_id, terms in terms_by_id.items()}
+    lengths = {article_id: sum(counts.values()) for article_id, counts in counted.items()}
+    average = sum(lengths.values()) / len(lengths) or 1.0
+    forms = [(term.exact, frozenset(term.all_forms)) for term in question.terms]
+    rank = {article_id: position for position, article_id in enumerate(order)}
+    scored: list[tuple[int, float]] = []
+    for article_id, counts in counted.items():
+        norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths[article_id] / average)
+        score = 0.0
+        for exact, term_forms in forms:
+            for form in term_forms:
+                frequency = counts.get(form, 0)
+                if frequency:
+                    score += (
+                        weights.get(exact, 0.0) * frequency * (BM25_K1 + 1) / (frequency + norm)
+                    )
+        scored.append((article_id, score))
+    scored.sort(key=lambda hit: (-hit[1], rank.get(hit[0], len(rank))))
+    return [hit for hit in scored if hit[1] > 0]
+
+
 def _fuse(
     hits: list[tuple[int, float]], semantic: dict[tuple[int, int], float]
 ) -> dict[int, float]:
@@ -165,19 +210,6 @@ def _fuse(
     best = sorted(fused.items(), key=lambda item: item[1], reverse=True)[:CANDIDATES]
     top = best[0][1]
     return {article_id: score / top for article_id, score in best}
-
-
-def _title_words(question: Question, missing: list[str]) -> list[str]:
-    """The missing capitalised words that are ordinary English words in a title beside a
-    name that is found: "the Oslo Conservatives", "the Norwegian Press Association".
-    A title of ordinary words alone ("Super Bowl", "Titanic") is still a name."""
-    out: list[str] = []
-    for run in question.name_runs:
-        names = [w for w in run if not is_ordinary_english(w)]
-        if not any(w not in missing for w in names):
-            continue
-        out += [w for w in run if w in missing and is_ordinary_english(w)]
-    return out
 
 
 @dataclass
@@ -293,14 +325,18 @@ class Summariser:
                 missing_names = [
                     t.exact for t in question.terms if t.is_name and frequencies[t.exact] == 0
                 ]
+            demoted: list[str] = []
             if missing_names and language == "en":
-                # Title words an English question capitalises are not names to insist on.
-                title = _title_words(question, missing_names)
+                # Words an English question capitalises as a title ("the Ministry of
+                # Justice", "World Championship golds") are not names to insist on when
+                # they are ordinary words: the Norwegian article says it in its own words.
+                title = [m for m in missing_names if is_ordinary_english(m)]
                 terms = [
                     replace(t, is_name=False) if t.exact in title else t for t in question.terms
                 ]
                 question = replace(question, terms=terms)
                 missing_names = [m for m in missing_names if m not in title]
+                demoted = title
             if missing_names or not (any(frequencies.values()) or strong_meaning):
                 subject = self._subject(question, missing_names)
                 shown_total = self._shown(session, total, seen)
@@ -308,9 +344,13 @@ class Summariser:
                     return Retrieval(question, 0, {}, [], _say("no_articles", language))
                 text = _say("nothing_about", language, subject=subject, total=_count(shown_total))
                 return Retrieval(question, shown_total, {}, [], text)
-            hits = search_articles(
-                session, question.search_terms, limit=CANDIDATES, since=since, visible_to=seen
+            pool = search_articles(
+                session, question.search_terms, limit=POOL, since=since, visible_to=seen
             )
+            weights = {exact: idf(df, max(total, IDF_FLOOR)) for exact, df in frequencies.items()}
+            terms_by_id = index_terms_of(session, [article_id for article_id, _ in pool])
+            order = [article_id for article_id, _ in pool]
+            hits = rerank(question, terms_by_id, weights, order)[:CANDIDATES]
             scores = _fuse(hits, semantic)
             articles = get_articles(session, list(scores))
         if since is not None:
@@ -329,7 +369,7 @@ class Summariser:
         # IDF_FLOOR articles so that one shared name still weighs like a name.
         documents = max(total, IDF_FLOOR)
         weights = {exact: idf(df, documents) for exact, df in frequencies.items()}
-        unfound = frozenset(e for e, df in frequencies.items() if df == 0)
+        unfound = frozenset(e for e, df in frequencies.items() if df == 0 and e not in demoted)
         ranked: list[ScoredSentence] = []
         for article_id in fold_near_duplicates(list(scores), articles):
             article = articles[article_id]
@@ -358,7 +398,11 @@ class Summariser:
             and ranked[0].similarity < self.min_similarity
         )
         quotable = any(s.article_id == ranked[0].article_id and not s.caption for s in ranked)
-        if weak or not quotable or (names_asked and not ranked[0].article_names):
+        # An English title no article holds ("the Titanic") is what the question is about:
+        # one other word of it matching ("sink" as "synke"), or a year beside it, is
+        # luck, not an answer.
+        lucky = bool(demoted) and bool(ranked) and ranked[0].matched_words < 2
+        if weak or lucky or not quotable or (names_asked and not ranked[0].article_names):
             shown_total = self._told(total, seen)
             text = _say("no_answer", language, total=_count(shown_total))
             return Retrieval(question, shown_total, articles, ranked, text)

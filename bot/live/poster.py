@@ -4,7 +4,9 @@ After a feed is polled, every channel it is live in gets that channel's new item
 all its live feeds together): the same story told by two of them is posted once, at
 most `LIVE_BURST` items are posted per poll and the rest are named in one "and K more"
 line. Every item is claimed for its channel in the database before it is posted
-(storage.live), so restarts and several instances never post one twice.
+(storage.live), so restarts and several instances never post one twice; an item whose
+post was cut short by a crash (claimed, never marked sent) is posted once its claim's
+lease (`CLAIM_LEASE`) runs out.
 """
 
 from __future__ import annotations
@@ -36,6 +38,9 @@ log = logging.getLogger(__name__)
 
 # A story posted this recently in a channel is not posted again from another feed.
 FOLD_WINDOW = timedelta(days=1)
+# A claimed item not marked sent after this long was left by an instance that died
+# mid-post: it is posted again. Far longer than one post takes, retries included.
+CLAIM_LEASE = timedelta(minutes=10)
 
 
 @runtime_checkable
@@ -68,12 +73,14 @@ class LivePoster:
         burst: int,
         instance: str,
         clock: Callable[[], datetime] | None = None,
+        lease: timedelta = CLAIM_LEASE,
     ) -> None:
         self.db = db
         self.sinks = {s.platform: s for s in sinks if isinstance(s, LiveSink)}
         self.burst = max(1, burst)
         self.instance = instance
         self.clock = clock or (lambda: datetime.now(UTC))
+        self.lease = lease
 
     async def after_poll(self, feed_id: int) -> int:
         """Post what the poll of ``feed_id`` brought into every channel it is live in."""
@@ -135,7 +142,13 @@ class LivePoster:
                 (url, live.created_at)
                 for live, url in live_feeds_in(session, channel.platform, channel.channel_id)
             ]
-            fresh = pending_live_articles(session, channel.platform, channel.channel_id, feeds)
+            fresh = pending_live_articles(
+                session,
+                channel.platform,
+                channel.channel_id,
+                feeds,
+                stale_before=self.clock() - self.lease,
+            )
             recent = recent_live_articles(
                 session, channel.platform, channel.channel_id, self.clock() - FOLD_WINDOW
             )
@@ -143,6 +156,7 @@ class LivePoster:
             return fresh, recent
 
     def _claim(self, channel: ChannelRef, article_id: int, status: LiveStatus) -> int | None:
+        now = self.clock()
         return claim_live_post(
             self.db.sessions,
             channel.platform,
@@ -150,7 +164,8 @@ class LivePoster:
             article_id,
             status,
             self.instance,
-            self.clock(),
+            now,
+            stale_before=now - self.lease,
         )
 
     def _finish(

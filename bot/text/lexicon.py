@@ -10,7 +10,10 @@ or from the files `LEXICON_PATHS` names, once, on first use.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import logging
+import marshal
+import os
 import re
 import threading
 import time
@@ -19,20 +22,25 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.text.tokens import STOPWORDS, stem_words, stemmer_for
+from bot.text.wordnet import DEFAULT_WORDNET_PATH, WordNet, wordnet_at
 
 __all__ = [
     "DEFAULT_LEXICON_PATHS",
     "Lexicon",
     "parse_dictd",
     "read_lexicon",
+    "read_lexicon_cached",
+    "read_glossary",
+    "cache_folder",
     "lexicon_at",
     "resolve_paths",
 ]
 
 log = logging.getLogger(__name__)
 
-# Where Debian and Ubuntu install FreeDict's English–Norwegian dictionary.
-DEFAULT_LEXICON_PATHS = "/usr/share/dictd/freedict-eng-nor.index"
+# Where Debian and Ubuntu install FreeDict's English–Norwegian dictionary and WordNet
+# (the base forms of irregular English words, which reach more of FreeDict's headwords).
+DEFAULT_LEXICON_PATHS = f"/usr/share/dictd/freedict-eng-nor.index,{DEFAULT_WORDNET_PATH}"
 
 _B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 _B64_VALUE = {ch: i for i, ch in enumerate(_B64)}
@@ -52,6 +60,10 @@ _ABBREVIATIONS = {
     "nato": ["nato"],
     "eu": ["eu"],
 }
+# The project's own English–Norwegian list of everyday news words FreeDict lacks or
+# knows only in another sense ("leader", "race", "summit"; "capital" as a city): written
+# for newsbot, English headword, a tab, Norwegian translations commonest first.
+GLOSSARY = Path(__file__).with_name("news_glossary.tsv")
 # Translations this long are explanations, not words an article would use.
 MAX_TRANSLATION_WORDS = 3
 
@@ -113,9 +125,11 @@ class Lexicon:
     _english_stems: Mapping[str, tuple[str, ...]]
     _norwegian_stems: Mapping[str, tuple[str, ...]]
     longest: int  # words in the longest English headword
+    # English base forms and synonyms, for words FreeDict lacks ("won", "race").
+    wordnet: WordNet | None = None
 
     @classmethod
-    def build(cls, entries: Mapping[str, Iterable[str]]) -> Lexicon:
+    def build(cls, entries: Mapping[str, Iterable[str]], wordnet: WordNet | None = None) -> Lexicon:
         english: dict[str, tuple[str, ...]] = {}
         norwegian: dict[str, list[str]] = {}
         entries = {**entries, **_ABBREVIATIONS}
@@ -132,11 +146,22 @@ class Lexicon:
             _english_stems=_by_stem(english, "en"),
             _norwegian_stems=_by_stem(norwegian, "no"),
             longest=max((len(h.split()) for h in english), default=1),
+            wordnet=wordnet,
         )
 
     def to_norwegian(self, phrase: str) -> tuple[str, ...]:
-        """Norwegian for an English word or phrase ("hospitals" finds "hospital")."""
-        return self._lookup(phrase, self.english, self._english_stems, "en")
+        """Norwegian for an English word or phrase ("hospitals" finds "hospital").
+
+        With WordNet, a word FreeDict lacks is looked up by its base forms: "won" ->
+        "win" -> "vinne", "women" -> "woman" -> "kvinne". (WordNet's synonyms were
+        tried too and cost more than they gave: "labour" -> "drudge" -> "slit".)
+        """
+        found = self._lookup(phrase, self.english, self._english_stems, "en")
+        if found or self.wordnet is None or " " in phrase.strip():
+            return found
+        bases = self.wordnet.base_forms(phrase)
+        out = [t for b in bases for t in self._lookup(b, self.english, self._english_stems, "en")]
+        return tuple(dict.fromkeys(out))
 
     def to_english(self, phrase: str) -> tuple[str, ...]:
         """English for a Norwegian word or phrase ("sykehuset" finds "sykehus")."""
@@ -174,14 +199,21 @@ def _by_stem(table: Mapping[str, object], language: str) -> dict[str, tuple[str,
     return {stem: tuple(words) for stem, words in grouped.items()}
 
 
+def _entries(setting: str) -> list[Path]:
+    return [Path(raw.strip()).expanduser() for raw in setting.split(",") if raw.strip()]
+
+
+def wordnet_folder(setting: str) -> Path | None:
+    """The first WordNet database folder ``LEXICON_PATHS`` names, if any."""
+    return next((path for path in _entries(setting) if (path / "index.noun").is_file()), None)
+
+
 def resolve_paths(setting: str) -> list[Path]:
     """The dictd index files named by ``LEXICON_PATHS`` (comma-separated) that exist."""
     out: list[Path] = []
-    for raw in setting.split(","):
-        raw = raw.strip()
-        if not raw:
+    for path in _entries(setting):
+        if path.is_dir():
             continue
-        path = Path(raw).expanduser()
         if path.suffix != ".index":
             path = path.with_name(path.name + ".index")
         if path.is_file() and _data_file(path) is not None:
@@ -197,9 +229,21 @@ def _data_file(index: Path) -> Path | None:
     return None
 
 
-def read_lexicon(paths: Iterable[Path]) -> Lexicon:
-    """Read and merge the dictd dictionaries at ``paths`` (their index files)."""
+def read_glossary(path: Path = GLOSSARY) -> dict[str, list[str]]:
+    """The news glossary: English headword -> Norwegian translations, commonest first."""
     entries: dict[str, list[str]] = {}
+    for line in path.read_text("utf-8").splitlines():
+        headword, _, translations = line.partition("\t")
+        found = [t.strip() for t in translations.split(",") if t.strip()]
+        if headword.strip() and found:
+            entries[headword.strip().lower()] = found
+    return entries
+
+
+def read_lexicon(paths: Iterable[Path], wordnet: WordNet | None = None) -> Lexicon:
+    """Read and merge the dictd dictionaries at ``paths`` (their index files), after the
+    news glossary, whose news senses come first."""
+    entries: dict[str, list[str]] = {w: list(t) for w, t in read_glossary().items()}
     for index in paths:
         data_path = _data_file(index)
         if data_path is None:
@@ -210,7 +254,55 @@ def read_lexicon(paths: Iterable[Path]) -> Lexicon:
         for headword, translations in parse_dictd(index.read_text("utf-8"), data).items():
             found = entries.setdefault(headword, [])
             found.extend(t for t in translations if t not in found)
-    return Lexicon.build(entries)
+    return Lexicon.build(entries, wordnet)
+
+
+# Parsing FreeDict and stemming every headword takes a few hundred milliseconds; the
+# built tables are kept in the user's cache folder (marshal: plain strings and tuples,
+# no code) and used while the files they came from are unchanged.
+_CACHE_FORMAT = 1
+
+
+def cache_folder() -> Path:
+    """Where built lexicons are kept: ``$XDG_CACHE_HOME/newsbot`` (~/.cache/newsbot)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsbot"
+
+
+def _cache_file(paths: tuple[Path, ...]) -> Path:
+    digest = hashlib.sha256(str(_CACHE_FORMAT).encode())
+    for path in (*paths, *map(_data_file, paths), GLOSSARY):
+        if path is not None:
+            stat = path.stat()
+            digest.update(f"{path}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    return cache_folder() / f"lexicon-{digest.hexdigest()[:20]}.marshal"
+
+
+def read_lexicon_cached(paths: tuple[Path, ...], wordnet: WordNet | None) -> Lexicon:
+    """`read_lexicon`, from the cache folder when an earlier run left the same tables."""
+    try:
+        cache = _cache_file(paths)
+        english, norwegian, english_stems, norwegian_stems, longest = marshal.loads(
+            cache.read_bytes()
+        )
+        return Lexicon(english, norwegian, english_stems, norwegian_stems, longest, wordnet)
+    except (OSError, ValueError, EOFError, TypeError):
+        pass  # no cache yet, or one this version cannot read: build it
+    lexicon = read_lexicon(paths, wordnet)
+    tables = (
+        dict(lexicon.english),
+        dict(lexicon.norwegian),
+        dict(lexicon._english_stems),
+        dict(lexicon._norwegian_stems),
+        lexicon.longest,
+    )
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        partial = cache.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(marshal.dumps(tables))
+        partial.replace(cache)
+    except OSError as exc:  # a read-only home: build it each time, and say so once
+        log.info("lexicon: not cached (%s)", exc)
+    return lexicon
 
 
 _CACHE: dict[tuple[Path, ...], Lexicon] = {}
@@ -223,15 +315,18 @@ def lexicon_at(setting: str) -> Lexicon | None:
     paths = tuple(resolve_paths(setting))
     if not paths:
         return None
+    folder = wordnet_folder(setting)
+    key = (*paths, folder) if folder else paths
     with _LOCK:
-        lexicon = _CACHE.get(paths)
+        lexicon = _CACHE.get(key)
         if lexicon is None:
             started = time.perf_counter()
-            lexicon = _CACHE[paths] = read_lexicon(paths)
+            wordnet = wordnet_at(str(folder)) if folder else None
+            lexicon = _CACHE[key] = read_lexicon_cached(paths, wordnet)
             log.info(
                 "lexicon: %d English headwords from %s in %.0f ms",
                 len(lexicon),
-                ", ".join(map(str, paths)),
+                ", ".join(map(str, key)),
                 (time.perf_counter() - started) * 1000,
             )
     return lexicon

@@ -14,11 +14,24 @@ from pathlib import Path
 
 import pytest
 
+from bot.answer.question import analyse
+from bot.answer.rank import score_sentences
 from bot.answer.summariser import Summariser
 from bot.config import Settings
 from bot.ingest import Ingestor
 from bot.text.cognates import norwegian_spellings
-from bot.text.lexicon import DEFAULT_LEXICON_PATHS, parse_dictd, read_lexicon, resolve_paths
+from bot.text.english import is_ordinary_english
+from bot.text.lexicon import (
+    DEFAULT_LEXICON_PATHS,
+    cache_folder,
+    lexicon_at,
+    parse_dictd,
+    read_glossary,
+    read_lexicon,
+    read_lexicon_cached,
+    resolve_paths,
+)
+from bot.text.wordnet import WordNet
 from storage import Database
 
 _B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
@@ -32,6 +45,9 @@ ENTRIES = {
     "moscow": "Moscow <pn>\nMoskva\ncapital city of Russia\n",
     "sunday": "Sunday <n>\nsøndag\nday of the week\n",
     "ferry": "ferry <n>\nferje, ferge\na boat\n",
+    "win": "win <v>\nvinne\nto be victorious\n",
+    "woman": "woman <n>\nkvinne\nadult female human\n",
+    "sink": "sink <v>\nsynke\nto go under water\n",
 }
 
 ARTICLES = [
@@ -44,6 +60,7 @@ ARTICLES = [
         "text": (
             "Ferjesambandet mellom Halsa og Kanestraum ble stengt søndag etter uværet.\n"
             "Mannskapet fant et stort hull i baugen på ferja da den kom til kai.\n"
+            "Rederiet fryktet en stund at ferja kunne synke.\n"
             "Tre passasjerer ble sendt til sykehuset i Kristiansund med lettere skader.\n"
             "Rederiet venter at sambandet er i drift igjen om en uke."
         ),
@@ -98,6 +115,25 @@ def write_dictd(folder: Path, entries: dict[str, str], compressed: bool = True) 
     else:
         (folder / "test-eng-nor.dict").write_bytes(data)
     return index
+
+
+def write_wordnet(folder: Path) -> Path:
+    """A WordNet database folder in WordNet's layout, with a few words of each part."""
+    folder.mkdir()
+    header = "  1 This software and database is being provided for testing only.  \n"
+    heads = {
+        "noun": ["ferry", "hospital", "sink", "woman"],
+        "verb": ["ferry", "send", "sink", "win"],
+        "adj": ["near"],
+    }
+    for part, words in heads.items():
+        tag = part[0]
+        lines = [f"{w} {tag} 1 0 1 0 00000001  " for w in sorted(words)]
+        (folder / f"index.{part}").write_text(header + "\n".join(lines) + "\n")
+    (folder / "noun.exc").write_text("women woman\n")
+    (folder / "verb.exc").write_text("sent send\nwon win\n")
+    (folder / "adj.exc").write_text("")
+    return folder
 
 
 @pytest.fixture
@@ -187,6 +223,82 @@ def test_an_ordinary_english_word_does_not_match_a_norwegian_name(
     assert "Marte Hole" not in answer.text
 
 
+def test_the_news_glossary_adds_everyday_news_words_the_dictionary_lacks(
+    sqlite_db: Database, articles_file: Path, lexicon_index: Path, tmp_path: Path
+) -> None:
+    glossary = read_glossary()
+    assert glossary["leader"] == ["leder"]
+    assert "hovedstad" in glossary["capital"]
+    lexicon = read_lexicon(resolve_paths(str(lexicon_index)))
+    assert lexicon.to_norwegian("injuries") == ("skade",)
+    # Its own dictionary still comes along: the glossary adds, it does not replace.
+    assert lexicon.to_norwegian("hospital") == ("sykehus",)
+    summariser = _summariser(sqlite_db, articles_file, str(lexicon_index), tmp_path)
+    answer = summariser.answer("What injuries did the passengers get?")
+    assert answer.found
+    assert "med lettere skader" in answer.text
+
+
+def test_wordnet_base_forms_reach_words_the_lexicon_lacks(
+    lexicon_index: Path, tmp_path: Path
+) -> None:
+    wordnet = write_wordnet(tmp_path / "wordnet")
+    with_forms = lexicon_at(f"{lexicon_index},{wordnet}")
+    assert with_forms is not None and with_forms.wordnet is not None
+    assert with_forms.to_norwegian("won") == ("vinne",)
+    assert with_forms.to_norwegian("women") == ("kvinne",)
+    assert with_forms.to_norwegian("sinking") == ("synke",)
+    # Without WordNet the irregular forms find nothing; the regular ones still stem.
+    plain = read_lexicon(resolve_paths(str(lexicon_index)))
+    assert plain.to_norwegian("won") == ()
+    assert plain.to_norwegian("women") == ()
+
+
+def test_a_built_lexicon_is_cached_until_its_dictionary_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    index = write_dictd(tmp_path, ENTRIES)
+    paths = tuple(resolve_paths(str(index)))
+    first = read_lexicon_cached(paths, None)
+    assert len(list(cache_folder().glob("lexicon-*.marshal"))) == 1
+    again = read_lexicon_cached(paths, None)
+    assert again.to_norwegian("hospitals") == first.to_norwegian("hospitals") == ("sykehus",)
+    assert again.english == first.english
+    # A new edition of the dictionary is read again, not served from the cache.
+    write_dictd(tmp_path, {**ENTRIES, "harbour": "harbour <n>\nhavn\n"})
+    newer = read_lexicon_cached(paths, None)
+    assert newer.to_norwegian("harbour") == ("havn",)
+    # A cache folder that cannot be written is no error: the lexicon is built each time.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(index))  # a file, not a folder
+    assert read_lexicon_cached(paths, None).to_norwegian("harbour") == ("havn",)
+
+
+def test_wordnet_finds_words_by_binary_search_in_its_sorted_index(tmp_path: Path) -> None:
+    wordnet = WordNet.open(write_wordnet(tmp_path / "wordnet"))
+    assert wordnet is not None
+    assert wordnet.base_forms("women") == ["woman"]
+    assert wordnet.base_forms("ferries") == ["ferry"]
+    assert wordnet.base_forms("nearest") == ["near"]
+    assert wordnet.base_forms("zebras") == []
+    assert WordNet.open(tmp_path / "absent") is None
+
+
+def test_a_capitalised_english_title_no_article_holds_needs_more_than_one_lucky_word(
+    sqlite_db: Database, articles_file: Path, lexicon_index: Path, tmp_path: Path
+) -> None:
+    if not is_ordinary_english("titanic"):
+        pytest.skip("no English word list (apt-get install wamerican)")
+    summariser = _summariser(sqlite_db, articles_file, str(lexicon_index), tmp_path)
+    # "Titanic" is in no article; "sink" alone ("synke") does not answer for it.
+    assert not summariser.answer("Why did the Titanic sink?").found
+    # An ordinary word asked with a capital that no article holds ("Company") does not
+    # stop an answer the rest of the question finds.
+    answer = summariser.answer("What did the Company fear about the ferry sinking?")
+    assert answer.found
+    assert "ferja kunne synke" in answer.text
+
+
 def test_english_loanwords_are_spelled_the_norwegian_way() -> None:
     assert norwegian_spellings("inspection") == ["inspeksjon"]
     assert norwegian_spellings("democratic") == ["demokratisk"]
@@ -224,3 +336,25 @@ def test_with_freedict_an_english_question_finds_the_seed_sentence(
     assert "Tyrkia har sendt soldater for å støtte regjeringen" in _first_sentence(answer.text)
     moscow = summariser.answer("Who arrived in Moscow on Sunday evening?")
     assert moscow.found and "Khalifa Haftar kom til den russiske hovedstaden" in moscow.text
+
+
+def test_a_translation_glued_into_a_norwegian_compound_still_counts(
+    lexicon_index: Path, tmp_path: Path
+) -> None:
+    entries = {**ENTRIES, "peace": "peace <n>\nfred\nno war\n", "summit": "summit <n>\ntoppmøte\n"}
+    index = write_dictd(tmp_path, entries)
+    lexicon = read_lexicon(resolve_paths(str(index)))
+    question = analyse("When was the peace prize given at the climate summit?", lexicon)
+    sentences = [
+        "Klimapanelet fikk fredsprisen under klimatoppmøtet i 2007.",
+        "Det ble holdt et møte om klima i 2007.",
+        # "fred" opens "fredag" too, but a word barely longer than it is no compound.
+        "Møtet var på fredag i 2007.",
+    ]
+    weights = {term.exact: 1.0 for term in question.terms}
+    scored = {
+        s.index: s.coverage for s in score_sentences(question, 1, sentences, "no", weights, 1.0)
+    }
+    assert scored[0] > scored.get(1, 0.0)
+    assert scored[0] > scored.get(2, 0.0)
+    assert scored.get(2, 0.0) == 0.0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -161,3 +162,41 @@ async def test_the_scheduler_posts_live_after_its_poll_and_removing_stops_it(
     assert await scheduler.poll_feed(feed)
     assert sink.titles() == ["Sak 3"]
     scheduler.shutdown()
+
+
+class Crash(BaseException):
+    """The process dying mid-post: nothing after it runs, the claim stays as it was."""
+
+
+class CrashingSink(LiveSink):
+    async def post_live(self, channel: ChannelRef, post: LiveItem) -> str | None:
+        raise Crash
+
+
+async def test_an_item_whose_post_was_cut_short_is_posted_once_after_its_lease(
+    core: Core, site: FakeSite
+) -> None:
+    feed = add_here(core, site.url("/a.rss"))
+    site.add("/a.rss", body=feed_xml(site, [item(n) for n in range(1, 4)]), headers=RSS)
+    core.ingestor.poll_feeds()
+    start = datetime.now(UTC)
+
+    def at(minutes: int, sink: LiveSink, instance: str) -> LivePoster:
+        later = start + timedelta(minutes=minutes)
+        return LivePoster(core.db, [sink], burst=3, instance=instance, clock=lambda: later)
+
+    # The instance that claimed "Sak 3" died before it was posted or marked sent.
+    with pytest.raises(Crash):
+        await at(0, CrashingSink(), "died").after_poll(feed)
+    # Restarted within the claim's lease: it may still be on its way, so it is left alone.
+    sink = LiveSink()
+    assert await at(5, sink, "soon").after_poll(feed) == 0
+    # Once the lease has run out it is posted, by one of two instances only, and only once.
+    sinks = [LiveSink(), LiveSink()]
+    posted = await asyncio.gather(
+        *(at(11, s, f"later{n}").after_poll(feed) for n, s in enumerate(sinks))
+    )
+    assert sum(posted) == 1
+    assert sinks[0].titles() + sinks[1].titles() == ["Sak 3"]
+    assert await at(30, sink, "much later").after_poll(feed) == 0
+    assert sink.posts == []

@@ -142,3 +142,57 @@ def test_subheadings_are_not_quoted_as_sentences() -> None:
     assert not looks_like_heading(
         "Partene i den libyske borgerkrigen møttes mandag i Moskva for å undertegne"
     )
+
+
+def test_the_rare_word_picks_the_article_on_sqlite_and_postgresql_alike(
+    db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    """PostgreSQL's own ranking (ts_rank_cd) knows no word's rarity: an article that
+    repeats a common word outranks one holding the question's rare name. Both databases
+    answer from the article with the name."""
+    import json
+
+    from bot.ingest import Ingestor
+
+    common = "Kommunestyret behandlet budsjettet for skolen i går kveld."
+    records = [
+        {
+            "url": f"https://lokal.example/sak-{n}",
+            "title": f"Sak {n} fra kommunestyret",
+            "source": "Lokalavisa",
+            "language": "no",
+            "published": "2024-05-02T08:00:00+00:00",
+            "text": f"{common} Møtet varte i {n + 2} timer og endte sent.",
+        }
+        for n in range(30)
+    ]
+    records.append(
+        {
+            "url": "https://lokal.example/budsjett",
+            "title": "Budsjettet for skolen, budsjettet for kommunen",
+            "source": "Lokalavisa",
+            "language": "no",
+            "published": "2024-05-03T08:00:00+00:00",
+            "text": " ".join([common] * 6 + ["Budsjettet ble vedtatt med knapt flertall."]),
+        }
+    )
+    records.append(
+        {
+            "url": "https://lokal.example/rektor",
+            "title": "Rektor går av",
+            "source": "Lokalavisa",
+            "language": "no",
+            "published": "2024-05-04T08:00:00+00:00",
+            "text": (
+                "Rektor Ingrid Solbakken går av etter tolv år ved skolen. "
+                "Hun sier budsjettet for neste år gjorde valget lett."
+            ),
+        }
+    )
+    path = tmp_path / "lokal.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n")
+    assert Ingestor(db, settings).ingest([str(path)]).failed == 0
+    answer = Summariser(db, settings).answer("Hva sa Solbakken om budsjettet for skolen?")
+    assert answer.found
+    assert answer.citations[0].url == "https://lokal.example/rektor"
+    assert "budsjettet for neste år" in answer.text

@@ -3,15 +3,18 @@ feeds to itself, and an uninstall takes its tokens, digests and live posts away.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime
 
 import pytest
 from oauth_flow import Browser, event_in, oauth_settings, running_bot
 from pydantic import SecretStr
-from slack_fake import APP_TOKEN, CLIENT_ID, FakeSlack
+from slack_fake import APP_TOKEN, CLIENT_ID, CLIENT_SECRET, SIGNING_SECRET, FakeSlack
 from test_slack_http import texts
+from typer.testing import CliRunner
 
+from adapters.cli import app
 from adapters.slack import SlackFrontEnd, SlackSetupError
 from bot.app import Core, open_core
 from bot.config import Settings
@@ -197,3 +200,25 @@ def test_the_oauth_install_needs_http_mode(
             SlackFrontEnd(core.chat, distributed.model_copy(update=change))
     finally:
         core.close()
+
+
+async def test_newsbot_digest_now_posts_with_the_channels_workspace_token(
+    distributed: Settings, fake_slack: FakeSlack
+) -> None:
+    async with running_bot(distributed) as (_core, _front, browser):
+        await browser.install(fake_slack, SOUTH, SOUTH_TOKEN)
+        reply = await news(fake_slack, browser, SOUTH, SOUTH_ADMIN, "subscribe daily 08:00")
+        assert "Subscribed" in reply
+    env = {
+        "DATABASE_URL": distributed.database_url,
+        "SLACK_CLIENT_ID": CLIENT_ID,
+        "SLACK_CLIENT_SECRET": CLIENT_SECRET,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": fake_slack.api_url,
+        "LOAD_DEMO_CORPUS": "false",
+    }
+    command = ["digest", "--channel", "slack:C0NEWSROOM", "--now"]
+    result = await asyncio.to_thread(CliRunner().invoke, app, command, env=env)
+    assert result.exit_code == 0, result.output
+    [post] = fake_slack.called("chat.postMessage")
+    assert post.token == SOUTH_TOKEN and post.args["channel"] == "C0NEWSROOM"
