@@ -106,9 +106,11 @@ def _search(
 # TOAST: a question's common word ("flommen", in a quarter of the articles) costs ~20 us a
 # match, 100+ ms an answer. So the rare terms pick the candidates and every term ranks them:
 # a term in at most RARE_MAX articles is rare. Only when the rare terms find too few does
-# the whole query run, over its CANDIDATE_CAP most recently stored matches.
+# the whole query run, over its CANDIDATE_CAP most recently stored matches (FILLER_CAP when
+# it only fills the list behind the rare hits).
 RARE_MAX = 1000
 CANDIDATE_CAP = 1000
+FILLER_CAP = 200
 
 
 def _postgres_search(
@@ -143,7 +145,9 @@ def _postgres_search(
     if len(hits) < limit and len(rare) < len(cleaned):
         # The articles holding only common terms come after those holding a rare one, as
         # a rare term's weight puts them in BM25 (SQLite): a longer list keeps its head.
-        params["cap"] = max(CANDIDATE_CAP, limit)
+        # Behind rare hits the common matches only fill the tail: fewer of them will do.
+        cap = CANDIDATE_CAP if not hits else FILLER_CAP
+        params["cap"] = max(cap, limit)
         sql = (
             "SELECT id, ts_rank_cd(search_vector, to_tsquery('simple', :q), 1) AS score "
             "FROM (SELECT id, search_vector FROM articles "
