@@ -82,6 +82,6 @@ def test_english_questions_over_norwegian_articles_quality_floor(summariser: Sum
         )
     questions = [json.loads(line) for line in ENGLISH.open(encoding="utf-8")]
     doc_at_1, answer_hit = _doc_and_answer_hits(summariser, questions)
-    # Measured 0.761 and 0.634 (0.391 and 0.252 without the lexicon).
-    assert doc_at_1 >= 0.74
-    assert answer_hit >= 0.61
+    # Measured 0.769 and 0.647 (0.391 and 0.252 without the lexicon).
+    assert doc_at_1 >= 0.75
+    assert answer_hit >= 0.63

@@ -144,12 +144,42 @@ def _translated_forms(translations: list[str], language: str, name: str | None) 
     """Index forms of translations into ``language``: each content word and its stem.
 
     A name's translation is a name too ("Moskva"): stems would let "Bergen" match
-    "Berg", so it stands as it is.
+    "Berg", so it stands as it is. A translation of several words ("legge til side" for
+    "reserve") is a phrase; its words alone are everyday words that mean something
+    else ("legge", "side"), so it is left out.
     """
-    found = [w for t in translations for w in words(t) if w not in STOPWORDS and len(w) > 1]
+    found = [
+        w
+        for t in translations
+        if len(words(t)) == 1
+        for w in words(t)
+        if w not in STOPWORDS and len(w) > 1
+    ]
     if name is not None:
         return tuple(w for w in dict.fromkeys(found) if w != name)
-    return tuple(dict.fromkeys([*found, *stem_words(found, language)]))
+    # A stem can be a function word of its own ("fører" -> "før"): that form finds nothing.
+    stems = [s for s in stem_words(found, language) if s not in STOPWORDS and len(s) > 1]
+    return tuple(dict.fromkeys([*found, *stems]))
+
+
+# Norwegian writes two words as one ("World Cup" is "verdenscupen", "peace prize"
+# "fredsprisen"), glued directly or with a linking "s"; the index holds the compound.
+_LINKS = ("", "s")
+COMPOUND_SENSES = 2
+
+
+def _compounds(firsts: tuple[str, ...], seconds: tuple[str, ...]) -> list[str]:
+    """The compounds two adjacent English words may make in Norwegian: each of the
+    first's commonest translations glued to each of the second's."""
+    heads = [t for t in firsts if " " not in t and not t.endswith("-")][:COMPOUND_SENSES]
+    tails = [t for t in seconds if " " not in t and not t.endswith("-")][:COMPOUND_SENSES]
+    return [
+        head + link + tail
+        for head in heads
+        for tail in tails
+        for link in _LINKS
+        if not (link and head.endswith(link))
+    ]
 
 
 def _translate(
@@ -176,6 +206,12 @@ def _translate(
             for word in chunk:
                 if translations and word in found:
                     found[word] = [*translations, *found[word]]
+    if target == "no":
+        for first, second in zip(sequence, sequence[1:], strict=False):
+            if first in wanted and second in wanted:
+                glued = _compounds(lookup(first), lookup(second))
+                found[first] = [*found[first], *glued]
+                found[second] = [*found[second], *glued]
     return {
         w: _translated_forms(t, target, w if w in names else None) for w, t in found.items() if t
     }

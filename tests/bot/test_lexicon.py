@@ -358,3 +358,61 @@ def test_a_translation_glued_into_a_norwegian_compound_still_counts(
     assert scored[0] > scored.get(1, 0.0)
     assert scored[0] > scored.get(2, 0.0)
     assert scored.get(2, 0.0) == 0.0
+
+
+def test_a_translation_whose_stem_is_a_function_word_does_not_look_for_it(
+    tmp_path: Path,
+) -> None:
+    index = write_dictd(tmp_path, {**ENTRIES, "driver": "driver <n>\nfører, sjåfør\n"})
+    question = analyse("Which drivers were stopped?", read_lexicon(resolve_paths(str(index))))
+    drivers = next(term for term in question.terms if term.exact == "drivers")
+    assert "fører" in drivers.translations and "sjåfør" in drivers.translations
+    # Norwegian stems "fører" to "før" ("before"): every article holds that word.
+    assert "før" not in drivers.translations
+
+
+def test_two_english_words_find_the_norwegian_compound_they_make(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
+    entries = {
+        **ENTRIES,
+        "world": "world <n>\nverden\n",
+        "cup": "cup <n>\ncup, kopp\n",
+        "start": "start <v>\nstarte, begynne\n",
+    }
+    index = write_dictd(tmp_path, entries)
+    question = analyse("When does the World Cup start?", read_lexicon(resolve_paths(str(index))))
+    world = next(term for term in question.terms if term.exact == "world")
+    assert "verdenscup" in world.translations
+    articles = tmp_path / "cup.jsonl"
+    records = [
+        {
+            "url": "https://sportsavisa.example/alpint",
+            "title": "Alpinsesongen nærmer seg",
+            "source": "Sportsavisa",
+            "language": "no",
+            "text": "Verdenscupen i alpint starter i Sölden i oktober. Norge stiller med ti.",
+        },
+        {
+            "url": "https://sportsavisa.example/kopp",
+            "title": "Kaffekoppen blir dyrere",
+            "source": "Sportsavisa",
+            "language": "no",
+            "text": "En kopp kaffe i verden koster stadig mer. Prisen starter på 40 kroner.",
+        },
+    ]
+    articles.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n")
+    summariser = _summariser(sqlite_db, articles, str(index), tmp_path)
+    answer = summariser.answer("When does the World Cup start?")
+    assert answer.found
+    assert answer.citations[0].url == "https://sportsavisa.example/alpint"
+
+
+def test_a_translation_of_several_words_is_not_looked_for_word_by_word(tmp_path: Path) -> None:
+    index = write_dictd(
+        tmp_path, {**ENTRIES, "reserve": "reserve <v>\nlegge til side, reservere\n"}
+    )
+    question = analyse("Did they reserve a table?", read_lexicon(resolve_paths(str(index))))
+    reserve = next(term for term in question.terms if term.exact == "reserve")
+    assert "reservere" in reserve.translations
+    assert "legge" not in reserve.translations and "side" not in reserve.translations
