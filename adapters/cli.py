@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 import time
@@ -184,6 +183,8 @@ def doctor(
 ) -> None:
     """Check everything configured: database and index, lexicon, model servers, feeds, Slack,
     Discord and each subscribed channel. Exits 1 when any check fails."""
+    import asyncio  # only the commands that run an event loop pay for its import
+
     from adapters.doctor import Status, run_doctor
 
     core = _core()
@@ -427,6 +428,8 @@ def _channel_digest(core: Core, channel: str, *, post: bool, as_json: bool) -> N
             continue
         # The subscription's tenant says whose token posts (the Slack OAuth install).
         target = ChannelRef(row.platform, row.channel_id, row.thread_id, tenant=row.tenant)
+        import asyncio
+
         try:
             message = asyncio.run(send_now(core, target, result))
         except EXPECTED_ERRORS as exc:
@@ -451,6 +454,8 @@ def run() -> None:
         report = load_demo_news(core.db, core.ingestor)
         if report is not None:
             err.print(f"Empty database: loaded the demo news ({report.new} articles).")
+    import asyncio
+
     try:
         asyncio.run(run_bot(core))
     except KeyboardInterrupt:
@@ -495,6 +500,8 @@ def discord_sync(
     guild: Annotated[int | None, typer.Option(help="Only in this server (shows at once).")] = None,
 ) -> None:
     """Register /news with Discord (after install and upgrades; Discord rate-limits this)."""
+    import asyncio
+
     from adapters.discord import sync_commands
 
     core = _core()

@@ -83,33 +83,120 @@ def _search(
     visible_to: TenantScope | None,
 ) -> list[tuple[int, float]]:
     dialect = session.get_bind().dialect.name
-    params: dict[str, object] = {"limit": limit}
-    if dialect == "sqlite":
-        params["q"] = _fts5_query(cleaned)
-        where = ""
-        if since is not None:
-            where = (
-                "AND rowid IN (SELECT id FROM articles "
-                "WHERE coalesce(published_at, fetched_at) >= :since)"
-            )
-            params["since"] = since
-        where += _visible(dialect, "article_fts.rowid", visible_to, params)
-        sql = (
-            "SELECT rowid, -bm25(article_fts) AS score FROM article_fts "
-            f"WHERE article_fts MATCH :q {where} ORDER BY bm25(article_fts) LIMIT :limit"
+    if dialect != "sqlite":
+        _index_scans(session)
+        return _postgres_search(session, cleaned, limit, since, visible_to)
+    params: dict[str, object] = {"limit": limit, "q": _fts5_query(cleaned)}
+    where = ""
+    if since is not None:
+        where = (
+            "AND rowid IN (SELECT id FROM articles "
+            "WHERE coalesce(published_at, fetched_at) >= :since)"
         )
+        params["since"] = since
+    where += _visible(dialect, "article_fts.rowid", visible_to, params)
+    sql = (
+        "SELECT rowid, -bm25(article_fts) AS score FROM article_fts "
+        f"WHERE article_fts MATCH :q {where} ORDER BY bm25(article_fts) LIMIT :limit"
+    )
+    return _rows(session, sql, params, since)
+
+
+# PostgreSQL ranks with ts_rank_cd, which reads each matching row's whole tsvector out of
+# TOAST: a question's common word ("flommen", in a quarter of the articles) costs ~20 us a
+# match, 100+ ms an answer. So the rare terms pick the candidates and every term ranks them:
+# a term in at most RARE_MAX articles is rare. Only when the rare terms find too few does
+# the whole query run, over its CANDIDATE_CAP most recently stored matches (FILLER_CAP when
+# it only fills the list behind the rare hits).
+RARE_MAX = 1000
+CANDIDATE_CAP = 1000
+FILLER_CAP = 200
+
+
+def _postgres_search(
+    session: Session,
+    cleaned: list[str],
+    limit: int,
+    since: datetime | None,
+    visible_to: TenantScope | None,
+) -> list[tuple[int, float]]:
+    params: dict[str, object] = {"limit": limit, "q": _tsquery(cleaned)}
+    where = ""
+    if since is not None:
+        where = "AND coalesce(published_at, fetched_at) >= :since"
+        params["since"] = since
+    where += _visible("postgresql", "articles.id", visible_to, params)
+    # Ids only grow: while the highest is at most RARE_MAX, every term is rare.
+    newest = session.execute(text("SELECT coalesce(max(id), 0) FROM articles")).scalar_one()
+    if newest <= RARE_MAX:
+        rare = cleaned
     else:
-        params["q"] = _tsquery(cleaned)
-        where = ""
-        if since is not None:
-            where = "AND coalesce(published_at, fetched_at) >= :since"
-            params["since"] = since
-        where += _visible(dialect, "articles.id", visible_to, params)
+        frequencies = _bounded_frequencies(session, cleaned, RARE_MAX + 1)
+        rare = [term for term in cleaned if frequencies[term] <= RARE_MAX]
+    hits: list[tuple[int, float]] = []
+    if rare:
+        params["rare"] = _tsquery(rare)
         sql = (
-            "SELECT id, ts_rank_cd(search_vector, q, 1) AS score "
-            "FROM articles, to_tsquery('simple', :q) AS q "
-            f"WHERE search_vector @@ q {where} ORDER BY score DESC, id LIMIT :limit"
+            "SELECT id, ts_rank_cd(search_vector, to_tsquery('simple', :q), 1) AS score "
+            "FROM articles WHERE search_vector @@ to_tsquery('simple', :rare) "
+            f"{where} ORDER BY score DESC, id LIMIT :limit"
         )
+        hits = _rows(session, sql, params, since)
+    if len(hits) < limit and len(rare) < len(cleaned):
+        # The articles holding only common terms come after those holding a rare one, as
+        # a rare term's weight puts them in BM25 (SQLite): a longer list keeps its head.
+        # Behind rare hits the common matches only fill the tail: fewer of them will do.
+        cap = CANDIDATE_CAP if not hits else FILLER_CAP
+        params["cap"] = max(cap, limit)
+        sql = (
+            "SELECT id, ts_rank_cd(search_vector, to_tsquery('simple', :q), 1) AS score "
+            "FROM (SELECT id, search_vector FROM articles "
+            f"WHERE search_vector @@ to_tsquery('simple', :q) {where} "
+            "ORDER BY id DESC LIMIT :cap) AS recent ORDER BY score DESC, id LIMIT :limit"
+        )
+        found = {article_id for article_id, _ in hits}
+        filler = [hit for hit in _rows(session, sql, params, since) if hit[0] not in found]
+        if hits and filler and filler[0][1] > hits[-1][1]:
+            # Scores stay in list order: scaled to end at the last rare hit's.
+            scale = hits[-1][1] / filler[0][1]
+            filler = [(article_id, score * scale) for article_id, score in filler]
+        hits += filler
+    return hits[:limit]
+
+
+def _bounded_frequencies(session: Session, cleaned: list[str], bound: int) -> dict[str, int]:
+    """How many articles hold each term, counted up to ``bound`` (one round trip)."""
+    counts = ", ".join(
+        f"(SELECT count(*) FROM (SELECT 1 FROM articles "
+        f"WHERE search_vector @@ to_tsquery('simple', :t{i}) LIMIT :bound) AS f{i})"
+        for i in range(len(cleaned))
+    )
+    params: dict[str, object] = {f"t{i}": f"'{term}'" for i, term in enumerate(cleaned)}
+    params["bound"] = bound
+    row = session.execute(text(f"SELECT {counts}"), params).one()
+    return {term: int(count) for term, count in zip(cleaned, row, strict=True)}
+
+
+_INDEX_SCANS = "newsbot_index_scans"
+
+
+def _index_scans(session: Session) -> None:
+    """PostgreSQL matches terms through the GIN index for the rest of this transaction.
+
+    With table statistics the planner estimates a common term's share well, prices the
+    per-row match at almost nothing, and reads the whole table instead: every row's
+    tsvector out of TOAST, 10-20 times slower than the index. Set once a transaction (it
+    ends with it): a round trip per statement would cost more than the statements.
+    """
+    transaction = session.get_transaction()
+    if session.info.get(_INDEX_SCANS) is not transaction:
+        session.execute(text("SET LOCAL enable_seqscan = off"))
+        session.info[_INDEX_SCANS] = transaction
+
+
+def _rows(
+    session: Session, sql: str, params: dict[str, object], since: datetime | None
+) -> list[tuple[int, float]]:
     statement = text(sql)
     if since is not None:
         statement = statement.bindparams(bindparam("since", type_=UTCDateTime))
@@ -130,6 +217,9 @@ def count_matching_any(
     if not cleaned:
         return 0
     sql, params = _matching(session, "count(*)", cleaned, visible_to)
+    if session.get_bind().dialect.name == "sqlite":
+        return int(session.execute(text(sql), params).scalar_one())
+    _index_scans(session)
     return int(session.execute(text(sql), params).scalar_one())
 
 
@@ -140,6 +230,9 @@ def any_matching(session: Session, terms: Iterable[str], visible_to: TenantScope
     if not cleaned:
         return False
     sql, params = _matching(session, "1", cleaned, visible_to)
+    if session.get_bind().dialect.name == "sqlite":
+        return session.execute(text(sql + " LIMIT 1"), params).first() is not None
+    _index_scans(session)
     return session.execute(text(sql + " LIMIT 1"), params).first() is not None
 
 

@@ -13,8 +13,6 @@ from __future__ import annotations
 import codecs
 import re
 
-from charset_normalizer import from_bytes
-
 from bot.errors import IngestError
 
 __all__ = [
@@ -121,6 +119,9 @@ def _utf8_mostly(data: bytes) -> str | None:
 
 
 def _detected(data: bytes) -> str:
+    # Imported here: only undeclared, non-UTF-8 input needs it, and every start would pay.
+    from charset_normalizer import from_bytes
+
     matches = list(from_bytes(data))
     if not matches:
         raise IngestError("not text in any encoding newsbot recognises")

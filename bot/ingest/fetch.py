@@ -12,13 +12,15 @@ import time
 import urllib.request
 import zlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
-
-import httpx
 
 from bot.config import Settings
 from bot.errors import FetchError
 from bot.ingest.guard import AddressGuard, Destination
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["Fetched", "Fetcher"]
 
@@ -175,6 +177,8 @@ class Fetcher:
         key = (destination.url.scheme, destination.host, destination.url.port)
         client = self._clients.get(key)
         if client is None:
+            import httpx  # at first use: its import is a tenth of a second of every start
+
             client = httpx.Client(
                 timeout=httpx.Timeout(self.timeout),
                 follow_redirects=False,
@@ -193,6 +197,8 @@ class Fetcher:
         limit: float,
     ) -> Fetched | str:
         """One request: a `Fetched`, or the absolute URL a redirect points to."""
+        import httpx
+
         client = self._client(destination)
         extensions: dict[str, object] = {}
         if _through_proxy(destination.url):

@@ -14,11 +14,13 @@ import ipaddress
 import socket
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import httpx
-
 from bot.errors import FetchError
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["AddressGuard", "AllowList", "Destination", "IPAddress", "classify_address"]
 
@@ -162,6 +164,8 @@ class AddressGuard:
         scheme = urlsplit(url).scheme.lower()
         if scheme not in _SCHEMES:
             raise FetchError(f"only http and https URLs can be fetched: {url}")
+        import httpx  # at first use: its import is a tenth of a second of every start
+
         try:
             parsed = httpx.URL(url)
         except (httpx.InvalidURL, ValueError) as exc:

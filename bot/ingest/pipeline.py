@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 # that a chat command writing to SQLite meanwhile waits a moment, not seconds.
 BATCH = 200
 BATCH_CHARS = 2_000_000
+# An ingest that stored this many articles leaves the database tidied for queries.
+BULK_WRITE = 5000
 
 
 @dataclass
@@ -124,6 +126,8 @@ class Ingestor:
                 self._flush(batch, report, progress, fetched_at)
                 size = 0
         self._flush(batch, report, progress, fetched_at)
+        if report.new + report.updated >= BULK_WRITE:
+            self.db.after_bulk_write()
         return report
 
     def poll_feeds(self, feeds: Iterable[FeedSource] | None = None) -> IngestReport:

@@ -10,14 +10,8 @@ import io
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
-
-import feedparser
-import trafilatura
-
-# feedparser's own decoder (internal, but pinned below 7): it gives the exact UTF-8 bytes its
-# XML parser will read, whatever encoding the document claims (UTF-16, UTF-7, EBCDIC...).
-from feedparser.encodings import convert_to_utf8
 
 from bot.errors import IngestError
 from bot.ingest.decode import sniff_wide, utf8_feed
@@ -30,6 +24,10 @@ from bot.ingest.model import (
     read_date,
 )
 from bot.text import canonical_url
+
+if TYPE_CHECKING:
+    import feedparser
+
 
 __all__ = [
     "looks_like_feed",
@@ -87,6 +85,8 @@ def html_to_text(fragment: str) -> str:
     if "<" not in fragment and "&" not in fragment:
         return fragment
     if "<" in fragment:
+        import trafilatura  # at first use: a sixth of a second that answering never needs
+
         extracted = trafilatura.extract(
             f"<html><body><article>{fragment}</article></body></html>",
             include_comments=False,
@@ -107,6 +107,11 @@ def _entry_text(entry: feedparser.FeedParserDict) -> str:
 
 def refuse_xml_entities(content: bytes) -> None:
     """Raise `IngestError` when an XML document declares entities, in any encoding."""
+    # feedparser's own decoder (internal, but pinned below 7): it gives the exact UTF-8 bytes
+    # its XML parser will read, whatever encoding the document claims (UTF-16, UTF-7,
+    # EBCDIC...). Imported here, as feedparser itself: only feeds need them.
+    from feedparser.encodings import convert_to_utf8
+
     views = [content]
     # Undecodable: the raw bytes are checked all the same, and feedparser will fail on it.
     with contextlib.suppress(Exception):
@@ -170,6 +175,8 @@ def drafts_from_feed(
     utf8 = utf8_feed(content, declared)
     # A file object, never bytes: given bytes that look like a path, feedparser opens the file.
     headers = {"content-location": feed_url} if _web(feed_url) else {}
+    import feedparser
+
     parsed = feedparser.parse(io.BytesIO(utf8), response_headers=headers)
     if not parsed.get("version") and not parsed.entries:
         raise IngestError("not an RSS or Atom feed")
@@ -223,6 +230,8 @@ def drafts_from_feed(
 def draft_from_html(page: str, url: str, where: str = "") -> ArticleDraft:
     """The article on a page (reader comments left out); a page without one raises
     `IngestError`."""
+    import trafilatura  # at first use: a sixth of a second that answering never needs
+
     document = trafilatura.bare_extraction(
         page, url=url, with_metadata=True, include_comments=False
     )

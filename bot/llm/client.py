@@ -9,12 +9,14 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 from pydantic import SecretStr
 
 from bot.errors import NewsbotError
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["LLMError", "OpenAICompatible"]
 
@@ -50,6 +52,8 @@ class OpenAICompatible:
         self.backoff_s = backoff_s
         self.max_backoff_s = max_backoff_s
         self.sleep = sleep
+        import httpx  # at first use: its import is a tenth of a second of every start
+
         self.client = httpx.Client(
             base_url=base_url.rstrip("/") + "/",
             headers=headers,
@@ -102,6 +106,8 @@ class OpenAICompatible:
     def _request(
         self, method: str, path: str, payload: dict[str, Any] | None = None
     ) -> dict[str, Any]:
+        import httpx
+
         deadline = time.monotonic() + self.timeout_s
         for attempt in range(self.retries + 1):
             remaining = deadline - time.monotonic()

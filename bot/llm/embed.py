@@ -5,8 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterable
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from bot.llm.client import OpenAICompatible
 from storage import (
@@ -17,6 +16,9 @@ from storage import (
     load_vectors,
     store_vectors,
 )
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["Embedder", "SentenceHit"]
 
@@ -71,6 +73,8 @@ class Embedder:
         ids, positions, matrix = self._vectors()
         if not len(ids):
             return []
+        import numpy as np  # here, not at import: only configured embeddings need it
+
         query = np.asarray(self.client.embed(self.model, [text])[0], dtype=np.float32)
         norm = float(np.linalg.norm(query))
         if not norm or query.shape[0] != matrix.shape[1]:

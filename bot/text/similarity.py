@@ -26,7 +26,8 @@ class _HasText(Protocol):
 
 def signature(text: str) -> frozenset[str]:
     """The content words of ``text``: what two tellings of one story share."""
-    return frozenset(w for w in words(text) if w not in STOPWORDS and len(w) > 2)
+    # Each distinct word once: an article repeats its words.
+    return frozenset(w for w in set(words(text)).difference(STOPWORDS) if len(w) > 2)
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:

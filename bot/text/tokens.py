@@ -75,10 +75,12 @@ def tokenize(text: str) -> list[str]:
 
 def words(text: str) -> list[str]:
     """Lower-cased word parts: "al-Sarraj" gives "al" and "sarraj"; "2.000" gives "2000"."""
-    return [
-        token.replace(".", "").replace(",", "") if token[0].isdigit() else token
-        for token in _WORD_PART.findall(text.lower())
-    ]
+    parts = _WORD_PART.findall(text.lower())
+    if not parts:
+        return parts
+    # Only a number's parts hold dots or commas ("2.000") and none holds a space: one pass
+    # over the joined parts drops the separators, where a loop would test every word.
+    return " ".join(parts).replace(".", "").replace(",", "").split(" ")
 
 
 _THREAD = threading.local()
@@ -96,41 +98,42 @@ def stemmer_for(language: str | None) -> Stemmer.Stemmer | None:
     return stemmer
 
 
-_STEM_CACHE: dict[tuple[str | None, str], str] = {}
+# Stems by language, then word. News repeats its words: a lookup beats stemming each
+# occurrence again. A full cache is replaced, never emptied in place, so a caller (another
+# thread, say) that holds it keeps every stem it put there.
+_STEM_CACHE: dict[str | None, dict[str, str]] = {}
 _STEM_CACHE_MAX = 200_000
+
+
+def _stems(terms: list[str], language: str | None) -> dict[str, str] | None:
+    """A dict holding the stem of every one of ``terms``; None for unknown languages."""
+    stemmer = stemmer_for(language)
+    if stemmer is None:
+        return None
+    cache = _STEM_CACHE.get(language)
+    if cache is None or len(cache) > _STEM_CACHE_MAX:
+        cache = _STEM_CACHE[language] = {}
+    missing = list(set(terms).difference(cache))
+    if missing:
+        cache.update(zip(missing, stemmer.stemWords(missing), strict=True))
+    return cache
 
 
 def stem_words(terms: list[str], language: str | None) -> list[str]:
     """Snowball stems in ``language``; unknown languages keep the words as they are."""
-    stemmer = stemmer_for(language)
-    if stemmer is None:
+    stems = _stems(terms, language)
+    if stems is None:
         return list(terms)
-    # News repeats its words: a cache beats stemming each occurrence again.
-    # The stems are read into a dict of this call's own: the shared cache may be cleared
-    # (here when full, or by another thread) between the lookup and the answer.
-    cache = _STEM_CACHE
-    known: dict[str, str] = {}
-    missing: list[str] = []
-    for term in set(terms):
-        stem = cache.get((language, term))
-        if stem is None:
-            missing.append(term)
-        else:
-            known[term] = stem
-    if missing:
-        if len(cache) > _STEM_CACHE_MAX:
-            cache.clear()
-        for term, stem in zip(missing, stemmer.stemWords(missing), strict=True):
-            known[term] = stem
-            cache[(language, term)] = stem
-    return [known[t] for t in terms]
+    return [stems[t] for t in terms]
 
 
 def index_terms(text: str, language: str | None) -> list[str]:
     """Everything the search index holds for ``text``: exact forms plus stems."""
     exact = words(text)
-    stems = stem_words(exact, language)
-    return [*exact, *(s for s, w in zip(stems, exact, strict=True) if s != w)]
+    stems = _stems(exact, language)
+    if stems is None:
+        return exact
+    return [*exact, *[stem for word in exact if (stem := stems[word]) != word]]
 
 
 def document_terms(title: str, body: str, language: str | None) -> str:
@@ -141,6 +144,8 @@ def document_terms(title: str, body: str, language: str | None) -> str:
 
 def is_name_token(token: str) -> bool:
     """A capitalised word that is not a function word ("Haftar"), or an acronym ("FN", "VAR")."""
+    if token[:1].islower():  # most words: then neither capitalised nor all capitals
+        return False
     if len(token) >= 2 and token.isupper() and token.isalpha():
         return True
     return token[:1].isupper() and token.lower() not in STOPWORDS and not token.isdigit()

@@ -134,3 +134,26 @@ def test_stems_stay_right_when_the_stem_cache_fills_up(monkeypatch: pytest.Monke
     ]
     # "hospitals" is cached, "nations" is not: the full cache is cleared in between.
     assert stem_words(["hospitals", "nations"], "en") == ["hospit", "nation"]
+
+
+def test_language_detection_walks_a_word_at_a_time_and_agrees_with_py3langid() -> None:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    from bot.text.language import _identifier
+
+    library = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=False)
+    ours = _identifier()
+    samples = [
+        "Regjeringen foreslår nye regler for strømprisen, sier ministeren.",
+        "The council approved the budget after a long debate on Tuesday.",
+        "Die Regierung hat am Dienstag neue Regeln beschlossen.",
+        "Привет, как дела у правительства сегодня?",
+        "  doble  mellomrom  og   tall 2.000 ",
+        "",
+        "!!!",
+    ]
+    for text in samples * 2:  # the second time from the remembered walks
+        assert ours.classify(text)[0] == library.classify(text)[0]
+        assert abs(ours.classify(text)[1] - library.classify(text)[1]) < 1e-3
+    assert detect_language(samples[0]) == "no"
+    assert detect_language(samples[1]) == "en"

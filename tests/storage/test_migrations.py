@@ -233,3 +233,21 @@ def test_second_start_during_a_migration_waits_and_finds_it_done(tmp_path: Path)
     first.close()
     second.close()
     _opens_whole(url, tmp_path)
+
+
+def test_a_current_database_opens_without_loading_alembic(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'newsbot.db'}"
+    Database.open(url).close()
+    # A fresh interpreter opens the migrated file: the start-up check reads the version
+    # from the migration files and the database, and Alembic (a tenth of a second) stays out.
+    script = (
+        "import sys; from storage import Database; "
+        f"Database.open({url!r}).close(); "
+        "print('alembic' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "False"
+    engine = Database.open(url).engine
+    assert _version(engine) == [_head()]

@@ -97,6 +97,36 @@ def test_search_ranks_the_article_with_more_matches_first(db: Database) -> None:
     assert _search(db, "storm", "bergen", "tripoli")[0] == STORM.url
 
 
+def test_a_large_collection_answers_from_the_articles_holding_the_rare_word(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Past RARE_MAX articles a word is common (lowered here so six articles are "large").
+    monkeypatch.setattr("storage.search.RARE_MAX", 2)
+    ferries = [
+        record(f"https://example.com/ferry/{i}", f"Ferry news {i}", "Ferry ferry cancelled. " * 3)
+        for i in range(5)
+    ]
+    haftar = record("https://example.no/haftar", "Haftar", "Haftar took a ferry to Tripoli.")
+    _store(db, *ferries, haftar)
+    with db.session() as session:
+        if db.dialect == "postgresql":
+            session.execute(text("ANALYZE articles"))  # statistics must not change the answer
+        best = search_articles(session, ["ferry", "haftar"], limit=1)
+        every = search_articles(session, ["ferry", "haftar"], limit=20)
+        common = search_articles(session, ["ferry"], limit=20)
+    haftar_id = {url: i for i, url in _ids(db).items()}[haftar.url]
+    assert [i for i, _ in best] == [haftar_id]
+    assert len(every) == 6 and every[0][0] == haftar_id
+    assert [score for _, score in every] == sorted((score for _, score in every), reverse=True)
+    assert len(common) == 6
+
+
+def _ids(db: Database) -> dict[int, str]:
+    with db.session() as session:
+        rows = session.execute(text("SELECT id, url FROM articles"))
+        return {int(i): str(url) for i, url in rows}
+
+
 @pytest.mark.parametrize(
     "hostile",
     [
@@ -163,3 +193,10 @@ def test_reopening_an_existing_database_keeps_its_articles(db_url: str) -> None:
     again = Database.open(db_url)
     assert _search(again, "haftar") == [LIBYA.url]
     again.close()
+
+
+def test_tidying_after_a_large_ingest_keeps_every_article_findable(db: Database) -> None:
+    _store(db, LIBYA, STORM)
+    db.after_bulk_write()
+    assert _search(db, "haftar") == [LIBYA.url]
+    assert _search(db, "storm") == [STORM.url]
