@@ -54,6 +54,8 @@ MIN_COVERAGE = 0.25
 # How much the best sentence's article, as a whole, counts towards that.
 ARTICLE_SUPPORT = 0.5
 MAX_SENTENCES = 6
+# A word of the question repeated in a refusal is cut to this many characters.
+SUBJECT_WORD = 40
 # A best sentence this short often sets up what the next one says: quote that next.
 SHORT_SENTENCE = 150
 
@@ -77,12 +79,12 @@ _MESSAGES = {
         "no": "Jeg har ingen artikler ennå. Legg til med `newsbot ingest` eller `feeds add`.",
     },
     "nothing_about": {
-        "en": "I found nothing about {subject} in {total} indexed articles.",
-        "no": "Jeg fant ingenting om {subject} i {total} artikler.",
+        "en": "I found nothing about {subject} in {total} indexed {articles}.",
+        "no": "Jeg fant ingenting om {subject} i {total} {articles}.",
     },
     "no_answer": {
-        "en": "I found no article that answers that in {total} indexed articles.",
-        "no": "Jeg fant ingen artikkel som svarer på det, blant {total} artikler.",
+        "en": "I found no article that answers that in {total} indexed {articles}.",
+        "no": "Jeg fant ingen artikkel som svarer på det, blant {total} {articles}.",
     },
     "nothing_recent": {
         "en": "I found nothing about that in the articles of that period ({total} indexed in all).",
@@ -95,9 +97,14 @@ _MESSAGES = {
 }
 
 
+_ARTICLES = {"en": ("article", "articles"), "no": ("artikkel", "artikler")}
+
+
 def _say(key: str, language: str, **values: object) -> str:
     texts = _MESSAGES[key]
-    return texts.get(language, texts["en"]).format(**values)
+    one, many = _ARTICLES.get(language, _ARTICLES["en"])
+    articles = one if values.get("total") == "1" else many
+    return texts.get(language, texts["en"]).format(articles=articles, **values)
 
 
 _END = ".!?…\"»”)'"
@@ -475,7 +482,7 @@ class Summariser:
             return (
                 " ".join(names) if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
             )
-        return ", ".join(f"“{t.exact}”" for t in question.terms[:4])
+        return ", ".join(f"“{_fit(t.exact, SUBJECT_WORD)}”" for t in question.terms[:4])
 
     # -- composing ---------------------------------------------------------------
 

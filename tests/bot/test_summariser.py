@@ -196,3 +196,20 @@ def test_the_rare_word_picks_the_article_on_sqlite_and_postgresql_alike(
     assert answer.found
     assert answer.citations[0].url == "https://lokal.example/rektor"
     assert "budsjettet for neste år" in answer.text
+
+
+def test_a_refusal_counts_one_article_in_the_singular_and_cuts_an_endless_word(
+    sqlite_db: Database, settings: Settings, libya_file: Path
+) -> None:
+    from bot.ingest import Ingestor
+
+    assert Ingestor(sqlite_db, settings).ingest([str(libya_file)]).failed == 0
+    summariser = Summariser(sqlite_db, settings)
+    reply = summariser.answer("Who won the Eurovision song contest?")
+    assert not reply.found
+    assert "in 1 indexed article." in reply.text
+    norsk = summariser.answer("Hvem vant Eurovision?")
+    assert "i 1 artikkel." in norsk.text
+    endless = summariser.answer("x" * 5000)
+    assert not endless.found
+    assert len(endless.text) < 200

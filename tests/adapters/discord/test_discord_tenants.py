@@ -81,7 +81,7 @@ async def test_two_servers_keep_their_feeds_apart(
 
     # Each asks what only the other's feed says, then what its own says.
     refusal = await say(fake_discord, AVALANCHE_QUESTION)
-    assert refusal.strip() == "Jeg fant ingenting om Lyngseidet i 1 artikler."
+    assert refusal.strip() == "Jeg fant ingenting om Lyngseidet i 1 artikkel."
     assert "snøskred" in await say(fake_discord, AVALANCHE_QUESTION, other=True)
     assert "Azam Marine" not in await say(fake_discord, FERRY_QUESTION, other=True)
     assert "Azam Marine" in await say(fake_discord, FERRY_QUESTION)
