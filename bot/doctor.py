@@ -91,8 +91,8 @@ def _lexicon(settings: Settings) -> Check:
             "lexicon",
             Status.WARN,
             "cross-language lookup is off (no lexicon at LEXICON_PATHS)",
-            "install it with `apt-get install dict-freedict-eng-nor wordnet-base` or point "
-            "LEXICON_PATHS at dictd .index files",
+            "install it with `apt-get install dict-freedict-eng-nor wordnet-base wamerican` "
+            "or point LEXICON_PATHS at dictd .index files",
         )
     forms = "with" if lexicon.wordnet is not None else "without"
     return Check(

@@ -236,12 +236,14 @@ def score_sentences(
     if foreign:
         needles.update(f for term, term_set, translations in forms for f in translations)
     needles.update(term.stem for term in question.terms)
+    # One scan of each sentence for all of them (longest first, so none hides another).
+    needle = re.compile("|".join(map(re.escape, sorted(needles, key=len, reverse=True))) or "(?!)")
     for index, sentence in enumerate(sentences):
         # The headline is shown with the source; quoting it again says nothing new.
         if sentence.rstrip(".") == title.rstrip("."):
             continue
         lowered = sentence.lower()
-        if index not in semantic and not any(needle in lowered for needle in needles):
+        if index not in semantic and not needle.search(lowered):
             continue
         feats = features(sentence, language)
         if feats.length < 3:
