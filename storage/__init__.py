@@ -72,6 +72,7 @@ from storage.models import (
 from storage.ratehits import acquire_hits, prune_hits
 from storage.search import (
     any_matching,
+    any_starting_with,
     check_index,
     count_matching,
     count_matching_any,
@@ -117,6 +118,7 @@ __all__ = [
     "Article",
     "FeedMembership",
     "any_matching",
+    "any_starting_with",
     "TenantScope",
     "count_operator_feeds",
     "visible_ids",

@@ -20,6 +20,7 @@ from storage.tenants import TenantScope, visible_ids, visible_sql
 __all__ = [
     "search_articles",
     "any_matching",
+    "any_starting_with",
     "count_matching",
     "count_matching_any",
     "check_index",
@@ -232,6 +233,23 @@ def any_matching(session: Session, terms: Iterable[str], visible_to: TenantScope
     sql, params = _matching(session, "1", cleaned, visible_to)
     if session.get_bind().dialect.name == "sqlite":
         return session.execute(text(sql + " LIMIT 1"), params).first() is not None
+    _index_scans(session)
+    return session.execute(text(sql + " LIMIT 1"), params).first() is not None
+
+
+def any_starting_with(
+    session: Session, prefix: str, *, visible_to: TenantScope | None = None
+) -> bool:
+    """Whether an article (that ``visible_to`` may see) holds a word starting with
+    ``prefix``: a name glued into a compound ("Nobel" in "Nobelkomiteen")."""
+    cleaned = _clean([prefix])
+    if not cleaned:
+        return False
+    sql, params = _matching(session, "1", cleaned, visible_to)
+    if session.get_bind().dialect.name == "sqlite":
+        params["q"] = f'"{cleaned[0]}"*'
+        return session.execute(text(sql + " LIMIT 1"), params).first() is not None
+    params["q"] = f"'{cleaned[0]}':*"
     _index_scans(session)
     return session.execute(text(sql + " LIMIT 1"), params).first() is not None
 

@@ -27,6 +27,7 @@ from storage import (
     Database,
     TenantScope,
     any_matching,
+    any_starting_with,
     count_articles,
     count_matching_any,
     get_articles,
@@ -54,6 +55,9 @@ MIN_COVERAGE = 0.25
 # How much the best sentence's article, as a whole, counts towards that.
 ARTICLE_SUPPORT = 0.5
 MAX_SENTENCES = 6
+# A name this long may open a compound ("Nobel" in "Nobelkomiteen"); a shorter one would
+# open too many words by chance ("Ole" in "olje").
+COMPOUND_NAME = 4
 # A word of the question repeated in a refusal is cut to this many characters.
 SUBJECT_WORD = 40
 # A best sentence this short often sets up what the next one says: quote that next.
@@ -332,6 +336,15 @@ class Summariser:
                 missing_names = [
                     t.exact for t in question.terms if t.is_name and frequencies[t.exact] == 0
                 ]
+            # A name glued into a compound is there: "Nobel" in "Nobelkomiteen".
+            glued = [
+                m
+                for m in missing_names
+                if len(m) >= COMPOUND_NAME and any_starting_with(session, m, visible_to=seen)
+            ]
+            for name in glued:
+                frequencies[name] = 1
+            missing_names = [m for m in missing_names if m not in glued]
             demoted: list[str] = []
             if missing_names and language == "en":
                 # Words an English question capitalises as a title ("the Ministry of

@@ -213,3 +213,33 @@ def test_a_refusal_counts_one_article_in_the_singular_and_cuts_an_endless_word(
     endless = summariser.answer("x" * 5000)
     assert not endless.found
     assert len(endless.text) < 200
+
+
+def test_a_name_glued_into_a_compound_is_no_missing_name(
+    db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    import json
+
+    from bot.ingest import Ingestor
+
+    record = {
+        "url": "https://avisa.example/fredsprisen",
+        "title": "Fredsprisen til Abiy Ahmed",
+        "source": "Avisa",
+        "language": "no",
+        "published": "2019-10-11T09:00:00+00:00",
+        "text": (
+            "Nobelkomiteen kunngjorde fredag at fredsprisen går til Etiopias statsminister "
+            "Abiy Ahmed. Han får prisen for arbeidet med fred mellom Etiopia og Eritrea."
+        ),
+    }
+    path = tmp_path / "pris.jsonl"
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n")
+    assert Ingestor(db, settings).ingest([str(path)]).failed == 0
+    summariser = Summariser(db, settings)
+    answer = summariser.answer("Hva kunngjorde Nobel om fredsprisen?")
+    assert answer.found
+    assert "Nobelkomiteen kunngjorde fredag" in answer.text
+    # A name no word begins with is still missing.
+    refused = summariser.answer("Hva kunngjorde Zelensky om fredsprisen?")
+    assert not refused.found and "Zelensky" in refused.text
