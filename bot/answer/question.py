@@ -118,8 +118,6 @@ class Question:
     names: list[str]
     phrases: list[str] = field(default_factory=list)
     window: timedelta | None = None
-    # The words of each run of capitalised words: "Norwegian Press Association".
-    name_runs: list[tuple[str, ...]] = field(default_factory=list)
 
     @property
     def search_terms(self) -> list[str]:
@@ -171,8 +169,12 @@ COMPOUND_SENSES = 2
 def _compounds(firsts: tuple[str, ...], seconds: tuple[str, ...]) -> list[str]:
     """The compounds two adjacent English words may make in Norwegian: each of the
     first's commonest translations glued to each of the second's."""
-    heads = [t for t in firsts if " " not in t and not t.endswith("-")][:COMPOUND_SENSES]
-    tails = [t for t in seconds if " " not in t and not t.endswith("-")][:COMPOUND_SENSES]
+
+    def words_of(translations: tuple[str, ...]) -> list[str]:
+        whole = [t for t in translations if " " not in t and not t.endswith("-")]
+        return whole[:COMPOUND_SENSES]
+
+    heads, tails = words_of(firsts), words_of(seconds)
     return [
         head + link + tail
         for head in heads
@@ -238,11 +240,6 @@ def analyse(text: str, lexicon: Lexicon | None = None) -> Question:
         for index, token in enumerate(tokens)
     ]
     names = [token for token, name in zip(tokens, is_name, strict=True) if name]
-    runs: list[tuple[str, ...]] = []
-    for index, token in enumerate(tokens):
-        if is_name[index]:
-            run = tuple(name_words(token))
-            runs.append((*runs.pop(), *run) if index and is_name[index - 1] and runs else run)
     name_parts = {w for name in names for w in name_words(name)}
     ignore = STOPWORDS | _QUESTION_FILLER | (_TIME_FILLER if window else frozenset())
     content = [w for w in dict.fromkeys(words(text)) if w not in ignore or w in name_parts]
@@ -260,5 +257,4 @@ def analyse(text: str, lexicon: Lexicon | None = None) -> Question:
         names=list(dict.fromkeys(names)),
         phrases=[p.strip() for p in _QUOTED.findall(text)],
         window=window,
-        name_runs=runs,
     )

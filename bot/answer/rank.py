@@ -142,11 +142,15 @@ def _pairs(tokens: list[str]) -> set[tuple[str, str]]:
 def _in_compound(term: Term, sentence_words: frozenset[str]) -> bool:
     """Norwegian glues words together: "trener" for Oppsal is an "Oppsaltrener"."""
     stem = term.stem if len(term.stem) >= 4 else term.exact
-    if len(stem) < 4:
-        return False
+    return len(stem) >= 4 and _glued(stem, term.exact, sentence_words)
+
+
+def _glued(head: str, tail: str, sentence_words: frozenset[str]) -> bool:
+    """Whether a word of the sentence is a compound opening with ``head`` or ending in
+    ``tail``, inflected: "toppmøte" + "t" in "klimatoppmøtet"."""
     return any(
-        len(word) > len(stem) + 2
-        and (word.startswith(stem) or term.exact in word[-len(term.exact) - INFLECTION :])
+        len(word) > len(head) + 2
+        and (word.startswith(head) or tail in word[-len(tail) - INFLECTION :])
         for word in sentence_words
     )
 
@@ -157,14 +161,7 @@ def _translation_in_compound(
     """A translation glued into a Norwegian compound: "peace" as "fred" in "fredsprisen",
     "summit" as "toppmøte" in "klimatoppmøtet"."""
     return any(
-        len(form) >= 4
-        and form in lowered
-        and any(
-            len(word) > len(form) + 2
-            # The head comes last, inflected: "toppmøte" + "t" in "klimatoppmøtet".
-            and (word.startswith(form) or form in word[-len(form) - INFLECTION :])
-            for word in sentence_words
-        )
+        len(form) >= 4 and form in lowered and _glued(form, form, sentence_words)
         for form in translations
     )
 

@@ -367,10 +367,12 @@ class Summariser:
             pool = search_articles(
                 session, question.search_terms, limit=POOL, since=since, visible_to=seen
             )
+            # A term no article holds keeps its full weight: the answer cannot cover it.
+            # In a small collection every word is rare; count as if there were at least
+            # IDF_FLOOR articles so that one shared name still weighs like a name.
             weights = {exact: idf(df, max(total, IDF_FLOOR)) for exact, df in frequencies.items()}
-            terms_by_id = index_terms_of(session, [article_id for article_id, _ in pool])
             order = [article_id for article_id, _ in pool]
-            hits = rerank(question, terms_by_id, weights, order)[:CANDIDATES]
+            hits = rerank(question, index_terms_of(session, order), weights, order)[:CANDIDATES]
             scores = _fuse(hits, semantic)
             articles = get_articles(session, list(scores))
         if since is not None:
@@ -384,11 +386,6 @@ class Summariser:
                 [],
                 _say("nothing_recent", language, total=_count(shown_total)),
             )
-        # A term no article holds keeps its full weight: the answer cannot cover it.
-        # In a small collection every word is rare; count as if there were at least
-        # IDF_FLOOR articles so that one shared name still weighs like a name.
-        documents = max(total, IDF_FLOOR)
-        weights = {exact: idf(df, documents) for exact, df in frequencies.items()}
         unfound = frozenset(e for e, df in frequencies.items() if df == 0 and e not in demoted)
         ranked: list[ScoredSentence] = []
         for article_id in fold_near_duplicates(list(scores), articles):
