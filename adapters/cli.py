@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -30,9 +31,10 @@ from bot.app import Core, configure_logging, open_core
 from bot.commands import vet_feed_url
 from bot.config import load_settings
 from bot.demo_news import demo_state, load_demo_news, remove_demo_news
+from bot.digest import Older
 from bot.errors import EXPECTED_ERRORS
 from bot.opml import OpmlError, OpmlFeed, read_opml, write_opml
-from bot.render import answer_text, counted, digest_text
+from bot.render import about, answer_text, counted, digest_text
 from bot.tenants import Tenant
 from bot.text import canonical_url
 from bot.types import ChannelRef, format_published
@@ -408,8 +410,26 @@ def digest(
     result = core.digests.recent(topic=topic, since=start, until=until, max_items=max_items)
     if as_json:
         sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False) + "\n")
-    else:
-        out.print(digest_text(result), markup=False)
+        return
+    out.print(digest_text(result), markup=False)
+    older = None if result.items else core.digests.older(result.since, topic=topic)
+    if older is not None:
+        out.print(_older_news(older, topic), markup=False)
+
+
+def _older_news(older: Older, topic: str | None) -> str:
+    """Where an empty digest points: "1 older article about “Libya”, the newest from
+    2020-01: `newsbot digest --since 2020-01-01 --topic Libya` shows it." """
+    newest = older.newest
+    when = format_published(newest.published_at, newest.published_precision)
+    command = f"newsbot digest --since {newest.sort_time:%Y-%m-%d}"
+    if topic:
+        command += f" --topic {shlex.quote(topic)}"
+    count = counted(older.count, "older article")
+    return (
+        f"{'At least ' if older.at_least else ''}{count}{about(topic)}, "
+        f"the newest from {when or f'{newest.sort_time:%Y-%m-%d}'}: `{command}` shows it."
+    )
 
 
 def _channel_digest(core: Core, channel: str, *, post: bool, as_json: bool) -> None:

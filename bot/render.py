@@ -55,7 +55,7 @@ def about(topic: str | None) -> str:
 
 def no_news(digest: Digest, topic: str | None = None) -> str:
     """What an empty digest says; ``topic`` is the digest's topic as the platform shows it."""
-    return f"No news{about(topic)} between {digest_span(digest)}."
+    return f"No news{about(topic)} in {digest_span(digest)}."
 
 
 def more_stories(digest: Digest) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 from pathlib import Path
 
 import pytest
@@ -136,6 +137,36 @@ def test_run_on_an_empty_database_loads_the_demo_news(
     # Stories told by two outlets are one digest item with both sources.
     assert result.stdout.count("News digest") == 1
     assert "Fjordbladet" in result.stdout and "Dagsnytt" in result.stdout
+
+
+def test_the_readme_digest_example_shows_the_story_it_ingested(cli, libya_file: Path) -> None:  # type: ignore[no-untyped-def]
+    # README's "Using it" ingests a 2020-01 article about Libya, then asks for a digest.
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"^newsbot (digest [^#\n]*)", readme, flags=re.MULTILINE)
+    assert example is not None
+    cli("ingest", str(libya_file))
+    shown = cli(*shlex.split(example.group(1)))
+    assert shown.exit_code == 0
+    assert shown.stdout.startswith("News digest about “Libya”, 2020-01-01 00:00 – ")
+    assert "Khalifa Haftar" in shown.stdout
+
+
+def test_an_empty_digest_points_at_older_articles_about_its_topic(cli, libya_file: Path) -> None:  # type: ignore[no-untyped-def]
+    cli("ingest", str(libya_file))
+    empty = cli("digest", "--hours", "24", "--topic", "Libya")
+    assert empty.exit_code == 0
+    said, pointer = empty.stdout.splitlines()
+    assert re.fullmatch(r"No news about “Libya” in [-\d :]+ – [-\d :]+ UTC\.", said)
+    assert pointer == (
+        "1 older article about “Libya”, the newest from 2020-01: "
+        "`newsbot digest --since 2020-01-01 --topic Libya` shows it."
+    )
+    anything = cli("digest").stdout.splitlines()[1]
+    assert anything.startswith("1 older article, the newest from 2020-01: ")
+    # Nothing older about the topic either: the one line, and JSON stays as it was.
+    assert len(cli("digest", "--topic", "cricket").stdout.splitlines()) == 1
+    as_json = json.loads(cli("digest", "--hours", "24", "--topic", "Libya", "--json").stdout)
+    assert as_json["items"] == [] and set(as_json) == {"since", "until", "topic", "items"}
 
 
 def test_digest_for_a_channel_now(cli, corpus_file: Path) -> None:  # type: ignore[no-untyped-def]

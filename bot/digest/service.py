@@ -6,23 +6,29 @@ here, so what a digest covers is decided in one place.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from bot.digest.stories import build_digest
+from bot.answer.question import analyse
+from bot.digest.stories import TOPIC_SHARE, WINDOW_LIMIT, build_digest
 from bot.llm.writer import LLMWriter
 from bot.schedule.spec import ScheduleSpec
 from bot.text.lexicon import DEFAULT_LEXICON_PATHS, lexicon_at
 from bot.types import Digest
 from storage import (
+    Article,
     Database,
     Subscription,
     TenantScope,
+    articles_between,
     first_period,
+    get_articles,
     last_coverage,
+    search_articles,
     stamp_visible,
 )
 
-__all__ = ["CATCH_UP_MAX_ITEMS", "DEFAULT_MAX_ITEMS", "DEFAULT_WINDOW", "DigestService"]
+__all__ = ["CATCH_UP_MAX_ITEMS", "DEFAULT_MAX_ITEMS", "DEFAULT_WINDOW", "DigestService", "Older"]
 
 DEFAULT_MAX_ITEMS = 10
 # A digest that covers several missed periods lists up to this many stories (over several
@@ -30,6 +36,17 @@ DEFAULT_MAX_ITEMS = 10
 CATCH_UP_MAX_ITEMS = 50
 # An on-demand digest covers the last day.
 DEFAULT_WINDOW = timedelta(days=1)
+_BEGINNING = datetime.min.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Older:
+    """The articles published before a window (about its topic): where an empty digest can
+    point. ``count`` is a lower bound when ``at_least`` (more matched than one search reads)."""
+
+    count: int
+    newest: Article
+    at_least: bool = False
 
 
 class DigestService:
@@ -68,6 +85,35 @@ class DigestService:
             lexicon=lexicon_at(self.lexicon_paths),
             visible_to=visible_to,
         )
+
+    def older(
+        self,
+        before: datetime,
+        *,
+        topic: str | None = None,
+        visible_to: TenantScope | None = None,
+    ) -> Older | None:
+        """The articles published before ``before``, about ``topic`` as a digest of it would
+        take them, and the newest of them; None when there are none."""
+        with self.db.session() as session:
+            if not topic:
+                found = articles_between(
+                    session, _BEGINNING, before, limit=WINDOW_LIMIT, visible_to=visible_to
+                )
+                full = len(found) == WINDOW_LIMIT
+            else:
+                terms = analyse(topic, lexicon_at(self.lexicon_paths)).search_terms
+                hits = search_articles(session, terms, limit=WINDOW_LIMIT, visible_to=visible_to)
+                scores = dict(hits)
+                found = [a for a in get_articles(session, scores).values() if a.sort_time < before]
+                # As in a digest: an article that mentions the topic in passing is not about it.
+                top = max((scores[a.id] for a in found), default=0.0)
+                found = [a for a in found if scores[a.id] >= TOPIC_SHARE * top]
+                full = len(hits) == WINDOW_LIMIT
+        if not found:
+            return None
+        newest = max(found, key=lambda a: (a.sort_time, a.id))
+        return Older(len(found), newest, at_least=full)
 
     def window_start(self, subscription: Subscription, until: datetime) -> datetime:
         """Where a subscription's next digest starts: where its last one stopped, else one

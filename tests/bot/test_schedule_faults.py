@@ -152,7 +152,7 @@ async def _crash_while_posting(core: Core, sub_id: int, at: datetime) -> None:
 
 async def test_a_late_restart_posts_one_catch_up_digest_for_the_whole_gap(core: Core) -> None:
     """Before, a restart 11 minutes after a crash posted three things: the crashed period
-    with an inverted window ("No news between 12:28 – 12:24"), a later digest again, and a
+    with an inverted window ("No news in 12:28 – 12:24"), a later digest again, and a
     catch-up of 10 items for an outage in which 42 articles arrived (32 never appeared)."""
     sink = RecordingSink()
     sub_id = subscribe(core, EVERY_MINUTE, NOON - timedelta(days=1))

@@ -175,7 +175,7 @@ def test_a_story_too_long_for_one_embed_is_cut_not_dropped() -> None:
 def test_an_empty_digest_says_so() -> None:
     [message] = digest_messages(Digest(UNTIL - timedelta(days=1), UNTIL, []))
 
-    assert message.content == "No news between 2024-05-01 08:00 – 2024-05-02 08:00 UTC."
+    assert message.content == "No news in 2024-05-01 08:00 – 2024-05-02 08:00 UTC."
     assert message.embeds == []
 
 

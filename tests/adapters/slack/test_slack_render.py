@@ -162,7 +162,7 @@ def test_empty_digest_says_no_news() -> None:
     )
     [message] = render_digest(digest)
     assert all_texts(message.blocks) == [
-        "No news about “&lt;!here&gt;” between 2024-05-01 00:00 – 2024-05-02 00:00 UTC."
+        "No news about “&lt;!here&gt;” in 2024-05-01 00:00 – 2024-05-02 00:00 UTC."
     ]
 
 
