@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -60,6 +61,14 @@ out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+def _named(subject: str, reason: str) -> str:
+    """``subject: reason``, or the reason alone when it names the subject already (the
+    fetcher's and the address guard's messages name their URL), so it is said once."""
+    if re.search(rf"(?:^|[\s(]){re.escape(subject)}(?=$|[\s):;,])", reason):
+        return reason
+    return f"{subject}: {reason}"
+
+
 def _core() -> Core:
     try:
         settings = load_settings()
@@ -110,9 +119,9 @@ def ingest(
 
         report = core.ingestor.ingest(targets, progress=advance)
     for failure in report.failures:
-        err.print(f"failed: {failure.where}: {failure.reason}", markup=False)
+        err.print(f"failed: {_named(failure.where, failure.reason)}", markup=False)
     for note in report.notes:
-        err.print(f"note: {note.where}: {note.reason}", markup=False)
+        err.print(f"note: {_named(note.where, note.reason)}", markup=False)
     if report.new:
         _drop_demo(core, "real articles arrived")
     if core.embedder is not None and (report.new or report.updated):
@@ -301,7 +310,7 @@ def feeds_import(
         try:
             url = vet_feed_url(feed.url, core.settings.fetch_allow_hosts)
         except EXPECTED_ERRORS as exc:
-            err.print(f"refused: {feed.url}: {exc}", markup=False)
+            err.print(f"refused: {_named(feed.url, str(exc))}", markup=False)
             refused += 1
             continue
         with core.db.session() as session:
@@ -331,7 +340,7 @@ def feeds_poll() -> None:
     core = _core()
     report = core.ingestor.poll_feeds()
     for failure in report.failures:
-        err.print(f"failed: {failure.where}: {failure.reason}", markup=False)
+        err.print(f"failed: {_named(failure.where, failure.reason)}", markup=False)
     out.print(report.summary())
     if report.failed:
         raise typer.Exit(1)

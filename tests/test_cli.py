@@ -144,3 +144,10 @@ def test_feeds_add_and_ingest_refuse_what_they_cannot_fetch(cli) -> None:  # typ
     assert "No feeds yet" in cli("feeds", "list").stdout
     ftp = cli("ingest", "ftp://example.org/x")
     assert ftp.exit_code == 1 and "only http(s) URLs, files and directories" in ftp.stderr
+    # The refusal names the address it refused once, not as the input and again in the reason.
+    local = cli("ingest", "http://127.0.0.1:9/feed.xml")
+    assert local.exit_code == 1
+    assert local.stderr.splitlines()[0] == (
+        "failed: http://127.0.0.1:9/feed.xml: 127.0.0.1 is a loopback address; newsbot does "
+        "not fetch internal addresses unless FETCH_ALLOW_HOSTS allows it"
+    )
