@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -31,7 +32,7 @@ from bot.config import load_settings
 from bot.demo_news import demo_state, load_demo_news, remove_demo_news
 from bot.errors import EXPECTED_ERRORS
 from bot.opml import OpmlError, OpmlFeed, read_opml, write_opml
-from bot.render import answer_text, digest_text
+from bot.render import answer_text, counted, digest_text
 from bot.tenants import Tenant
 from bot.text import canonical_url
 from bot.types import ChannelRef, format_published
@@ -58,6 +59,14 @@ app.add_typer(discord_app, name="discord")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _named(subject: str, reason: str) -> str:
+    """``subject: reason``, or the reason alone when it names the subject already (the
+    fetcher's and the address guard's messages name their URL), so it is said once."""
+    if re.search(rf"(?:^|[\s(]){re.escape(subject)}(?=$|[\s):;,])", reason):
+        return reason
+    return f"{subject}: {reason}"
 
 
 def _core() -> Core:
@@ -110,13 +119,13 @@ def ingest(
 
         report = core.ingestor.ingest(targets, progress=advance)
     for failure in report.failures:
-        err.print(f"failed: {failure.where}: {failure.reason}", markup=False)
+        err.print(f"failed: {_named(failure.where, failure.reason)}", markup=False)
     for note in report.notes:
-        err.print(f"note: {note.where}: {note.reason}", markup=False)
+        err.print(f"note: {_named(note.where, note.reason)}", markup=False)
     if report.new:
         _drop_demo(core, "real articles arrived")
     if core.embedder is not None and (report.new or report.updated):
-        err.print(f"embedded the sentences of {core.embed_backlog()} articles")
+        err.print(f"embedded the sentences of {counted(core.embed_backlog(), 'article')}")
     out.print(f"{report.summary()} ({time.perf_counter() - started:.1f} s)")
     if report.failed:
         raise typer.Exit(1)
@@ -136,7 +145,7 @@ def embed() -> None:
     except EXPECTED_ERRORS as exc:
         err.print(f"embedding stopped: {exc}")
         raise typer.Exit(1) from exc
-    out.print(f"embedded the sentences of {count} articles")
+    out.print(f"embedded the sentences of {counted(count, 'article')}")
 
 
 @app.command()
@@ -169,7 +178,7 @@ def stats() -> None:
         total = count_articles(session)
         languages = counts_by(session, "language")
         sources = counts_by(session, "source")
-    out.print(f"{total} articles")
+    out.print(counted(total, "article"))
     for title, rows in (("language", languages), ("outlet", sources)):
         table = Table(title, "articles", box=None)
         for value, count in rows:
@@ -301,14 +310,17 @@ def feeds_import(
         try:
             url = vet_feed_url(feed.url, core.settings.fetch_allow_hosts)
         except EXPECTED_ERRORS as exc:
-            err.print(f"refused: {feed.url}: {exc}", markup=False)
+            err.print(f"refused: {_named(feed.url, str(exc))}", markup=False)
             refused += 1
             continue
         with core.db.session() as session:
             _feed, created = add_feed(session, url, feed.title, tenant=key)
         added += created
         known += not created
-    out.print(f"{added} added, {known} already read, {refused} refused (of {len(listed)} feeds)")
+    out.print(
+        f"{added} added, {known} already read, {refused} refused "
+        f"(of {counted(len(listed), 'feed')})"
+    )
     if refused:
         raise typer.Exit(1)
 
@@ -331,7 +343,7 @@ def feeds_poll() -> None:
     core = _core()
     report = core.ingestor.poll_feeds()
     for failure in report.failures:
-        err.print(f"failed: {failure.where}: {failure.reason}", markup=False)
+        err.print(f"failed: {_named(failure.where, failure.reason)}", markup=False)
     out.print(report.summary())
     if report.failed:
         raise typer.Exit(1)
@@ -453,7 +465,7 @@ def run() -> None:
     elif core.settings.load_demo_corpus:
         report = load_demo_news(core.db, core.ingestor)
         if report is not None:
-            err.print(f"Empty database: loaded the demo news ({report.new} articles).")
+            err.print(f"Empty database: loaded the demo news ({counted(report.new, 'article')}).")
     import asyncio
 
     try:
@@ -472,27 +484,28 @@ def demo(
     """Load the demo news (18 invented articles, dated today) into an empty database."""
     core = _core()
     if remove:
-        out.print(f"removed {remove_demo_news(core.db)} demo articles")
+        out.print(f"removed {counted(remove_demo_news(core.db), 'demo article')}")
         return
     state = demo_state(core.db)
     if state.real:
         err.print(
-            f"The database holds {state.real} real articles; the demo news goes only into an "
+            f"The database holds {counted(state.real, 'real article')}; the demo news goes only "
+            "into an "
             "empty one (set DATABASE_URL to another file to try it)."
         )
         raise typer.Exit(1)
     if state.demo:
-        out.print(f"The demo news is already loaded ({state.demo} articles).")
+        out.print(f"The demo news is already loaded ({counted(state.demo, 'article')}).")
         return
     report = load_demo_news(core.db, core.ingestor)
-    out.print(f"loaded the demo news ({report.new if report else 0} articles)")
+    out.print(f"loaded the demo news ({counted(report.new if report else 0, 'article')})")
 
 
 def _drop_demo(core: Core, reason: str) -> None:
     """Remove the demo news, if any, saying so on stderr."""
     removed = remove_demo_news(core.db)
     if removed:
-        err.print(f"Removed the demo news ({removed} invented articles): {reason}.")
+        err.print(f"Removed the demo news ({counted(removed, 'invented article')}): {reason}.")
 
 
 @discord_app.command("sync")

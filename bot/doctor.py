@@ -12,6 +12,7 @@ from pydantic import SecretStr
 
 from bot.config import Settings
 from bot.llm.client import LLMError, OpenAICompatible
+from bot.render import counted
 from bot.text.lexicon import lexicon_at
 from storage import Database, FeedSource, check_database, count_articles, list_feeds, utcnow
 
@@ -57,9 +58,8 @@ def age(then: datetime, now: datetime) -> str:
     seconds = max(0, int((now - then).total_seconds()))
     for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
         if seconds >= size:
-            count = seconds // size
-            return f"{count} {unit}{'s' if count != 1 else ''}"
-    return f"{seconds} seconds"
+            return counted(seconds // size, unit)
+    return counted(seconds, "second")
 
 
 def _database(db: Database) -> Check:
@@ -81,7 +81,7 @@ def _database(db: Database) -> Check:
             "; ".join(problems),
             "re-ingest the affected articles, or restore the database from a backup",
         )
-    return Check("database", Status.OK, f"{total:,} articles, search index in step")
+    return Check("database", Status.OK, f"{counted(total, 'article')}, search index in step")
 
 
 def _lexicon(settings: Settings) -> Check:
@@ -202,7 +202,7 @@ def _feed(feed: FeedSource, now: datetime, stale_after: timedelta) -> Check:
         return Check(
             name,
             status,
-            f"failed {feed.failures} time(s) in a row, last {when}: {feed.last_error}",
+            f"failed {counted(feed.failures, 'time')} in a row, last {when}: {feed.last_error}",
             "check the address in a browser; `newsbot feeds remove URL` if it has moved",
         )
     if now - feed.last_polled_at > stale_after:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import make_url
 
+from bot.render import counted
 from storage import Database, count_articles, ping
 
 __all__ = ["HealthReport", "check_health", "database_label", "ready_line"]
@@ -70,7 +71,10 @@ def ready_line(front_ends: list[str], db: Database, url: str, endpoints: list[st
     """ "ready: slack, discord; database postgresql+psycopg://bot:***@db/news (1,204 articles)"."""
     with db.session() as session:
         articles = count_articles(session)
-    line = f"ready: {', '.join(front_ends)}; database {database_label(url)} ({articles:,} articles)"
+    line = (
+        f"ready: {', '.join(front_ends)}; "
+        f"database {database_label(url)} ({counted(articles, 'article')})"
+    )
     if endpoints:
         line += "; health and metrics at " + ", ".join(endpoints)
     return line

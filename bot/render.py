@@ -15,6 +15,7 @@ __all__ = [
     "answer_text",
     "citation_details",
     "citation_line",
+    "counted",
     "digest_span",
     "digest_text",
     "more_stories",
@@ -24,6 +25,11 @@ __all__ = [
 
 # The one apology for a failure on our side; the log has the detail.
 SORRY = "Sorry, something went wrong on my side; the details are in my log."
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """ "1 article", "1,204 articles": a count and its noun, singular for one."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
 
 
 def truncate(text: str, limit: int) -> str:
@@ -56,12 +62,11 @@ def more_stories(digest: Digest) -> str | None:
     """What a digest with more stories than it lists says last; None when it lists all."""
     if not digest.more:
         return None
-    stories = "story" if digest.more == 1 else "stories"
     command = (
         f"newsbot digest --since {digest.since:%Y-%m-%dT%H:%M}Z "
         f"--max-items {len(digest.items) + digest.more}"
     )
-    return f"…and {digest.more} more {stories}: `{command}` lists them all."
+    return f"…and {counted(digest.more, 'more story', 'more stories')}: `{command}` lists them all."
 
 
 def citation_details(citation: Citation) -> str:
@@ -89,8 +94,7 @@ def answer_text(answer: Answer) -> str:
 def live_text(post: LiveItem) -> str:
     """A live post as plain lines: title, outlet and time, two sentences, link."""
     if post.item is None:
-        items = "item" if post.more == 1 else "items"
-        return f"…and {post.more} more new {items} in this channel's live feeds."
+        return f"…and {counted(post.more, 'more new item')} in this channel's live feeds."
     item = post.item
     lines = [item.headline]
     for citation in item.citations[:1]:

@@ -14,6 +14,15 @@ def _count(session: Session, sql: str) -> int:
     return int(session.execute(text(sql)).scalar_one())
 
 
+def _articles(count: int) -> str:
+    return f"{count:,} article{'s' if count != 1 else ''}"
+
+
+def _have(count: int, what: str) -> str:
+    """ "1 article has no sentences", "3 articles have no sentences"."""
+    return f"{_articles(count)} {'has' if count == 1 else 'have'} {what}"
+
+
 def check_database(session: Session) -> list[str]:
     """Every problem found, one sentence each; an empty list means the database is sound."""
     sqlite = session.get_bind().dialect.name == "sqlite"
@@ -36,13 +45,13 @@ def check_database(session: Session) -> list[str]:
         f"OR trim({sentences_as_text}) IN ('', '[]', 'null')",
     )
     if no_sentences:
-        problems.append(f"{no_sentences} articles have no sentences")
+        problems.append(_have(no_sentences, "no sentences"))
     no_terms = _count(
         session,
         "SELECT count(*) FROM articles WHERE search_terms IS NULL OR trim(search_terms) = ''",
     )
     if no_terms:
-        problems.append(f"{no_terms} articles have no search terms")
+        problems.append(_have(no_terms, "no search terms"))
 
     if sqlite:
         # The FTS5 table has external content, so count(*) on it would read the articles
@@ -50,7 +59,7 @@ def check_database(session: Session) -> list[str]:
         indexed = _count(session, "SELECT count(*) FROM article_fts_docsize")
         if indexed != articles:
             problems.append(
-                f"the search index holds {indexed} articles but the articles table {articles}"
+                f"the search index holds {_articles(indexed)} but the articles table {articles:,}"
             )
     # On PostgreSQL, check_index above already looks for articles without a search vector.
     return problems

@@ -296,5 +296,6 @@ def check_index(session: Session) -> list[str]:
             text("SELECT count(*) FROM articles WHERE search_vector IS NULL AND search_terms <> ''")
         ).scalar_one()
         if missing:
-            problems.append(f"{missing} articles have no search vector")
+            have = "1 article has" if missing == 1 else f"{missing:,} articles have"
+            problems.append(f"{have} no search vector")
     return problems

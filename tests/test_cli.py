@@ -111,6 +111,19 @@ def test_doctor_and_stats(cli, corpus_file: Path) -> None:  # type: ignore[no-un
     assert "7 articles" in stats and "Dagsnytt" in stats
 
 
+def test_one_article_is_one_article_not_one_articles(cli, libya_file: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cli("ingest", str(libya_file))
+    assert cli("stats").stdout.splitlines()[0] == "1 article"
+    assert cli("doctor").stdout.splitlines()[0] == "ok    database: 1 article, search index in step"
+    opml = tmp_path / "one.opml"
+    opml.write_text(
+        '<opml version="2.0"><body><outline xmlUrl="http://93.184.215.14/a.rss"/></body></opml>',
+        encoding="utf-8",
+    )
+    imported = cli("feeds", "import", str(opml)).stdout.strip()
+    assert imported == "1 added, 0 already read, 0 refused (of 1 feed)"
+
+
 def test_run_on_an_empty_database_loads_the_demo_news(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -144,3 +157,10 @@ def test_feeds_add_and_ingest_refuse_what_they_cannot_fetch(cli) -> None:  # typ
     assert "No feeds yet" in cli("feeds", "list").stdout
     ftp = cli("ingest", "ftp://example.org/x")
     assert ftp.exit_code == 1 and "only http(s) URLs, files and directories" in ftp.stderr
+    # The refusal names the address it refused once, not as the input and again in the reason.
+    local = cli("ingest", "http://127.0.0.1:9/feed.xml")
+    assert local.exit_code == 1
+    assert local.stderr.splitlines()[0] == (
+        "failed: http://127.0.0.1:9/feed.xml: 127.0.0.1 is a loopback address; newsbot does "
+        "not fetch internal addresses unless FETCH_ALLOW_HOSTS allows it"
+    )

@@ -65,5 +65,5 @@ async def test_a_feed_that_keeps_failing_fails_and_a_new_one_warns(env: dict[str
     assert report.exit_code == 1
     assert report.status(f"feed {broken}") == "fail"
     [line] = [line for line in report.lines if broken in line]
-    assert "failed 3 time(s) in a row, last " in line and "answered HTTP 500" in line
+    assert "failed 3 times in a row, last " in line and "answered HTTP 500" in line
     assert report.status(f"feed {site.url('/never.rss')}") == "warn"

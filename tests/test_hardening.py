@@ -267,9 +267,9 @@ def test_doctor_finds_what_a_crash_or_a_bug_could_leave(loaded_db: Database) -> 
         assert first is not None
         article_id, terms = first.id, first.search_terms
     damage = {
-        "articles have no sentences": "UPDATE articles SET sentences = '[]' WHERE id = :id",
-        "articles have no search terms": "UPDATE articles SET search_terms = '' WHERE id = :id",
-        "the search index holds": (
+        "1 article has no sentences": "UPDATE articles SET sentences = '[]' WHERE id = :id",
+        "1 article has no search terms": "UPDATE articles SET search_terms = '' WHERE id = :id",
+        "the search index holds 7 articles but the articles table 8": (
             "INSERT INTO article_fts(article_fts, rowid, search_terms) "
             "VALUES ('delete', :id, :terms)"
         ),
@@ -299,9 +299,7 @@ def test_doctor_finds_half_stored_articles_on_every_dialect(db: Database) -> Non
         session.execute(text("UPDATE articles SET sentences = '[]', search_terms = ''"))
         problems = check_database(session)
         transaction.rollback()
-    assert (
-        "1 articles have no sentences" in problems and "1 articles have no search terms" in problems
-    )
+    assert "1 article has no sentences" in problems and "1 article has no search terms" in problems
 
 
 # -- (c) SIGKILL in the middle of an ingest --------------------------------------------------

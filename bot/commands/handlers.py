@@ -25,6 +25,7 @@ from bot.digest import DEFAULT_MAX_ITEMS, DigestService
 from bot.errors import EXPECTED_ERRORS, CommandError
 from bot.ingest import Ingestor
 from bot.ratelimit import RateLimits, rate_limiter_for
+from bot.render import counted
 from bot.schedule.spec import ScheduleSpec, parse_schedule
 from bot.tenants import Tenant
 from bot.text import canonical_url
@@ -244,8 +245,8 @@ class Commands:
                 f"I will keep trying.{here}"
             )
         return Notice(
-            f"Added {url}: {report.new} new articles. "
-            f"I read it every {self.settings.feed_poll_minutes} minutes.{here}"
+            f"Added {url}: {counted(report.new, 'new article')}. "
+            f"I read it every {counted(self.settings.feed_poll_minutes, 'minute')}.{here}"
         )
 
     def _go_live(self, feed_id: int, context: CommandContext) -> bool:
@@ -271,7 +272,7 @@ class Commands:
             live = {
                 url for _live, url in live_feeds_in(session, channel.platform, channel.channel_id)
             }
-        everyone = f"{shared} feed{'s' if shared != 1 else ''} the operator reads for everyone"
+        everyone = f"{counted(shared, 'feed')} the operator reads for everyone"
         if not feeds:
             return Notice(
                 f"This {owner.noun} reads no feeds of its own yet (I also read {everyone}). "

@@ -119,7 +119,8 @@ def parse_schedule(
             raise CommandError("Write an interval as `every N hours` or `every N minutes`.")
         minutes = int(rest[0]) * _UNITS[rest[1].lower()]
         if minutes < max(min_interval_minutes, 1):
-            raise CommandError(f"The shortest interval here is {min_interval_minutes} minutes.")
+            shortest = f"{min_interval_minutes} minute{'s' if min_interval_minutes != 1 else ''}"
+            raise CommandError(f"The shortest interval here is {shortest}.")
         if minutes > 7 * 24 * 60:
             raise CommandError("The longest interval is a week; use `daily` or `weekdays` instead.")
         return ScheduleSpec("every", None, minutes, default_zone), rest[2:]

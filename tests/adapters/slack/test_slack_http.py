@@ -239,7 +239,7 @@ async def test_feed_changes_need_an_admin(
     await fake_slack.wait_for(lambda: len(fake_slack.responses) == 2)
     added = fake_slack.responses[1]
     assert added["response_type"] == "in_channel"
-    assert "Added " in texts(added) and "1 new articles" in texts(added)
+    assert "Added " in texts(added) and "1 new article." in texts(added)
     assert len(fake_slack.called("users.info")) == 1  # the listed admin needs no lookup
 
     await sender.slash(
