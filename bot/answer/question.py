@@ -154,10 +154,17 @@ def _translated_forms(translations: list[str], language: str, name: str | None) 
         if w not in STOPWORDS and len(w) > 1
     ]
     if name is not None:
-        return tuple(w for w in dict.fromkeys(found) if w != name)
+        # Its genitive is no stem: "Sveriges landslag" is "the Swedish national team".
+        genitives = [w + "s" for w in found if _takes_genitive(w, language)]
+        return tuple(w for w in dict.fromkeys([*found, *genitives]) if w != name)
     # A stem can be a function word of its own ("fører" -> "før"): that form finds nothing.
     stems = [s for s in stem_words(found, language) if s not in STOPWORDS and len(s) > 1]
     return tuple(dict.fromkeys([*found, *stems]))
+
+
+def _takes_genitive(word: str, language: str) -> bool:
+    """Whether a Norwegian name takes a genitive "-s" ("Norges", not "Pariss")."""
+    return language == "no" and not word.endswith(("s", "x", "z"))
 
 
 # Norwegian writes two words as one ("World Cup" is "verdenscupen", "peace prize"

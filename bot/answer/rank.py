@@ -40,6 +40,8 @@ _REASON = re.compile(
 _YEAR_OR_TIME = re.compile(r"\b(1[89]\d\d|20\d\d)\b|\b\d{1,2}[.:]\d{2}\b|\b\d{1,2}\. ?[a-zæøå]+")
 _PLACE = re.compile(r"\b(i|på|fra|til|in|at|from|near|ved)\s+[A-ZÆØÅ]\w+")
 _DIGIT = re.compile(r"\d")
+# A person the sentence before named, referred to again: "I fjor flyttet han til USA".
+_PERSON_PRONOUN = re.compile(r"\b(han|hun|ham|henne|hans|hennes|he|she|him|her|his|hers)\b")
 _PARTS = re.compile(r"[-'’.,_]")
 
 # How much each signal adds to a sentence's term coverage (which lies in [0, 1]).
@@ -59,6 +61,8 @@ LOCAL_WEIGHT = 1.0
 COVERAGE_WEIGHT = 0.2
 # Each word pair the sentence shares with the question, in the same order (up to three).
 PAIR_WEIGHT = 0.1
+# A name the sentence before holds, in a sentence that refers back to a person ("han").
+CARRIED_WEIGHT = 0.7
 # Similarity by meaning (cosine, from an embeddings endpoint) counts like term coverage.
 SEMANTIC_WEIGHT = 1.0
 
@@ -193,6 +197,40 @@ def _answer_type_bonus(question: Question, sentence: str, feats: SentenceFeature
     return 0.0
 
 
+_Match = tuple[int, str, SentenceFeatures, dict[str, float]]
+
+
+def _carry_names(
+    question: Question, sentences: list[str], language: str, matches: list[_Match]
+) -> list[_Match]:
+    """News names a person once, then says "he" or "she": a sentence that refers back to
+    a person holds, in part, the names of the question the sentence before it holds.
+    ("Solvik-Olsen ..." then "I fjor flyttet han til USA" answers where he lives.)"""
+    names = {term.exact for term in question.terms if term.is_name}
+    if not names:
+        return matches
+    by_index = {match[0]: match for match in matches}
+    out: list[_Match] = []
+    for index, sentence in enumerate(sentences):
+        match = by_index.get(index)
+        before = by_index[index - 1][3] if index - 1 in by_index else {}
+        carried = names & before.keys()
+        if match is not None:
+            carried -= match[3].keys()
+        if carried and _PERSON_PRONOUN.search(sentence.lower()):
+            if match is None:
+                feats = features(sentence, language)
+                if feats.length < 3:
+                    continue
+                match = (index, sentence, feats, {})
+            found = dict(match[3])
+            found.update((name, CARRIED_WEIGHT * before[name]) for name in carried)
+            match = (index, sentence, match[2], found)
+        if match is not None:
+            out.append(match)
+    return out
+
+
 def score_sentences(
     question: Question,
     article_id: int,
@@ -232,7 +270,7 @@ def score_sentences(
         }
     total_weight = sum(weights.get(term.exact, 0.0) for term in question.terms) or 1.0
     count = len(sentences)
-    matches: list[tuple[int, str, SentenceFeatures, dict[str, float]]] = []
+    matches: list[_Match] = []
     sentence_frequency: dict[str, int] = {}
     best_share: dict[str, float] = {}
     # Every form that can match appears in the sentence as a substring (compounds too):
@@ -274,12 +312,14 @@ def score_sentences(
                 found[term.exact] = COMPOUND_WEIGHT
         if not found and index not in semantic:
             continue
+        matches.append((index, sentence, feats, found))
+    matches = _carry_names(question, sentences, language, matches)
+    for *_, found in matches:
         for exact, share in found.items():
             sentence_frequency[exact] = sentence_frequency.get(exact, 0) + 1
             # Anywhere in the article a compound counts in full; a translation does not.
             article_share = TRANSLATION_WEIGHT if share == TRANSLATION_WEIGHT else 1.0
             best_share[exact] = max(article_share, best_share.get(exact, 0.0))
-        matches.append((index, sentence, feats, found))
 
     local = {
         exact: weights.get(exact, 0.0) * idf(frequency, count)
