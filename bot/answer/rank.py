@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from bot.answer.question import Question, Term
 from bot.text import STOPWORDS, stem_words, tokenize, words
 from bot.text.captions import is_caption
-from bot.text.tokens import is_name_token
+from bot.text.tokens import abbreviations, is_name_token
 
 __all__ = ["ScoredSentence", "SentenceFeatures", "term_forms", "idf", "score_sentences"]
 
@@ -79,6 +79,8 @@ class SentenceFeatures:
     common: frozenset[str] = frozenset()
     # Exact forms and stems of the words written with a capital ("Høyre", not "høyre").
     capitalised: frozenset[str] = frozenset()
+    # Word parts written in capitals ("nrk" for "NRK" and "NRKs"), for abbreviations.
+    abbreviations: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,8 @@ def features(sentence: str, language: str) -> SentenceFeatures:
     common.update(s for s, w in zip(stems, exact, strict=True) if w not in names)
     # Word parts written with a capital anywhere, the first word too ("Sarraj" in
     # "al-Sarraj"), with their stems ("Haftars" -> "haftar").
-    capitals = [p.lower() for t in tokens for p in _PARTS.split(t) if p[:1].isupper()]
+    capitals_raw = [p for t in tokens for p in _PARTS.split(t) if p[:1].isupper()]
+    capitals = [p.lower() for p in capitals_raw]
     capitalised = {*capitals, *stem_words(capitals, language)}
     return SentenceFeatures(
         exact=frozenset(exact),
@@ -131,6 +134,7 @@ def features(sentence: str, language: str) -> SentenceFeatures:
         length=len(exact),
         common=frozenset(common),
         capitalised=frozenset(capitalised),
+        abbreviations=frozenset(abbreviations(capitals_raw)),
     )
 
 
@@ -292,7 +296,12 @@ def score_sentences(
             own = feats.common if guard else vocabulary
             # A name asked with a capital is that name only where it is written so:
             # "VAR" is not the verb "var", "Høyre" the party and not "til høyre".
-            if term_set & (feats.capitalised if term.is_name else own):
+            # An abbreviation is that only where it is written so: "NY" is not "Ny".
+            if term.exact in question.abbreviations:
+                written = feats.abbreviations
+            else:
+                written = feats.capitalised if term.is_name else own
+            if term_set & written:
                 found[term.exact] = 1.0
             elif foreign and translations & own:
                 found[term.exact] = TRANSLATION_WEIGHT
