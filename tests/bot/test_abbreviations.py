@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.answer.question import analyse
-from bot.answer.rank import score_sentences
+from tests.support.ranking import scored
 
 SENTENCES = [
     "Var det riktig av dommeren å blåse av kampen?",
@@ -13,11 +13,7 @@ SENTENCES = [
 
 
 def _scored(question: str) -> dict[int, int]:
-    asked = analyse(question, None)
-    weights = {term.exact: 1.0 for term in asked.terms}
-    return {
-        s.index: s.matched_names for s in score_sentences(asked, 1, SENTENCES, "no", weights, 1.0)
-    }
+    return {index: s.matched_names for index, s in scored(question, SENTENCES).items()}
 
 
 def test_an_abbreviation_matches_only_where_it_is_written_in_capitals() -> None:
