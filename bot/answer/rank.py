@@ -12,7 +12,14 @@ from bot.text import STOPWORDS, stem_words, tokenize, words
 from bot.text.captions import is_caption
 from bot.text.tokens import abbreviations, is_name_token
 
-__all__ = ["ScoredSentence", "SentenceFeatures", "term_forms", "idf", "score_sentences"]
+__all__ = [
+    "ScoredSentence",
+    "SentenceFeatures",
+    "holds_answer_type",
+    "idf",
+    "score_sentences",
+    "term_forms",
+]
 
 _NUMBER_WORDS = frozenset(
     """
@@ -40,6 +47,8 @@ _REASON = re.compile(
 _YEAR_OR_TIME = re.compile(r"\b(1[89]\d\d|20\d\d)\b|\b\d{1,2}[.:]\d{2}\b|\b\d{1,2}\. ?[a-zæøå]+")
 _PLACE = re.compile(r"\b(i|på|fra|til|in|at|from|near|ved)\s+[A-ZÆØÅ]\w+")
 _DIGIT = re.compile(r"\d")
+# A person's full name: two or more capitalised words ("James Stove Lorentzen").
+_FULL_NAME = re.compile(r"\b[A-ZÆØÅ][a-zæøåé]+(?:[ -][A-ZÆØÅ][a-zæøåé]+)+")
 # A person the sentence before named, referred to again: "I fjor flyttet han til USA".
 _PERSON_PRONOUN = re.compile(r"\b(han|hun|ham|henne|hans|hennes|he|she|him|her|his|hers)\b")
 _PARTS = re.compile(r"[-'’.,_]")
@@ -172,6 +181,19 @@ def _translation_in_compound(
         len(form) >= 4 and form in lowered and _glued(form, form, sentence_words)
         for form in translations
     )
+
+
+def holds_answer_type(question: Question, sentence: str, language: str) -> bool:
+    """Whether ``sentence`` holds the kind of thing the question asks for (a name for
+    "who", a time for "when", ...); False for questions of no such kind."""
+    if question.kind == "who":
+        # Someone named in full, not only any capitalised word ("Ap", "Oslo").
+        asked = {t.exact for t in question.terms}
+        return any(
+            any(w not in asked and w[:-1] not in asked for w in words(m.group()))
+            for m in _FULL_NAME.finditer(sentence)
+        )
+    return _answer_type_bonus(question, sentence, features(sentence, language)) > 0
 
 
 def _answer_type_bonus(question: Question, sentence: str, feats: SentenceFeatures) -> float:

@@ -12,7 +12,13 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session
 
 from bot.answer.question import Question, Term, analyse
-from bot.answer.rank import TRANSLATION_WEIGHT, ScoredSentence, idf, score_sentences
+from bot.answer.rank import (
+    TRANSLATION_WEIGHT,
+    ScoredSentence,
+    holds_answer_type,
+    idf,
+    score_sentences,
+)
 from bot.config import Settings
 from bot.llm.client import LLMError
 from bot.llm.embed import Embedder
@@ -112,6 +118,8 @@ def _say(key: str, language: str, **values: object) -> str:
     return texts.get(language, texts["en"]).format(articles=articles, **values)
 
 
+# Questions whose answer is of a kind a sentence can be seen to hold.
+_TYPED = frozenset({"who", "when", "how_many", "where"})
 _END = ".!?…\"»”)'"
 _YEAR = re.compile(r"1[89]\d\d|20\d\d")
 
@@ -535,6 +543,15 @@ class Summariser:
         # before says who "he" or "they" is when the best one starts with a pronoun.
         following = best.index + 1
         candidates = []
+        # A best sentence without what is asked for (no name for "who", no time for
+        # "when") is often set up or finished by its neighbour: "..., sier NAME."
+        question = retrieval.question
+        if question.kind in _TYPED and not holds_answer_type(question, best.text, article.language):
+            for index in (best.index - 1, best.index + 1):
+                if 0 <= index < len(article.sentences) and holds_answer_type(
+                    question, article.sentences[index], article.language
+                ):
+                    candidates.append((index, article.sentences[index]))
         if best.index > 0 and _opens_with_reference(best.text):
             candidates.append((best.index - 1, article.sentences[best.index - 1]))
         if following < len(article.sentences) and len(best.text) < SHORT_SENTENCE:
