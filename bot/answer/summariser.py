@@ -431,6 +431,13 @@ class Summariser:
         # A question that names someone or something is not answered from an article
         # that never mentions them, however well its common words match.
         names_asked = any(t.is_name for t in question.terms)
+        if names_asked and ranked and not ranked[0].article_names:
+            # Past a better match that never names them, to the best article that names
+            # them all: it answers if it says more of what is asked than the names.
+            every = sum(t.is_name for t in question.terms)
+            named = [s for s in ranked if s.article_names == every]
+            if named and named[0].matched_words > named[0].matched_names:
+                ranked = named
         # The best sentence must cover enough of the question; what the rest of its
         # article covers (its captions too) counts for part.
         weak = not ranked or (
