@@ -90,6 +90,8 @@ class SentenceFeatures:
     capitalised: frozenset[str] = frozenset()
     # Word parts written in capitals ("nrk" for "NRK" and "NRKs"), for abbreviations.
     abbreviations: frozenset[str] = frozenset()
+    # Adjacent word pairs that are not both function words (see `_pairs`).
+    pairs: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -127,23 +129,29 @@ def idf(document_frequency: int, total: int) -> float:
 def features(sentence: str, language: str) -> SentenceFeatures:
     exact = words(sentence)
     tokens = tokenize(sentence)
-    names = {t.lower() for i, t in enumerate(tokens) if i > 0 and is_name_token(t)}
-    stems = stem_words(exact, language)
-    common = {w for w in exact if w not in names}
-    common.update(s for s, w in zip(stems, exact, strict=True) if w not in names)
+    # A lower-case token is no name and has no capitalised part: most tokens, tested once.
+    upper = [t for t in tokens if not t.islower()]
+    names = {t.lower() for t in tokens[1:] if not t[:1].islower() and is_name_token(t)}
     # Word parts written with a capital anywhere, the first word too ("Sarraj" in
     # "al-Sarraj"), with their stems ("Haftars" -> "haftar").
-    capitals_raw = [p for t in tokens for p in _PARTS.split(t) if p[:1].isupper()]
+    capitals_raw = [p for t in upper for p in _PARTS.split(t) if p[:1].isupper()]
     capitals = [p.lower() for p in capitals_raw]
-    capitalised = {*capitals, *stem_words(capitals, language)}
+    stemmed = stem_words(exact + capitals, language)
+    stems = stemmed[: len(exact)]
+    if names:
+        common = {w for w in exact if w not in names}
+        common.update(s for s, w in zip(stems, exact, strict=True) if w not in names)
+    else:
+        common = {*exact, *stems}
     return SentenceFeatures(
         exact=frozenset(exact),
         stems=frozenset(stems),
         names=frozenset(names),
         length=len(exact),
         common=frozenset(common),
-        capitalised=frozenset(capitalised),
+        capitalised=frozenset([*capitals, *stemmed[len(exact) :]]),
         abbreviations=frozenset(abbreviations(capitals_raw)),
+        pairs=frozenset(_pairs(exact)),
     )
 
 
@@ -370,7 +378,7 @@ def score_sentences(
         focus = sum(local[e] * share for e, share in found.items()) / local_total
         lowered = sentence.lower()
         phrase_bonus = PHRASE_WEIGHT * sum(p.lower() in lowered for p in question.phrases)
-        phrase_bonus += PAIR_WEIGHT * min(3, len(question_pairs & _pairs(words(lowered))))
+        phrase_bonus += PAIR_WEIGHT * min(3, len(question_pairs & feats.pairs))
         type_bonus = TYPE_WEIGHT * _answer_type_bonus(question, sentence, feats)
         position = POSITION_WEIGHT * (1 - index / max(count, 1))
         # Very long sentences match by sheer size; very short ones are headings.
