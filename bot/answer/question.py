@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from bot.text import STOPWORDS, detect_language, stem_words, tokenize, words
 from bot.text.cognates import norwegian_spellings
 from bot.text.lexicon import Lexicon
-from bot.text.tokens import is_name_token, name_words
+from bot.text.tokens import abbreviations, is_name_token, name_words
 
 __all__ = ["Question", "analyse", "QUESTION_KINDS"]
 
@@ -118,6 +118,8 @@ class Question:
     names: list[str]
     phrases: list[str] = field(default_factory=list)
     window: timedelta | None = None
+    # Names written in capitals ("NY", "VAR", "SVTs"), lower-cased: see `abbreviations`.
+    abbreviations: frozenset[str] = frozenset()
 
     @property
     def search_terms(self) -> list[str]:
@@ -264,4 +266,6 @@ def analyse(text: str, lexicon: Lexicon | None = None) -> Question:
         names=list(dict.fromkeys(names)),
         phrases=[p.strip() for p in _QUOTED.findall(text)],
         window=window,
+        # A question typed in capitals tells no abbreviation by them.
+        abbreviations=frozenset(() if text.isupper() else abbreviations(names)),
     )

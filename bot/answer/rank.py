@@ -10,9 +10,16 @@ from dataclasses import dataclass
 from bot.answer.question import Question, Term
 from bot.text import STOPWORDS, stem_words, tokenize, words
 from bot.text.captions import is_caption
-from bot.text.tokens import is_name_token
+from bot.text.tokens import abbreviations, is_name_token
 
-__all__ = ["ScoredSentence", "SentenceFeatures", "term_forms", "idf", "score_sentences"]
+__all__ = [
+    "ScoredSentence",
+    "SentenceFeatures",
+    "holds_answer_type",
+    "idf",
+    "score_sentences",
+    "term_forms",
+]
 
 _NUMBER_WORDS = frozenset(
     """
@@ -40,6 +47,8 @@ _REASON = re.compile(
 _YEAR_OR_TIME = re.compile(r"\b(1[89]\d\d|20\d\d)\b|\b\d{1,2}[.:]\d{2}\b|\b\d{1,2}\. ?[a-zæøå]+")
 _PLACE = re.compile(r"\b(i|på|fra|til|in|at|from|near|ved)\s+[A-ZÆØÅ]\w+")
 _DIGIT = re.compile(r"\d")
+# A person's full name: two or more capitalised words ("James Stove Lorentzen").
+_FULL_NAME = re.compile(r"\b[A-ZÆØÅ][a-zæøåé]+(?:[ -][A-ZÆØÅ][a-zæøåé]+)+")
 # A person the sentence before named, referred to again: "I fjor flyttet han til USA".
 _PERSON_PRONOUN = re.compile(r"\b(han|hun|ham|henne|hans|hennes|he|she|him|her|his|hers)\b")
 _PARTS = re.compile(r"[-'’.,_]")
@@ -79,6 +88,8 @@ class SentenceFeatures:
     common: frozenset[str] = frozenset()
     # Exact forms and stems of the words written with a capital ("Høyre", not "høyre").
     capitalised: frozenset[str] = frozenset()
+    # Word parts written in capitals ("nrk" for "NRK" and "NRKs"), for abbreviations.
+    abbreviations: frozenset[str] = frozenset()
     # Adjacent word pairs that are not both function words (see `_pairs`).
     pairs: frozenset[tuple[str, str]] = frozenset()
 
@@ -123,7 +134,8 @@ def features(sentence: str, language: str) -> SentenceFeatures:
     names = {t.lower() for t in tokens[1:] if not t[:1].islower() and is_name_token(t)}
     # Word parts written with a capital anywhere, the first word too ("Sarraj" in
     # "al-Sarraj"), with their stems ("Haftars" -> "haftar").
-    capitals = [p.lower() for t in upper for p in _PARTS.split(t) if p[:1].isupper()]
+    capitals_raw = [p for t in upper for p in _PARTS.split(t) if p[:1].isupper()]
+    capitals = [p.lower() for p in capitals_raw]
     stemmed = stem_words(exact + capitals, language)
     stems = stemmed[: len(exact)]
     if names:
@@ -138,6 +150,7 @@ def features(sentence: str, language: str) -> SentenceFeatures:
         length=len(exact),
         common=frozenset(common),
         capitalised=frozenset([*capitals, *stemmed[len(exact) :]]),
+        abbreviations=frozenset(abbreviations(capitals_raw)),
         pairs=frozenset(_pairs(exact)),
     )
 
@@ -176,6 +189,19 @@ def _translation_in_compound(
         len(form) >= 4 and form in lowered and _glued(form, form, sentence_words)
         for form in translations
     )
+
+
+def holds_answer_type(question: Question, sentence: str, language: str) -> bool:
+    """Whether ``sentence`` holds the kind of thing the question asks for (a name for
+    "who", a time for "when", ...); False for questions of no such kind."""
+    if question.kind == "who":
+        # Someone named in full, not only any capitalised word ("Ap", "Oslo").
+        asked = {t.exact for t in question.terms}
+        return any(
+            any(w not in asked and w[:-1] not in asked for w in words(m.group()))
+            for m in _FULL_NAME.finditer(sentence)
+        )
+    return _answer_type_bonus(question, sentence, features(sentence, language)) > 0
 
 
 def _answer_type_bonus(question: Question, sentence: str, feats: SentenceFeatures) -> float:
@@ -300,7 +326,12 @@ def score_sentences(
             own = feats.common if guard else vocabulary
             # A name asked with a capital is that name only where it is written so:
             # "VAR" is not the verb "var", "Høyre" the party and not "til høyre".
-            if term_set & (feats.capitalised if term.is_name else own):
+            # An abbreviation is that only where it is written so: "NY" is not "Ny".
+            if term.exact in question.abbreviations:
+                written = feats.abbreviations
+            else:
+                written = feats.capitalised if term.is_name else own
+            if term_set & written:
                 found[term.exact] = 1.0
             elif foreign and translations & own:
                 found[term.exact] = TRANSLATION_WEIGHT

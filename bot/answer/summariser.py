@@ -12,7 +12,13 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session
 
 from bot.answer.question import Question, Term, analyse
-from bot.answer.rank import TRANSLATION_WEIGHT, ScoredSentence, idf, score_sentences
+from bot.answer.rank import (
+    TRANSLATION_WEIGHT,
+    ScoredSentence,
+    holds_answer_type,
+    idf,
+    score_sentences,
+)
 from bot.config import Settings
 from bot.llm.client import LLMError
 from bot.llm.embed import Embedder
@@ -112,6 +118,8 @@ def _say(key: str, language: str, **values: object) -> str:
     return texts.get(language, texts["en"]).format(articles=articles, **values)
 
 
+# Questions whose answer is of a kind a sentence can be seen to hold.
+_TYPED = frozenset({"who", "when", "how_many", "where"})
 _END = ".!?…\"»”)'"
 _YEAR = re.compile(r"1[89]\d\d|20\d\d")
 
@@ -423,6 +431,13 @@ class Summariser:
         # A question that names someone or something is not answered from an article
         # that never mentions them, however well its common words match.
         names_asked = any(t.is_name for t in question.terms)
+        if names_asked and ranked and not ranked[0].article_names:
+            # Past a better match that never names them, to the best article that names
+            # them all: it answers if it says more of what is asked than the names.
+            every = sum(t.is_name for t in question.terms)
+            named = [s for s in ranked if s.article_names == every]
+            if named and named[0].matched_words > named[0].matched_names:
+                ranked = named
         # The best sentence must cover enough of the question; what the rest of its
         # article covers (its captions too) counts for part.
         weak = not ranked or (
@@ -535,6 +550,15 @@ class Summariser:
         # before says who "he" or "they" is when the best one starts with a pronoun.
         following = best.index + 1
         candidates = []
+        # A best sentence without what is asked for (no name for "who", no time for
+        # "when") is often set up or finished by its neighbour: "..., sier NAME."
+        question = retrieval.question
+        if question.kind in _TYPED and not holds_answer_type(question, best.text, article.language):
+            for index in (best.index - 1, best.index + 1):
+                if 0 <= index < len(article.sentences) and holds_answer_type(
+                    question, article.sentences[index], article.language
+                ):
+                    candidates.append((index, article.sentences[index]))
         if best.index > 0 and _opens_with_reference(best.text):
             candidates.append((best.index - 1, article.sentences[best.index - 1]))
         if following < len(article.sentences) and len(best.text) < SHORT_SENTENCE:

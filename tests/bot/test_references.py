@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from bot.answer.question import analyse
-from bot.answer.rank import score_sentences
+from tests.support.ranking import scored
 
 SENTENCES = [
     "Skiskytteren Ingrid Tandrevold la fram avgjørelsen på et pressemøte torsdag.",
@@ -14,9 +13,7 @@ SENTENCES = [
 
 
 def _coverage(question: str) -> dict[int, float]:
-    asked = analyse(question, None)
-    weights = {term.exact: 1.0 for term in asked.terms}
-    return {s.index: s.coverage for s in score_sentences(asked, 1, SENTENCES, "no", weights, 1.0)}
+    return {index: s.coverage for index, s in scored(question, SENTENCES).items()}
 
 
 def test_she_in_the_next_sentence_stands_for_the_name_in_part() -> None:
@@ -33,8 +30,6 @@ def test_a_pronoun_adds_nothing_when_the_sentence_names_the_person_itself() -> N
 
 
 def test_english_he_refers_back_as_well() -> None:
-    asked = analyse("Where does Tom Berg live?", None)
     sentences = ["Tom Berg spoke in Leeds on Monday.", "Last year he moved to Canada."]
-    weights = {term.exact: 1.0 for term in asked.terms}
-    scored = {s.index: s for s in score_sentences(asked, 1, sentences, "en", weights, 1.0)}
-    assert scored[1].coverage > 0 and scored[1].matched_names == 2
+    moved = scored("Where does Tom Berg live?", sentences, "en")[1]
+    assert moved.coverage > 0 and moved.matched_names == 2

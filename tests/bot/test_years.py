@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from bot.answer.summariser import Summariser
 from bot.config import Settings
-from bot.ingest import Ingestor
 from storage import Database
+from tests.support.ranking import summariser_over
 
 ARTICLES = [
     {
@@ -41,10 +40,7 @@ ARTICLES = [
 
 @pytest.fixture
 def summariser(sqlite_db: Database, settings: Settings, tmp_path: Path) -> Summariser:
-    path = tmp_path / "league.jsonl"
-    path.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in ARTICLES))
-    assert Ingestor(sqlite_db, settings).ingest([str(path)]).failed == 0
-    return Summariser(sqlite_db, settings)
+    return summariser_over(sqlite_db, settings, tmp_path, *ARTICLES)
 
 
 def test_a_year_no_article_tells_of_is_refused(summariser: Summariser) -> None:
