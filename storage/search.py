@@ -8,10 +8,10 @@ joined with OR, each quoted: the user's text is never parsed as search syntax.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import TextClause, bindparam, text
 from sqlalchemy.orm import Session
 
 from storage.models import UTCDateTime
@@ -87,6 +87,63 @@ def _search(
     if dialect != "sqlite":
         _index_scans(session)
         return _postgres_search(session, cleaned, limit, since, visible_to)
+    return _sqlite_search(session, cleaned, limit, since, visible_to)
+
+
+# Both indexes score every article that holds any of the terms: a question's common word
+# ("flommen", in a quarter of the articles) costs a score per article holding it, ~20 us
+# each in PostgreSQL (ts_rank_cd reads the row's tsvector out of TOAST) and 3-4 ms an
+# answer at 20,000 articles in FTS5 (BM25). So the rare terms pick the candidates and every
+# term ranks them: a term in at most RARE_MAX articles is rare. Only when the rare terms
+# find too few does the whole query run, over its CANDIDATE_CAP most recently stored matches
+# (FILLER_CAP when it only fills the list behind the rare hits).
+RARE_MAX = 1000
+CANDIDATE_CAP = 1000
+FILLER_CAP = 200
+
+
+def _rare_first(
+    session: Session,
+    cleaned: list[str],
+    limit: int,
+    counted: str,
+    rare_hits: Callable[[list[str]], list[tuple[int, float]]],
+    recent_hits: Callable[[int], list[tuple[int, float]]],
+) -> list[tuple[int, float]]:
+    """The best ``limit`` articles for ``cleaned``, each dialect's way: ``rare_hits(terms)``
+    ranks the articles holding any of ``terms`` by the whole query, ``recent_hits(cap)``
+    ranks its ``cap`` most recently stored matches, and ``counted`` selects one term's
+    matches (the term's parameter named ``{term}``)."""
+    # Ids only grow: while the highest is at most RARE_MAX, every term is rare.
+    newest = session.execute(text("SELECT coalesce(max(id), 0) FROM articles")).scalar_one()
+    if newest <= RARE_MAX:
+        rare = cleaned
+    else:
+        frequencies = _bounded_frequencies(session, cleaned, counted, RARE_MAX + 1)
+        rare = [term for term in cleaned if frequencies[term] <= RARE_MAX]
+    hits = rare_hits(rare) if rare else []
+    if len(hits) < limit and len(rare) < len(cleaned):
+        # The articles holding only common terms come after those holding a rare one, as
+        # a rare term's weight puts them in BM25: a longer list keeps its head. Behind
+        # rare hits the common matches only fill the tail: fewer of them will do.
+        cap = CANDIDATE_CAP if not hits else FILLER_CAP
+        found = {article_id for article_id, _ in hits}
+        filler = [hit for hit in recent_hits(max(cap, limit)) if hit[0] not in found]
+        if hits and filler and filler[0][1] > hits[-1][1]:
+            # Scores stay in list order: scaled to end at the last rare hit's.
+            scale = hits[-1][1] / filler[0][1]
+            filler = [(article_id, score * scale) for article_id, score in filler]
+        hits += filler
+    return hits[:limit]
+
+
+def _sqlite_search(
+    session: Session,
+    cleaned: list[str],
+    limit: int,
+    since: datetime | None,
+    visible_to: TenantScope | None,
+) -> list[tuple[int, float]]:
     params: dict[str, object] = {"limit": limit, "q": _fts5_query(cleaned)}
     where = ""
     if since is not None:
@@ -95,23 +152,37 @@ def _search(
             "WHERE coalesce(published_at, fetched_at) >= :since)"
         )
         params["since"] = since
-    where += _visible(dialect, "article_fts.rowid", visible_to, params)
-    sql = (
-        "SELECT rowid, -bm25(article_fts) AS score FROM article_fts "
-        f"WHERE article_fts MATCH :q {where} ORDER BY bm25(article_fts) LIMIT :limit"
-    )
-    return _rows(session, sql, params, since)
+    where += _visible("sqlite", "article_fts.rowid", visible_to, params)
 
+    def rare_hits(rare: list[str]) -> list[tuple[int, float]]:
+        # FTS5 scores the AND of the rare terms and the whole query over both: the rare
+        # terms count twice in the order of these hits.
+        match = _fts5_query(rare)
+        if len(rare) < len(cleaned):
+            match = f"({match}) AND ({params['q']})"
+        sql = (
+            "SELECT rowid, -bm25(article_fts) AS score FROM article_fts "
+            f"WHERE article_fts MATCH :match {where} ORDER BY bm25(article_fts) LIMIT :limit"
+        )
+        return _rows(session, sql, {**params, "match": match}, since)
 
-# PostgreSQL ranks with ts_rank_cd, which reads each matching row's whole tsvector out of
-# TOAST: a question's common word ("flommen", in a quarter of the articles) costs ~20 us a
-# match, 100+ ms an answer. So the rare terms pick the candidates and every term ranks them:
-# a term in at most RARE_MAX articles is rare. Only when the rare terms find too few does
-# the whole query run, over its CANDIDATE_CAP most recently stored matches (FILLER_CAP when
-# it only fills the list behind the rare hits).
-RARE_MAX = 1000
-CANDIDATE_CAP = 1000
-FILLER_CAP = 200
+    def recent_hits(cap: int) -> list[tuple[int, float]]:
+        # The oldest of the ``cap`` most recent matches: from there on FTS5 ranks them.
+        oldest = _statement(
+            "SELECT rowid FROM article_fts "
+            f"WHERE article_fts MATCH :q {where} ORDER BY rowid DESC LIMIT 1 OFFSET :offset",
+            since,
+        )
+        floor = session.execute(oldest, {**params, "offset": cap - 1}).scalar() or 0
+        sql = (
+            "SELECT rowid, -bm25(article_fts) AS score FROM article_fts "
+            f"WHERE article_fts MATCH :q AND rowid >= :floor {where} "
+            "ORDER BY bm25(article_fts) LIMIT :limit"
+        )
+        return _rows(session, sql, {**params, "floor": floor}, since)
+
+    counted = "SELECT 1 FROM article_fts WHERE article_fts MATCH {term}"
+    return _rare_first(session, cleaned, limit, counted, rare_hits, recent_hits)
 
 
 def _postgres_search(
@@ -127,52 +198,38 @@ def _postgres_search(
         where = "AND coalesce(published_at, fetched_at) >= :since"
         params["since"] = since
     where += _visible("postgresql", "articles.id", visible_to, params)
-    # Ids only grow: while the highest is at most RARE_MAX, every term is rare.
-    newest = session.execute(text("SELECT coalesce(max(id), 0) FROM articles")).scalar_one()
-    if newest <= RARE_MAX:
-        rare = cleaned
-    else:
-        frequencies = _bounded_frequencies(session, cleaned, RARE_MAX + 1)
-        rare = [term for term in cleaned if frequencies[term] <= RARE_MAX]
-    hits: list[tuple[int, float]] = []
-    if rare:
-        params["rare"] = _tsquery(rare)
+
+    def rare_hits(rare: list[str]) -> list[tuple[int, float]]:
         sql = (
             "SELECT id, ts_rank_cd(search_vector, to_tsquery('simple', :q), 1) AS score "
             "FROM articles WHERE search_vector @@ to_tsquery('simple', :rare) "
             f"{where} ORDER BY score DESC, id LIMIT :limit"
         )
-        hits = _rows(session, sql, params, since)
-    if len(hits) < limit and len(rare) < len(cleaned):
-        # The articles holding only common terms come after those holding a rare one, as
-        # a rare term's weight puts them in BM25 (SQLite): a longer list keeps its head.
-        # Behind rare hits the common matches only fill the tail: fewer of them will do.
-        cap = CANDIDATE_CAP if not hits else FILLER_CAP
-        params["cap"] = max(cap, limit)
+        return _rows(session, sql, {**params, "rare": _tsquery(rare)}, since)
+
+    def recent_hits(cap: int) -> list[tuple[int, float]]:
         sql = (
             "SELECT id, ts_rank_cd(search_vector, to_tsquery('simple', :q), 1) AS score "
             "FROM (SELECT id, search_vector FROM articles "
             f"WHERE search_vector @@ to_tsquery('simple', :q) {where} "
             "ORDER BY id DESC LIMIT :cap) AS recent ORDER BY score DESC, id LIMIT :limit"
         )
-        found = {article_id for article_id, _ in hits}
-        filler = [hit for hit in _rows(session, sql, params, since) if hit[0] not in found]
-        if hits and filler and filler[0][1] > hits[-1][1]:
-            # Scores stay in list order: scaled to end at the last rare hit's.
-            scale = hits[-1][1] / filler[0][1]
-            filler = [(article_id, score * scale) for article_id, score in filler]
-        hits += filler
-    return hits[:limit]
+        return _rows(session, sql, {**params, "cap": cap}, since)
+
+    counted = "SELECT 1 FROM articles WHERE search_vector @@ to_tsquery('simple', {term})"
+    return _rare_first(session, cleaned, limit, counted, rare_hits, recent_hits)
 
 
-def _bounded_frequencies(session: Session, cleaned: list[str], bound: int) -> dict[str, int]:
+def _bounded_frequencies(
+    session: Session, cleaned: list[str], counted: str, bound: int
+) -> dict[str, int]:
     """How many articles hold each term, counted up to ``bound`` (one round trip)."""
     counts = ", ".join(
-        f"(SELECT count(*) FROM (SELECT 1 FROM articles "
-        f"WHERE search_vector @@ to_tsquery('simple', :t{i}) LIMIT :bound) AS f{i})"
+        f"(SELECT count(*) FROM ({counted.format(term=f':t{i}')} LIMIT :bound) AS f{i})"
         for i in range(len(cleaned))
     )
-    params: dict[str, object] = {f"t{i}": f"'{term}'" for i, term in enumerate(cleaned)}
+    match = _fts5_query if session.get_bind().dialect.name == "sqlite" else _tsquery
+    params: dict[str, object] = {f"t{i}": match([term]) for i, term in enumerate(cleaned)}
     params["bound"] = bound
     row = session.execute(text(f"SELECT {counts}"), params).one()
     return {term: int(count) for term, count in zip(cleaned, row, strict=True)}
@@ -195,13 +252,17 @@ def _index_scans(session: Session) -> None:
         session.info[_INDEX_SCANS] = transaction
 
 
-def _rows(
-    session: Session, sql: str, params: dict[str, object], since: datetime | None
-) -> list[tuple[int, float]]:
+def _statement(sql: str, since: datetime | None) -> TextClause:
     statement = text(sql)
     if since is not None:
         statement = statement.bindparams(bindparam("since", type_=UTCDateTime))
-    rows = session.execute(statement, params).all()
+    return statement
+
+
+def _rows(
+    session: Session, sql: str, params: dict[str, object], since: datetime | None
+) -> list[tuple[int, float]]:
+    rows = session.execute(_statement(sql, since), params).all()
     return [(int(row[0]), float(row[1])) for row in rows]
 
 

@@ -65,12 +65,12 @@ def _doc_and_answer_hits(
 def test_norquad_quality_floor(summariser: Summariser) -> None:
     questions = [json.loads(line) for line in (NORQUAD / "questions.jsonl").open(encoding="utf-8")]
     doc_at_1, answer_hit = _doc_and_answer_hits(summariser, questions)
-    # Measured 0.924 and 0.853 (benchmarks/quality.py); a drop below the floor fails.
+    # Measured 0.924 and 0.870 (benchmarks/quality.py); a drop below the floor fails.
     # doc@1 was 0.933 before captions were never quoted: one answer stands only in a
     # photo caption ("Arkivbilde av ...") and is refused now; 0.929 before the candidates
     # were ranked here rather than by the index, which PostgreSQL ranks worse (0.882).
     assert doc_at_1 >= 0.92
-    assert answer_hit >= 0.85
+    assert answer_hit >= 0.86
 
 
 def test_english_questions_over_norwegian_articles_quality_floor(summariser: Summariser) -> None:
@@ -82,6 +82,23 @@ def test_english_questions_over_norwegian_articles_quality_floor(summariser: Sum
         )
     questions = [json.loads(line) for line in ENGLISH.open(encoding="utf-8")]
     doc_at_1, answer_hit = _doc_and_answer_hits(summariser, questions)
-    # Measured 0.769 and 0.647 (0.391 and 0.252 without the lexicon).
-    assert doc_at_1 >= 0.75
-    assert answer_hit >= 0.63
+    # Measured 0.807 and 0.693 (0.391 and 0.252 without the lexicon).
+    assert doc_at_1 >= 0.79
+    assert answer_hit >= 0.68
+
+
+ABSENT = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "absent.jsonl"
+
+
+@pytest.mark.parametrize("language", ["no", "en"])
+def test_questions_about_what_no_article_tells_are_refused(
+    summariser: Summariser, language: str
+) -> None:
+    questions = [
+        item["question"]
+        for item in map(json.loads, ABSENT.open(encoding="utf-8"))
+        if item["language"] == language
+    ]
+    answered = [q for q in questions if summariser.answer(q).found]
+    # Measured 35 of 40 refused in Norwegian, 36 of 38 in English; each is a false answer.
+    assert len(answered) <= 0.15 * len(questions), answered

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from bot.text import STOPWORDS, detect_language, stem_words, tokenize, words
 from bot.text.cognates import norwegian_spellings
 from bot.text.lexicon import Lexicon
-from bot.text.tokens import is_name_token, name_words
+from bot.text.tokens import abbreviations, is_name_token, name_words
 
 __all__ = ["Question", "analyse", "QUESTION_KINDS"]
 
@@ -118,6 +118,8 @@ class Question:
     names: list[str]
     phrases: list[str] = field(default_factory=list)
     window: timedelta | None = None
+    # Names written in capitals ("NY", "VAR", "SVTs"), lower-cased: see `abbreviations`.
+    abbreviations: frozenset[str] = frozenset()
 
     @property
     def search_terms(self) -> list[str]:
@@ -154,10 +156,17 @@ def _translated_forms(translations: list[str], language: str, name: str | None) 
         if w not in STOPWORDS and len(w) > 1
     ]
     if name is not None:
-        return tuple(w for w in dict.fromkeys(found) if w != name)
+        # Its genitive is no stem: "Sveriges landslag" is "the Swedish national team".
+        genitives = [w + "s" for w in found if _takes_genitive(w, language)]
+        return tuple(w for w in dict.fromkeys([*found, *genitives]) if w != name)
     # A stem can be a function word of its own ("fører" -> "før"): that form finds nothing.
     stems = [s for s in stem_words(found, language) if s not in STOPWORDS and len(s) > 1]
     return tuple(dict.fromkeys([*found, *stems]))
+
+
+def _takes_genitive(word: str, language: str) -> bool:
+    """Whether a Norwegian name takes a genitive "-s" ("Norges", not "Pariss")."""
+    return language == "no" and not word.endswith(("s", "x", "z"))
 
 
 # Norwegian writes two words as one ("World Cup" is "verdenscupen", "peace prize"
@@ -257,4 +266,6 @@ def analyse(text: str, lexicon: Lexicon | None = None) -> Question:
         names=list(dict.fromkeys(names)),
         phrases=[p.strip() for p in _QUOTED.findall(text)],
         window=window,
+        # A question typed in capitals tells no abbreviation by them.
+        abbreviations=frozenset(() if text.isupper() else abbreviations(names)),
     )

@@ -10,9 +10,16 @@ from dataclasses import dataclass
 from bot.answer.question import Question, Term
 from bot.text import STOPWORDS, stem_words, tokenize, words
 from bot.text.captions import is_caption
-from bot.text.tokens import is_name_token
+from bot.text.tokens import abbreviations, is_name_token
 
-__all__ = ["ScoredSentence", "SentenceFeatures", "term_forms", "idf", "score_sentences"]
+__all__ = [
+    "ScoredSentence",
+    "SentenceFeatures",
+    "holds_answer_type",
+    "idf",
+    "score_sentences",
+    "term_forms",
+]
 
 _NUMBER_WORDS = frozenset(
     """
@@ -40,6 +47,10 @@ _REASON = re.compile(
 _YEAR_OR_TIME = re.compile(r"\b(1[89]\d\d|20\d\d)\b|\b\d{1,2}[.:]\d{2}\b|\b\d{1,2}\. ?[a-zæøå]+")
 _PLACE = re.compile(r"\b(i|på|fra|til|in|at|from|near|ved)\s+[A-ZÆØÅ]\w+")
 _DIGIT = re.compile(r"\d")
+# A person's full name: two or more capitalised words ("James Stove Lorentzen").
+_FULL_NAME = re.compile(r"\b[A-ZÆØÅ][a-zæøåé]+(?:[ -][A-ZÆØÅ][a-zæøåé]+)+")
+# A person the sentence before named, referred to again: "I fjor flyttet han til USA".
+_PERSON_PRONOUN = re.compile(r"\b(han|hun|ham|henne|hans|hennes|he|she|him|her|his|hers)\b")
 _PARTS = re.compile(r"[-'’.,_]")
 
 # How much each signal adds to a sentence's term coverage (which lies in [0, 1]).
@@ -59,6 +70,8 @@ LOCAL_WEIGHT = 1.0
 COVERAGE_WEIGHT = 0.2
 # Each word pair the sentence shares with the question, in the same order (up to three).
 PAIR_WEIGHT = 0.1
+# A name the sentence before holds, in a sentence that refers back to a person ("han").
+CARRIED_WEIGHT = 0.7
 # Similarity by meaning (cosine, from an embeddings endpoint) counts like term coverage.
 SEMANTIC_WEIGHT = 1.0
 
@@ -75,6 +88,10 @@ class SentenceFeatures:
     common: frozenset[str] = frozenset()
     # Exact forms and stems of the words written with a capital ("Høyre", not "høyre").
     capitalised: frozenset[str] = frozenset()
+    # Word parts written in capitals ("nrk" for "NRK" and "NRKs"), for abbreviations.
+    abbreviations: frozenset[str] = frozenset()
+    # Adjacent word pairs that are not both function words (see `_pairs`).
+    pairs: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -112,21 +129,29 @@ def idf(document_frequency: int, total: int) -> float:
 def features(sentence: str, language: str) -> SentenceFeatures:
     exact = words(sentence)
     tokens = tokenize(sentence)
-    names = {t.lower() for i, t in enumerate(tokens) if i > 0 and is_name_token(t)}
-    stems = stem_words(exact, language)
-    common = {w for w in exact if w not in names}
-    common.update(s for s, w in zip(stems, exact, strict=True) if w not in names)
+    # A lower-case token is no name and has no capitalised part: most tokens, tested once.
+    upper = [t for t in tokens if not t.islower()]
+    names = {t.lower() for t in tokens[1:] if not t[:1].islower() and is_name_token(t)}
     # Word parts written with a capital anywhere, the first word too ("Sarraj" in
     # "al-Sarraj"), with their stems ("Haftars" -> "haftar").
-    capitals = [p.lower() for t in tokens for p in _PARTS.split(t) if p[:1].isupper()]
-    capitalised = {*capitals, *stem_words(capitals, language)}
+    capitals_raw = [p for t in upper for p in _PARTS.split(t) if p[:1].isupper()]
+    capitals = [p.lower() for p in capitals_raw]
+    stemmed = stem_words(exact + capitals, language)
+    stems = stemmed[: len(exact)]
+    if names:
+        common = {w for w in exact if w not in names}
+        common.update(s for s, w in zip(stems, exact, strict=True) if w not in names)
+    else:
+        common = {*exact, *stems}
     return SentenceFeatures(
         exact=frozenset(exact),
         stems=frozenset(stems),
         names=frozenset(names),
         length=len(exact),
         common=frozenset(common),
-        capitalised=frozenset(capitalised),
+        capitalised=frozenset([*capitals, *stemmed[len(exact) :]]),
+        abbreviations=frozenset(abbreviations(capitals_raw)),
+        pairs=frozenset(_pairs(exact)),
     )
 
 
@@ -166,6 +191,19 @@ def _translation_in_compound(
     )
 
 
+def holds_answer_type(question: Question, sentence: str, language: str) -> bool:
+    """Whether ``sentence`` holds the kind of thing the question asks for (a name for
+    "who", a time for "when", ...); False for questions of no such kind."""
+    if question.kind == "who":
+        # Someone named in full, not only any capitalised word ("Ap", "Oslo").
+        asked = {t.exact for t in question.terms}
+        return any(
+            any(w not in asked and w[:-1] not in asked for w in words(m.group()))
+            for m in _FULL_NAME.finditer(sentence)
+        )
+    return _answer_type_bonus(question, sentence, features(sentence, language)) > 0
+
+
 def _answer_type_bonus(question: Question, sentence: str, feats: SentenceFeatures) -> float:
     """Does the sentence hold the kind of thing the question asks for?"""
     kind = question.kind
@@ -183,6 +221,40 @@ def _answer_type_bonus(question: Question, sentence: str, feats: SentenceFeature
     if kind == "why":
         return 1.0 if _REASON.search(sentence) else 0.0
     return 0.0
+
+
+_Match = tuple[int, str, SentenceFeatures, dict[str, float]]
+
+
+def _carry_names(
+    question: Question, sentences: list[str], language: str, matches: list[_Match]
+) -> list[_Match]:
+    """News names a person once, then says "he" or "she": a sentence that refers back to
+    a person holds, in part, the names of the question the sentence before it holds.
+    ("Solvik-Olsen ..." then "I fjor flyttet han til USA" answers where he lives.)"""
+    names = {term.exact for term in question.terms if term.is_name}
+    if not names:
+        return matches
+    by_index = {match[0]: match for match in matches}
+    out: list[_Match] = []
+    for index, sentence in enumerate(sentences):
+        match = by_index.get(index)
+        before = by_index[index - 1][3] if index - 1 in by_index else {}
+        carried = names & before.keys()
+        if match is not None:
+            carried -= match[3].keys()
+        if carried and _PERSON_PRONOUN.search(sentence.lower()):
+            if match is None:
+                feats = features(sentence, language)
+                if feats.length < 3:
+                    continue
+                match = (index, sentence, feats, {})
+            found = dict(match[3])
+            found.update((name, CARRIED_WEIGHT * before[name]) for name in carried)
+            match = (index, sentence, match[2], found)
+        if match is not None:
+            out.append(match)
+    return out
 
 
 def score_sentences(
@@ -224,7 +296,7 @@ def score_sentences(
         }
     total_weight = sum(weights.get(term.exact, 0.0) for term in question.terms) or 1.0
     count = len(sentences)
-    matches: list[tuple[int, str, SentenceFeatures, dict[str, float]]] = []
+    matches: list[_Match] = []
     sentence_frequency: dict[str, int] = {}
     best_share: dict[str, float] = {}
     # Every form that can match appears in the sentence as a substring (compounds too):
@@ -254,7 +326,12 @@ def score_sentences(
             own = feats.common if guard else vocabulary
             # A name asked with a capital is that name only where it is written so:
             # "VAR" is not the verb "var", "Høyre" the party and not "til høyre".
-            if term_set & (feats.capitalised if term.is_name else own):
+            # An abbreviation is that only where it is written so: "NY" is not "Ny".
+            if term.exact in question.abbreviations:
+                written = feats.abbreviations
+            else:
+                written = feats.capitalised if term.is_name else own
+            if term_set & written:
                 found[term.exact] = 1.0
             elif foreign and translations & own:
                 found[term.exact] = TRANSLATION_WEIGHT
@@ -266,12 +343,14 @@ def score_sentences(
                 found[term.exact] = COMPOUND_WEIGHT
         if not found and index not in semantic:
             continue
+        matches.append((index, sentence, feats, found))
+    matches = _carry_names(question, sentences, language, matches)
+    for *_, found in matches:
         for exact, share in found.items():
             sentence_frequency[exact] = sentence_frequency.get(exact, 0) + 1
             # Anywhere in the article a compound counts in full; a translation does not.
             article_share = TRANSLATION_WEIGHT if share == TRANSLATION_WEIGHT else 1.0
             best_share[exact] = max(article_share, best_share.get(exact, 0.0))
-        matches.append((index, sentence, feats, found))
 
     local = {
         exact: weights.get(exact, 0.0) * idf(frequency, count)
@@ -299,7 +378,7 @@ def score_sentences(
         focus = sum(local[e] * share for e, share in found.items()) / local_total
         lowered = sentence.lower()
         phrase_bonus = PHRASE_WEIGHT * sum(p.lower() in lowered for p in question.phrases)
-        phrase_bonus += PAIR_WEIGHT * min(3, len(question_pairs & _pairs(words(lowered))))
+        phrase_bonus += PAIR_WEIGHT * min(3, len(question_pairs & feats.pairs))
         type_bonus = TYPE_WEIGHT * _answer_type_bonus(question, sentence, feats)
         position = POSITION_WEIGHT * (1 - index / max(count, 1))
         # Very long sentences match by sheer size; very short ones are headings.

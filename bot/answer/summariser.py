@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -11,7 +12,13 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session
 
 from bot.answer.question import Question, Term, analyse
-from bot.answer.rank import ScoredSentence, idf, score_sentences
+from bot.answer.rank import (
+    TRANSLATION_WEIGHT,
+    ScoredSentence,
+    holds_answer_type,
+    idf,
+    score_sentences,
+)
 from bot.config import Settings
 from bot.llm.client import LLMError
 from bot.llm.embed import Embedder
@@ -111,7 +118,17 @@ def _say(key: str, language: str, **values: object) -> str:
     return texts.get(language, texts["en"]).format(articles=articles, **values)
 
 
+# Questions whose answer is of a kind a sentence can be seen to hold.
+_TYPED = frozenset({"who", "when", "how_many", "where"})
 _END = ".!?…\"»”)'"
+_YEAR = re.compile(r"1[89]\d\d|20\d\d")
+
+
+def _tells_of_years(article: Article, years: list[str]) -> bool:
+    """Whether the article was published in, or mentions, every year in ``years``."""
+    published = str(article.published_at.year) if article.published_at else ""
+    text = f"{article.title} {article.text}"
+    return all(year == published or re.search(rf"\b{year}\b", text) for year in years)
 
 
 def looks_like_heading(sentence: str) -> bool:
@@ -405,13 +422,27 @@ class Summariser:
                 )
             )
         ranked.sort(key=lambda s: s.score, reverse=True)
+        # A year the question names is part of what it asks: "who won the league in 2023"
+        # is not answered by an article of 2019 that never mentions 2023.
+        years = [t.exact for t in question.terms if _YEAR.fullmatch(t.exact)]
+        if years:
+            fits = {i for i, a in articles.items() if _tells_of_years(a, years)}
+            ranked = [s for s in ranked if s.article_id in fits]
         # A question that names someone or something is not answered from an article
         # that never mentions them, however well its common words match.
         names_asked = any(t.is_name for t in question.terms)
+        if names_asked and ranked and not ranked[0].article_names:
+            # Past a better match that never names them, to the best article that names
+            # them all: it answers if it says more of what is asked than the names.
+            every = sum(t.is_name for t in question.terms)
+            named = [s for s in ranked if s.article_names == every]
+            if named and named[0].matched_words > named[0].matched_names:
+                ranked = named
         # The best sentence must cover enough of the question; what the rest of its
         # article covers (its captions too) counts for part.
         weak = not ranked or (
-            max(ranked[0].coverage, ARTICLE_SUPPORT * ranked[0].article_coverage) < MIN_COVERAGE
+            max(ranked[0].coverage, ARTICLE_SUPPORT * ranked[0].article_coverage)
+            < self._least_coverage(question, articles[ranked[0].article_id])
             and ranked[0].similarity < self.min_similarity
         )
         quotable = any(s.article_id == ranked[0].article_id and not s.caption for s in ranked)
@@ -424,6 +455,15 @@ class Summariser:
             text = _say("no_answer", language, total=_count(shown_total))
             return Retrieval(question, shown_total, articles, ranked, text)
         return Retrieval(question, total, articles, ranked)
+
+    @staticmethod
+    def _least_coverage(question: Question, article: Article) -> float:
+        """The share of the question's weight the best sentence must cover. A translation
+        counts for less than the word itself (TRANSLATION_WEIGHT), so across languages
+        the bar is lowered by as much."""
+        if question.language != article.language:
+            return MIN_COVERAGE * TRANSLATION_WEIGHT
+        return MIN_COVERAGE
 
     @staticmethod
     def _shown(session: Session, total: int, seen: TenantScope | None) -> int:
@@ -510,6 +550,15 @@ class Summariser:
         # before says who "he" or "they" is when the best one starts with a pronoun.
         following = best.index + 1
         candidates = []
+        # A best sentence without what is asked for (no name for "who", no time for
+        # "when") is often set up or finished by its neighbour: "..., sier NAME."
+        question = retrieval.question
+        if question.kind in _TYPED and not holds_answer_type(question, best.text, article.language):
+            for index in (best.index - 1, best.index + 1):
+                if 0 <= index < len(article.sentences) and holds_answer_type(
+                    question, article.sentences[index], article.language
+                ):
+                    candidates.append((index, article.sentences[index]))
         if best.index > 0 and _opens_with_reference(best.text):
             candidates.append((best.index - 1, article.sentences[best.index - 1]))
         if following < len(article.sentences) and len(best.text) < SHORT_SENTENCE:

@@ -19,6 +19,7 @@ __all__ = [
     "stem_words",
     "index_terms",
     "document_terms",
+    "abbreviations",
     "is_name_token",
 ]
 
@@ -149,6 +150,17 @@ def is_name_token(token: str) -> bool:
     if len(token) >= 2 and token.isupper() and token.isalpha():
         return True
     return token[:1].isupper() and token.lower() not in STOPWORDS and not token.isdigit()
+
+
+def abbreviations(parts: list[str]) -> set[str]:
+    """The words or word parts written in capitals, lower-cased, a genitive "s" dropped:
+    "NRKs" -> "nrk", "VAR" -> "var"; "Var" and "Ny" are none."""
+    found = set()
+    for part in parts:
+        bare = part[:-1] if part.endswith("s") and len(part) > 2 else part
+        if len(bare) > 1 and bare.isupper():
+            found.add(bare.lower())
+    return found
 
 
 def name_words(token: str) -> list[str]:

@@ -416,3 +416,27 @@ def test_a_translation_of_several_words_is_not_looked_for_word_by_word(tmp_path:
     reserve = next(term for term in question.terms if term.exact == "reserve")
     assert "reservere" in reserve.translations
     assert "legge" not in reserve.translations and "side" not in reserve.translations
+
+
+def test_a_nationality_finds_the_country_it_belongs_to(
+    sqlite_db: Database, lexicon_index: Path, tmp_path: Path
+) -> None:
+    # "the Swedish national team" is "Sveriges landslag" in Norwegian news as often as
+    # "det svenske landslaget".
+    path = tmp_path / "coach.jsonl"
+    coach = {
+        "url": "https://sportsavisa.example/landslagssjef",
+        "title": "Ny sjef for landslaget",
+        "source": "Sportsavisa",
+        "language": "no",
+        "published": "2024-05-02T07:00:00+00:00",
+        "text": (
+            "Sveriges landslag har fått ny trener etter en svak høst.\n"
+            "Landslagstreneren heter Anna Ek og kommer fra Malmö FF."
+        ),
+    }
+    path.write_text(json.dumps(coach, ensure_ascii=False) + "\n", encoding="utf-8")
+    summariser = _summariser(sqlite_db, path, str(lexicon_index), tmp_path)
+    answer = summariser.answer("Who coaches the Swedish national team?")
+    assert answer.found
+    assert "Sveriges landslag har fått ny trener" in answer.text

@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 from bot.ingest import ArticleDraft, normalise
 from storage import (
+    ArticleRecord,
     Database,
     Outcome,
     articles_between,
@@ -97,17 +98,23 @@ def test_search_ranks_the_article_with_more_matches_first(db: Database) -> None:
     assert _search(db, "storm", "bergen", "tripoli")[0] == STORM.url
 
 
-def test_a_large_collection_answers_from_the_articles_holding_the_rare_word(
-    db: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Past RARE_MAX articles a word is common (lowered here so six articles are "large").
-    monkeypatch.setattr("storage.search.RARE_MAX", 2)
+def _ferries_and_haftar(db: Database) -> tuple[list[ArticleRecord], ArticleRecord]:
+    """Five articles of a common word ("ferry"), then one of a rare one ("Haftar")."""
     ferries = [
         record(f"https://example.com/ferry/{i}", f"Ferry news {i}", "Ferry ferry cancelled. " * 3)
         for i in range(5)
     ]
     haftar = record("https://example.no/haftar", "Haftar", "Haftar took a ferry to Tripoli.")
     _store(db, *ferries, haftar)
+    return ferries, haftar
+
+
+def test_a_large_collection_answers_from_the_articles_holding_the_rare_word(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Past RARE_MAX articles a word is common (lowered here so six articles are "large").
+    monkeypatch.setattr("storage.search.RARE_MAX", 2)
+    ferries, haftar = _ferries_and_haftar(db)
     with db.session() as session:
         if db.dialect == "postgresql":
             session.execute(text("ANALYZE articles"))  # statistics must not change the answer
@@ -119,6 +126,19 @@ def test_a_large_collection_answers_from_the_articles_holding_the_rare_word(
     assert len(every) == 6 and every[0][0] == haftar_id
     assert [score for _, score in every] == sorted((score for _, score in every), reverse=True)
     assert len(common) == 6
+
+
+def test_behind_the_rare_hits_come_the_most_recent_common_ones(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Both databases fill the list the same way: from the newest matches of the whole query.
+    monkeypatch.setattr("storage.search.RARE_MAX", 2)
+    monkeypatch.setattr("storage.search.FILLER_CAP", 2)
+    ferries, haftar = _ferries_and_haftar(db)
+    with db.session() as session:
+        two = search_articles(session, ["ferry", "haftar"], limit=2)
+    urls = _ids(db)
+    assert [urls[i] for i, _ in two] == [haftar.url, ferries[-1].url]
 
 
 def _ids(db: Database) -> dict[int, str]:

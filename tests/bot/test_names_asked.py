@@ -1,0 +1,51 @@
+"""A question that names someone is answered from an article that names them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.config import Settings
+from storage import Database
+from tests.support.ranking import summariser_over
+
+HANDBALL = {
+    "url": "https://sportsavisa.example/cupen",
+    "title": "Kolstad videre i cupen",
+    "source": "Sportsavisa",
+    "language": "no",
+    "published": "2024-10-02T20:00:00+00:00",
+    "text": (
+        "Kolstad scoret sitt første mål i kampen etter bare to minutter.\n"
+        "Laget scoret mål etter mål og vant til slutt med ti."
+    ),
+}
+FOOTBALL = {
+    "url": "https://sportsavisa.example/landskamp",
+    "title": "Danmark snudde mot Sveits",
+    "source": "Sportsavisa",
+    "language": "no",
+    "published": "2024-10-03T21:00:00+00:00",
+    "text": (
+        "Danmark lå under 0-3 mot Sveits borte, men kom tilbake til 3-3.\n"
+        "Sveits tok ledelsen etter drøye 20 minutter da spissen scoret på corner."
+    ),
+}
+
+
+def test_the_article_that_names_them_answers_past_a_closer_match_that_does_not(
+    sqlite_db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    summariser = summariser_over(sqlite_db, settings, tmp_path, HANDBALL, FOOTBALL)
+    answer = summariser.answer("Når scoret Sveits sitt første mål i kampen?")
+    assert answer.found
+    assert answer.citations[0].url == FOOTBALL["url"]
+    assert "etter drøye 20 minutter" in answer.text
+
+
+def test_no_article_naming_them_says_more_than_the_name_is_a_refusal(
+    sqlite_db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    summariser = summariser_over(sqlite_db, settings, tmp_path, HANDBALL, FOOTBALL)
+    # The article that names Danmark says only that it came back from 0-3: no answer.
+    answer = summariser.answer("Når scoret Danmark sitt første mål i kampen?")
+    assert not answer.found
