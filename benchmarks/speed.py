@@ -10,7 +10,9 @@ dates), all from the seed, then measures:
   `fts5(title, text)` table, 500 rows a transaction, with the same journal pragmas;
 - search: question analysis plus `storage.search_articles` (one session per query, as
   the app does) against one `MATCH ... ORDER BY bm25 LIMIT 20` statement;
-- ask: `Summariser.answer` end to end, beside the search p95;
+- ask: `Summariser.answer` end to end, beside the search p95, with the heap settled as
+  `newsbot run` settles it once warmed up (`bot.app.settle_heap`), and the garbage
+  collector's pauses meanwhile;
 - peak RSS of the process.
 
 Both databases live in a temporary directory. The language model is loaded and each
@@ -29,6 +31,7 @@ raw FTS5 comparison still runs on SQLite.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import math
 import os
@@ -40,6 +43,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,6 +53,7 @@ from fresh_db import fresh_database  # noqa: E402
 
 from bot.answer.question import analyse  # noqa: E402
 from bot.answer.summariser import Summariser  # noqa: E402
+from bot.app import settle_heap  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.ingest import ArticleDraft, Ingestor  # noqa: E402
 from bot.ingest.model import clean_text  # noqa: E402
@@ -404,6 +409,19 @@ def peak_rss_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
+def _collector_pauses(pauses: list[float]) -> Callable[[str, dict[str, int]], None]:
+    """A `gc.callbacks` entry that adds each collection's seconds to ``pauses``."""
+    started = [0.0]
+
+    def track(phase: str, _info: dict[str, int]) -> None:
+        if phase == "start":
+            started[0] = time.perf_counter()
+        else:
+            pauses.append(time.perf_counter() - started[0])
+
+    return track
+
+
 TEXT_SAMPLE = 1000
 
 
@@ -592,13 +610,17 @@ def main() -> int:
         summariser = Summariser(db, settings)
         for question in questions[:WARM_UP]:
             summariser.answer(question)
+        settle_heap()  # as `newsbot run` does once warmed up
         ask_times: list[float] = []
         outcomes: Counter[bool] = Counter()
+        pauses: list[float] = []
+        gc.callbacks.append(_collector_pauses(pauses))
         for question in questions:
             started = time.perf_counter()
             answer = summariser.answer(question)
             ask_times.append(time.perf_counter() - started)
             outcomes[answer.found] += 1
+        gc.callbacks.clear()
         ask_p95 = percentile(ask_times, 0.95)
         print(
             f"ask questions: {len(questions)}, e.g. {questions[0]!r}; "
@@ -607,6 +629,10 @@ def main() -> int:
         print(
             f"ask newsbot: p50 {ms(percentile(ask_times, 0.5))}, p95 {ms(ask_p95)} "
             "(issue 17: p50 <= 10 ms, p95 <= 20 ms at 20,000 on SQLite; PostgreSQL within 2x)"
+        )
+        print(
+            f"garbage collection during the answers: {ms(sum(pauses))} in all "
+            f"({len(pauses)} collections, the longest {ms(max(pauses, default=0.0))})"
         )
         print(
             f"ask p95 beside search p95: {ms(ask_p95)} vs {ms(search_p95)} "
