@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -73,15 +74,36 @@ def _database_url(value: str) -> str:
     if backend not in ("sqlite", "postgresql"):
         raise ValueError(f"newsbot stores its news in SQLite or PostgreSQL, not {backend}")
     if backend == "sqlite" and url.database and url.database != ":memory:":
-        path = Path(url.database).expanduser()
-        if path.is_dir():
-            raise ValueError(f"{path} is a folder, not a database file")
-        ancestor = path.parent
-        while not ancestor.exists() and ancestor != ancestor.parent:
-            ancestor = ancestor.parent
-        if not ancestor.is_dir():
-            raise ValueError(f"{ancestor} is a file, so {path} cannot be created")
+        problem = _sqlite_file_problem(Path(url.database).expanduser())
+        if problem:
+            raise ValueError(problem)
     return value
+
+
+def _sqlite_file_problem(path: Path) -> str | None:
+    """Why newsbot cannot keep its SQLite database at ``path``; None when it can."""
+    if path.is_dir():
+        return f"{path} is a folder, not a database file"
+    folder = path.parent
+    ancestor = folder
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        return f"{ancestor} is a file, so {path} cannot be created"
+    if not folder.is_dir():
+        # Never created on the quiet: a typo in the path would start an empty database there.
+        return f"the folder {folder} does not exist; create it, or name a file in another folder"
+    # SQLite writes the file and, in WAL mode, two files beside it (-wal and -shm).
+    if os.statvfs(folder).f_flag & os.ST_RDONLY:
+        return f"cannot write {path}: {folder} is on a read-only file system"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"cannot write {path}: no permission to write in {folder}"
+    if path.exists():
+        try:
+            os.close(os.open(path, os.O_RDWR))
+        except OSError as exc:
+            return f"cannot write {path}: {(exc.strerror or str(exc)).lower()}"
+    return None
 
 
 def _log_level(value: str) -> str:

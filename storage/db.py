@@ -35,9 +35,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def _engine(url: str, **kwargs: Any) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        database = parsed.database
-        if database and database != ":memory:":
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -149,6 +146,21 @@ def _current(connection: Connection) -> str | None:
     return current
 
 
+def _file_of(url: str) -> str:
+    """ " file /path/newsbot.db" for a SQLite file; nothing for a server, whose URL may
+    hold a password."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        return f" file {Path(parsed.database or '').expanduser()}"
+    return ""
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    """The driver's own words on one line, without SQLAlchemy's wrapping and link."""
+    cause = getattr(exc, "orig", None) or exc
+    return " ".join(str(cause).split()) or exc.__class__.__name__
+
+
 class Database:
     """One engine and its session factory."""
 
@@ -164,9 +176,7 @@ class Database:
             if upgrade:
                 migrate(engine)
         except SQLAlchemyError as exc:
-            raise StorageError(
-                f"cannot open the database: {exc.__class__.__name__}: {exc}"
-            ) from exc
+            raise StorageError(f"cannot open the database{_file_of(url)}: {_reason(exc)}") from exc
         return cls(engine)
 
     @property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -95,6 +96,55 @@ def test_sqlite_file_under_a_file_is_refused(newsbot: Invoke, tmp_path: Path) ->
     assert f"{tmp_path / 'plain'} is a file" in line
     line = _one_line(newsbot("stats", DATABASE_URL=f"sqlite:///{tmp_path}"))
     assert "is a folder, not a database file" in line
+
+
+def test_sqlite_file_in_a_missing_folder_is_refused_not_created(
+    newsbot: Invoke, tmp_path: Path
+) -> None:
+    # A typo in the path must not start an empty database in a new folder.
+    missing = tmp_path / "nwsbot" / "data"
+    line = _one_line(newsbot("stats", DATABASE_URL=f"sqlite:///{missing / 'n.db'}"))
+    assert line == (
+        f"error: bad setting: DATABASE_URL: the folder {missing} does not exist; "
+        "create it, or name a file in another folder"
+    )
+    assert not (tmp_path / "nwsbot").exists()
+    missing.mkdir(parents=True)
+    assert newsbot("stats", DATABASE_URL=f"sqlite:///{missing / 'n.db'}").exit_code == 0
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write anywhere")
+def test_sqlite_file_newsbot_may_not_write_is_refused_with_the_reason(
+    newsbot: Invoke, tmp_path: Path
+) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        line = _one_line(newsbot("stats", DATABASE_URL=f"sqlite:///{locked / 'n.db'}"))
+    finally:
+        locked.chmod(0o755)
+    assert line == (
+        f"error: bad setting: DATABASE_URL: cannot write {locked / 'n.db'}: "
+        f"no permission to write in {locked}"
+    )
+    kept = tmp_path / "kept.db"
+    kept.write_bytes(b"")
+    kept.chmod(0o444)
+    line = _one_line(newsbot("stats", DATABASE_URL=f"sqlite:///{kept}"))
+    assert line == f"error: bad setting: DATABASE_URL: cannot write {kept}: permission denied"
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_sqlite_file_that_cannot_be_opened_is_one_line_naming_it(newsbot: Invoke) -> None:
+    # /proc takes no new files, not even from root (for whom SQLite's refusal is the reason).
+    line = _one_line(newsbot("stats", DATABASE_URL="sqlite:////proc/newsbot.db"))
+    assert line.startswith("error: ") and "/proc/newsbot.db: " in line
+    assert "OperationalError" not in line and "sqlalche.me" not in line
+    if os.geteuid() == 0:
+        assert line.endswith(
+            "cannot open the database file /proc/newsbot.db: unable to open database file"
+        )
 
 
 def test_bad_value_in_dotenv_is_named_too(newsbot: Invoke, tmp_path: Path) -> None:
