@@ -77,6 +77,7 @@ from storage.search import (
     count_matching,
     count_matching_any,
     search_articles,
+    starting_with,
 )
 from storage.subscriptions import (
     add_subscription,
@@ -119,6 +120,7 @@ __all__ = [
     "FeedMembership",
     "any_matching",
     "any_starting_with",
+    "starting_with",
     "TenantScope",
     "count_operator_feeds",
     "visible_ids",

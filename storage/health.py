@@ -62,6 +62,12 @@ def check_database(session: Session) -> list[str]:
                 f"the search index holds {_articles(indexed)} but the articles table {articles:,}"
             )
     # On PostgreSQL, check_index above already looks for articles without a search vector.
+    kept = session.execute(text("SELECT value FROM article_count WHERE id = 1")).scalar()
+    if kept is not None and kept != articles:
+        # Answers weigh words and refusals report totals by this number.
+        problems.append(
+            f"the article count says {kept:,} but the articles table holds {articles:,}"
+        )
     return problems
 
 

@@ -24,6 +24,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 __all__ = [
     "Base",
     "Article",
+    "ArticleCount",
     "ArticleSequence",
     "FeedSource",
     "FeedMembership",
@@ -102,6 +103,15 @@ class Article(Base):
     @property
     def sort_time(self) -> datetime:
         return self.published_at or self.fetched_at
+
+
+class ArticleCount(Base):
+    """How many articles are stored: one row, kept in step by triggers on `articles`."""
+
+    __tablename__ = "article_count"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class ArticleSequence(Base):

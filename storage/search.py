@@ -21,6 +21,7 @@ __all__ = [
     "search_articles",
     "any_matching",
     "any_starting_with",
+    "starting_with",
     "count_matching",
     "count_matching_any",
     "check_index",
@@ -303,16 +304,28 @@ def any_starting_with(
 ) -> bool:
     """Whether an article (that ``visible_to`` may see) holds a word starting with
     ``prefix``: a name glued into a compound ("Nobel" in "Nobelkomiteen")."""
+    return bool(starting_with(session, prefix, limit=1, visible_to=visible_to))
+
+
+def starting_with(
+    session: Session, prefix: str, *, limit: int, visible_to: TenantScope | None = None
+) -> list[int]:
+    """Up to ``limit`` of the most recently stored articles (that ``visible_to`` may see)
+    holding a word that starts with ``prefix`` ("Berlin" in "Berlinmuren")."""
     cleaned = _clean([prefix])
     if not cleaned:
-        return False
-    sql, params = _matching(session, "1", cleaned, visible_to)
-    if session.get_bind().dialect.name == "sqlite":
+        return []
+    dialect = session.get_bind().dialect.name
+    column = "article_fts.rowid" if dialect == "sqlite" else "articles.id"
+    sql, params = _matching(session, column, cleaned, visible_to)
+    if dialect == "sqlite":
         params["q"] = f'"{cleaned[0]}"*'
-        return session.execute(text(sql + " LIMIT 1"), params).first() is not None
-    params["q"] = f"'{cleaned[0]}':*"
-    _index_scans(session)
-    return session.execute(text(sql + " LIMIT 1"), params).first() is not None
+    else:
+        params["q"] = f"'{cleaned[0]}':*"
+        _index_scans(session)
+    sql += f" ORDER BY {column} DESC LIMIT :limit"
+    params["limit"] = limit
+    return [row[0] for row in session.execute(text(sql), params)]
 
 
 def _matching(

@@ -273,6 +273,9 @@ def test_doctor_finds_what_a_crash_or_a_bug_could_leave(loaded_db: Database) -> 
             "INSERT INTO article_fts(article_fts, rowid, search_terms) "
             "VALUES ('delete', :id, :terms)"
         ),
+        "the article count says 9 but the articles table holds 8": (
+            "UPDATE article_count SET value = value + 1"
+        ),
     }
     for finding, sql in damage.items():
         # Each damage in a transaction of its own, rolled back after the check.

@@ -193,6 +193,15 @@ def _compounds(firsts: tuple[str, ...], seconds: tuple[str, ...]) -> list[str]:
     ]
 
 
+_ENGLISH_MONTHS = (
+    "january february march april may june july august september october november december"
+)
+_NORWEGIAN_MONTHS = (
+    "januar februar mars april mai juni juli august september oktober november desember"
+)
+_MONTHS = dict(zip(_ENGLISH_MONTHS.split(), _NORWEGIAN_MONTHS.split(), strict=True))
+
+
 def _translate(
     content: list[str], names: set[str], sequence: list[str], language: str, lexicon: Lexicon
 ) -> dict[str, tuple[str, ...]]:
@@ -218,6 +227,10 @@ def _translate(
                 if translations and word in found:
                     found[word] = [*translations, *found[word]]
     if target == "no":
+        # "March" and "May" written as names are the months, not a march or a maybe.
+        for word in content:
+            if word in names and word in _MONTHS:
+                found[word] = [_MONTHS[word]]
         for first, second in zip(sequence, sequence[1:], strict=False):
             if first in wanted and second in wanted:
                 glued = _compounds(lookup(first), lookup(second))

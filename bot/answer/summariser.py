@@ -40,6 +40,7 @@ from storage import (
     get_articles,
     index_terms_of,
     search_articles,
+    starting_with,
     visible_ids,
 )
 
@@ -182,6 +183,7 @@ def rerank(
     terms_by_id: dict[int, str],
     weights: dict[str, float],
     order: list[int],
+    glued: frozenset[str] = frozenset(),
 ) -> list[tuple[int, float]]:
     """The candidates ``terms_by_id`` scored by BM25 over the question's terms, best first.
 
@@ -190,6 +192,7 @@ def rerank(
     which both databases know the same way. The index's own scores differ (SQLite's
     BM25 has IDF, PostgreSQL's ts_rank_cd none), so it only proposes the pool; this
     ranking picks from it, and the two databases answer alike. Ties keep ``order``.
+    A name in ``glued`` counts in every word it opens ("berlin" in "berlinmuren").
     """
     if not terms_by_id:
         return []
@@ -205,6 +208,8 @@ def rerank(
         for exact, term_forms in forms:
             for form in term_forms:
                 frequency = counts.get(form, 0)
+                if exact in glued and form == exact:
+                    frequency = sum(n for word, n in counts.items() if word.startswith(exact))
                 if frequency:
                     score += (
                         weights.get(exact, 0.0) * frequency * (BM25_K1 + 1) / (frequency + norm)
@@ -389,19 +394,27 @@ class Summariser:
             # IDF_FLOOR articles so that one shared name still weighs like a name.
             weights = {exact: idf(df, max(total, IDF_FLOOR)) for exact, df in frequencies.items()}
             order = [article_id for article_id, _ in pool]
-            hits = rerank(question, index_terms_of(session, order), weights, order)[:CANDIDATES]
+            # Articles that hold a name only inside a compound ("Berlinmuren") hold no
+            # index term the search looked for: they join the pool by that prefix.
+            for name in glued:
+                order += [
+                    article_id
+                    for article_id in starting_with(session, name, limit=POOL, visible_to=seen)
+                    if article_id not in order
+                ]
+            terms_by_id = index_terms_of(session, order)
+            hits = rerank(question, terms_by_id, weights, order, glued=frozenset(glued))
+            hits = hits[:CANDIDATES]
             scores = _fuse(hits, semantic)
             articles = get_articles(session, list(scores))
         if since is not None:
             articles = {i: a for i, a in articles.items() if a.sort_time >= since}
         if not articles:
             shown_total = self._told(total, seen)
+            # "Nothing in that period" only when the question named one.
+            key = "nothing_recent" if since is not None else "no_answer"
             return Retrieval(
-                question,
-                shown_total,
-                {},
-                [],
-                _say("nothing_recent", language, total=_count(shown_total)),
+                question, shown_total, {}, [], _say(key, language, total=_count(shown_total))
             )
         unfound = frozenset(e for e, df in frequencies.items() if df == 0 and e not in demoted)
         ranked: list[ScoredSentence] = []

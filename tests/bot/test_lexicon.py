@@ -440,3 +440,29 @@ def test_a_nationality_finds_the_country_it_belongs_to(
     answer = summariser.answer("Who coaches the Swedish national team?")
     assert answer.found
     assert "Sveriges landslag har fått ny trener" in answer.text
+
+
+def test_a_month_written_as_a_name_is_the_month(
+    sqlite_db: Database, lexicon_index: Path, tmp_path: Path
+) -> None:
+    entries = {**ENTRIES, "march": "march <n>\nmarsj, gang\nwalk in step\n"}
+    index = write_dictd(tmp_path, entries)
+    path = tmp_path / "band.jsonl"
+    band = [
+        {
+            "url": f"https://lokalavisa.example/{slug}",
+            "title": title,
+            "source": "Lokalavisa",
+            "language": "no",
+            "published": "2024-04-02T07:00:00+00:00",
+            "text": text,
+        }
+        for slug, title, text in [
+            ("marsj", "Korpset øvde", "Skolekorpset gikk i marsj gjennom sentrum i helgen."),
+            ("mars", "Korpset spilte", "Skolekorpset spilte i mars på rådhusplassen."),
+        ]
+    ]
+    path.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in band))
+    summariser = _summariser(sqlite_db, path, str(index), tmp_path)
+    answer = summariser.answer("Where did the school band play in March?")
+    assert answer.citations[0].url == "https://lokalavisa.example/mars"

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import text
+from alembic import command
+from sqlalchemy import create_engine, text
 
 from bot.ingest import ArticleDraft, normalise
 from storage import (
@@ -14,11 +15,14 @@ from storage import (
     Outcome,
     articles_between,
     check_index,
+    count_articles,
     count_matching,
+    delete_articles_under,
     get_articles,
     search_articles,
     store_articles,
 )
+from storage.migrations.repair import alembic_config
 
 NOW = datetime(2024, 5, 1, 12, tzinfo=UTC)
 
@@ -79,6 +83,48 @@ def test_store_is_idempotent_and_updates_changed_articles(db: Database) -> None:
     assert _store(db, changed) == [Outcome.UPDATED]
     assert _search(db, "signere") == [LIBYA.url]
     assert _search(db, "tyrkia") == []  # the old text is gone from the index too
+
+
+def _counted(db: Database) -> tuple[int, int]:
+    """What `count_articles` says, and what counting the rows says."""
+    with db.session() as session:
+        rows = int(session.execute(text("SELECT count(*) FROM articles")).scalar_one())
+        return count_articles(session), rows
+
+
+def test_the_article_count_follows_every_insert_and_delete(db: Database) -> None:
+    _store(db, LIBYA, STORM)
+    assert _counted(db) == (2, 2)
+    mirror = record("https://mirror.example/libya", LIBYA.title, LIBYA.text)
+    changed = record(LIBYA.url, LIBYA.title, "Haftar forlot Moskva uten å signere avtalen.")
+    _store(db, LIBYA, mirror, changed)  # unchanged, a copy, an update: still two
+    assert _counted(db) == (2, 2)
+    with db.session() as session:
+        assert delete_articles_under(session, "https://example.no/") == 1
+    assert _counted(db) == (1, 1)
+
+
+def test_an_upgraded_database_counts_the_articles_it_had(db_url: str) -> None:
+    engine = create_engine(db_url)
+    with engine.begin() as connection:
+        config = alembic_config(connection)
+        command.upgrade(config, "0009")
+        for i in range(3):
+            connection.execute(
+                text(
+                    "INSERT INTO articles (url, title, text, source, language, "
+                    "published_precision, fetched_at, content_hash, sentences, search_terms) "
+                    "VALUES (:url, 't', 'x', '', 'en', 'none', :now, :hash, '[]', 'x')"
+                ),
+                {"url": f"https://example.com/{i}", "now": NOW, "hash": str(i)},
+            )
+    engine.dispose()
+    db = Database.open(db_url)
+    try:
+        _store(db, STORM)
+        assert _counted(db) == (4, 4)
+    finally:
+        db.close()
 
 
 def test_same_content_under_another_url_is_not_stored_twice(db: Database) -> None:
