@@ -112,6 +112,8 @@ class ArticleCount(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     value: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Grows with every insert, delete and change of search terms (see `count_matching_any`).
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class ArticleSequence(Base):

@@ -104,6 +104,25 @@ def test_the_article_count_follows_every_insert_and_delete(db: Database) -> None
     assert _counted(db) == (1, 1)
 
 
+def test_word_counts_follow_every_insert_update_and_delete(db: Database) -> None:
+    # Counts are remembered between questions: each change to the articles must show.
+    def counted(term: str) -> int:
+        with db.session() as session:
+            return count_matching(session, term)
+
+    _store(db, LIBYA, STORM)
+    assert (counted("haftar"), counted("storm")) == (1, 1)
+    assert (counted("haftar"), counted("storm")) == (1, 1)
+    changed = record(LIBYA.url, LIBYA.title, "Tyrkia forlot Moskva uten å signere avtalen.")
+    _store(db, changed)
+    assert counted("haftar") == 0
+    _store(db, record("https://example.com/storm-2", "Storm again", "Another storm."))
+    assert counted("storm") == 2
+    with db.session() as session:
+        delete_articles_under(session, "https://example.com/")
+    assert counted("storm") == 0
+
+
 def test_an_upgraded_database_counts_the_articles_it_had(db_url: str) -> None:
     engine = create_engine(db_url)
     with engine.begin() as connection:
