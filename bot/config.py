@@ -94,7 +94,7 @@ def _sqlite_file_problem(path: Path) -> str | None:
         # Never created on the quiet: a typo in the path would start an empty database there.
         return f"the folder {folder} does not exist; create it, or name a file in another folder"
     # SQLite writes the file and, in WAL mode, two files beside it (-wal and -shm).
-    if os.statvfs(folder).f_flag & os.ST_RDONLY:
+    if hasattr(os, "statvfs") and os.statvfs(folder).f_flag & os.ST_RDONLY:
         return f"cannot write {path}: {folder} is on a read-only file system"
     if not os.access(folder, os.W_OK | os.X_OK):
         return f"cannot write {path}: no permission to write in {folder}"

@@ -28,6 +28,7 @@ from bot.claims import instance_name
 from bot.config import Settings
 from bot.ingest import Ingestor
 from bot.metrics import Metrics
+from bot.render import counted
 from bot.schedule.sink import ChatSink, DigestSource
 from bot.schedule.spec import ScheduleSpec
 from bot.types import ChannelRef, Digest
@@ -347,15 +348,16 @@ class DigestScheduler:
             except Exception as exc:  # noqa: BLE001 - any failure is retried, then reported
                 problem = _brief(exc)
             if self.clock() + delay > period + self.grace:
+                tried = counted(attempts, "attempt")
                 log.error(
-                    "digest #%s for %s not posted to %s after %d attempts: %s",
+                    "digest #%s for %s not posted to %s after %s: %s",
                     subscription.id,
                     period.isoformat(),
                     channel,
-                    attempts,
+                    tried,
                     problem,
                 )
-                error = f"not posted after {attempts} attempts: {problem}"
+                error = f"not posted after {tried}: {problem}"
                 await asyncio.to_thread(
                     self._finish, delivery_id, DeliveryStatus.FAILED, None, None, None, error
                 )
