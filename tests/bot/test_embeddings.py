@@ -82,7 +82,7 @@ def test_ingest_embeds_when_configured(settings: Settings, fake: FakeOpenAI, cor
     core = open_core(configured)
     assert core.ingestor.ingest([str(corpus_file)]).new == 7
     assert core.embed_backlog() == 7
-    assert core.summariser.embedder is core.embedder
+    assert core.summariser.retriever.embedder is core.embedder
     core.close()
 
 

@@ -1,0 +1,380 @@
+"""Retrieval: question -> candidate articles -> ranked sentences, or a refusal."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot.answer.messages import count, fit, say
+from bot.answer.question import Question, Term
+from bot.answer.rank import TRANSLATION_WEIGHT, ScoredSentence, idf, score_sentences
+from bot.llm.client import LLMError
+from bot.llm.embed import Embedder
+from bot.text import words
+from bot.text.english import is_ordinary_english
+from bot.text.similarity import closest_spelling, fold_near_duplicates
+from storage import (
+    Article,
+    Database,
+    TenantScope,
+    any_matching,
+    any_starting_with,
+    count_articles,
+    count_matching_any,
+    get_articles,
+    index_terms_of,
+    search_articles,
+    starting_with,
+    visible_ids,
+)
+
+__all__ = ["CANDIDATES", "Retrieval", "Retriever", "rerank"]
+
+log = logging.getLogger(__name__)
+
+CANDIDATES = 12
+# How many of the index's best matches are weighed again here (`rerank`), so that SQLite
+# and PostgreSQL, whose own rankings differ, pick from them the same way.
+POOL = 40
+# BM25's usual constants: how fast repeats of a term stop counting, how much length costs.
+BM25_K1 = 1.2
+BM25_B = 0.75
+VECTOR_SENTENCES = 60
+RRF_K = 60
+IDF_FLOOR = 200
+# A best sentence covering less than this share of the question's weight does not answer it.
+MIN_COVERAGE = 0.25
+# How much the best sentence's article, as a whole, counts towards that.
+ARTICLE_SUPPORT = 0.5
+# A name this long may open a compound ("Nobel" in "Nobelkomiteen"); a shorter one would
+# open too many words by chance ("Ole" in "olje").
+COMPOUND_NAME = 4
+# A word of the question repeated in a refusal is cut to this many characters.
+SUBJECT_WORD = 40
+
+_YEAR = re.compile(r"1[89]\d\d|20\d\d")
+
+
+def _tells_of_years(article: Article, years: list[str]) -> bool:
+    """Whether the article was published in, or mentions, every year in ``years``."""
+    published = str(article.published_at.year) if article.published_at else ""
+    text = f"{article.title} {article.text}"
+    return all(year == published or re.search(rf"\b{year}\b", text) for year in years)
+
+
+def rerank(
+    question: Question,
+    terms_by_id: dict[int, str],
+    weights: dict[str, float],
+    order: list[int],
+    glued: frozenset[str] = frozenset(),
+) -> list[tuple[int, float]]:
+    """The candidates ``terms_by_id`` scored by BM25 over the question's terms, best first.
+
+    Every form of a term (its exact form, stems, translations) counts as a word, as the
+    index stores them, each weighted by ``weights``: its term's IDF over all its forms,
+    which both databases know the same way. The index's own scores differ (SQLite's
+    BM25 has IDF, PostgreSQL's ts_rank_cd none), so it only proposes the pool; this
+    ranking picks from it, and the two databases answer alike. Ties keep ``order``.
+    A name in ``glued`` counts in every word it opens ("berlin" in "berlinmuren").
+    """
+    if not terms_by_id:
+        return []
+    counted = {article_id: Counter(terms.split()) for article_id, terms in terms_by_id.items()}
+    lengths = {article_id: sum(counts.values()) for article_id, counts in counted.items()}
+    average = sum(lengths.values()) / len(lengths) or 1.0
+    forms = [(term.exact, frozenset(term.all_forms)) for term in question.terms]
+    rank = {article_id: position for position, article_id in enumerate(order)}
+    scored: list[tuple[int, float]] = []
+    for article_id, counts in counted.items():
+        norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths[article_id] / average)
+        score = 0.0
+        for exact, term_forms in forms:
+            for form in term_forms:
+                frequency = counts.get(form, 0)
+                if exact in glued and form == exact:
+                    frequency = sum(n for word, n in counts.items() if word.startswith(exact))
+                if frequency:
+                    score += (
+                        weights.get(exact, 0.0) * frequency * (BM25_K1 + 1) / (frequency + norm)
+                    )
+        scored.append((article_id, score))
+    scored.sort(key=lambda hit: (-hit[1], rank.get(hit[0], len(rank))))
+    return [hit for hit in scored if hit[1] > 0]
+
+
+def _fuse(
+    hits: list[tuple[int, float]], semantic: dict[tuple[int, int], float]
+) -> dict[int, float]:
+    """Candidate articles and their scores in [0, 1], best first.
+
+    Words only: BM25 scaled by the best. With vectors: reciprocal rank fusion of the
+    full-text ranking and the ranking by each article's best sentence similarity.
+    """
+    if not semantic:
+        top = hits[0][1] if hits and hits[0][1] > 0 else 1.0
+        return {article_id: score / top for article_id, score in hits}
+    by_meaning: dict[int, float] = {}
+    for (article_id, _position), sim in semantic.items():
+        by_meaning[article_id] = max(sim, by_meaning.get(article_id, -1.0))
+    fused: dict[int, float] = {}
+    for ranking in (
+        [a for a, _ in hits],
+        sorted(by_meaning, key=by_meaning.__getitem__, reverse=True),
+    ):
+        for rank, article_id in enumerate(ranking[:CANDIDATES]):
+            fused[article_id] = fused.get(article_id, 0.0) + 1.0 / (RRF_K + rank)
+    best = sorted(fused.items(), key=lambda item: item[1], reverse=True)[:CANDIDATES]
+    top = best[0][1]
+    return {article_id: score / top for article_id, score in best}
+
+
+@dataclass
+class Retrieval:
+    """What was found for a question: candidate articles and their ranked sentences."""
+
+    question: Question
+    total: int
+    articles: dict[int, Article]
+    ranked: list[ScoredSentence]
+    refusal: str | None = None
+
+
+class Retriever:
+    """Finds the articles and sentences that may answer a question, or says why none do."""
+
+    def __init__(self, db: Database, embedder: Embedder | None, min_similarity: float) -> None:
+        self.db = db
+        self.embedder = embedder
+        self.min_similarity = min_similarity
+
+    def retrieve(
+        self, question: Question, now: datetime, *, visible_to: TenantScope | None = None
+    ) -> Retrieval:
+        language = question.language if question.language in ("no", "en") else "en"
+        since = question.since(now)
+        semantic = self._semantic(question)
+        seen = visible_to
+        with self.db.session() as session:
+            if seen is not None and semantic:
+                shown = visible_ids(session, {aid for aid, _ in semantic}, seen)
+                semantic = {key: sim for key, sim in semantic.items() if key[0] in shown}
+            strong_meaning = any(sim >= self.min_similarity for sim in semantic.values())
+            # Everyone's articles: the statistics that weigh terms. What a tenant is told
+            # counts only its own view (`_shown`), and only when a message needs it.
+            total = count_articles(session)
+            if total == 0:
+                return Retrieval(question, 0, {}, [], say("no_articles", language))
+            if not question.terms and not strong_meaning:
+                return Retrieval(question, total, {}, [], say("no_terms", language))
+            frequencies = {
+                term.exact: count_matching_any(session, term.all_forms) for term in question.terms
+            }
+            if seen is not None:
+                # A term only other tenants' articles hold is, here, a term none holds.
+                for term in question.terms:
+                    if frequencies[term.exact] and not any_matching(session, term.all_forms, seen):
+                        frequencies[term.exact] = 0
+            missing_names = [
+                t.exact for t in question.terms if t.is_name and frequencies[t.exact] == 0
+            ]
+            if missing_names and len(missing_names) < len(question.terms):
+                question, frequencies = self._respell(
+                    session, question, frequencies, missing_names, seen
+                )
+                missing_names = [
+                    t.exact for t in question.terms if t.is_name and frequencies[t.exact] == 0
+                ]
+            # A name glued into a compound is there: "Nobel" in "Nobelkomiteen".
+            glued = [
+                m
+                for m in missing_names
+                if len(m) >= COMPOUND_NAME and any_starting_with(session, m, visible_to=seen)
+            ]
+            for name in glued:
+                frequencies[name] = 1
+            missing_names = [m for m in missing_names if m not in glued]
+            demoted: list[str] = []
+            if missing_names and language == "en":
+                # Words an English question capitalises as a title ("the Ministry of
+                # Justice", "World Championship golds") are not names to insist on when
+                # they are ordinary words: the Norwegian article says it in its own words.
+                title = [m for m in missing_names if is_ordinary_english(m)]
+                terms = [
+                    replace(t, is_name=False) if t.exact in title else t for t in question.terms
+                ]
+                question = replace(question, terms=terms)
+                missing_names = [m for m in missing_names if m not in title]
+                demoted = title
+            if missing_names or not (any(frequencies.values()) or strong_meaning):
+                subject = self._subject(question, missing_names)
+                shown_total = self._shown(session, total, seen)
+                if shown_total == 0:
+                    return Retrieval(question, 0, {}, [], say("no_articles", language))
+                text = say("nothing_about", language, subject=subject, total=count(shown_total))
+                return Retrieval(question, shown_total, {}, [], text)
+            pool = search_articles(
+                session, question.search_terms, limit=POOL, since=since, visible_to=seen
+            )
+            # A term no article holds keeps its full weight: the answer cannot cover it.
+            # In a small collection every word is rare; count as if there were at least
+            # IDF_FLOOR articles so that one shared name still weighs like a name.
+            weights = {exact: idf(df, max(total, IDF_FLOOR)) for exact, df in frequencies.items()}
+            order = [article_id for article_id, _ in pool]
+            # Articles that hold a name only inside a compound ("Berlinmuren") hold no
+            # index term the search looked for: they join the pool by that prefix.
+            for name in glued:
+                order += [
+                    article_id
+                    for article_id in starting_with(session, name, limit=POOL, visible_to=seen)
+                    if article_id not in order
+                ]
+            terms_by_id = index_terms_of(session, order)
+            hits = rerank(question, terms_by_id, weights, order, glued=frozenset(glued))
+            hits = hits[:CANDIDATES]
+            scores = _fuse(hits, semantic)
+            articles = get_articles(session, list(scores))
+        if since is not None:
+            articles = {i: a for i, a in articles.items() if a.sort_time >= since}
+        if not articles:
+            shown_total = self._told(total, seen)
+            # "Nothing in that period" only when the question named one.
+            key = "nothing_recent" if since is not None else "no_answer"
+            return Retrieval(
+                question, shown_total, {}, [], say(key, language, total=count(shown_total))
+            )
+        unfound = frozenset(e for e, df in frequencies.items() if df == 0 and e not in demoted)
+        ranked: list[ScoredSentence] = []
+        for article_id in fold_near_duplicates(list(scores), articles):
+            article = articles[article_id]
+            meaning = {pos: sim for (aid, pos), sim in semantic.items() if aid == article_id}
+            ranked.extend(
+                score_sentences(
+                    question,
+                    article_id,
+                    article.sentences,
+                    article.language,
+                    weights,
+                    scores[article_id],
+                    title=article.title,
+                    semantic=meaning,
+                    unfound=unfound,
+                )
+            )
+        ranked.sort(key=lambda s: s.score, reverse=True)
+        # A year the question names is part of what it asks: "who won the league in 2023"
+        # is not answered by an article of 2019 that never mentions 2023.
+        years = [t.exact for t in question.terms if _YEAR.fullmatch(t.exact)]
+        if years:
+            fits = {i for i, a in articles.items() if _tells_of_years(a, years)}
+            ranked = [s for s in ranked if s.article_id in fits]
+        # A question that names someone or something is not answered from an article
+        # that never mentions them, however well its common words match.
+        names_asked = any(t.is_name for t in question.terms)
+        if names_asked and ranked and not ranked[0].article_names:
+            # Past a better match that never names them, to the best article that names
+            # them all: it answers if it says more of what is asked than the names.
+            every = sum(t.is_name for t in question.terms)
+            named = [s for s in ranked if s.article_names == every]
+            if named and named[0].matched_words > named[0].matched_names:
+                ranked = named
+        # The best sentence must cover enough of the question; what the rest of its
+        # article covers (its captions too) counts for part.
+        weak = not ranked or (
+            max(ranked[0].coverage, ARTICLE_SUPPORT * ranked[0].article_coverage)
+            < self._least_coverage(question, articles[ranked[0].article_id])
+            and ranked[0].similarity < self.min_similarity
+        )
+        quotable = any(s.article_id == ranked[0].article_id and not s.caption for s in ranked)
+        # An English title no article holds ("the Titanic") is what the question is about:
+        # one other word of it matching ("sink" as "synke"), or a year beside it, is
+        # luck, not an answer.
+        lucky = bool(demoted) and bool(ranked) and ranked[0].matched_words < 2
+        if weak or lucky or not quotable or (names_asked and not ranked[0].article_names):
+            shown_total = self._told(total, seen)
+            text = say("no_answer", language, total=count(shown_total))
+            return Retrieval(question, shown_total, articles, ranked, text)
+        return Retrieval(question, total, articles, ranked)
+
+    @staticmethod
+    def _least_coverage(question: Question, article: Article) -> float:
+        """The share of the question's weight the best sentence must cover. A translation
+        counts for less than the word itself (TRANSLATION_WEIGHT), so across languages
+        the bar is lowered by as much."""
+        if question.language != article.language:
+            return MIN_COVERAGE * TRANSLATION_WEIGHT
+        return MIN_COVERAGE
+
+    @staticmethod
+    def _shown(session: Session, total: int, seen: TenantScope | None) -> int:
+        """How many articles the asker may see (all ``total`` for the operator)."""
+        return total if seen is None else count_articles(session, visible_to=seen)
+
+    def _told(self, total: int, seen: TenantScope | None) -> int:
+        """`_shown` in a session of its own, for a refusal made after retrieval."""
+        if seen is None:
+            return total
+        with self.db.session() as session:
+            return self._shown(session, total, seen)
+
+    def _semantic(self, question: Question) -> dict[tuple[int, int], float]:
+        """(article id, sentence position) -> similarity to the question, when embeddings
+        are configured; empty otherwise or when the server fails (the log says why)."""
+        if self.embedder is None:
+            return {}
+        try:
+            hits = self.embedder.nearest(question.text, limit=VECTOR_SENTENCES)
+        except LLMError as exc:
+            log.warning("searching by words only: %s", exc)
+            return {}
+        except Exception:
+            # Search by meaning is an extra: whatever breaks there, words still answer.
+            log.exception("searching by words only: the vector search failed")
+            return {}
+        return {(article_id, position): sim for article_id, position, sim in hits}
+
+    @staticmethod
+    def _respell(
+        session: Session,
+        question: Question,
+        frequencies: dict[str, int],
+        missing: list[str],
+        seen: TenantScope | None = None,
+    ) -> tuple[Question, dict[str, int]]:
+        """Names typed slightly wrong ("Fossenholm" for "Fossesholm"): look for a close
+        spelling in the articles the rest of the question finds."""
+        others = [t for t in question.terms if t.exact not in missing]
+        forms = [f for t in others for f in t.forms]
+        hits = search_articles(session, forms, limit=CANDIDATES, visible_to=seen)
+        vocabulary: set[str] = set()
+        for article in get_articles(session, [i for i, _ in hits]).values():
+            vocabulary.update(words(article.title + " " + article.text))
+        terms = list(question.terms)
+        frequencies = dict(frequencies)
+        for position, term in enumerate(terms):
+            if term.exact not in missing:
+                continue
+            spelling = closest_spelling(term.exact, vocabulary)
+            if spelling is None:
+                continue
+            log.info("reading %r as %r", term.exact, spelling)
+            respelled = Term(exact=spelling, stem=spelling, is_name=True)
+            terms[position] = respelled
+            frequencies.pop(term.exact, None)
+            frequencies[spelling] = count_matching_any(session, respelled.forms, visible_to=seen)
+        return replace(question, terms=terms), frequencies
+
+    @staticmethod
+    def _subject(question: Question, missing: list[str]) -> str:
+        if missing:
+            by_word = {w.lower(): name for name in question.names for w in name.split()}
+            names = list(dict.fromkeys(by_word.get(m, m) for m in missing))
+            return (
+                " ".join(names) if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+            )
+        return ", ".join(f"“{fit(t.exact, SUBJECT_WORD)}”" for t in question.terms[:4])
