@@ -1,0 +1,142 @@
+"""`newsbot feeds ...`: the feeds polled, added, removed, imported and exported."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from adapters.cli.common import TenantOption, core_or_exit, err, named, out, tenant_key
+from bot.commands import vet_feed_url
+from bot.errors import EXPECTED_ERRORS
+from bot.opml import OpmlError, OpmlFeed, read_opml, write_opml
+from bot.render import counted
+from bot.text import canonical_url
+from storage import add_feed, list_feeds, remove_feed
+
+__all__ = ["feeds_app"]
+
+feeds_app = typer.Typer(help="Manage RSS/Atom feeds.", no_args_is_help=True)
+
+
+@feeds_app.command("add")
+def feeds_add(
+    url: str,
+    tenant: TenantOption = None,
+    everyone: Annotated[
+        bool, typer.Option("--global", help="An operator source (the default here).")
+    ] = False,
+) -> None:
+    """Add a feed to poll: an operator source every tenant reads, or one tenant's feed."""
+    key = tenant_key(tenant)
+    if key is not None and everyone:
+        err.print("Give either --tenant or --global, not both.")
+        raise typer.Exit(2)
+    core = core_or_exit()
+    try:
+        # The same rule as in chat: internal addresses only when FETCH_ALLOW_HOSTS allows.
+        url = vet_feed_url(url, core.settings.fetch_allow_hosts)
+    except EXPECTED_ERRORS as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(2) from exc
+    with core.db.session() as session:
+        _feed, created = add_feed(session, url, tenant=key)
+    out.print(f"added {url}" if created else f"already polling {url}")
+
+
+@feeds_app.command("list")
+def feeds_list(tenant: TenantOption = None) -> None:
+    """List the feeds polled (or one tenant's), with their last status."""
+    key = tenant_key(tenant)
+    core = core_or_exit()
+    with core.db.session() as session:
+        feeds = list_feeds(session, key)
+    if not feeds:
+        out.print("No feeds yet. Add one with: newsbot feeds add URL")
+        return
+    table = Table("url", "title", "for", "last polled", "status", box=None)
+    for feed in feeds:
+        polled = feed.last_polled_at.strftime("%Y-%m-%d %H:%M") if feed.last_polled_at else "never"
+        status = feed.last_error or (str(feed.last_status) if feed.last_status else "")
+        table.add_row(
+            feed.url, feed.title, "everyone" if feed.operator else "tenants", polled, status
+        )
+    out.print(table)
+
+
+@feeds_app.command("remove")
+def feeds_remove(url: str, tenant: TenantOption = None) -> None:
+    """Stop polling an operator source, or stop one tenant's reading of a feed."""
+    key = tenant_key(tenant)
+    core = core_or_exit()
+    url = canonical_url(url)
+    with core.db.session() as session:
+        removed = remove_feed(session, url, key)
+    if not removed:
+        err.print(f"No feed {url}{' for ' + key if key else ''}.")
+        raise typer.Exit(1)
+    out.print(f"removed {url}")
+
+
+@feeds_app.command("import")
+def feeds_import(
+    path: Annotated[Path, typer.Argument(help="An OPML file, as other feed readers export.")],
+    tenant: TenantOption = None,
+) -> None:
+    """Add every feed an OPML file lists, each address vetted as `feeds add` vets it."""
+    key = tenant_key(tenant)
+    core = core_or_exit()
+    try:
+        if not path.is_file():
+            raise OpmlError(f"{path} is not a file")
+        if path.stat().st_size > core.settings.file_max_bytes:
+            raise OpmlError(f"{path} is larger than FILE_MAX_BYTES")
+        listed = read_opml(path.read_bytes(), str(path))
+    except (OSError, OpmlError) as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(2) from exc
+    added = known = refused = 0
+    for feed in listed:
+        try:
+            url = vet_feed_url(feed.url, core.settings.fetch_allow_hosts)
+        except EXPECTED_ERRORS as exc:
+            err.print(f"refused: {named(feed.url, str(exc))}", markup=False)
+            refused += 1
+            continue
+        with core.db.session() as session:
+            _feed, created = add_feed(session, url, feed.title, tenant=key)
+        added += created
+        known += not created
+    out.print(
+        f"{added} added, {known} already read, {refused} refused "
+        f"(of {counted(len(listed), 'feed')})"
+    )
+    if refused:
+        raise typer.Exit(1)
+
+
+@feeds_app.command("export")
+def feeds_export(tenant: TenantOption = None) -> None:
+    """Print the operator's sources (or one tenant's feeds) as OPML."""
+    key = tenant_key(tenant)
+    core = core_or_exit()
+    with core.db.session() as session:
+        feeds = [f for f in list_feeds(session, key) if key is not None or f.operator]
+        listed = [OpmlFeed(f.url, f.title) for f in feeds]
+    title = f"newsbot feeds of {key}" if key else "newsbot operator sources"
+    sys.stdout.write(write_opml(listed, title) + "\n")
+
+
+@feeds_app.command("poll")
+def feeds_poll() -> None:
+    """Fetch every feed once (conditional GET) and store new articles."""
+    core = core_or_exit()
+    report = core.ingestor.poll_feeds()
+    for failure in report.failures:
+        err.print(f"failed: {named(failure.where, failure.reason)}", markup=False)
+    out.print(report.summary())
+    if report.failed:
+        raise typer.Exit(1)
