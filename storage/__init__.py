@@ -72,7 +72,6 @@ from storage.models import (
 from storage.ratehits import acquire_hits, prune_hits
 from storage.search import (
     any_matching,
-    any_starting_with,
     check_index,
     count_matching,
     count_matching_any,
@@ -119,7 +118,6 @@ __all__ = [
     "Article",
     "FeedMembership",
     "any_matching",
-    "any_starting_with",
     "starting_with",
     "TenantScope",
     "count_operator_feeds",

@@ -24,7 +24,6 @@ from storage.tenants import TenantScope, visible_ids, visible_sql
 __all__ = [
     "search_articles",
     "any_matching",
-    "any_starting_with",
     "starting_with",
     "count_matching",
     "count_matching_any",
@@ -356,14 +355,6 @@ def any_matching(session: Session, terms: Iterable[str], visible_to: TenantScope
         return session.execute(text(sql + " LIMIT 1"), params).first() is not None
     _index_scans(session)
     return session.execute(text(sql + " LIMIT 1"), params).first() is not None
-
-
-def any_starting_with(
-    session: Session, prefix: str, *, visible_to: TenantScope | None = None
-) -> bool:
-    """Whether an article (that ``visible_to`` may see) holds a word starting with
-    ``prefix``: a name glued into a compound ("Nobel" in "Nobelkomiteen")."""
-    return bool(starting_with(session, prefix, limit=1, visible_to=visible_to))
 
 
 def starting_with(

@@ -23,7 +23,6 @@ from storage import (
     Database,
     TenantScope,
     any_matching,
-    any_starting_with,
     count_articles,
     count_matching_any,
     get_articles,
@@ -191,11 +190,13 @@ class Retriever:
                     t.exact for t in question.terms if t.is_name and frequencies[t.exact] == 0
                 ]
             # A name glued into a compound is there: "Nobel" in "Nobelkomiteen".
-            glued = [
-                m
+            # The articles that hold it so join the candidates below.
+            opening = {
+                m: starting_with(session, m, limit=POOL, visible_to=seen)
                 for m in missing_names
-                if len(m) >= COMPOUND_NAME and any_starting_with(session, m, visible_to=seen)
-            ]
+                if len(m) >= COMPOUND_NAME
+            }
+            glued = [m for m, ids in opening.items() if ids]
             for name in glued:
                 frequencies[name] = 1
             missing_names = [m for m in missing_names if m not in glued]
@@ -229,11 +230,7 @@ class Retriever:
             # Articles that hold a name only inside a compound ("Berlinmuren") hold no
             # index term the search looked for: they join the pool by that prefix.
             for name in glued:
-                order += [
-                    article_id
-                    for article_id in starting_with(session, name, limit=POOL, visible_to=seen)
-                    if article_id not in order
-                ]
+                order += [article_id for article_id in opening[name] if article_id not in order]
             terms_by_id = index_terms_of(session, order)
             hits = rerank(question, terms_by_id, weights, order, glued=frozenset(glued))
             hits = hits[:CANDIDATES]
