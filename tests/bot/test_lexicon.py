@@ -466,3 +466,30 @@ def test_a_month_written_as_a_name_is_the_month(
     summariser = _summariser(sqlite_db, path, str(index), tmp_path)
     answer = summariser.answer("Where did the school band play in March?")
     assert answer.citations[0].url == "https://lokalavisa.example/mars"
+
+
+def test_a_party_named_in_english_finds_its_norwegian_name_or_abbreviation(
+    sqlite_db: Database, lexicon_index: Path, tmp_path: Path
+) -> None:
+    # Norwegian news writes "KrF" and "Høyre"; an English reader asks for the
+    # Christian Democrats and the Conservatives.
+    path = tmp_path / "letter.jsonl"
+    letter = {
+        "url": "https://avisa.example/brev",
+        "title": "Opprop mot partiledelsen",
+        "source": "Avisa",
+        "language": "no",
+        "published": "2024-03-02T07:00:00+00:00",
+        "text": (
+            "Seks medlemmer av KrF i Rogaland har signert et åpent brev.\n"
+            "Lederen i Oslo Høyre, Tone Lien, ble gjenvalgt på årsmøtet."
+        ),
+    }
+    path.write_text(json.dumps(letter, ensure_ascii=False) + "\n", encoding="utf-8")
+    summariser = _summariser(sqlite_db, path, str(lexicon_index), tmp_path)
+    signed = summariser.answer("How many Christian Democrat members signed the letter?")
+    assert signed.found, signed.text
+    assert "Seks medlemmer av KrF" in signed.text
+    leader = summariser.answer("Who leads the Oslo Conservatives?")
+    assert leader.found, leader.text
+    assert "Tone Lien" in leader.text
