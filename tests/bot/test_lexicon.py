@@ -159,6 +159,15 @@ def _summariser(db: Database, articles: Path, lexicon: str, tmp_path: Path) -> S
     return Summariser(db, settings)
 
 
+def _over(db: Database, lexicon: str, tmp_path: Path, *records: dict[str, str]) -> Summariser:
+    """A summariser over ``records`` (JSON Lines articles) with ``lexicon``."""
+    path = tmp_path / "articles.jsonl"
+    path.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
+    )
+    return _summariser(db, path, lexicon, tmp_path)
+
+
 def test_dictd_entries_give_translations_without_glosses(lexicon_index: Path) -> None:
     data = gzip.decompress(lexicon_index.with_suffix(".dict.dz").read_bytes())
     entries = parse_dictd(lexicon_index.read_text("utf-8"), data)
@@ -423,7 +432,6 @@ def test_a_nationality_finds_the_country_it_belongs_to(
 ) -> None:
     # "the Swedish national team" is "Sveriges landslag" in Norwegian news as often as
     # "det svenske landslaget".
-    path = tmp_path / "coach.jsonl"
     coach = {
         "url": "https://sportsavisa.example/landslagssjef",
         "title": "Ny sjef for landslaget",
@@ -435,8 +443,7 @@ def test_a_nationality_finds_the_country_it_belongs_to(
             "Landslagstreneren heter Anna Ek og kommer fra Malmö FF."
         ),
     }
-    path.write_text(json.dumps(coach, ensure_ascii=False) + "\n", encoding="utf-8")
-    summariser = _summariser(sqlite_db, path, str(lexicon_index), tmp_path)
+    summariser = _over(sqlite_db, str(lexicon_index), tmp_path, coach)
     answer = summariser.answer("Who coaches the Swedish national team?")
     assert answer.found
     assert "Sveriges landslag har fått ny trener" in answer.text
@@ -473,7 +480,6 @@ def test_a_party_named_in_english_finds_its_norwegian_name_or_abbreviation(
 ) -> None:
     # Norwegian news writes "KrF" and "Høyre"; an English reader asks for the
     # Christian Democrats and the Conservatives.
-    path = tmp_path / "letter.jsonl"
     letter = {
         "url": "https://avisa.example/brev",
         "title": "Opprop mot partiledelsen",
@@ -485,8 +491,7 @@ def test_a_party_named_in_english_finds_its_norwegian_name_or_abbreviation(
             "Lederen i Oslo Høyre, Tone Lien, ble gjenvalgt på årsmøtet."
         ),
     }
-    path.write_text(json.dumps(letter, ensure_ascii=False) + "\n", encoding="utf-8")
-    summariser = _summariser(sqlite_db, path, str(lexicon_index), tmp_path)
+    summariser = _over(sqlite_db, str(lexicon_index), tmp_path, letter)
     signed = summariser.answer("How many Christian Democrat members signed the letter?")
     assert signed.found, signed.text
     assert "Seks medlemmer av KrF" in signed.text
