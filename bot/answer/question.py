@@ -10,6 +10,7 @@ from bot.text import STOPWORDS, detect_language, stem_words, tokenize, words
 from bot.text.cognates import norwegian_spellings
 from bot.text.lexicon import Lexicon
 from bot.text.tokens import abbreviations, is_name_token, name_words
+from bot.text.verbs import verb_forms
 
 __all__ = ["Question", "analyse", "QUESTION_KINDS"]
 
@@ -110,6 +111,8 @@ class Term:
     translations: tuple[str, ...] = ()
     # An abbreviation in the genitive ("DDRs", "NRKs"): its bare form is the name.
     abbreviated: bool = False
+    # Other forms of the same word a stemmer cannot join ("stjålet" ~ "stjele").
+    variants: tuple[str, ...] = ()
 
     @property
     def forms(self) -> tuple[str, ...]:
@@ -125,7 +128,7 @@ class Term:
             bare = self.exact[:-1] if genitive else None
             return (self.exact, bare) if bare else (self.exact,)
         stems = [self.stem, *stem_words([self.exact], "no"), *stem_words([self.exact], "en")]
-        return tuple(dict.fromkeys([self.exact, *stems]))
+        return tuple(dict.fromkeys([self.exact, *stems, *self.variants]))
 
     @property
     def all_forms(self) -> tuple[str, ...]:
@@ -185,7 +188,9 @@ def _translated_forms(translations: list[str], language: str, name: str | None) 
         return tuple(w for w in dict.fromkeys([*found, *genitives]) if w != name)
     # A stem can be a function word of its own ("fører" -> "før"): that form finds nothing.
     stems = [s for s in stem_words(found, language) if s not in STOPWORDS and len(s) > 1]
-    return tuple(dict.fromkeys([*found, *stems]))
+    # "steal" is "stjele", and the article says "stjålet".
+    variants = [v for w in found for v in verb_forms(w)] if language == "no" else []
+    return tuple(dict.fromkeys([*found, *stems, *variants]))
 
 
 def _takes_genitive(word: str, language: str) -> bool:
@@ -300,6 +305,7 @@ def analyse(text: str, lexicon: Lexicon | None = None) -> Question:
             is_name=w in name_parts,
             translations=translated.get(w, ()),
             abbreviated=w.endswith("s") and w[:-1] in abbreviated,
+            variants=verb_forms(w) if language == "no" and w not in name_parts else (),
         )
         for w, s in zip(content, stems, strict=True)
     ]

@@ -60,3 +60,13 @@ def test_a_measure_asked_is_answered_by_a_number_not_a_place() -> None:
     sentences = ["Broen ble bygget i Bergen.", "Broen er 300 meter."]
     best = max(scored("Hvor lang er broen?", sentences).values(), key=lambda s: s.score)
     assert best.text == "Broen er 300 meter."
+
+
+def test_a_why_question_prefers_the_sentence_that_gives_the_cause() -> None:
+    sentences = [
+        "Breene i Norge trekker seg tilbake år for år.",
+        "Årsaken til at breene trekker seg tilbake, er varme somre.",
+    ]
+    ranked = scored("Hvorfor trekker breene seg tilbake?", sentences).values()
+    best = max(ranked, key=lambda s: s.score)
+    assert best.text.startswith("Årsaken")
