@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.text import STOPWORDS, detect_language, stem_words, tokenize, words
-from bot.text.cognates import norwegian_spellings
+from bot.text.cognates import norwegian_name_spellings, norwegian_spellings
 from bot.text.lexicon import Lexicon
 from bot.text.tokens import abbreviations, is_name_token, name_words
 from bot.text.verbs import verb_forms
@@ -245,6 +245,8 @@ def _translate(
     if language != "no":
         for word in content:
             found[word] += norwegian_spellings(word)
+            if word in names:
+                found[word] += norwegian_name_spellings(word)
     wanted = set(content)
     for size in range(min(lexicon.longest, 4), 1, -1):
         for start in range(len(sequence) - size + 1):

@@ -498,3 +498,24 @@ def test_a_party_named_in_english_finds_its_norwegian_name_or_abbreviation(
     leader = summariser.answer("Who leads the Oslo Conservatives?")
     assert leader.found, leader.text
     assert "Tone Lien" in leader.text
+
+
+def test_a_russian_name_spelled_the_english_way_finds_the_norwegian_spelling(
+    sqlite_db: Database, lexicon_index: Path, tmp_path: Path
+) -> None:
+    speech = {
+        "url": "https://historie.example/jubileum",
+        "title": "Jubileet som endte et regime",
+        "source": "Historieavisa",
+        "language": "no",
+        "published": "2019-10-07T07:00:00+00:00",
+        "text": (
+            "Gorbatsjov advarte Honecker under jubileet i Øst-Berlin.\n"
+            "Jeltsin var den gang en ukjent politiker i Moskva."
+        ),
+    }
+    summariser = _over(sqlite_db, str(lexicon_index), tmp_path, speech)
+    warned = summariser.answer("Whom did Gorbachev warn?")
+    assert warned.found, warned.text  # not "I found nothing about Gorbachev"
+    assert "advarte Honecker" in warned.text
+    assert "Jeltsin var den gang" in summariser.answer("Where was Yeltsin?").text
