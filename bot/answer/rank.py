@@ -41,7 +41,8 @@ _TIME_WORDS = frozenset(
 )
 _REASON = re.compile(
     r"\b(fordi|på grunn av|grunnet|skyldes|slik at|for å|derfor|ettersom|siden|because|due to"
-    r"|since|so that|in order to|as a result|therefore)\b",
+    r"|since|so that|in order to|as a result|therefore"
+    r"|årsaken?|grunnen|reason|caused? by)\b",
     re.IGNORECASE,
 )
 _YEAR_OR_TIME = re.compile(r"\b(1[89]\d\d|20\d\d)\b|\b\d{1,2}[.:]\d{2}\b|\b\d{1,2}\. ?[a-zæøå]+")

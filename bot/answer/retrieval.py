@@ -54,6 +54,9 @@ ARTICLE_SUPPORT = 0.5
 # A name this long may open a compound ("Nobel" in "Nobelkomiteen"); a shorter one would
 # open too many words by chance ("Ole" in "olje").
 COMPOUND_NAME = 4
+# An everyday word opens compounds by chance more often than a name does: only a
+# longer one is looked for so ("hjem" opens "hjemmet", "hjemme", "hjemlig").
+COMPOUND_WORD = 6
 # A word of the question repeated in a refusal is cut to this many characters.
 SUBJECT_WORD = 40
 
@@ -225,16 +228,22 @@ class Retriever:
                 missing_names = [
                     t.exact for t in question.terms if t.is_name and frequencies[t.exact] == 0
                 ]
-            # A name glued into a compound is there: "Nobel" in "Nobelkomiteen".
+            # A name glued into a compound is there: "Nobel" in "Nobelkomiteen"; so is a
+            # word no article holds alone ("baseball" in "baseballkampen").
             # The articles that hold it so join the candidates below.
+            unheard = [
+                t.exact
+                for t in question.terms
+                if not t.is_name and frequencies[t.exact] == 0 and len(t.exact) >= COMPOUND_WORD
+            ]
             opening = {
                 m: starting_with(session, m, limit=POOL, visible_to=seen)
-                for m in missing_names
+                for m in [*missing_names, *unheard]
                 if len(m) >= COMPOUND_NAME
             }
             glued = [m for m, ids in opening.items() if ids]
             for name in glued:
-                frequencies[name] = 1
+                frequencies[name] = 1 if name in missing_names else len(opening[name])
             missing_names = [m for m in missing_names if m not in glued]
             demoted: list[str] = []
             if missing_names and language == "en":
