@@ -126,7 +126,10 @@ def idf(document_frequency: int, total: int) -> float:
     return math.log(1 + (total - document_frequency + 0.5) / (document_frequency + 0.5))
 
 
-@functools.lru_cache(maxsize=20_000)
+# Sentences analysed lately: a question asked again meets the same ones. Few come back
+# otherwise (2 % of lookups over 300 different questions), and each holds ~5.5 KB of
+# sets, so a larger cache only grew the heap (110 MB at 20,000) and the collector's work.
+@functools.lru_cache(maxsize=2048)
 def features(sentence: str, language: str) -> SentenceFeatures:
     exact = words(sentence)
     tokens = tokenize(sentence)

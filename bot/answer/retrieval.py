@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
+from collections.abc import ItemsView
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -69,6 +70,39 @@ def _tells_of_years(article: Article, years: list[str]) -> bool:
     return all(year == published or re.search(rf"\b{year}\b", text) for year in years)
 
 
+class _TermCounts:
+    """How often each word stands in an article's index terms, counted only for the words
+    asked about: a count of the whole list (~450 words) cost more than the ranking."""
+
+    def __init__(self, terms: str, every_word: bool) -> None:
+        # Written as `document_terms` writes them (single spaces, nothing else between
+        # words), the words are counted in the text itself; anything else word by word.
+        plain = terms.isprintable() and "  " not in terms and not terms.startswith(" ")
+        plain = plain and not terms.endswith(" ")
+        self.counts: Counter[str] | None = (
+            None if plain and not every_word else Counter(terms.split())
+        )
+        self.padded = f" {terms} "
+        self.length = (
+            (terms.count(" ") + 1 if terms else 0) if self.counts is None else self.counts.total()
+        )
+
+    def get(self, word: str, default: int) -> int:
+        if self.counts is not None:
+            return self.counts.get(word, default)
+        if not word or " " in word:
+            return default  # no single word of the list
+        found = self.padded.count(f" {word} ")
+        if found and f" {word} {word} " in self.padded:
+            found = self.padded.split().count(word)  # repeats side by side share a space
+        return found or default
+
+    def items(self) -> ItemsView[str, int]:
+        if self.counts is None:
+            self.counts = Counter(self.padded.split())
+        return self.counts.items()
+
+
 def rerank(
     question: Question,
     terms_by_id: dict[int, str],
@@ -87,8 +121,10 @@ def rerank(
     """
     if not terms_by_id:
         return []
-    counted = {article_id: Counter(terms.split()) for article_id, terms in terms_by_id.items()}
-    lengths = {article_id: sum(counts.values()) for article_id, counts in counted.items()}
+    counted = {
+        article_id: _TermCounts(terms, bool(glued)) for article_id, terms in terms_by_id.items()
+    }
+    lengths = {article_id: counts.length for article_id, counts in counted.items()}
     average = sum(lengths.values()) / len(lengths) or 1.0
     forms = [(term.exact, frozenset(term.all_forms)) for term in question.terms]
     rank = {article_id: position for position, article_id in enumerate(order)}
