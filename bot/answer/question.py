@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.text import STOPWORDS, detect_language, stem_words, tokenize, words
-from bot.text.cognates import norwegian_spellings
+from bot.text.cognates import norwegian_name_spellings, norwegian_spellings
 from bot.text.lexicon import Lexicon
 from bot.text.tokens import abbreviations, is_name_token, name_words
+from bot.text.verbs import verb_forms
 
 __all__ = ["Question", "analyse", "QUESTION_KINDS"]
 
@@ -23,10 +24,31 @@ _KIND_PHRASES: list[tuple[str, str, str]] = [
     ("hvor gammel", "how_many", "no"),
     ("hvor stor", "how_many", "no"),
     ("hvor høy", "how_many", "no"),
+    # A measure asked ("how long a sentence", "how far"): a number answers, not a place.
+    ("hvor lang", "how_many", "no"),
+    ("hvor langt", "how_many", "no"),
+    ("hvor store", "how_many", "no"),
+    ("hvor gamle", "how_many", "no"),
+    ("hvor høye", "how_many", "no"),
+    ("hvor ofte", "how_many", "no"),
+    ("hvor fort", "how_many", "no"),
+    ("hvor raskt", "how_many", "no"),
+    ("hvor dyr", "how_many", "no"),
+    ("hvor dyrt", "how_many", "no"),
+    ("hvor tung", "how_many", "no"),
+    ("hvor tungt", "how_many", "no"),
     ("how many", "how_many", "en"),
     ("how much", "how_many", "en"),
     ("how long", "how_many", "en"),
     ("how old", "how_many", "en"),
+    ("how far", "how_many", "en"),
+    ("how big", "how_many", "en"),
+    ("how large", "how_many", "en"),
+    ("how high", "how_many", "en"),
+    ("how tall", "how_many", "en"),
+    ("how often", "how_many", "en"),
+    ("how fast", "how_many", "en"),
+    ("how heavy", "how_many", "en"),
     ("i hvilket år", "when", "no"),
     ("hvilket år", "when", "no"),
     ("what year", "when", "en"),
@@ -87,6 +109,10 @@ class Term:
     # The index forms of the word in the other language (from the lexicon): "hospital"
     # is also "sykehus" and "sykehuset". They count below the word's own forms.
     translations: tuple[str, ...] = ()
+    # An abbreviation in the genitive ("DDRs", "NRKs"): its bare form is the name.
+    abbreviated: bool = False
+    # Other forms of the same word a stemmer cannot join ("stjålet" ~ "stjele").
+    variants: tuple[str, ...] = ()
 
     @property
     def forms(self) -> tuple[str, ...]:
@@ -98,10 +124,11 @@ class Term:
         English, since the article may be in either.
         """
         if self.is_name:
-            bare = self.exact[:-1] if self.exact.endswith("s") and len(self.exact) > 4 else None
+            genitive = self.exact.endswith("s") and (len(self.exact) > 4 or self.abbreviated)
+            bare = self.exact[:-1] if genitive else None
             return (self.exact, bare) if bare else (self.exact,)
         stems = [self.stem, *stem_words([self.exact], "no"), *stem_words([self.exact], "en")]
-        return tuple(dict.fromkeys([self.exact, *stems]))
+        return tuple(dict.fromkeys([self.exact, *stems, *self.variants]))
 
     @property
     def all_forms(self) -> tuple[str, ...]:
@@ -161,7 +188,9 @@ def _translated_forms(translations: list[str], language: str, name: str | None) 
         return tuple(w for w in dict.fromkeys([*found, *genitives]) if w != name)
     # A stem can be a function word of its own ("fører" -> "før"): that form finds nothing.
     stems = [s for s in stem_words(found, language) if s not in STOPWORDS and len(s) > 1]
-    return tuple(dict.fromkeys([*found, *stems]))
+    # "steal" is "stjele", and the article says "stjålet".
+    variants = [v for w in found for v in verb_forms(w)] if language == "no" else []
+    return tuple(dict.fromkeys([*found, *stems, *variants]))
 
 
 def _takes_genitive(word: str, language: str) -> bool:
@@ -216,6 +245,8 @@ def _translate(
     if language != "no":
         for word in content:
             found[word] += norwegian_spellings(word)
+            if word in names:
+                found[word] += norwegian_name_spellings(word)
     wanted = set(content)
     for size in range(min(lexicon.longest, 4), 1, -1):
         for start in range(len(sequence) - size + 1):
@@ -267,8 +298,17 @@ def analyse(text: str, lexicon: Lexicon | None = None) -> Question:
     content = [w for w in dict.fromkeys(words(text)) if w not in ignore or w in name_parts]
     stems = stem_words(content, language)
     translated = _translate(content, name_parts, words(text), language, lexicon) if lexicon else {}
+    # A question typed in capitals tells no abbreviation by them.
+    abbreviated = frozenset(() if text.isupper() else abbreviations(names))
     terms = [
-        Term(exact=w, stem=s, is_name=w in name_parts, translations=translated.get(w, ()))
+        Term(
+            exact=w,
+            stem=s,
+            is_name=w in name_parts,
+            translations=translated.get(w, ()),
+            abbreviated=w.endswith("s") and w[:-1] in abbreviated,
+            variants=verb_forms(w) if language == "no" and w not in name_parts else (),
+        )
         for w, s in zip(content, stems, strict=True)
     ]
     return Question(
@@ -279,6 +319,5 @@ def analyse(text: str, lexicon: Lexicon | None = None) -> Question:
         names=list(dict.fromkeys(names)),
         phrases=[p.strip() for p in _QUOTED.findall(text)],
         window=window,
-        # A question typed in capitals tells no abbreviation by them.
-        abbreviations=frozenset(() if text.isupper() else abbreviations(names)),
+        abbreviations=abbreviated,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
+from collections.abc import ItemsView
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -53,6 +54,9 @@ ARTICLE_SUPPORT = 0.5
 # A name this long may open a compound ("Nobel" in "Nobelkomiteen"); a shorter one would
 # open too many words by chance ("Ole" in "olje").
 COMPOUND_NAME = 4
+# An everyday word opens compounds by chance more often than a name does: only a
+# longer one is looked for so ("hjem" opens "hjemmet", "hjemme", "hjemlig").
+COMPOUND_WORD = 6
 # A word of the question repeated in a refusal is cut to this many characters.
 SUBJECT_WORD = 40
 
@@ -64,6 +68,39 @@ def _tells_of_years(article: Article, years: list[str]) -> bool:
     published = str(article.published_at.year) if article.published_at else ""
     text = f"{article.title} {article.text}"
     return all(year == published or re.search(rf"\b{year}\b", text) for year in years)
+
+
+class _TermCounts:
+    """How often each word stands in an article's index terms, counted only for the words
+    asked about: a count of the whole list (~450 words) cost more than the ranking."""
+
+    def __init__(self, terms: str, every_word: bool) -> None:
+        # Written as `document_terms` writes them (single spaces, nothing else between
+        # words), the words are counted in the text itself; anything else word by word.
+        plain = terms.isprintable() and "  " not in terms and not terms.startswith(" ")
+        plain = plain and not terms.endswith(" ")
+        self.counts: Counter[str] | None = (
+            None if plain and not every_word else Counter(terms.split())
+        )
+        self.padded = f" {terms} "
+        self.length = (
+            (terms.count(" ") + 1 if terms else 0) if self.counts is None else self.counts.total()
+        )
+
+    def get(self, word: str, default: int) -> int:
+        if self.counts is not None:
+            return self.counts.get(word, default)
+        if not word or " " in word:
+            return default  # no single word of the list
+        found = self.padded.count(f" {word} ")
+        if found and f" {word} {word} " in self.padded:
+            found = self.padded.split().count(word)  # repeats side by side share a space
+        return found or default
+
+    def items(self) -> ItemsView[str, int]:
+        if self.counts is None:
+            self.counts = Counter(self.padded.split())
+        return self.counts.items()
 
 
 def rerank(
@@ -84,8 +121,10 @@ def rerank(
     """
     if not terms_by_id:
         return []
-    counted = {article_id: Counter(terms.split()) for article_id, terms in terms_by_id.items()}
-    lengths = {article_id: sum(counts.values()) for article_id, counts in counted.items()}
+    counted = {
+        article_id: _TermCounts(terms, bool(glued)) for article_id, terms in terms_by_id.items()
+    }
+    lengths = {article_id: counts.length for article_id, counts in counted.items()}
     average = sum(lengths.values()) / len(lengths) or 1.0
     forms = [(term.exact, frozenset(term.all_forms)) for term in question.terms]
     rank = {article_id: position for position, article_id in enumerate(order)}
@@ -189,16 +228,22 @@ class Retriever:
                 missing_names = [
                     t.exact for t in question.terms if t.is_name and frequencies[t.exact] == 0
                 ]
-            # A name glued into a compound is there: "Nobel" in "Nobelkomiteen".
+            # A name glued into a compound is there: "Nobel" in "Nobelkomiteen"; so is a
+            # word no article holds alone ("baseball" in "baseballkampen").
             # The articles that hold it so join the candidates below.
+            unheard = [
+                t.exact
+                for t in question.terms
+                if not t.is_name and frequencies[t.exact] == 0 and len(t.exact) >= COMPOUND_WORD
+            ]
             opening = {
                 m: starting_with(session, m, limit=POOL, visible_to=seen)
-                for m in missing_names
+                for m in [*missing_names, *unheard]
                 if len(m) >= COMPOUND_NAME
             }
             glued = [m for m, ids in opening.items() if ids]
             for name in glued:
-                frequencies[name] = 1
+                frequencies[name] = 1 if name in missing_names else len(opening[name])
             missing_names = [m for m in missing_names if m not in glued]
             demoted: list[str] = []
             if missing_names and language == "en":
@@ -282,8 +327,11 @@ class Retriever:
                 ranked = named
         # The best sentence must cover enough of the question; what the rest of its
         # article covers (its captions too) counts for part.
+        best_coverage = max(
+            (s.coverage for s in ranked if s.article_id == ranked[0].article_id), default=0.0
+        )
         weak = not ranked or (
-            max(ranked[0].coverage, ARTICLE_SUPPORT * ranked[0].article_coverage)
+            max(best_coverage, ARTICLE_SUPPORT * ranked[0].article_coverage)
             < self._least_coverage(question, articles[ranked[0].article_id])
             and ranked[0].similarity < self.min_similarity
         )

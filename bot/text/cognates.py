@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["norwegian_spellings"]
+__all__ = ["norwegian_name_spellings", "norwegian_spellings"]
 
 # Whole-word endings first (longest first), then letter groups anywhere. Each is a
 # regular correspondence of borrowed words, not a list of particular words.
@@ -67,3 +67,31 @@ def norwegian_spellings(word: str) -> list[str]:
     if spelled == word or len(spelled) < MIN_LENGTH:
         return []
     return [spelled]
+
+
+# Names from Russian, Ukrainian and other Cyrillic languages: English and Norwegian
+# transliterate them differently ("Gorbachev" is "Gorbatsjov", "Yeltsin" "Jeltsin",
+# "Navalny" "Navalnyj", "Zhukov" "Sjukov"). In order: each rule sees the one before.
+_NAME_LETTERS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"shch"), "sjtsj"),
+    (re.compile(r"zh"), "sj"),
+    (re.compile(r"ch"), "tsj"),
+    (re.compile(r"sh"), "sj"),
+    (re.compile(r"^y|(?<=[aeiou])y(?=[aeiou])"), "j"),
+    (re.compile(r"(?<=sj)e(?=v)"), "o"),  # -chev, -shev: -tsjov, -sjov
+    (re.compile(r"oy$|oi(?=[^aeiou])"), "oj"),  # Tolstoy, Shoigu
+    (re.compile(r"(?<=[^aeiou])y$"), "yj"),  # Navalny, Zelensky
+]
+MIN_NAME_LENGTH = 4
+
+
+def norwegian_name_spellings(name: str) -> list[str]:
+    """How Norwegian news may spell a name English transliterates its own way; empty
+    when no rule applies. Guesses too: they count only where an article holds them."""
+    name = name.lower()
+    if len(name) < MIN_NAME_LENGTH or not name.isalpha():
+        return []
+    spelled = name
+    for pattern, replacement in _NAME_LETTERS:
+        spelled = pattern.sub(replacement, spelled)
+    return [] if spelled == name else [spelled]

@@ -33,7 +33,8 @@ def signature(text: str) -> frozenset[str]:
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     if not a or not b:
         return 0.0
-    return len(a & b) / len(a | b)
+    shared = len(a & b)  # the union's size without building it
+    return shared / (len(a) + len(b) - shared)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -66,3 +66,33 @@ def test_a_name_only_inside_a_compound_finds_the_article(
     assert answer.found
     assert answer.citations[0].url == WALL["url"]
     assert "Berlinmuren falt 9. november 1989" in answer.text
+
+
+def test_a_word_no_article_holds_alone_finds_the_compounds_it_opens(
+    db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    # More articles match the question's other words than the index's best matches
+    # hold: the one with "baseballkampen" is found by "baseball" all the same.
+    others = [
+        {
+            "url": f"https://lokalavisa.example/kamp-{n}",
+            "title": f"Kamp {n}",
+            "source": "Lokalavisa",
+            "language": "no",
+            "published": "2019-06-01T08:00:00+00:00",
+            "text": f"Lag {n} spilte i Washington lørdag. De spilte godt i Washington.",
+        }
+        for n in range(45)
+    ]
+    game = {
+        "url": "https://lokalavisa.example/baseball",
+        "title": "Buet ut",
+        "source": "Lokalavisa",
+        "language": "no",
+        "published": "2019-10-28T08:00:00+00:00",
+        "text": "Presidenten ble buet ut på baseballkampen i Washington søndag.",
+    }
+    summariser = summariser_over(db, settings, tmp_path, *others, game)
+    answer = summariser.answer("Hvem spilte baseball i Washington?")
+    assert answer.found, answer.text
+    assert answer.citations[0].url == game["url"]

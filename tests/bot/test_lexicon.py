@@ -159,6 +159,15 @@ def _summariser(db: Database, articles: Path, lexicon: str, tmp_path: Path) -> S
     return Summariser(db, settings)
 
 
+def _over(db: Database, lexicon: str, tmp_path: Path, *records: dict[str, str]) -> Summariser:
+    """A summariser over ``records`` (JSON Lines articles) with ``lexicon``."""
+    path = tmp_path / "articles.jsonl"
+    path.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
+    )
+    return _summariser(db, path, lexicon, tmp_path)
+
+
 def test_dictd_entries_give_translations_without_glosses(lexicon_index: Path) -> None:
     data = gzip.decompress(lexicon_index.with_suffix(".dict.dz").read_bytes())
     entries = parse_dictd(lexicon_index.read_text("utf-8"), data)
@@ -423,7 +432,6 @@ def test_a_nationality_finds_the_country_it_belongs_to(
 ) -> None:
     # "the Swedish national team" is "Sveriges landslag" in Norwegian news as often as
     # "det svenske landslaget".
-    path = tmp_path / "coach.jsonl"
     coach = {
         "url": "https://sportsavisa.example/landslagssjef",
         "title": "Ny sjef for landslaget",
@@ -435,8 +443,7 @@ def test_a_nationality_finds_the_country_it_belongs_to(
             "Landslagstreneren heter Anna Ek og kommer fra Malmö FF."
         ),
     }
-    path.write_text(json.dumps(coach, ensure_ascii=False) + "\n", encoding="utf-8")
-    summariser = _summariser(sqlite_db, path, str(lexicon_index), tmp_path)
+    summariser = _over(sqlite_db, str(lexicon_index), tmp_path, coach)
     answer = summariser.answer("Who coaches the Swedish national team?")
     assert answer.found
     assert "Sveriges landslag har fått ny trener" in answer.text
@@ -466,3 +473,49 @@ def test_a_month_written_as_a_name_is_the_month(
     summariser = _summariser(sqlite_db, path, str(index), tmp_path)
     answer = summariser.answer("Where did the school band play in March?")
     assert answer.citations[0].url == "https://lokalavisa.example/mars"
+
+
+def test_a_party_named_in_english_finds_its_norwegian_name_or_abbreviation(
+    sqlite_db: Database, lexicon_index: Path, tmp_path: Path
+) -> None:
+    # Norwegian news writes "KrF" and "Høyre"; an English reader asks for the
+    # Christian Democrats and the Conservatives.
+    letter = {
+        "url": "https://avisa.example/brev",
+        "title": "Opprop mot partiledelsen",
+        "source": "Avisa",
+        "language": "no",
+        "published": "2024-03-02T07:00:00+00:00",
+        "text": (
+            "Seks medlemmer av KrF i Rogaland har signert et åpent brev.\n"
+            "Lederen i Oslo Høyre, Tone Lien, ble gjenvalgt på årsmøtet."
+        ),
+    }
+    summariser = _over(sqlite_db, str(lexicon_index), tmp_path, letter)
+    signed = summariser.answer("How many Christian Democrat members signed the letter?")
+    assert signed.found, signed.text
+    assert "Seks medlemmer av KrF" in signed.text
+    leader = summariser.answer("Who leads the Oslo Conservatives?")
+    assert leader.found, leader.text
+    assert "Tone Lien" in leader.text
+
+
+def test_a_russian_name_spelled_the_english_way_finds_the_norwegian_spelling(
+    sqlite_db: Database, lexicon_index: Path, tmp_path: Path
+) -> None:
+    speech = {
+        "url": "https://historie.example/jubileum",
+        "title": "Jubileet som endte et regime",
+        "source": "Historieavisa",
+        "language": "no",
+        "published": "2019-10-07T07:00:00+00:00",
+        "text": (
+            "Gorbatsjov advarte Honecker under jubileet i Øst-Berlin.\n"
+            "Jeltsin var den gang en ukjent politiker i Moskva."
+        ),
+    }
+    summariser = _over(sqlite_db, str(lexicon_index), tmp_path, speech)
+    warned = summariser.answer("Whom did Gorbachev warn?")
+    assert warned.found, warned.text  # not "I found nothing about Gorbachev"
+    assert "advarte Honecker" in warned.text
+    assert "Jeltsin var den gang" in summariser.answer("Where was Yeltsin?").text

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from bot.answer.question import analyse
+from tests.support.ranking import scored
 
 
 @pytest.mark.parametrize(
@@ -12,6 +13,9 @@ from bot.answer.question import analyse
         ("who backs Haftar?", "who", "en"),
         ("Hvor mange ferger ble innstilt?", "how_many", "no"),
         ("How many fishermen were rescued?", "how_many", "en"),
+        ("Hvor lang er den nye broen?", "how_many", "no"),
+        ("Hvor ofte går fergen?", "how_many", "no"),
+        ("How far is the border from the camp?", "how_many", "en"),
         ("Når kom Haftar til Moskva?", "when", "no"),
         ("I hvilket år falt muren?", "when", "no"),
         ("Where did the boat sink?", "where", "en"),
@@ -50,3 +54,19 @@ def test_search_syntax_is_just_text() -> None:
     question = analyse('"Haftar" AND (NEAR* OR -Moskva)')
     assert set(question.search_terms) >= {"haftar", "near", "moskva"}
     assert all(term.isalnum() for term in question.search_terms)
+
+
+def test_a_measure_asked_is_answered_by_a_number_not_a_place() -> None:
+    sentences = ["Broen ble bygget i Bergen.", "Broen er 300 meter."]
+    best = max(scored("Hvor lang er broen?", sentences).values(), key=lambda s: s.score)
+    assert best.text == "Broen er 300 meter."
+
+
+def test_a_why_question_prefers_the_sentence_that_gives_the_cause() -> None:
+    sentences = [
+        "Breene i Norge trekker seg tilbake år for år.",
+        "Årsaken til at breene trekker seg tilbake, er varme somre.",
+    ]
+    ranked = scored("Hvorfor trekker breene seg tilbake?", sentences).values()
+    best = max(ranked, key=lambda s: s.score)
+    assert best.text.startswith("Årsaken")
