@@ -327,8 +327,11 @@ class Retriever:
                 ranked = named
         # The best sentence must cover enough of the question; what the rest of its
         # article covers (its captions too) counts for part.
+        best_coverage = max(
+            (s.coverage for s in ranked if s.article_id == ranked[0].article_id), default=0.0
+        )
         weak = not ranked or (
-            max(ranked[0].coverage, ARTICLE_SUPPORT * ranked[0].article_coverage)
+            max(best_coverage, ARTICLE_SUPPORT * ranked[0].article_coverage)
             < self._least_coverage(question, articles[ranked[0].article_id])
             and ranked[0].similarity < self.min_similarity
         )

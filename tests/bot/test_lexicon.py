@@ -180,7 +180,7 @@ def test_lexicon_reads_both_ways_and_finds_inflected_forms(lexicon_index: Path) 
     lexicon = read_lexicon(resolve_paths(str(lexicon_index)))
     assert lexicon.to_norwegian("hospitals") == ("sykehus",)
     assert lexicon.to_norwegian("Moscow") == ("moskva",)
-    assert lexicon.to_norwegian("prime minister") == ("statsminister",)
+    assert lexicon.to_norwegian("prime minister")[0] == "statsminister"
     assert lexicon.to_english("sykehuset") == ("hospital",)
     assert lexicon.to_english("ferja") == ("ferry",)
 
@@ -236,10 +236,10 @@ def test_the_news_glossary_adds_everyday_news_words_the_dictionary_lacks(
     sqlite_db: Database, articles_file: Path, lexicon_index: Path, tmp_path: Path
 ) -> None:
     glossary = read_glossary()
-    assert glossary["leader"] == ["leder"]
+    assert glossary["leader"][0] == "leder"
     assert "hovedstad" in glossary["capital"]
     lexicon = read_lexicon(resolve_paths(str(lexicon_index)))
-    assert lexicon.to_norwegian("injuries") == ("skade",)
+    assert lexicon.to_norwegian("injuries")[0] == "skade"
     # Its own dictionary still comes along: the glossary adds, it does not replace.
     assert lexicon.to_norwegian("hospital") == ("sykehus",)
     summariser = _summariser(sqlite_db, articles_file, str(lexicon_index), tmp_path)
@@ -254,7 +254,7 @@ def test_wordnet_base_forms_reach_words_the_lexicon_lacks(
     wordnet = write_wordnet(tmp_path / "wordnet")
     with_forms = lexicon_at(f"{lexicon_index},{wordnet}")
     assert with_forms is not None and with_forms.wordnet is not None
-    assert with_forms.to_norwegian("won") == ("vinne",)
+    assert "vinne" in with_forms.to_norwegian("won")
     assert with_forms.to_norwegian("women") == ("kvinne",)
     assert with_forms.to_norwegian("sinking") == ("synke",)
     # Without WordNet the irregular forms find nothing; the regular ones still stem.
@@ -519,3 +519,28 @@ def test_a_russian_name_spelled_the_english_way_finds_the_norwegian_spelling(
     assert warned.found, warned.text  # not "I found nothing about Gorbachev"
     assert "advarte Honecker" in warned.text
     assert "Jeltsin var den gang" in summariser.answer("Where was Yeltsin?").text
+
+
+def test_everyday_news_verbs_and_nouns_reach_their_norwegian_forms(
+    sqlite_db: Database, lexicon_index: Path, tmp_path: Path
+) -> None:
+    # "arrested" and "players" are words FreeDict lacks in these forms; the glossary
+    # gives "pågrepet" and "spillerne".
+    case = {
+        "url": "https://avisa.example/ran",
+        "title": "Ran i sentrum",
+        "source": "Avisa",
+        "language": "no",
+        "published": "2024-02-02T07:00:00+00:00",
+        "text": (
+            "Politiet rykket ut til en butikk i sentrum fredag kveld.\n"
+            "En mann i 30-årene ble pågrepet samme kveld.\n"
+            "Spillerne på byens fotballag hjalp til i letingen."
+        ),
+    }
+    summariser = _over(sqlite_db, str(lexicon_index), tmp_path, case)
+    arrested = summariser.answer("Who was arrested?")
+    assert arrested.found, arrested.text
+    assert arrested.text.startswith("En mann i 30-årene ble pågrepet")
+    helped = summariser.answer("What did the players do?")
+    assert helped.text.startswith("Spillerne på byens fotballag hjalp til")
