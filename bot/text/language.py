@@ -72,23 +72,67 @@ def detect_language(text: str, default: str = "und") -> str:
 # words, and the walk over a word depends only on the state it starts in, so each (state,
 # word) is walked once and its end state and n-grams are remembered. The counts, and so
 # every answer, are the library's own (a test compares them).
+#
+# Scoring then weighs each n-gram by its row of the model (one float16 per language), which
+# numpy converts to float32 for every text: that conversion cost more than all the rest of
+# the scoring. So each row is converted once, when its n-gram is first met, into a float32
+# table of the rows met so far; the walks remember positions in that table. The arithmetic
+# is the library's own, on the same float32 numbers.
 
-# About 300 bytes a walk: at most some 30 MB a process.
+# About 300 bytes a walk and 570 a row: at most some 40 MB a process, then both start over.
 _WALKS_MAX = 100_000
+_ROWS_MAX = 20_000
+
+
+class _Rows:
+    """The model's float16 rows met so far, as float32: row ``slots[feature]`` of `table`."""
+
+    def __init__(self, model: Any) -> None:
+        import numpy as np
+
+        self.model_rows = model.nb_ptc
+        self.slots: dict[int, int] = {}
+        self.table = np.empty((1024, self.model_rows.shape[1]), dtype=np.float32)
+        # Questions are analysed in threads: two must never take the same slot.
+        self.lock = threading.Lock()
+
+    def slot(self, feature: int) -> int:
+        slot = self.slots.get(feature)
+        if slot is not None:
+            return slot
+        with self.lock:
+            slot = self.slots.get(feature)
+            if slot is None:
+                slot = len(self.slots)
+                if slot == len(self.table):
+                    import numpy as np
+
+                    self.table = np.concatenate([self.table, np.empty_like(self.table)])
+                self.table[slot] = self.model_rows[feature]
+                self.slots[feature] = slot
+            return slot
 
 
 class _WordWalker:
     def __init__(self, model: Any) -> None:
+        self.model = model
         self.nextmove = model.tk_nextmove
         self.rowbase = model._rowbase
         self.output = model.tk_output
-        self.walks: dict[tuple[int, bytes], tuple[int, tuple[int, ...]]] = {}
+        self.memory = self._fresh()
 
-    def visits(self, data: bytes) -> Counter[int] | None:
-        """Each n-gram feature of ``data`` (UTF-8) and how often it occurs; None for none."""
-        walks = self.walks
-        if len(walks) > _WALKS_MAX:
-            walks = self.walks = {}
+    def _fresh(self) -> tuple[dict[tuple[int, bytes], tuple[int, tuple[int, ...]]], _Rows]:
+        return {}, _Rows(self.model)
+
+    def scores(self, data: bytes) -> Any:
+        """The library's naive Bayes scores of ``data`` (UTF-8; its `_sparse_score`, on the
+        same float32 numbers); None when ``data`` holds no n-gram of the model."""
+        import numpy as np
+
+        walks, rows = self.memory
+        if len(walks) > _WALKS_MAX or len(rows.slots) > _ROWS_MAX:
+            # A thread in the middle of a text keeps the pair it started with.
+            walks, rows = self.memory = self._fresh()
         state = 0
         found: list[int] = []
         pieces = data.split(b" ")
@@ -97,20 +141,25 @@ class _WordWalker:
             word = piece + b" " if i < last else piece
             walk = walks.get((state, word))
             if walk is None:
-                walk = walks[(state, word)] = self._walk(state, word)
+                walk = walks[(state, word)] = self._walk(state, word, rows)
             state = walk[0]
             found += walk[1]
-        return Counter(found) if found else None
+        if not found:
+            return None
+        visits = Counter(found)
+        slots = np.fromiter(visits.keys(), dtype=np.intp, count=len(visits))
+        counts = np.fromiter(visits.values(), dtype=np.float32, count=len(visits))
+        return np.log1p(counts) @ rows.table[slots] + self.model.nb_pc
 
-    def _walk(self, state: int, word: bytes) -> tuple[int, tuple[int, ...]]:
+    def _walk(self, state: int, word: bytes, rows: _Rows) -> tuple[int, tuple[int, ...]]:
         nextmove, rowbase, output = self.nextmove, self.rowbase, self.output
-        features: list[int] = []
+        found: list[int] = []
         for byte in word:
             state = nextmove[rowbase[state] + byte]
             feature = output[state]
             if feature >= 0:
-                features.append(feature)
-        return state, tuple(features)
+                found.append(rows.slot(feature))
+        return state, tuple(found)
 
 
 def _walking_by_words(base: Any) -> Any:
@@ -141,9 +190,9 @@ def _walking_by_words(base: Any) -> Any:
             walker = self.__dict__.get("walker")
             if walker is None:
                 walker = self.__dict__["walker"] = _WordWalker(self)
-            visits = walker.visits(data)
-            if visits is None:
+            scores = walker.scores(data)
+            if scores is None:
                 return super()._raw_score(data)  # no features: the library's answer for none
-            return self._sparse_score(visits, self.nb_ptc)
+            return scores
 
     return WordWalking

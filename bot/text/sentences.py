@@ -22,12 +22,14 @@ _ABBREVIATIONS = frozenset(
     """.split()
 )
 
-# A candidate boundary: end punctuation (with closing quotes/brackets) then space. (Spelt
-# "[...][...]*", not "[...]+": so the regex engine skips ahead to the punctuation, twice
-# as fast on a long line.)
-_BOUNDARY = re.compile(r"([.!?…][.!?…]*[\"'»”’)\]]*)(\s+)")
-# What may start a new sentence: an upper-case letter, digit, quote or dash.
-_STARTER = re.compile(r"[\"'«“‘(\[–—-]?\s*[A-ZÆØÅÄÖÜÉÈ0-9\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF]")
+# A sentence boundary: end punctuation (with closing quotes/brackets), space, then what may
+# start a new sentence: an upper-case letter, digit, quote or dash. (Spelt "[...][...]*",
+# not "[...]+": so the regex engine skips ahead to the punctuation, twice as fast on a long
+# line.)
+_BOUNDARY = re.compile(
+    r"([.!?…][.!?…]*)[\"'»”’)\]]*(\s+)"
+    r"(?=[\"'«“‘(\[–—-]?\s*[A-ZÆØÅÄÖÜÉÈ0-9\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF])"
+)
 # The word before a dot, matched on the reversed text: a search anchored at the end would
 # try every start.
 _WORD_BEFORE_REVERSED = re.compile(r"[\w.]+")
@@ -39,10 +41,14 @@ def split_paragraphs(text: str) -> list[str]:
 
 
 def _is_abbreviation(before: str) -> bool:
-    match = _WORD_BEFORE_REVERSED.match(before[::-1])
-    if not match:
-        return False
-    word = match.group()[::-1].lower().strip(".")
+    word = before.rpartition(" ")[2]
+    # Mostly the last word is letters, digits and dots only: it is the run before the dot.
+    if not word.replace(".", "").isalnum():
+        match = _WORD_BEFORE_REVERSED.match(before[::-1])
+        if not match:
+            return False
+        word = match.group()[::-1]
+    word = word.lower().strip(".")
     if word in _ABBREVIATIONS:
         return True
     # A single letter ("K. Ness", "J.R.R.") is an initial, not a sentence end.
@@ -56,17 +62,14 @@ def _split_line(line: str) -> list[str]:
     sentences: list[str] = []
     start = 0
     for match in _BOUNDARY.finditer(line):
-        end = match.end(1)
-        # Match in place: slicing the rest of a long line at every dot costs quadratic time.
-        if not _STARTER.match(line, match.end()):
-            continue
-        punctuation = match.group(1)
-        single_dot = punctuation.startswith(".") and len(punctuation.rstrip("\"'»”’)]")) == 1
-        # The word before the dot is all an abbreviation check needs.
-        before = line[max(start, match.start(1) - 24) : match.start(1)]
-        if single_dot and _is_abbreviation(before):
-            continue
-        piece = line[start:end].strip()
+        if match.group(1) == ".":
+            # The word before the dot is all an abbreviation check needs. (Matched in place
+            # and looked at in a window: slicing the rest of a long line at every dot costs
+            # quadratic time.)
+            dot = match.start()
+            if _is_abbreviation(line[max(start, dot - 24) : dot]):
+                continue
+        piece = line[start : match.start(2)].strip()
         if piece:
             sentences.append(piece)
         start = match.end()

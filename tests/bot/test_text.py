@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from bot.text import (
@@ -157,3 +159,31 @@ def test_language_detection_walks_a_word_at_a_time_and_agrees_with_py3langid() -
         assert abs(ours.classify(text)[1] - library.classify(text)[1]) < 1e-3
     assert detect_language(samples[0]) == "no"
     assert detect_language(samples[1]) == "en"
+
+
+def test_language_detection_agrees_with_py3langid_when_its_memory_starts_over(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A large archive fills what the detector remembers (walks, converted model rows);
+    # starting over must not change a single answer.
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    from bot.text import language
+
+    monkeypatch.setattr(language, "_WALKS_MAX", 3)
+    monkeypatch.setattr(language, "_ROWS_MAX", 40)
+    library = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=False)
+    ours = language._identifier()
+    samples = [
+        "Stortinget vedtok budsjettet etter en lang debatt tirsdag kveld.",
+        "The ministry confirmed the new rules for electricity prices on Monday.",
+        "Le gouvernement a présenté son budget pour l'année prochaine.",
+        "Regjeringen og fagforeningene ble enige om lønnsoppgjøret i natt.",
+    ]
+    # Made-up words: thousands of n-grams in one text.
+    rng = random.Random(5)
+    letters = "abcdefghijklmnopqrstuvwxyzæøå"
+    samples.append(" ".join("".join(rng.sample(letters, rng.randint(2, 9))) for _ in range(3000)))
+    for text in samples * 3:
+        assert ours.classify(text)[0] == library.classify(text)[0]
+        assert abs(ours.classify(text)[1] - library.classify(text)[1]) < 1e-3
