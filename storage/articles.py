@@ -14,6 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from storage.models import Article, ArticleCount, ArticleSequence, SentenceVector
+from storage.search import index_scans
 from storage.tenants import TenantScope, visible_clause
 
 __all__ = [
@@ -121,6 +122,8 @@ def store_articles(
     """
     if not records:
         return []
+    if session.get_bind().dialect.name == "postgresql":
+        index_scans(session)
     stored = _stored_by_url(session, {r.url for r in records})
     hashes = {r.content_hash for r in records}
     known_hashes = set(

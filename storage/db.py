@@ -191,8 +191,10 @@ class Database:
 
     def after_bulk_write(self) -> None:
         """After a large ingest: on PostgreSQL, vacuum and analyze the articles, as its
-        autovacuum would later (it may be off): the visibility map lets counts skip the
-        table's pages, and the planner learns the new rows. Nothing to do on SQLite."""
+        autovacuum would later (it may be off): the planner learns the new rows. (Counts
+        still visit every matching row: PostgreSQL no longer skips all-visible pages in a
+        bitmap scan; narrow rows keep that cheap, see migration 0012.) Nothing to do on
+        SQLite."""
         if self.dialect != "postgresql":
             return
         try:

@@ -89,7 +89,7 @@ def _search(
 ) -> list[tuple[int, float]]:
     dialect = session.get_bind().dialect.name
     if dialect != "sqlite":
-        _index_scans(session)
+        index_scans(session)
         return _postgres_search(session, cleaned, limit, since, visible_to)
     return _sqlite_search(session, cleaned, limit, since, visible_to)
 
@@ -249,13 +249,16 @@ def _bounded_frequencies(
 _INDEX_SCANS = "newsbot_index_scans"
 
 
-def _index_scans(session: Session) -> None:
-    """PostgreSQL matches terms through the GIN index for the rest of this transaction.
+def index_scans(session: Session) -> None:
+    """PostgreSQL reads through indexes for the rest of this transaction (terms through the
+    GIN index, URLs and hashes through theirs).
 
     With table statistics the planner estimates a common term's share well, prices the
     per-row match at almost nothing, and reads the whole table instead: every row's
     tsvector out of TOAST, 10-20 times slower than the index. Set once a transaction (it
     ends with it): a round trip per statement would cost more than the statements.
+    Without statistics (a table being filled) the narrow rows look cheap to read whole: a
+    lookup of hundreds of URLs would compare each with every row.
     """
     transaction = session.get_transaction()
     if session.info.get(_INDEX_SCANS) is not transaction:
@@ -337,7 +340,7 @@ def count_matching_any(
         return hit
     sql, params = _matching(session, "count(*)", cleaned, visible_to)
     if session.get_bind().dialect.name != "sqlite":
-        _index_scans(session)
+        index_scans(session)
     count = int(session.execute(text(sql), params).scalar_one())
     if visible_to is None:
         _remember(session, key, count)
@@ -353,7 +356,7 @@ def any_matching(session: Session, terms: Iterable[str], visible_to: TenantScope
     sql, params = _matching(session, "1", cleaned, visible_to)
     if session.get_bind().dialect.name == "sqlite":
         return session.execute(text(sql + " LIMIT 1"), params).first() is not None
-    _index_scans(session)
+    index_scans(session)
     return session.execute(text(sql + " LIMIT 1"), params).first() is not None
 
 
@@ -372,7 +375,7 @@ def starting_with(
         params["q"] = f'"{cleaned[0]}"*'
     else:
         params["q"] = f"'{cleaned[0]}':*"
-        _index_scans(session)
+        index_scans(session)
     sql += f" ORDER BY {column} DESC LIMIT :limit"
     params["limit"] = limit
     return [row[0] for row in session.execute(text(sql), params)]

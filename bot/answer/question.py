@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from bot.text import STOPWORDS, detect_language, stem_words, tokenize, words
 from bot.text.cognates import norwegian_name_spellings, norwegian_spellings
 from bot.text.lexicon import Lexicon
+from bot.text.synonyms import synonym_forms
 from bot.text.tokens import abbreviations, is_name_token, name_words
 from bot.text.verbs import verb_forms
 
@@ -193,6 +194,11 @@ def _translated_forms(translations: list[str], language: str, name: str | None) 
     return tuple(dict.fromkeys([*found, *stems, *variants]))
 
 
+def _variants(word: str) -> tuple[str, ...]:
+    """Other words for Norwegian ``word``: its verb's other forms, its synonyms."""
+    return tuple(dict.fromkeys([*verb_forms(word), *synonym_forms(word)]))
+
+
 def _takes_genitive(word: str, language: str) -> bool:
     """Whether a Norwegian name takes a genitive "-s" ("Norges", not "Pariss")."""
     return language == "no" and not word.endswith(("s", "x", "z"))
@@ -307,7 +313,7 @@ def analyse(text: str, lexicon: Lexicon | None = None) -> Question:
             is_name=w in name_parts,
             translations=translated.get(w, ()),
             abbreviated=w.endswith("s") and w[:-1] in abbreviated,
-            variants=verb_forms(w) if language == "no" and w not in name_parts else (),
+            variants=_variants(w) if language == "no" and w not in name_parts else (),
         )
         for w, s in zip(content, stems, strict=True)
     ]

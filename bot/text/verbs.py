@@ -26,6 +26,7 @@ bære bærer bar båret
 dra drar dro dratt
 drikke drikker drakk drukket
 drive driver drev drevet
+dø døde dødd
 falle faller falt
 finne finner fant funnet
 fly flyr fløy fløyet

@@ -1,0 +1,55 @@
+"""Norwegian news words that name the same thing: "keeper" and "målvakt", "omkom" and
+"døde", "pågrepet" and "arrestert".
+
+People ask in their own words; the article may use another. The groups (one a line in
+``norwegian_synonyms.txt``, base forms) were written for this project from the words
+commonest in Norwegian news. A word is looked up by its stem, so inflected forms find
+their group; each member comes with its stem and, for a strong verb, its other forms.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from bot.text.tokens import stem_words
+from bot.text.verbs import verb_forms
+
+__all__ = ["SYNONYMS", "synonym_forms"]
+
+SYNONYMS = Path(__file__).with_name("norwegian_synonyms.txt")
+
+
+def _keys(word: str) -> list[str]:
+    """What ``word`` may be looked up by: itself, its stem, its verb's other forms."""
+    forms = [word, *verb_forms(word)]
+    return [*forms, *stem_words(forms, "no")]
+
+
+@functools.cache
+def _groups() -> dict[str, tuple[str, ...]]:
+    """Each member's forms and stems -> its group's members."""
+    table: dict[str, tuple[str, ...]] = {}
+    for line in SYNONYMS.read_text("utf-8").splitlines():
+        members = tuple(dict.fromkeys(w.strip().lower() for w in line.split(",") if w.strip()))
+        if len(members) < 2:
+            continue
+        for member in members:
+            for key in _keys(member):
+                table.setdefault(key, members)
+    return table
+
+
+@functools.lru_cache(maxsize=4096)
+def synonym_forms(word: str) -> tuple[str, ...]:
+    """The forms of the words that mean what Norwegian ``word`` means, its own left out:
+    "keeperen" -> ("målvakt", ...); () when it belongs to no group."""
+    word = word.lower()
+    keys = _keys(word)
+    table = _groups()
+    group = next((table[k] for k in keys if k in table), ())
+    others = [m for m in group if not set(_keys(m)) & set(keys)]
+    if not others:
+        return ()
+    forms = [*others, *stem_words(others, "no"), *(f for m in others for f in verb_forms(m))]
+    return tuple(f for f in dict.fromkeys(forms) if f not in keys)
