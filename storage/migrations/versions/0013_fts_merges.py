@@ -3,14 +3,14 @@ each stored article is rewritten by fewer merges, about an eighth of an archive 
 writing, while a query still reads few segments (the same answers, as fast). PostgreSQL has
 no such setting.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 """
 
 from alembic import op
 
-revision = "0012"
-down_revision = "0011"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
