@@ -3,9 +3,9 @@
 Normalising costs several times what storing does, and the ingesting process has one
 writer's work to do: so drafts go to worker processes in small chunks while the ingesting
 process stores what comes back, in input order. Small inputs (a feed poll, a few files)
-never start a pool: the first `POOL_AFTER` drafts are normalised in-process, and only a
-larger input starts one. At most a few chunks are in flight, so memory stays bounded
-however large the input.
+never start a pool: the first `POOL_AFTER` drafts (`POOL_AFTER_FORKED` when the pool would
+fork) are normalised in-process, and only a larger input starts one. At most a few chunks
+are in flight, so memory stays bounded however large the input.
 """
 
 from __future__ import annotations
@@ -32,8 +32,10 @@ __all__ = ["Normalised", "normalised", "POOL_AFTER"]
 log = logging.getLogger(__name__)
 
 Normalised = ArticleRecord | Failure | Unchanged
-# Drafts normalised in-process before a pool is worth its start (about a second).
+# Drafts normalised in-process before a pool is worth its start: about a second for workers
+# from a forkserver (each loads the language model), some tens of milliseconds for forked ones.
 POOL_AFTER = 1000
+POOL_AFTER_FORKED = 200
 _CHUNK = 50
 _IN_FLIGHT_PER_WORKER = 4
 # Normalising makes next to no cyclic garbage: a worker collects every this many new
@@ -60,9 +62,19 @@ def _start_worker() -> None:
     gc.set_threshold(_YOUNG_OBJECTS_PER_COLLECTION, middle, old)
 
 
+def _forks() -> bool:
+    """Whether a pool started now forks this process (else it uses a forkserver)."""
+    return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _pool_after() -> int:
+    # Read at every call: tests lower POOL_AFTER.
+    return min(POOL_AFTER, POOL_AFTER_FORKED) if _forks() else POOL_AFTER
+
+
 def _pool(workers: int) -> ProcessPoolExecutor:
     context: multiprocessing.context.BaseContext
-    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+    if _forks():
         # A single-threaded process forks safely, and its workers start at once with the
         # language model it has loaded already.
         warm_up()
@@ -114,7 +126,7 @@ def normalised(
                     pending.append([item])
                 continue
             seen += 1
-            if pool is None and count > 1 and seen > POOL_AFTER:  # read now: tests lower it
+            if pool is None and count > 1 and seen > _pool_after():
                 pool = _pool(count)
             if pool is None:
                 yield from normalise_all([item], max_chars)
