@@ -35,8 +35,9 @@ __all__ = ["IngestReport", "Ingestor"]
 
 log = logging.getLogger(__name__)
 # One write transaction stores at most this many articles (or this much text): short enough
-# that a chat command writing to SQLite meanwhile waits a moment, not seconds.
-BATCH = 200
+# that a chat command writing to SQLite meanwhile waits a moment (~0.1 s), not seconds; long
+# enough that the full-text index is not written in many small pieces.
+BATCH = 500
 BATCH_CHARS = 2_000_000
 # An ingest that stored this many articles leaves the database tidied for queries.
 BULK_WRITE = 5000

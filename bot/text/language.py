@@ -153,13 +153,14 @@ class _WordWalker:
 
     def _walk(self, state: int, word: bytes, rows: _Rows) -> tuple[int, tuple[int, ...]]:
         nextmove, rowbase, output = self.nextmove, self.rowbase, self.output
-        found: list[int] = []
+        features: list[int] = []
         for byte in word:
             state = nextmove[rowbase[state] + byte]
             feature = output[state]
             if feature >= 0:
-                found.append(rows.slot(feature))
-        return state, tuple(found)
+                features.append(feature)
+        slots = rows.slots
+        return state, tuple([slots.get(f) or rows.slot(f) for f in features])
 
 
 def _walking_by_words(base: Any) -> Any:
