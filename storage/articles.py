@@ -14,7 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from storage.models import Article, ArticleCount, ArticleSequence, SentenceVector
-from storage.search import index_scans
+from storage.search import index_scans, note_articles_version
 from storage.tenants import TenantScope, visible_clause
 
 __all__ = [
@@ -238,9 +238,12 @@ def count_articles(session: Session, *, visible_to: TenantScope | None = None) -
     """How many articles are stored (that ``visible_to`` may see)."""
     if visible_to is None:
         # Kept by triggers: counting the rows costs a scan of an index every question.
-        kept = session.scalar(select(ArticleCount.value).where(ArticleCount.id == 1))
+        kept = session.execute(
+            select(ArticleCount.value, ArticleCount.version).where(ArticleCount.id == 1)
+        ).first()
         if kept is not None:
-            return int(kept)
+            note_articles_version(session, int(kept.version))
+            return int(kept.value)
     # count(*), not count(id): SQLite answers it from the b-tree's own count, not a scan.
     query = select(func.count()).select_from(Article)
     if visible_to is not None:

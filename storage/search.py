@@ -119,7 +119,10 @@ def _rare_first(
     ranks its ``cap`` most recently stored matches, and ``counted`` selects one term's
     matches (the term's parameter named ``{term}``)."""
     # Ids only grow: while the highest is at most RARE_MAX, every term is rare.
-    newest = session.execute(text("SELECT coalesce(max(id), 0) FROM articles")).scalar_one()
+    newest = _recall(session, ("newest",))
+    if newest is None:
+        newest = session.execute(text("SELECT coalesce(max(id), 0) FROM articles")).scalar_one()
+        _remember(session, ("newest",), newest)
     if newest <= RARE_MAX:
         rare = cleaned
     else:
@@ -302,6 +305,12 @@ def _articles_version(session: Session) -> int | None:
     version = session.execute(text("SELECT version FROM article_count WHERE id = 1")).scalar()
     session.info[_VERSION] = (transaction, version)
     return None if version is None else int(version)
+
+
+def note_articles_version(session: Session, version: int) -> None:
+    """The articles' version, read with their count (`storage.count_articles`): the
+    remembered counts need no round trip of their own to check it."""
+    session.info[_VERSION] = (session.get_transaction(), version)
 
 
 def _recall(session: Session, key: tuple[object, ...]) -> int | None:
