@@ -89,10 +89,10 @@ class SentenceFeatures:
     common: frozenset[str] = frozenset()
     # Exact forms and stems of the words written with a capital ("Høyre", not "høyre").
     capitalised: frozenset[str] = frozenset()
-    # Word parts written in capitals ("nrk" for "NRK" and "NRKs"), for abbreviations.
-    abbreviations: frozenset[str] = frozenset()
-    # Adjacent word pairs that are not both function words (see `_pairs`).
-    pairs: frozenset[tuple[str, str]] = frozenset()
+    # Word parts written with a capital, as written ("NRKs", "Sarraj"), for abbreviations.
+    capital_parts: tuple[str, ...] = ()
+    # The words in order, for the word pairs it shares with the question (`_shared_pairs`).
+    sequence: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -154,8 +154,8 @@ def features(sentence: str, language: str) -> SentenceFeatures:
         length=len(exact),
         common=frozenset(common),
         capitalised=frozenset([*capitals, *stemmed[len(exact) :]]),
-        abbreviations=frozenset(abbreviations(capitals_raw)),
-        pairs=frozenset(_pairs(exact)),
+        capital_parts=tuple(capitals_raw),
+        sequence=tuple(exact),
     )
 
 
@@ -166,6 +166,15 @@ def _pairs(tokens: list[str]) -> set[tuple[str, str]]:
         for a, b in zip(tokens, tokens[1:], strict=False)
         if not (a in STOPWORDS and b in STOPWORDS)
     }
+
+
+def _shared_pairs(question_pairs: set[tuple[str, str]], feats: SentenceFeatures) -> int:
+    """How many of the question's word pairs stand side by side in the sentence. Both
+    words are rarely there at all: only then is the sentence walked."""
+    present = [(a, b) for a, b in question_pairs if a in feats.exact and b in feats.exact]
+    if not present:
+        return 0
+    return len(set(present) & _pairs(list(feats.sequence)))
 
 
 def _in_compound(term: Term, sentence_words: frozenset[str]) -> bool:
@@ -332,7 +341,8 @@ def score_sentences(
             # "VAR" is not the verb "var", "Høyre" the party and not "til høyre".
             # An abbreviation is that only where it is written so: "NY" is not "Ny".
             if term.exact in question.abbreviations:
-                written = feats.abbreviations
+                # Few questions ask for one: worked out here, not for every sentence.
+                written = frozenset(abbreviations(list(feats.capital_parts)))
             else:
                 written = feats.capitalised if term.is_name else own
             if term_set & written:
@@ -382,7 +392,7 @@ def score_sentences(
         focus = sum(local[e] * share for e, share in found.items()) / local_total
         lowered = sentence.lower()
         phrase_bonus = PHRASE_WEIGHT * sum(p.lower() in lowered for p in question.phrases)
-        phrase_bonus += PAIR_WEIGHT * min(3, len(question_pairs & feats.pairs))
+        phrase_bonus += PAIR_WEIGHT * min(3, _shared_pairs(question_pairs, feats))
         type_bonus = TYPE_WEIGHT * _answer_type_bonus(question, sentence, feats)
         position = POSITION_WEIGHT * (1 - index / max(count, 1))
         # Very long sentences match by sheer size; very short ones are headings.
