@@ -16,7 +16,7 @@ from bot.answer.question import Question, Term
 from bot.answer.rank import TRANSLATION_WEIGHT, ScoredSentence, idf, score_sentences
 from bot.llm.client import LLMError
 from bot.llm.embed import Embedder
-from bot.text import words
+from bot.text import STOPWORDS, words
 from bot.text.english import is_ordinary_english
 from bot.text.similarity import closest_spelling, fold_near_duplicates
 from storage import (
@@ -68,6 +68,31 @@ def _tells_of_years(article: Article, years: list[str]) -> bool:
     published = str(article.published_at.year) if article.published_at else ""
     text = f"{article.title} {article.text}"
     return all(year == published or re.search(rf"\b{year}\b", text) for year in years)
+
+
+def _names_someone_else(question: Question, article: Article) -> bool:
+    """Whether the article names someone else than the full name asked about: asked of
+    "Eirik Kristoffersen", an article that only ever says "Henrik Kristoffersen" (and
+    "Kristoffersen"), or one that never says "Kristoffersen" at all."""
+    if not question.full_names:
+        return False
+    text = f"{article.title}\n{article.text}"
+    held = set(words(text))
+    forms = {t.exact: set(t.all_forms) for t in question.terms}
+    translated = {t.exact for t in question.terms if t.translations}
+    for *given, surname in question.full_names:
+        if surname in translated or surname not in forms:
+            # A word, not a surname ("World Cup", "Prime Minister"), or a name read
+            # in another spelling (`_respell`).
+            continue
+        if not forms.get(surname, {surname}) & held:
+            return True  # only its given name: "Eirik Horneland"
+        if any(forms.get(g, {g}) & held for g in given):
+            continue
+        before = re.findall(rf"\b([A-ZÆØÅ]\w+) {re.escape(surname)}\b", text, re.IGNORECASE)
+        if any(word[0].isupper() and word.lower() not in STOPWORDS for word in before):
+            return True
+    return False
 
 
 class _TermCounts:
@@ -315,6 +340,10 @@ class Retriever:
         if years:
             fits = {i for i, a in articles.items() if _tells_of_years(a, years)}
             ranked = [s for s in ranked if s.article_id in fits]
+        # Nor from articles about someone else of the same surname.
+        if question.full_names and ranked:
+            others = {i for i, a in articles.items() if _names_someone_else(question, a)}
+            ranked = [s for s in ranked if s.article_id not in others]
         # A question that names someone or something is not answered from an article
         # that never mentions them, however well its common words match.
         names_asked = any(t.is_name for t in question.terms)
