@@ -16,7 +16,7 @@ from bot.answer.question import Question, Term
 from bot.answer.rank import TRANSLATION_WEIGHT, ScoredSentence, idf, score_sentences
 from bot.llm.client import LLMError
 from bot.llm.embed import Embedder
-from bot.text import STOPWORDS, words
+from bot.text import STOPWORDS, stem_words, words
 from bot.text.english import is_ordinary_english
 from bot.text.similarity import closest_spelling, fold_near_duplicates
 from storage import (
@@ -57,6 +57,10 @@ COMPOUND_NAME = 4
 # An everyday word opens compounds by chance more often than a name does: only a
 # longer one is looked for so ("hjem" opens "hjemmet", "hjemme", "hjemlig").
 COMPOUND_WORD = 6
+# A word no article holds this long may be a compound of two they hold; each part at
+# least this long ("krefttype": "kreft" + "type").
+SPLIT_WORD = 8
+SPLIT_PART = 3
 # A word of the question repeated in a refusal is cut to this many characters.
 SUBJECT_WORD = 40
 
@@ -93,6 +97,27 @@ def _names_someone_else(question: Question, article: Article) -> bool:
         if any(word[0].isupper() and word.lower() not in STOPWORDS for word in before):
             return True
     return False
+
+
+def _compound_parts(session: Session, word: str, seen: TenantScope | None) -> list[tuple[str, int]]:
+    """The two words a Norwegian compound is made of, each with how many articles hold
+    it, where the articles hold both: of the ways to split it, the one whose parts are
+    commonest together (the geometric mean of their counts). Empty when none is.
+    A linking "s" or "e" ("valgs-", "barne-") belongs to neither part."""
+    best: tuple[float, list[tuple[str, int]]] = (0.0, [])
+    for cut in range(SPLIT_PART, len(word) - SPLIT_PART + 1):
+        head, tail = word[:cut], word[cut:]
+        tail_found = count_matching_any(session, [tail, *stem_words([tail], "no")], visible_to=seen)
+        if not tail_found:
+            continue
+        heads = [head] + ([head[:-1]] if head[-1] in "se" and cut > SPLIT_PART else [])
+        for first in heads:
+            head_found = count_matching_any(
+                session, [first, *stem_words([first], "no")], visible_to=seen
+            )
+            if head_found and (head_found * tail_found) ** 0.5 > best[0]:
+                best = ((head_found * tail_found) ** 0.5, [(first, head_found), (tail, tail_found)])
+    return best[1]
 
 
 class _TermCounts:
@@ -267,6 +292,11 @@ class Retriever:
                 if len(m) >= COMPOUND_NAME
             }
             glued = [m for m, ids in opening.items() if ids]
+            parted = [w for w in unheard if w not in glued and len(w) >= SPLIT_WORD]
+            if parted and question.language == "no":
+                question, frequencies = self._split_compounds(
+                    session, question, frequencies, parted, seen
+                )
             for name in glued:
                 frequencies[name] = 1 if name in missing_names else len(opening[name])
             missing_names = [m for m in missing_names if m not in glued]
@@ -441,6 +471,32 @@ class Retriever:
             terms[position] = respelled
             frequencies.pop(term.exact, None)
             frequencies[spelling] = count_matching_any(session, respelled.forms, visible_to=seen)
+        return replace(question, terms=terms), frequencies
+
+    @staticmethod
+    def _split_compounds(
+        session: Session,
+        question: Question,
+        frequencies: dict[str, int],
+        unheard: list[str],
+        seen: TenantScope | None,
+    ) -> tuple[Question, dict[str, int]]:
+        """Norwegian compounds no article holds ("presidentvalgkampen"), asked as their
+        parts where the articles hold both ("president", "valgkampen")."""
+        frequencies = dict(frequencies)
+        terms: list[Term] = []
+        for term in question.terms:
+            parts = _compound_parts(session, term.exact, seen) if term.exact in unheard else []
+            if not parts:
+                terms.append(term)
+                continue
+            frequencies.pop(term.exact, None)
+            for part, found in parts:
+                if part in frequencies:
+                    continue  # the question asks it already
+                stem = stem_words([part], "no")[0]
+                terms.append(Term(exact=part, stem=stem, is_name=False))
+                frequencies[part] = found
         return replace(question, terms=terms), frequencies
 
     @staticmethod
