@@ -42,6 +42,8 @@ CANDIDATES = 12
 # and PostgreSQL, whose own rankings differ, pick from them the same way.
 POOL = 40
 # BM25's usual constants: how fast repeats of a term stop counting, how much length costs.
+# A term this few articles hold brings every one of them to be weighed.
+RARE = 10
 BM25_K1 = 1.2
 BM25_B = 0.75
 VECTOR_SENTENCES = 60
@@ -327,6 +329,15 @@ class Retriever:
             # IDF_FLOOR articles so that one shared name still weighs like a name.
             weights = {exact: idf(df, max(total, IDF_FLOOR)) for exact, df in frequencies.items()}
             order = [article_id for article_id, _ in pool]
+            # The rarest terms' articles are all weighed, wherever the index ranked them:
+            # PostgreSQL's ranking knows no rarity, and a common word's many forms
+            # ("kommer", "kom", "komme") would crowd out the few articles with the name.
+            for term in question.terms:
+                if 0 < frequencies[term.exact] <= RARE and term.exact not in glued:
+                    rare = search_articles(
+                        session, term.all_forms, limit=RARE, since=since, visible_to=seen
+                    )
+                    order += [article_id for article_id, _ in rare if article_id not in order]
             # Articles that hold a name only inside a compound ("Berlinmuren") hold no
             # index term the search looked for: they join the pool by that prefix.
             for name in glued:

@@ -1,4 +1,4 @@
-"""Norwegian compounds: "Berlinmuren" is found by "Berlin", "samferdselsministeren" by
+"""Norwegian compounds ("Berlinmuren" is found by "Berlin", "samferdselsministeren" by
 "minister", on both databases."""
 
 from __future__ import annotations
@@ -44,6 +44,21 @@ SCHOOL = {
 }
 
 
+def _crowd(count: int, slug: str, text: str) -> list[dict[str, str]]:
+    """``count`` articles of the same ``text`` (``{n}`` numbers them)."""
+    return [
+        {
+            "url": f"https://lokalavisa.example/{slug}-{n}",
+            "title": f"Sak {n}",
+            "source": "Lokalavisa",
+            "language": "no",
+            "published": "2019-06-01T08:00:00+00:00",
+            "text": text.format(n=n),
+        }
+        for n in range(count)
+    ]
+
+
 @pytest.fixture
 def summariser(db: Database, settings: Settings, tmp_path: Path) -> Summariser:
     return summariser_over(db, settings, tmp_path, ROAD, WALL, SCHOOL)
@@ -73,17 +88,7 @@ def test_a_word_no_article_holds_alone_finds_the_compounds_it_opens(
 ) -> None:
     # More articles match the question's other words than the index's best matches
     # hold: the one with "baseballkampen" is found by "baseball" all the same.
-    others = [
-        {
-            "url": f"https://lokalavisa.example/kamp-{n}",
-            "title": f"Kamp {n}",
-            "source": "Lokalavisa",
-            "language": "no",
-            "published": "2019-06-01T08:00:00+00:00",
-            "text": f"Lag {n} spilte i Washington lørdag. De spilte godt i Washington.",
-        }
-        for n in range(45)
-    ]
+    others = _crowd(45, "kamp", "Lag {n} spilte i Washington lørdag. De spilte godt i Washington.")
     game = {
         "url": "https://lokalavisa.example/baseball",
         "title": "Buet ut",
@@ -126,3 +131,29 @@ def test_a_compound_no_article_holds_is_asked_as_its_parts(
     assert answer.found, answer.text
     assert answer.citations[0].url == swimmer["url"]
     assert "Legene fant en sjelden type kreft" in answer.text
+
+
+def test_a_rare_name_is_found_past_many_articles_with_a_common_word(
+    db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    # Every article has "kommer" in some form, often; one has the name asked about. The
+    # index's own ranking (PostgreSQL's knows no rarity) must not crowd it out.
+    crowd = _crowd(
+        50,
+        "kommer",
+        "Sommeren kommer, og turistene kom tidlig i år {n}. "
+        "Flere kommer til å komme, og de som kom i fjor kommer igjen.",
+    )
+    combined = {
+        "url": "https://lokalavisa.example/kombinert",
+        "title": "Riiber vant igjen",
+        "source": "Lokalavisa",
+        "language": "no",
+        "published": "2019-03-10T08:00:00+00:00",
+        "text": "Jarl Magnus Riiber vant i Schonach. Fabian Riessle fra Tyskland ble treer.",
+    }
+    summariser = summariser_over(db, settings, tmp_path, *crowd, combined)
+    answer = summariser.answer("Hvor kommer Fabian Riessle fra?")
+    assert answer.found, answer.text
+    assert answer.citations[0].url == combined["url"]
+    assert "fra Tyskland" in answer.text
