@@ -10,14 +10,19 @@ their group; each member comes with its stem and, for a strong verb, its other f
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 from bot.text.tokens import stem_words
 from bot.text.verbs import verb_forms
 
-__all__ = ["SYNONYMS", "synonym_forms"]
+__all__ = ["PLACES", "SYNONYMS", "synonym_forms"]
 
 SYNONYMS = Path(__file__).with_name("norwegian_synonyms.txt")
+# A place, its adjective and its people: "Brasil", "brasiliansk", "brasilianerne". The
+# question says "nordmennene" where the article says "Norge", "det engelske laget" for
+# "England". One place a line, written for this project.
+PLACES = Path(__file__).with_name("norwegian_places.txt")
 
 
 def _keys(word: str) -> list[str]:
@@ -30,8 +35,16 @@ def _keys(word: str) -> list[str]:
 def _groups() -> dict[str, tuple[str, ...]]:
     """Each member's forms and stems -> its group's members."""
     table: dict[str, tuple[str, ...]] = {}
-    for line in SYNONYMS.read_text("utf-8").splitlines():
-        members = tuple(dict.fromkeys(w.strip().lower() for w in line.split(",") if w.strip()))
+    lines = [*SYNONYMS.read_text("utf-8").splitlines(), *PLACES.read_text("utf-8").splitlines()]
+    for line in lines:
+        # A word of several parts ("nord-irland") is no single word of the index.
+        members = tuple(
+            dict.fromkeys(
+                w.strip().lower()
+                for w in line.split(",")
+                if w.strip() and not re.search(r"[\s-]", w.strip())
+            )
+        )
         if len(members) < 2:
             continue
         for member in members:
@@ -43,7 +56,8 @@ def _groups() -> dict[str, tuple[str, ...]]:
 @functools.lru_cache(maxsize=4096)
 def synonym_forms(word: str) -> tuple[str, ...]:
     """The forms of the words that mean what Norwegian ``word`` means, its own left out:
-    "keeperen" -> ("målvakt", ...); () when it belongs to no group."""
+    "keeperen" -> ("målvakt", ...), "engelske" -> ("england", ...); () when it belongs
+    to no group."""
     word = word.lower()
     keys = _keys(word)
     table = _groups()

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from bot.config import Settings
 from bot.text.synonyms import synonym_forms
-from tests.support.ranking import scored
+from storage import Database
+from tests.support.ranking import scored, summariser_over
 
 FINAL = {
     "url": "https://sportsavisa.example/cupfinale",
@@ -29,3 +33,33 @@ def test_a_question_in_other_words_finds_the_sentence() -> None:
     ranked = scored("Hvem var keeper for Barcelona?", FINAL["text"].splitlines())
     best = max(ranked.values(), key=lambda s: s.score)
     assert best.text.startswith("Barcelonas målvakt Jasper Cillessen")
+
+
+def test_a_people_or_adjective_finds_the_place(
+    db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    assert "england" in synonym_forms("engelske")
+    assert "norge" in synonym_forms("nordmennene")
+    volleyball = {
+        "url": "https://sportsavisa.example/sandvolleyball",
+        "title": "Gull i sanden",
+        "source": "Sportsavisa",
+        "language": "no",
+        "published": "2019-08-04T18:00:00+00:00",
+        "text": "Norge vant første sett 21-11 mot Brasil i finalen.\nSå ble det jubel.",
+    }
+    handball = {
+        "url": "https://sportsavisa.example/handball",
+        "title": "Sterk start",
+        "source": "Sportsavisa",
+        "language": "no",
+        "published": "2019-08-05T18:00:00+00:00",
+        "text": "Laget vant det første settet 25-20 i finalen i Spania.\nTreneren var fornøyd.",
+    }
+    summariser = summariser_over(db, settings, tmp_path, handball, volleyball)
+    answer = summariser.answer(
+        "Med hvilke sifre vant nordmennene det første settet mot brasilianerne?"
+    )
+    assert answer.found, answer.text
+    assert answer.citations[0].url == volleyball["url"]
+    assert "21-11" in answer.text
