@@ -148,6 +148,9 @@ class Question:
     window: timedelta | None = None
     # Names written in capitals ("NY", "VAR", "SVTs"), lower-cased: see `abbreviations`.
     abbreviations: frozenset[str] = frozenset()
+    # Runs of names side by side, lower-cased: a person's full name ("eirik",
+    # "kristoffersen"), or a place's ("aust", "agder").
+    full_names: tuple[tuple[str, ...], ...] = ()
 
     @property
     def search_terms(self) -> list[str]:
@@ -299,6 +302,7 @@ def analyse(text: str, lexicon: Lexicon | None = None) -> Question:
         for index, token in enumerate(tokens)
     ]
     names = [token for token, name in zip(tokens, is_name, strict=True) if name]
+    full_names = _runs_of_names(tokens, is_name)
     name_parts = {w for name in names for w in name_words(name)}
     ignore = STOPWORDS | _QUESTION_FILLER | (_TIME_FILLER if window else frozenset())
     content = [w for w in dict.fromkeys(words(text)) if w not in ignore or w in name_parts]
@@ -326,4 +330,19 @@ def analyse(text: str, lexicon: Lexicon | None = None) -> Question:
         phrases=[p.strip() for p in _QUOTED.findall(text)],
         window=window,
         abbreviations=abbreviated,
+        full_names=full_names,
     )
+
+
+def _runs_of_names(tokens: list[str], is_name: list[bool]) -> tuple[tuple[str, ...], ...]:
+    """The question's runs of two or more names in a row, lower-cased."""
+    runs: list[tuple[str, ...]] = []
+    run: list[str] = []
+    for token, name in [*zip(tokens, is_name, strict=True), ("", False)]:
+        if name and "-" not in token:
+            run.extend(name_words(token))  # "Sæverås's" -> "sæverås"
+            continue
+        if len(run) > 1:
+            runs.append(tuple(run))
+        run = []
+    return tuple(runs)

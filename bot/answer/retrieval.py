@@ -16,7 +16,7 @@ from bot.answer.question import Question, Term
 from bot.answer.rank import TRANSLATION_WEIGHT, ScoredSentence, idf, score_sentences
 from bot.llm.client import LLMError
 from bot.llm.embed import Embedder
-from bot.text import words
+from bot.text import STOPWORDS, stem_words, words
 from bot.text.english import is_ordinary_english
 from bot.text.similarity import closest_spelling, fold_near_duplicates
 from storage import (
@@ -57,6 +57,10 @@ COMPOUND_NAME = 4
 # An everyday word opens compounds by chance more often than a name does: only a
 # longer one is looked for so ("hjem" opens "hjemmet", "hjemme", "hjemlig").
 COMPOUND_WORD = 6
+# A word no article holds this long may be a compound of two they hold; each part at
+# least this long ("krefttype": "kreft" + "type").
+SPLIT_WORD = 8
+SPLIT_PART = 3
 # A word of the question repeated in a refusal is cut to this many characters.
 SUBJECT_WORD = 40
 
@@ -68,6 +72,52 @@ def _tells_of_years(article: Article, years: list[str]) -> bool:
     published = str(article.published_at.year) if article.published_at else ""
     text = f"{article.title} {article.text}"
     return all(year == published or re.search(rf"\b{year}\b", text) for year in years)
+
+
+def _names_someone_else(question: Question, article: Article) -> bool:
+    """Whether the article names someone else than the full name asked about: asked of
+    "Eirik Kristoffersen", an article that only ever says "Henrik Kristoffersen" (and
+    "Kristoffersen"), or one that never says "Kristoffersen" at all."""
+    if not question.full_names:
+        return False
+    text = f"{article.title}\n{article.text}"
+    held = set(words(text))
+    forms = {t.exact: set(t.all_forms) for t in question.terms}
+    translated = {t.exact for t in question.terms if t.translations}
+    for *given, surname in question.full_names:
+        if surname in translated or surname not in forms:
+            # A word, not a surname ("World Cup", "Prime Minister"), or a name read
+            # in another spelling (`_respell`).
+            continue
+        if not forms.get(surname, {surname}) & held:
+            return True  # only its given name: "Eirik Horneland"
+        if any(forms.get(g, {g}) & held for g in given):
+            continue
+        before = re.findall(rf"\b([A-ZÆØÅ]\w+) {re.escape(surname)}\b", text, re.IGNORECASE)
+        if any(word[0].isupper() and word.lower() not in STOPWORDS for word in before):
+            return True
+    return False
+
+
+def _compound_parts(session: Session, word: str, seen: TenantScope | None) -> list[tuple[str, int]]:
+    """The two words a Norwegian compound is made of, each with how many articles hold
+    it, where the articles hold both: of the ways to split it, the one whose parts are
+    commonest together (the geometric mean of their counts). Empty when none is.
+    A linking "s" or "e" ("valgs-", "barne-") belongs to neither part."""
+    best: tuple[float, list[tuple[str, int]]] = (0.0, [])
+    for cut in range(SPLIT_PART, len(word) - SPLIT_PART + 1):
+        head, tail = word[:cut], word[cut:]
+        tail_found = count_matching_any(session, [tail, *stem_words([tail], "no")], visible_to=seen)
+        if not tail_found:
+            continue
+        heads = [head] + ([head[:-1]] if head[-1] in "se" and cut > SPLIT_PART else [])
+        for first in heads:
+            head_found = count_matching_any(
+                session, [first, *stem_words([first], "no")], visible_to=seen
+            )
+            if head_found and (head_found * tail_found) ** 0.5 > best[0]:
+                best = ((head_found * tail_found) ** 0.5, [(first, head_found), (tail, tail_found)])
+    return best[1]
 
 
 class _TermCounts:
@@ -242,6 +292,11 @@ class Retriever:
                 if len(m) >= COMPOUND_NAME
             }
             glued = [m for m, ids in opening.items() if ids]
+            parted = [w for w in unheard if w not in glued and len(w) >= SPLIT_WORD]
+            if parted and question.language == "no":
+                question, frequencies = self._split_compounds(
+                    session, question, frequencies, parted, seen
+                )
             for name in glued:
                 frequencies[name] = 1 if name in missing_names else len(opening[name])
             missing_names = [m for m in missing_names if m not in glued]
@@ -315,6 +370,10 @@ class Retriever:
         if years:
             fits = {i for i, a in articles.items() if _tells_of_years(a, years)}
             ranked = [s for s in ranked if s.article_id in fits]
+        # Nor from articles about someone else of the same surname.
+        if question.full_names and ranked:
+            others = {i for i, a in articles.items() if _names_someone_else(question, a)}
+            ranked = [s for s in ranked if s.article_id not in others]
         # A question that names someone or something is not answered from an article
         # that never mentions them, however well its common words match.
         names_asked = any(t.is_name for t in question.terms)
@@ -412,6 +471,32 @@ class Retriever:
             terms[position] = respelled
             frequencies.pop(term.exact, None)
             frequencies[spelling] = count_matching_any(session, respelled.forms, visible_to=seen)
+        return replace(question, terms=terms), frequencies
+
+    @staticmethod
+    def _split_compounds(
+        session: Session,
+        question: Question,
+        frequencies: dict[str, int],
+        unheard: list[str],
+        seen: TenantScope | None,
+    ) -> tuple[Question, dict[str, int]]:
+        """Norwegian compounds no article holds ("presidentvalgkampen"), asked as their
+        parts where the articles hold both ("president", "valgkampen")."""
+        frequencies = dict(frequencies)
+        terms: list[Term] = []
+        for term in question.terms:
+            parts = _compound_parts(session, term.exact, seen) if term.exact in unheard else []
+            if not parts:
+                terms.append(term)
+                continue
+            frequencies.pop(term.exact, None)
+            for part, found in parts:
+                if part in frequencies:
+                    continue  # the question asks it already
+                stem = stem_words([part], "no")[0]
+                terms.append(Term(exact=part, stem=stem, is_name=False))
+                frequencies[part] = found
         return replace(question, terms=terms), frequencies
 
     @staticmethod

@@ -96,3 +96,33 @@ def test_a_word_no_article_holds_alone_finds_the_compounds_it_opens(
     answer = summariser.answer("Hvem spilte baseball i Washington?")
     assert answer.found, answer.text
     assert answer.citations[0].url == game["url"]
+
+
+def test_a_compound_no_article_holds_is_asked_as_its_parts(
+    db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    swimmer = {
+        "url": "https://lokalavisa.example/svommer",
+        "title": "Tøff beskjed",
+        "source": "Lokalavisa",
+        "language": "no",
+        "published": "2019-02-12T08:00:00+00:00",
+        "text": (
+            "Svømmeren fikk beskjeden i februar.\n"
+            "Legene fant en sjelden type kreft i blodet, leukemi."
+        ),
+    }
+    coach = {
+        "url": "https://lokalavisa.example/trener",
+        "title": "Ny trener",
+        "source": "Lokalavisa",
+        "language": "no",
+        "published": "2019-02-13T08:00:00+00:00",
+        "text": "Svømmeren har fått ny trener i februar.\nTreneren kommer fra Bergen.",
+    }
+    summariser = summariser_over(db, settings, tmp_path, swimmer, coach)
+    # No article says "krefttype": the one that says "type kreft" answers.
+    answer = summariser.answer("Hvilken krefttype fikk svømmeren?")
+    assert answer.found, answer.text
+    assert answer.citations[0].url == swimmer["url"]
+    assert "Legene fant en sjelden type kreft" in answer.text

@@ -49,3 +49,41 @@ def test_no_article_naming_them_says_more_than_the_name_is_a_refusal(
     # The article that names Danmark says only that it came back from 0-3: no answer.
     answer = summariser.answer("Når scoret Danmark sitt første mål i kampen?")
     assert not answer.found
+
+
+SLALOM = {
+    "url": "https://sportsavisa.example/slalom",
+    "title": "Kristoffersen nummer to igjen",
+    "source": "Sportsavisa",
+    "language": "no",
+    "published": "2024-01-13T14:00:00+00:00",
+    "text": (
+        "Henrik Kristoffersen tok over ledelsen i første omgang i Adelboden.\n"
+        "I andre omgang var Kristoffersen for forsiktig og endte som nummer to."
+    ),
+}
+FOOTBALL_COACH = {
+    "url": "https://sportsavisa.example/trener",
+    "title": "Treneren om overgangen",
+    "source": "Sportsavisa",
+    "language": "no",
+    "published": "2024-01-14T10:00:00+00:00",
+    "text": (
+        "Vi ønsker ham lykke til videre, sier trener Eirik Horneland.\n"
+        "Horneland tok over som trener i fjor."
+    ),
+}
+
+
+def test_an_article_about_someone_else_of_that_surname_does_not_answer(
+    sqlite_db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    summariser = summariser_over(sqlite_db, settings, tmp_path, SLALOM, FOOTBALL_COACH)
+    # One article has Henrik Kristoffersen, the other an Eirik who is not a Kristoffersen.
+    answer = summariser.answer("Når tok Eirik Kristoffersen over som forsvarssjef?")
+    assert not answer.found
+    # Asked by the full name the article has, it answers.
+    answer = summariser.answer("Når tok Henrik Kristoffersen over ledelsen?")
+    assert answer.found
+    assert answer.citations[0].url == SLALOM["url"]
+    assert "første omgang" in answer.text
