@@ -45,7 +45,9 @@ class ArticleRecord:
     published_at: datetime | None
     published_precision: str
     content_hash: str
-    sentences: list[str]
+    # The sentences as a JSON array (`json.dumps`), encoded where they were split: in a
+    # bulk ingest, a worker process, so the one writing process only stores them.
+    sentences: str
     search_terms: str
     # The input it was read from (see `Article.origin`); "" when unknown.
     origin: str = ""

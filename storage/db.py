@@ -21,6 +21,8 @@ __all__ = ["Database", "migrate"]
 
 log = logging.getLogger(__name__)
 
+WAL_CHECKPOINT_PAGES = 10_000
+
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
@@ -29,6 +31,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # The WAL is copied back into the database once it holds this many pages (40 MB), not
+    # SQLite's 1,000: a bulk ingest writes ~1,000 pages a 500-article transaction, and
+    # copying after each rewrote the same index pages over and over (~15 us an article).
+    cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES}")
     cursor.close()
 
 

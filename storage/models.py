@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -38,6 +41,7 @@ __all__ = [
     "SlackInstallation",
     "OAuthState",
     "UTCDateTime",
+    "EncodedJSON",
     "utcnow",
 ]
 
@@ -66,6 +70,47 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+class EncodedJSON(TypeDecorator[Any]):
+    """JSON that may also be given encoded already, as a `str` (`json.dumps` of the value):
+    a bulk ingest encodes an article's sentences in the worker process that split them, so
+    the one process that writes only stores them. Read back, it is the decoded value."""
+
+    impl = JSON
+    cache_ok = True
+
+    def bind_processor(self, dialect: Dialect) -> Callable[[Any], Any] | None:
+        encode = self.impl_instance.dialect_impl(dialect).bind_processor(dialect)
+        if dialect.name == "postgresql" and dialect.driver == "psycopg":
+            from psycopg.types.json import Json
+
+            def as_is(text: Any) -> str:
+                return str(text)
+
+            def wrap(value: Any) -> Any:
+                return Json(value, as_is)
+
+            encoded = wrap
+        elif dialect.name == "sqlite":
+
+            def same(value: Any) -> Any:
+                return value
+
+            encoded = same
+        else:
+
+            def decode(value: Any) -> Any:
+                return encode(json.loads(value)) if encode else json.loads(value)
+
+            encoded = decode
+
+        def process(value: Any) -> Any:
+            if isinstance(value, str):
+                return encoded(value)
+            return encode(value) if encode else value
+
+        return process
+
+
 class Base(DeclarativeBase):
     pass
 
@@ -89,7 +134,7 @@ class Article(Base):
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     # Split once at ingest so answering never re-splits.
-    sentences: Mapped[list[str]] = mapped_column(JSON)
+    sentences: Mapped[list[str]] = mapped_column(EncodedJSON)
     # Exact forms and stems, space-separated: what the dialect's full-text index reads.
     search_terms: Mapped[str] = mapped_column(Text)
     # The input it was read from (a file, a feed, a URL given): when two inputs carry the

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import logging
 import re
 import unicodedata
@@ -274,7 +275,7 @@ def normalise(draft: ArticleDraft, *, max_chars: int) -> ArticleRecord:
         published_at=draft.published_at,
         published_precision=draft.published_precision if draft.published_at else "none",
         content_hash=digest,
-        sentences=split_sentences(text),
+        sentences=json.dumps(split_sentences(text)),
         search_terms=document_terms(title, text, language),
         origin=(draft.origin or draft.where or draft.url)[:MAX_URL_CHARS],
     )

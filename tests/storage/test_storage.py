@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import UTC, datetime, timedelta
 
@@ -75,6 +76,23 @@ def _search(db: Database, *terms: str) -> list[str]:
         hits = search_articles(session, terms)
         articles = get_articles(session, [i for i, _ in hits])
         return [articles[i].url for i, _ in hits]
+
+
+def test_sentences_encoded_by_the_ingest_read_back_as_the_sentences(db: Database) -> None:
+    _store(db, LIBYA)
+    with db.session() as session:
+        article = get_articles(session, [1])[1]
+        raw = session.execute(text("SELECT sentences FROM articles")).scalar_one()
+        # The same JSON text SQLAlchemy writes for a list (PostgreSQL's driver may decode it).
+        stored = json.loads(raw) if isinstance(raw, str) else raw
+        article.sentences = ["Satt som liste.", "Ø og å."]
+    assert stored == json.loads(LIBYA.sentences)
+    assert stored == [
+        "Tyrkia støtter regjeringen i Tripoli, mens Russland uoffisielt står på Haftars side.",
+        "Partene møttes i Moskva mandag.",
+    ]
+    with db.session() as session:
+        assert get_articles(session, [1])[1].sentences == ["Satt som liste.", "Ø og å."]
 
 
 def test_store_is_idempotent_and_updates_changed_articles(db: Database) -> None:
