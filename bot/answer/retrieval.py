@@ -95,10 +95,24 @@ def _names_someone_else(question: Question, article: Article) -> bool:
             return True  # only its given name: "Eirik Horneland"
         if any(forms.get(g, {g}) & held for g in given):
             continue
-        before = re.findall(rf"\b([A-ZÆØÅ]\w+) {re.escape(surname)}\b", text, re.IGNORECASE)
-        if any(word[0].isupper() and word.lower() not in STOPWORDS for word in before):
-            return True
+        pattern = rf"(?:^|(\S+)[ \t]+)(\w+)[ \t]+{re.escape(surname)}\b"
+        for match in re.finditer(pattern, text, re.IGNORECASE | re.MULTILINE):
+            if _another_given_name(match.group(1), match.group(2)):
+                return True
     return False
+
+
+def _another_given_name(previous: str | None, word: str) -> bool:
+    """Whether ``word``, written before a surname, is a given name: capitalised where a
+    sentence does not start ("Statsminister Solberg" may open one), and no ordinary
+    word ("Prime Minister Solberg")."""
+    opens_sentence = previous is None or previous[-1] in '.!?:;«»"”–-'
+    return (
+        word[:1].isupper()
+        and not opens_sentence
+        and word.lower() not in STOPWORDS
+        and not is_ordinary_english(word)
+    )
 
 
 def _compound_parts(session: Session, word: str, seen: TenantScope | None) -> list[tuple[str, int]]:

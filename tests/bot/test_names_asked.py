@@ -58,7 +58,7 @@ SLALOM = {
     "language": "no",
     "published": "2024-01-13T14:00:00+00:00",
     "text": (
-        "Henrik Kristoffersen tok over ledelsen i første omgang i Adelboden.\n"
+        "I Adelboden tok Henrik Kristoffersen over ledelsen i første omgang.\n"
         "I andre omgang var Kristoffersen for forsiktig og endte som nummer to."
     ),
 }
@@ -87,3 +87,32 @@ def test_an_article_about_someone_else_of_that_surname_does_not_answer(
     assert answer.found
     assert answer.citations[0].url == SLALOM["url"]
     assert "første omgang" in answer.text
+
+
+def test_a_title_before_the_surname_is_no_other_person(
+    sqlite_db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    budget = {
+        "url": "https://nyhetsavisa.example/budsjett",
+        "title": "Enige om budsjettet",
+        "source": "Nyhetsavisa",
+        "language": "no",
+        "published": "2024-11-20T10:00:00+00:00",
+        "text": (
+            "Statsminister Solberg la fram budsjettet onsdag.\n"
+            "Budsjettet gir mer penger til sykehusene, sa Solberg."
+        ),
+    }
+    chess = {
+        "url": "https://nyhetsavisa.example/sjakk",
+        "title": "Sjakk i Bergen",
+        "source": "Nyhetsavisa",
+        "language": "no",
+        "published": "2024-11-21T10:00:00+00:00",
+        "text": "Erna Hansen vant sjakkturneringen i Bergen.\nHun vant alle partiene.",
+    }
+    summariser = summariser_over(sqlite_db, settings, tmp_path, budget, chess)
+    # The article never says "Erna"; "Statsminister" opens a sentence and is a title.
+    answer = summariser.answer("Når la Erna Solberg fram budsjettet?")
+    assert answer.found, answer.text
+    assert "onsdag" in answer.text
