@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from enum import StrEnum
 from typing import cast
@@ -51,6 +52,14 @@ class ArticleRecord:
     search_terms: str
     # The input it was read from (see `Article.origin`); "" when unknown.
     origin: str = ""
+
+    def __reduce__(self) -> tuple[type[ArticleRecord], tuple[object, ...]]:
+        # Pickled as its fields, in order: an ingest's worker processes send back thousands
+        # of records, and a frozen dataclass's own unpickling sets them one by one in Python.
+        return ArticleRecord, _record_fields(self)
+
+
+_record_fields = operator.attrgetter(*(field.name for field in fields(ArticleRecord)))
 
 
 class Outcome(StrEnum):

@@ -6,9 +6,10 @@ import hashlib
 import html
 import json
 import logging
+import operator
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
@@ -58,6 +59,14 @@ class ArticleDraft:
     # The input it came from, stable across runs (a file, a feed; "#2" for a second record
     # with the same URL in it): decides between two inputs that carry the same URL.
     origin: str = ""
+
+    def __reduce__(self) -> tuple[type[ArticleDraft], tuple[object, ...]]:
+        # Pickled as its fields, in order: a large ingest sends thousands to its worker
+        # processes (see `ArticleRecord.__reduce__`).
+        return ArticleDraft, _draft_fields(self)
+
+
+_draft_fields = operator.attrgetter(*(field.name for field in fields(ArticleDraft)))
 
 
 @dataclass(frozen=True, slots=True)

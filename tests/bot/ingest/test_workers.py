@@ -145,3 +145,31 @@ def test_a_bug_in_the_text_work_costs_that_article_not_the_ingest(
     assert report.new + report.failed == 120
     for failure in report.failures:
         assert failure.where.startswith(f"{path}:") and "a bug: see the log" in failure.reason
+
+
+def test_drafts_and_records_reach_worker_processes_and_back_whole() -> None:
+    # They cross process boundaries pickled as their fields: every field must arrive.
+    import pickle
+    from dataclasses import fields
+    from datetime import UTC, datetime
+
+    from bot.ingest.model import ArticleDraft, normalise
+
+    draft = ArticleDraft(
+        url="https://ex.example/1",
+        title="Ferja står",
+        text="Ferja står i dag. Passasjerene venter.",
+        source="NRK",
+        language="no",
+        published_at=datetime(2024, 5, 1, 12, 0, tzinfo=UTC),
+        published_precision="minute",
+        where="a.jsonl:1",
+        note="a note",
+        origin="a.jsonl",
+    )
+    record = normalise(draft, max_chars=1000)
+    for value in (draft, record):
+        copy = pickle.loads(pickle.dumps(value))
+        assert type(copy) is type(value)
+        for field in fields(value):
+            assert getattr(copy, field.name) == getattr(value, field.name), field.name
