@@ -19,7 +19,7 @@ Both databases live in a temporary directory. The language model is loaded and e
 search path is warmed up before timing starts; that one-off cost is printed, not counted.
 
     python benchmarks/speed.py [--articles 20000] [--queries 300] [--seed 7]
-                               [--db sqlite|postgresql]
+                               [--db sqlite|postgresql] [--ingest-only]
     python benchmarks/speed.py --archive 100000   # `newsbot ingest` of a JSON Lines archive:
                                                   # its rate and peak RSS, nothing else
 
@@ -409,6 +409,14 @@ def peak_rss_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
+def cpu_seconds() -> tuple[float, float]:
+    """CPU time (user and system) of this process, and of its reaped children (the ingest's
+    worker processes)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+
+
 def _collector_pauses(pauses: list[float]) -> Callable[[str, dict[str, int]], None]:
     """A `gc.callbacks` entry that adds each collection's seconds to ``pauses``."""
     started = [0.0]
@@ -474,15 +482,17 @@ def archive(count: int, seed: int) -> int:
         env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/newsbot.db"}
         env.setdefault("LOAD_DEMO_CORPUS", "false")
         newsbot = Path(sys.executable).parent / "newsbot"
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), cpu_seconds()
         done = subprocess.run(
             [str(newsbot), "ingest", str(path)], env=env, cwd=tmp, capture_output=True, text=True
         )
         elapsed = time.perf_counter() - started
+        cpu = sum(cpu_seconds()) - sum(cpu_started)
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         peak_mb = peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
         summary = (done.stdout.strip().splitlines() or ["(no summary)"])[-1]
         print(f"ingest: {summary}; {count / elapsed:.0f} articles/s")
+        print(f"ingest CPU per article (all its processes): {cpu / count * 1e6:.0f} us")
         print(f"peak RSS of the ingest (largest of its processes): {peak_mb:.0f} MB")
         if done.returncode:
             print(done.stderr[-2000:])
@@ -503,6 +513,11 @@ def main() -> int:
         default=0,
         metavar="N",
         help="only this: `newsbot ingest` of an N-article JSON Lines file; time and peak RSS",
+    )
+    parser.add_argument(
+        "--ingest-only",
+        action="store_true",
+        help="stop after the ingest figures (no search, answers or start-up)",
     )
     args = parser.parse_args()
     if args.archive:
@@ -541,13 +556,22 @@ def main() -> int:
         text_work(drafts[:TEXT_SAMPLE])
         workers = settings.ingest_workers or min(os.cpu_count() or 1, 8)
         print(f"ingest workers: {workers} processes for the text work (INGEST_WORKERS)")
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), cpu_seconds()
         report = Ingestor(db, settings).store(drafts)
         newsbot_ingest = time.perf_counter() - started
+        # The pool's workers are reaped when the ingest ends: their CPU time is counted here.
+        own, workers_cpu = (
+            (after - before) / n * 1e6
+            for after, before in zip(cpu_seconds(), cpu_started, strict=True)
+        )
         newsbot_rate = n / newsbot_ingest
         print(
             f"ingest newsbot: {newsbot_rate:.0f} articles/s "
             f"({newsbot_ingest:.2f} s; {report.summary()})"
+        )
+        print(
+            f"ingest CPU per article: {own + workers_cpu:.0f} us "
+            f"(this process {own:.0f} us, worker processes {workers_cpu:.0f} us)"
         )
         with db.session() as session:
             languages = ", ".join(
@@ -570,6 +594,10 @@ def main() -> int:
         raw_rate = n / raw_ingest
         print(f"ingest raw fts5: {raw_rate:.0f} articles/s ({raw_ingest:.2f} s)")
         print(f"ingest ratio: {newsbot_rate / raw_rate:.2f}x (target >= 0.3x)")
+        if args.ingest_only:
+            raw.close()
+            db.close()
+            return 0
 
         # -- search ----------------------------------------------------------------
         def newsbot_search(query: str) -> int:

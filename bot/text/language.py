@@ -113,6 +113,10 @@ class _Rows:
             return slot
 
 
+# Where a walk over a word ends, and the slots of the n-grams it met.
+_Walk = tuple[int, tuple[int, ...]]
+
+
 class _WordWalker:
     def __init__(self, model: Any) -> None:
         self.model = model
@@ -121,7 +125,8 @@ class _WordWalker:
         self.output = model.tk_output
         self.memory = self._fresh()
 
-    def _fresh(self) -> tuple[dict[tuple[int, bytes], tuple[int, tuple[int, ...]]], _Rows]:
+    def _fresh(self) -> tuple[dict[int, dict[bytes, _Walk]], _Rows]:
+        self.walks_kept = 0
         return {}, _Rows(self.model)
 
     def scores(self, data: bytes) -> Any:
@@ -130,20 +135,27 @@ class _WordWalker:
         import numpy as np
 
         walks, rows = self.memory
-        if len(walks) > _WALKS_MAX or len(rows.slots) > _ROWS_MAX:
+        if self.walks_kept > _WALKS_MAX or len(rows.slots) > _ROWS_MAX:
             # A thread in the middle of a text keeps the pair it started with.
             walks, rows = self.memory = self._fresh()
         state = 0
         found: list[int] = []
         pieces = data.split(b" ")
-        last = len(pieces) - 1
-        for i, piece in enumerate(pieces):
-            word = piece + b" " if i < last else piece
-            walk = walks.get((state, word))
+        end = pieces.pop()
+        for piece in pieces:
+            # By state, then word (the word without its space): one dict a state, whose
+            # keys are the text's own bytes objects, costs less than a tuple for each word.
+            by_word = walks.get(state)
+            if by_word is None:
+                by_word = walks[state] = {}
+            walk = by_word.get(piece)
             if walk is None:
-                walk = walks[(state, word)] = self._walk(state, word, rows)
+                walk = by_word[piece] = self._walk(state, piece + b" ", rows)
+                self.walks_kept += 1
             state = walk[0]
             found += walk[1]
+        if end:  # the text's last word, mostly cut short by the sample: walked, not kept
+            found += self._walk(state, end, rows)[1]
         if not found:
             return None
         visits = Counter(found)
@@ -151,7 +163,7 @@ class _WordWalker:
         counts = np.fromiter(visits.values(), dtype=np.float32, count=len(visits))
         return np.log1p(counts) @ rows.table[slots] + self.model.nb_pc
 
-    def _walk(self, state: int, word: bytes, rows: _Rows) -> tuple[int, tuple[int, ...]]:
+    def _walk(self, state: int, word: bytes, rows: _Rows) -> _Walk:
         nextmove, rowbase, output = self.nextmove, self.rowbase, self.output
         features: list[int] = []
         for byte in word:
@@ -176,14 +188,15 @@ def _walking_by_words(base: Any) -> Any:
             (aliases of one index language, "nb" and "nn", do not compete)."""
             import numpy as np
 
-            groups = self.__dict__.get("groups")
-            if groups is None:
-                codes = [_ALIASES.get(c, c) for c in self.nb_classes]
-                groups = self.__dict__["groups"] = np.array(codes)
+            rivals = self.__dict__.get("rivals")
+            if rivals is None:
+                # By language, the positions of every other index language's scores.
+                codes = np.array([_ALIASES.get(c, c) for c in self.nb_classes])
+                rivals = self.__dict__["rivals"] = [np.flatnonzero(codes != c) for c in codes]
             scores = self._decide(text)
             best = int(scores.argmax())
-            others = scores[groups != groups[best]]
-            if others.size and float(scores[best] - others.max()) < margin:
+            others = rivals[best]
+            if others.size and float(scores[best] - scores[others].max()) < margin:
                 return None
             return str(self.nb_classes[best])
 

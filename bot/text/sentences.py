@@ -83,7 +83,10 @@ def split_sentences(text: str) -> list[str]:
     """Split ``text`` into sentences, keeping each one verbatim."""
     sentences: list[str] = []
     for line in split_paragraphs(text):
+        if ":" not in line:  # a photo credit has a colon ("Foto:"): most lines have none
+            sentences += _split_line(line)
+            continue
         for sentence in _split_line(line):
             # "FOTO: ... / NTB scanpix En mann ble ..." has no full stop after the credit.
-            sentences.extend(split_credit(sentence))
+            sentences += split_credit(sentence)
     return sentences

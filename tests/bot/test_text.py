@@ -7,6 +7,7 @@ import pytest
 from bot.text import (
     canonical_url,
     detect_language,
+    document_terms,
     index_terms,
     split_sentences,
     stem_words,
@@ -50,6 +51,26 @@ def test_index_terms_hold_exact_forms_and_stems_so_inflected_names_match() -> No
     terms = index_terms("Russland står på Haftars side", "no")
     assert "haftars" in terms  # exact form
     assert "haftar" in terms  # the Norwegian stem of "Haftars" is the bare name
+
+
+def test_index_terms_are_the_words_then_the_stems_that_differ_whatever_the_index_remembers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Terms are remembered by run of non-space characters; a full memory starts over.
+    monkeypatch.setattr(tokens, "_RUN_TERMS_MAX", 2)
+    tokens._RUN_TERMS.clear()
+    text = "Haftars styrker, 2.000 soldater og al-Sarraj: «Regjeringen» sa nei. Haftars styrker"
+    exact = words(text)
+    changed = [s for w, s in zip(exact, stem_words(exact, "no"), strict=True) if s != w]
+    for _ in range(2):  # the second time from what it remembers
+        assert index_terms(text, "no") == [*exact, *changed]
+    assert "haftar" in changed and "2000" in exact and "sarraj" in exact
+    # A language without a stemmer indexes the words alone.
+    assert index_terms(text, "xx") == exact
+    assert document_terms("Haftars styrker", "", "no") == " ".join(
+        ["haftars styrker haftar styrk"] * 2
+    )
+    assert document_terms("", "  ", "no") == ""
 
 
 def test_numbers_keep_their_thousands_together() -> None:
