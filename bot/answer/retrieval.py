@@ -41,9 +41,9 @@ CANDIDATES = 12
 # How many of the index's best matches are weighed again here (`rerank`), so that SQLite
 # and PostgreSQL, whose own rankings differ, pick from them the same way.
 POOL = 40
-# BM25's usual constants: how fast repeats of a term stop counting, how much length costs.
 # A term this few articles hold brings every one of them to be weighed.
 RARE = 10
+# BM25's usual constants: how fast repeats of a term stop counting, how much length costs.
 BM25_K1 = 1.2
 BM25_B = 0.75
 VECTOR_SENTENCES = 60
@@ -63,6 +63,10 @@ COMPOUND_WORD = 6
 # least this long ("krefttype": "kreft" + "type").
 SPLIT_WORD = 8
 SPLIT_PART = 3
+# Each split costs two lookups a letter: a long question's first few such words only,
+# and no word longer than any compound.
+MAX_SPLITS = 3
+LONGEST_SPLIT = 30
 # A word of the question repeated in a refusal is cut to this many characters.
 SUBJECT_WORD = 40
 
@@ -308,7 +312,9 @@ class Retriever:
                 if len(m) >= COMPOUND_NAME
             }
             glued = [m for m, ids in opening.items() if ids]
-            parted = [w for w in unheard if w not in glued and len(w) >= SPLIT_WORD]
+            parted = [
+                w for w in unheard if w not in glued and SPLIT_WORD <= len(w) <= LONGEST_SPLIT
+            ][:MAX_SPLITS]
             if parted and question.language == "no":
                 question, frequencies = self._split_compounds(
                     session, question, frequencies, parted, seen
