@@ -87,17 +87,26 @@ def _names_someone_else(question: Question, article: Article) -> bool:
     if not question.full_names:
         return False
     text = f"{article.title}\n{article.text}"
-    held = set(words(text))
+    lowered = text.lower()
     forms = {t.exact: set(t.all_forms) for t in question.terms}
     translated = {t.exact for t in question.terms if t.translations}
+
+    def held(word: str) -> bool:
+        # Any of the word's forms standing alone in the article (a search of a few
+        # words, not a split of the whole article into words).
+        return any(
+            re.search(rf"(?<!\w){re.escape(form)}(?!\w)", lowered)
+            for form in forms.get(word, {word})
+        )
+
     for *given, surname in question.full_names:
         if surname in translated or surname not in forms:
             # A word, not a surname ("World Cup", "Prime Minister"), or a name read
             # in another spelling (`_respell`).
             continue
-        if not forms.get(surname, {surname}) & held:
+        if not held(surname):
             return True  # only its given name: "Eirik Horneland"
-        if any(forms.get(g, {g}) & held for g in given):
+        if any(held(g) for g in given):
             continue
         pattern = rf"(?:^|(\S+)[ \t]+)(\w+)[ \t]+{re.escape(surname)}\b"
         for match in re.finditer(pattern, text, re.IGNORECASE | re.MULTILINE):
