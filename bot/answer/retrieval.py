@@ -361,12 +361,22 @@ class Retriever:
             # The rarest terms' articles are all weighed, wherever the index ranked them:
             # PostgreSQL's ranking knows no rarity, and a common word's many forms
             # ("kommer", "kom", "komme") would crowd out the few articles with the name.
-            for term in question.terms:
-                if 0 < frequencies[term.exact] <= RARE and term.exact not in glued:
-                    rare = search_articles(
-                        session, term.all_forms, limit=RARE, since=since, visible_to=seen
-                    )
-                    order += [article_id for article_id, _ in rare if article_id not in order]
+            # One search for them all: each holds at most RARE articles, so RARE a term
+            # finds every one.
+            rarest = [
+                t
+                for t in question.terms
+                if 0 < frequencies[t.exact] <= RARE and t.exact not in glued
+            ]
+            if rarest:
+                rare = search_articles(
+                    session,
+                    [form for t in rarest for form in t.all_forms],
+                    limit=RARE * len(rarest),
+                    since=since,
+                    visible_to=seen,
+                )
+                order += [article_id for article_id, _ in rare if article_id not in order]
             # Articles that hold a name only inside a compound ("Berlinmuren") hold no
             # index term the search looked for: they join the pool by that prefix.
             for name in glued:
