@@ -128,6 +128,17 @@ def _another_given_name(previous: str | None, word: str) -> bool:
     )
 
 
+def _renamed(
+    question: Question, frequencies: dict[str, int], old: str, new: str
+) -> tuple[Question, dict[str, int]]:
+    """``question`` with its name ``old`` read as ``new``."""
+    terms = [
+        Term(exact=new, stem=new, is_name=True) if t.exact == old else t for t in question.terms
+    ]
+    frequencies = {(new if k == old else k): v for k, v in frequencies.items()}
+    return replace(question, terms=terms), frequencies
+
+
 def _compound_parts(session: Session, word: str, seen: TenantScope | None) -> list[tuple[str, int]]:
     """The two words a Norwegian compound is made of, each with how many articles hold
     it, where the articles hold both: of the ways to split it, the one whose parts are
@@ -320,6 +331,15 @@ class Retriever:
                 for m in [*missing_names, *unheard]
                 if len(m) >= COMPOUND_NAME
             }
+            # A genitive glued into a compound drops its "s": "Nobels" in "Nobelkomiteen".
+            for name in [m for m in missing_names if m in opening and not opening[m]]:
+                bare = name[:-1]
+                if name.endswith("s") and len(bare) >= COMPOUND_NAME and bare not in opening:
+                    ids = starting_with(session, bare, limit=POOL, visible_to=seen)
+                    if ids:
+                        question, frequencies = _renamed(question, frequencies, name, bare)
+                        missing_names = [bare if m == name else m for m in missing_names]
+                        opening[bare] = ids
             glued = [m for m, ids in opening.items() if ids]
             parted = [
                 w for w in unheard if w not in glued and SPLIT_WORD <= len(w) <= LONGEST_SPLIT
@@ -508,20 +528,15 @@ class Retriever:
         vocabulary: set[str] = set()
         for article in get_articles(session, [i for i, _ in hits]).values():
             vocabulary.update(words(article.title + " " + article.text))
-        terms = list(question.terms)
-        frequencies = dict(frequencies)
-        for position, term in enumerate(terms):
-            if term.exact not in missing:
-                continue
-            spelling = closest_spelling(term.exact, vocabulary)
+        for name in missing:
+            spelling = closest_spelling(name, vocabulary)
             if spelling is None:
                 continue
-            log.info("reading %r as %r", term.exact, spelling)
-            respelled = Term(exact=spelling, stem=spelling, is_name=True)
-            terms[position] = respelled
-            frequencies.pop(term.exact, None)
+            log.info("reading %r as %r", name, spelling)
+            question, frequencies = _renamed(question, frequencies, name, spelling)
+            respelled = next(t for t in question.terms if t.exact == spelling)
             frequencies[spelling] = count_matching_any(session, respelled.forms, visible_to=seen)
-        return replace(question, terms=terms), frequencies
+        return question, frequencies
 
     @staticmethod
     def _split_compounds(

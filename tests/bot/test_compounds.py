@@ -83,6 +83,28 @@ def test_a_name_only_inside_a_compound_finds_the_article(
     assert "Berlinmuren falt 9. november 1989" in answer.text
 
 
+def test_a_name_in_the_genitive_finds_the_compound_it_opens(
+    db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    prize = {
+        "url": "https://lokalavisa.example/fredsprisen",
+        "title": "Gi prisen til henne",
+        "source": "Lokalavisa",
+        "language": "no",
+        "published": "2019-10-01T08:00:00+00:00",
+        "text": (
+            "Nobelkomiteen deler ut prisen i Oslo i desember.\n"
+            "I 2007 fikk Al Gore fredsprisen sammen med FNs klimapanel."
+        ),
+    }
+    summariser = summariser_over(db, settings, tmp_path, prize, SCHOOL)
+    # No article says "Nobels": "Nobelkomiteen" holds the name all the same.
+    answer = summariser.answer("Hvilket år fikk Al Gore Nobels fredspris?")
+    assert answer.found, answer.text
+    assert answer.citations[0].url == prize["url"]
+    assert "I 2007 fikk Al Gore" in answer.text
+
+
 def test_a_word_no_article_holds_alone_finds_the_compounds_it_opens(
     db: Database, settings: Settings, tmp_path: Path
 ) -> None:
