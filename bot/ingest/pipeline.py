@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -56,8 +57,8 @@ class IngestReport:
     def failed(self) -> int:
         return len(self.failures)
 
-    def add(self, outcome: Outcome) -> None:
-        setattr(self, outcome.value, getattr(self, outcome.value) + 1)
+    def add(self, outcome: Outcome, count: int = 1) -> None:
+        setattr(self, outcome.value, getattr(self, outcome.value) + count)
 
     def merge(self, other: IngestReport) -> None:
         self.new += other.new
@@ -275,8 +276,8 @@ class Ingestor:
                     report.failures.append(
                         Failure(record.url, f"could not be stored ({exc.__class__.__name__})")
                     )
-        for outcome in outcomes:
-            report.add(outcome)
+        for outcome, count in Counter(outcomes).items():
+            report.add(outcome, count)
         if progress:
             progress(len(batch))
         batch.clear()

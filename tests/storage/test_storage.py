@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, insert, text
 
 from bot.ingest import ArticleDraft, normalise
 from storage import (
@@ -24,7 +25,9 @@ from storage import (
     search_articles,
     store_articles,
 )
+from storage.articles import _row
 from storage.migrations.repair import alembic_config
+from storage.models import Article
 
 NOW = datetime(2024, 5, 1, 12, tzinfo=UTC)
 
@@ -333,3 +336,31 @@ def test_postgresql_keeps_the_long_values_out_of_the_rows_that_counts_visit(
     finally:
         db.close()
     assert pages <= 12  # in line, these 200 rows take 50 pages
+
+
+def test_new_articles_are_stored_on_sqlite_as_sqlalchemys_own_insert_stores_them(
+    tmp_path: Path,
+) -> None:
+    # `store_articles` inserts on SQLite through the driver: every column must hold what
+    # SQLAlchemy's insert of the same rows holds (the times above all).
+    undated = record("https://example.no/udatert", "Udatert", "Ingen dato her. Bare tekst.")
+    zoned = record(
+        "https://example.no/sone",
+        "Med sone",
+        "Publisert med en annen tidssone.",
+        published=datetime(2021, 3, 4, 5, 6, 7, 89, tzinfo=timezone(timedelta(hours=2))),
+    )
+    records = [LIBYA, STORM, undated, zoned]
+    stored = []
+    for name, store in (
+        ("driver", lambda s: store_articles(s, records, NOW)),
+        ("core", lambda s: s.execute(insert(Article), [_row(r, NOW) for r in records])),
+    ):
+        db = Database.open(f"sqlite:///{tmp_path}/{name}.db")
+        with db.session() as session:
+            store(session)
+        with db.engine.connect() as connection:
+            stored.append(connection.exec_driver_sql("SELECT * FROM articles ORDER BY id").all())
+        db.close()
+    assert len(stored[0]) == len(records)
+    assert stored[0] == stored[1]
