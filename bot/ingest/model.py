@@ -33,6 +33,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
+# Every byte but the ASCII controls of `_CONTROL`: what `bytes.translate` deletes to find them.
+_NOT_CONTROL = bytes(b for b in range(256) if not _CONTROL.match(chr(b)))
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _DATE = re.compile(
@@ -97,7 +99,8 @@ def clean_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    text = _CONTROL.sub("", text)
+    if _has_control(text):
+        text = _CONTROL.sub("", text)
     # This runs on every article of an archive: each pass only where it has work (a regex
     # replacing each single space by itself costs more than the rest together).
     if "  " in text or "\t" in text or "\u00a0" in text:
@@ -108,6 +111,14 @@ def clean_text(text: str) -> str:
         if "\n\n\n" in text:
             text = _BLANK_RUNS.sub("\n\n", text)
     return text.strip()
+
+
+def _has_control(text: str) -> bool:
+    """Whether ``text`` holds a character of `_CONTROL`. Most texts hold none, and the regex
+    tests its class at every character (~6 us for 2 KB of text); this is ~1.5 us. (UTF-8
+    writes every other character in bytes of 0x80 and over.)"""
+    data = text.encode("utf-8", "surrogatepass")
+    return bool(data.translate(None, _NOT_CONTROL)) or "\u200b" in text or "\ufeff" in text
 
 
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>|<!--.*?-->", re.S)

@@ -6,6 +6,7 @@ sentence, or answers quote half sentences.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from bot.text.captions import split_credit
@@ -41,10 +42,16 @@ def split_paragraphs(text: str) -> list[str]:
 
 
 def _is_abbreviation(before: str) -> bool:
-    word = before.rpartition(" ")[2]
+    # Only the text's last run of non-space characters decides (the word and the regex's
+    # match both lie within it); news repeats them, so each one is judged once.
+    return _ends_abbreviation(before.rpartition(" ")[2])
+
+
+@functools.lru_cache(maxsize=20_000)
+def _ends_abbreviation(word: str) -> bool:
     # Mostly the last word is letters, digits and dots only: it is the run before the dot.
     if not word.replace(".", "").isalnum():
-        match = _WORD_BEFORE_REVERSED.match(before[::-1])
+        match = _WORD_BEFORE_REVERSED.match(word[::-1])
         if not match:
             return False
         word = match.group()[::-1]
