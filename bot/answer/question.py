@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from bot.text import STOPWORDS, detect_language, stem_words, tokenize, words
 from bot.text.cognates import norwegian_name_spellings, norwegian_spellings
 from bot.text.lexicon import Lexicon
-from bot.text.synonyms import synonym_forms
+from bot.text.synonyms import name_forms, synonym_forms
 from bot.text.tokens import abbreviations, is_name_token, name_words
 from bot.text.verbs import verb_forms
 
@@ -112,7 +112,8 @@ class Term:
     translations: tuple[str, ...] = ()
     # An abbreviation in the genitive ("DDRs", "NRKs"): its bare form is the name.
     abbreviated: bool = False
-    # Other forms of the same word a stemmer cannot join ("stjålet" ~ "stjele").
+    # Other forms of the same word a stemmer cannot join ("stjålet" ~ "stjele"); for a
+    # name, its other names ("Senterpartiet" ~ "Sp").
     variants: tuple[str, ...] = ()
 
     @property
@@ -127,7 +128,7 @@ class Term:
         if self.is_name:
             genitive = self.exact.endswith("s") and (len(self.exact) > 4 or self.abbreviated)
             bare = self.exact[:-1] if genitive else None
-            return (self.exact, bare) if bare else (self.exact,)
+            return tuple(dict.fromkeys([self.exact, *([bare] if bare else []), *self.variants]))
         stems = [self.stem, *stem_words([self.exact], "no"), *stem_words([self.exact], "en")]
         return tuple(dict.fromkeys([self.exact, *stems, *self.variants]))
 
@@ -317,7 +318,9 @@ def analyse(text: str, lexicon: Lexicon | None = None) -> Question:
             is_name=w in name_parts,
             translations=translated.get(w, ()),
             abbreviated=w.endswith("s") and w[:-1] in abbreviated,
-            variants=_variants(w) if language == "no" and w not in name_parts else (),
+            variants=(name_forms(w) if w in name_parts else _variants(w))
+            if language == "no"
+            else (),
         )
         for w, s in zip(content, stems, strict=True)
     ]

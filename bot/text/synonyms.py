@@ -16,13 +16,17 @@ from pathlib import Path
 from bot.text.tokens import stem_words
 from bot.text.verbs import verb_forms
 
-__all__ = ["PLACES", "SYNONYMS", "synonym_forms"]
+__all__ = ["PARTIES", "PLACES", "SYNONYMS", "name_forms", "synonym_forms"]
 
 SYNONYMS = Path(__file__).with_name("norwegian_synonyms.txt")
 # A place, its adjective and its people: "Brasil", "brasiliansk", "brasilianerne". The
 # question says "nordmennene" where the article says "Norge", "det engelske laget" for
 # "England". One place a line, written for this project.
 PLACES = Path(__file__).with_name("norwegian_places.txt")
+# A party by name and by the letters the news calls it: "Senterpartiet" is "Sp", its
+# politician "Sps talsperson". Only abbreviations of two letters or more: "H" and "V"
+# stand for too much else.
+PARTIES = Path(__file__).with_name("norwegian_parties.txt")
 
 
 def _keys(word: str) -> list[str]:
@@ -67,3 +71,23 @@ def synonym_forms(word: str) -> tuple[str, ...]:
         return ()
     forms = [*others, *stem_words(others, "no"), *(f for m in others for f in verb_forms(m))]
     return tuple(f for f in dict.fromkeys(forms) if f not in keys)
+
+
+@functools.cache
+def _names() -> dict[str, tuple[str, ...]]:
+    """Each name in ``PARTIES`` -> the other names of the same party."""
+    table: dict[str, tuple[str, ...]] = {}
+    for line in PARTIES.read_text("utf-8").splitlines():
+        members = [w.strip().lower() for w in line.split(",") if w.strip()]
+        for member in members:
+            table[member] = tuple(m for m in members if m != member)
+    return table
+
+
+def name_forms(name: str) -> tuple[str, ...]:
+    """The other names of what Norwegian ``name`` names, bare and in the genitive:
+    "senterpartiets" -> ("sp", "sps"); () for most names."""
+    name = name.lower()
+    table = _names()
+    others = table.get(name) or (table.get(name[:-1], ()) if name.endswith("s") else ())
+    return tuple(form for other in others for form in (other, other + "s"))

@@ -10,7 +10,7 @@ import pytest
 from bot.answer.summariser import Summariser
 from bot.config import Settings
 from storage import Database
-from tests.support.ranking import summariser_over
+from tests.support.ranking import assert_quotes, summariser_over
 
 ROAD = {
     "url": "https://vestlandsposten.example/vei",
@@ -99,10 +99,8 @@ def test_a_name_in_the_genitive_finds_the_compound_it_opens(
     }
     summariser = summariser_over(db, settings, tmp_path, prize, SCHOOL)
     # No article says "Nobels": "Nobelkomiteen" holds the name all the same.
-    answer = summariser.answer("Hvilket år fikk Al Gore Nobels fredspris?")
-    assert answer.found, answer.text
-    assert answer.citations[0].url == prize["url"]
-    assert "I 2007 fikk Al Gore" in answer.text
+    question = "Hvilket år fikk Al Gore Nobels fredspris?"
+    assert_quotes(summariser, question, prize["url"], "I 2007 fikk Al Gore")
 
 
 def test_a_word_no_article_holds_alone_finds_the_compounds_it_opens(
@@ -149,10 +147,8 @@ def test_a_compound_no_article_holds_is_asked_as_its_parts(
     }
     summariser = summariser_over(db, settings, tmp_path, swimmer, coach)
     # No article says "krefttype": the one that says "type kreft" answers.
-    answer = summariser.answer("Hvilken krefttype fikk svømmeren?")
-    assert answer.found, answer.text
-    assert answer.citations[0].url == swimmer["url"]
-    assert "Legene fant en sjelden type kreft" in answer.text
+    question = "Hvilken krefttype fikk svømmeren?"
+    assert_quotes(summariser, question, swimmer["url"], "Legene fant en sjelden type kreft")
 
 
 def test_a_rare_name_is_found_past_many_articles_with_a_common_word(

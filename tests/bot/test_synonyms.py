@@ -7,7 +7,7 @@ from pathlib import Path
 from bot.config import Settings
 from bot.text.synonyms import synonym_forms
 from storage import Database
-from tests.support.ranking import scored, summariser_over
+from tests.support.ranking import assert_quotes, scored, summariser_over
 
 FINAL = {
     "url": "https://sportsavisa.example/cupfinale",
@@ -63,3 +63,33 @@ def test_a_people_or_adjective_finds_the_place(
     assert answer.found, answer.text
     assert answer.citations[0].url == volleyball["url"]
     assert "21-11" in answer.text
+
+
+def test_a_party_asked_by_name_finds_it_by_its_letters_and_back(
+    db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    jets = {
+        "url": "https://riksavisa.example/kampfly",
+        "title": "Kampflyregningen stiger",
+        "source": "Riksavisa",
+        "language": "no",
+        "published": "2019-10-10T08:00:00+00:00",
+        "text": (
+            "Regningen for de nye kampflyene har steget med 16 milliarder kroner.\n"
+            "Sps forsvarspolitiske talsperson, Liv Signe Navarsete, sier saken er urovekkende.\n"
+            "Fremskrittspartiet vil ikke kommentere saken."
+        ),
+    }
+    tolls = {
+        "url": "https://riksavisa.example/bompenger",
+        "title": "Bompengestrid",
+        "source": "Riksavisa",
+        "language": "no",
+        "published": "2019-10-11T08:00:00+00:00",
+        "text": "Byrådet vil øke bompengene i Bergen.\nSaken skaper strid i bystyret.",
+    }
+    summariser = summariser_over(db, settings, tmp_path, tolls, jets)
+    question = "Hva mener Senterpartiets talsperson om kampflysaken?"
+    assert_quotes(summariser, question, jets["url"], "Liv Signe Navarsete")
+    question = "Hva sier Frp om kampflyene?"
+    assert_quotes(summariser, question, jets["url"], "Fremskrittspartiet vil ikke kommentere")

@@ -31,3 +31,11 @@ def summariser_over(
     )
     assert Ingestor(db, settings).ingest([str(path)]).failed == 0
     return Summariser(db, settings)
+
+
+def assert_quotes(summariser: Summariser, question: str, url: str, quote: str) -> None:
+    """``question`` is answered from the article at ``url``, quoting ``quote``."""
+    answer = summariser.answer(question)
+    assert answer.found, answer.text
+    assert answer.citations[0].url == url, answer.text
+    assert quote in answer.text, answer.text
