@@ -31,6 +31,10 @@ _BOUNDARY = re.compile(
     r"([.!?…][.!?…]*)[\"'»”’)\]]*(\s+)"
     r"(?=[\"'«“‘(\[–—-]?\s*[A-ZÆØÅÄÖÜÉÈ0-9\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF])"
 )
+# `_BOUNDARY` for a line whose only end punctuation is the full stop (most lines): a pattern
+# that starts with one character is found by the regex engine's quick scan for it, where a
+# class of four is tested at every character (~5 us an article). The matches are the same.
+_STOP_BOUNDARY = re.compile(_BOUNDARY.pattern.replace("([.!?…][.!?…]*)", r"(\.[.!?…]*)", 1))
 # The word before a dot, matched on the reversed text: a search anchored at the end would
 # try every start.
 _WORD_BEFORE_REVERSED = re.compile(r"[\w.]+")
@@ -68,7 +72,8 @@ def _ends_abbreviation(word: str) -> bool:
 def _split_line(line: str) -> list[str]:
     sentences: list[str] = []
     start = 0
-    for match in _BOUNDARY.finditer(line):
+    other_ends = "!" in line or "?" in line or "…" in line
+    for match in (_BOUNDARY if other_ends else _STOP_BOUNDARY).finditer(line):
         if match.group(1) == ".":
             # The word before the dot is all an abbreviation check needs. (Matched in place
             # and looked at in a window: slicing the rest of a long line at every dot costs
