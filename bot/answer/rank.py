@@ -77,6 +77,8 @@ PAIR_WEIGHT = 0.1
 CARRIED_WEIGHT = 0.7
 # Similarity by meaning (cosine, from an embeddings endpoint) counts like term coverage.
 SEMANTIC_WEIGHT = 1.0
+# The position given a headline that the article's text does not repeat.
+HEADLINE = -1
 
 
 @dataclass(frozen=True)
@@ -251,7 +253,7 @@ def _carry_names(
     if not names:
         return matches
     by_index = {match[0]: match for match in matches}
-    out: list[_Match] = []
+    out: list[_Match] = [match for match in matches if match[0] == HEADLINE]
     for index, sentence in enumerate(sentences):
         match = by_index.get(index)
         before = by_index[index - 1][3] if index - 1 in by_index else {}
@@ -322,10 +324,13 @@ def score_sentences(
     needles.update(term.stem for term in question.terms)
     # One scan of each sentence for all of them (longest first, so none hides another).
     needle = re.compile("|".join(map(re.escape, sorted(needles, key=len, reverse=True))) or "(?!)")
-    for index, sentence in enumerate(sentences):
-        # The headline is shown with the source; quoting it again says nothing new.
-        if sentence.rstrip(".") == title.rstrip("."):
-            continue
+    headline = title.rstrip(".")
+    numbered = list(enumerate(sentences))
+    if headline and all(s.rstrip(".") != headline for s in sentences):
+        # A headline the text does not repeat is weighed too, before the text (never
+        # quoted): a name it alone gives is one the article holds.
+        numbered.insert(0, (HEADLINE, title))
+    for index, sentence in numbered:
         lowered = sentence.lower()
         if index not in semantic and not needle.search(lowered):
             continue
@@ -369,7 +374,7 @@ def score_sentences(
             best_share[exact] = max(article_share, best_share.get(exact, 0.0))
 
     local = {
-        exact: weights.get(exact, 0.0) * idf(frequency, count)
+        exact: weights.get(exact, 0.0) * idf(frequency, len(numbered))
         for exact, frequency in sentence_frequency.items()
     }
     local_total = sum(local.values()) or 1.0
@@ -396,7 +401,7 @@ def score_sentences(
         phrase_bonus = PHRASE_WEIGHT * sum(p.lower() in lowered for p in question.phrases)
         phrase_bonus += PAIR_WEIGHT * min(3, _shared_pairs(question_pairs, feats))
         type_bonus = TYPE_WEIGHT * _answer_type_bonus(question, sentence, feats)
-        position = POSITION_WEIGHT * (1 - index / max(count, 1))
+        position = POSITION_WEIGHT * (1 - max(index, 0) / max(count, 1))
         # Very long sentences match by sheer size; very short ones are headings.
         length_penalty = 0.002 * max(0, feats.length - 40) + (0.08 if feats.length < 6 else 0.0)
         similarity = semantic.get(index, 0.0)
@@ -422,7 +427,9 @@ def score_sentences(
                 article_names=len(names & sentence_frequency.keys()),
                 similarity=similarity,
                 article_coverage=article_coverage,
-                caption=is_caption(sentence),
+                # The headline is shown with the source; quoting it again says nothing
+                # new, but what it names the article holds ("... | Kristoffer Sætaberget").
+                caption=is_caption(sentence) or sentence.rstrip(".") == headline,
                 matched_words=sum(not exact.isdigit() for exact in found),
             )
         )

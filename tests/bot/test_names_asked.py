@@ -116,3 +116,30 @@ def test_a_title_before_the_surname_is_no_other_person(
     answer = summariser.answer("Når la Erna Solberg fram budsjettet?")
     assert answer.found, answer.text
     assert "onsdag" in answer.text
+
+
+OPINION = {
+    "url": "https://debattavisa.example/anmerkninger",
+    "title": "Skolen trenger ikke anmerkninger | Ingrid Vålberg",
+    "source": "Debattavisa",
+    "language": "no",
+    "published": "2024-03-05T08:00:00+00:00",
+    "text": (
+        "Skolen trenger ikke anmerkninger | Ingrid Vålberg\n"
+        "Anmerkninger skal hjelpe elever til å gjøre gode valg.\n"
+        "Mange lærere bruker likevel anmerkningene som et verktøy for å holde ro i klassen."
+    ),
+}
+
+
+def test_a_name_only_the_headline_gives_is_held_by_the_article(
+    sqlite_db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    # An opinion piece names its writer in the headline only: asked by that name, the
+    # article answers, quoting its text, not the headline.
+    for item in (OPINION, {**OPINION, "text": OPINION["text"].split("\n", 1)[1]}):
+        summariser = summariser_over(sqlite_db, settings, tmp_path, item)
+        answer = summariser.answer("Hva bruker lærere anmerkninger til, ifølge Ingrid Vålberg?")
+        assert answer.found, answer.text
+        assert "holde ro i klassen" in answer.text
+        assert "|" not in answer.text
