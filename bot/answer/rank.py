@@ -111,6 +111,8 @@ class ScoredSentence:
     article_names: int = 0  # how many of the question's names the article holds anywhere
     similarity: float = 0.0  # to the question by meaning, when embeddings are configured
     article_coverage: float = 0.0  # the question's weight the article covers anywhere
+    # The question's terms (exact forms) the article holds anywhere, in any form.
+    article_terms: frozenset[str] = frozenset()
     # A caption or photo credit helps pick the article but is never quoted: it describes
     # a picture the reader cannot see.
     caption: bool = False
@@ -393,6 +395,7 @@ def score_sentences(
             if share == TRANSLATION_WEIGHT
         )
         article_score *= 1 - translated / found_weight
+    held = frozenset(best_share)
     out: list[ScoredSentence] = []
     for index, sentence, feats, found in matches:
         coverage = sum(weights.get(e, 0.0) * share for e, share in found.items()) / total_weight
@@ -427,6 +430,7 @@ def score_sentences(
                 article_names=len(names & sentence_frequency.keys()),
                 similarity=similarity,
                 article_coverage=article_coverage,
+                article_terms=held,
                 # The headline is shown with the source; quoting it again says nothing
                 # new, but what it names the article holds ("... | Kristoffer Sætaberget").
                 caption=is_caption(sentence) or sentence.rstrip(".") == headline,

@@ -53,6 +53,11 @@ IDF_FLOOR = 200
 MIN_COVERAGE = 0.25
 # How much the best sentence's article, as a whole, counts towards that.
 ARTICLE_SUPPORT = 0.5
+# An article covering less than this share of the question's weight, while the terms it
+# lacks and other articles hold weigh this share or more, one of them a name, tells of
+# something else (see `_tells_of_something_else`).
+ELSEWHERE_COVERAGE = 0.55
+ELSEWHERE_SHARE = 0.4
 # A name this long may open a compound ("Nobel" in "Nobelkomiteen"); a shorter one would
 # open too many words by chance ("Ole" in "olje").
 COMPOUND_NAME = 4
@@ -113,6 +118,27 @@ def _names_someone_else(question: Question, article: Article) -> bool:
             if _another_given_name(match.group(1), match.group(2)):
                 return True
     return False
+
+
+def _tells_of_something_else(
+    question: Question,
+    best: ScoredSentence,
+    frequencies: dict[str, int],
+    weights: dict[str, float],
+) -> bool:
+    """Whether the best article leaves a named thing of the question, and much of its
+    weight, to other articles: "Why did Siv Jensen leave Equinor's board?" is not
+    answered by an article about Siv Jensen that never names Equinor while others do.
+    (A name that no article holds was dealt with before: nothing is found about it.)"""
+    if best.article_coverage >= ELSEWHERE_COVERAGE:
+        return False
+    elsewhere = [
+        t for t in question.terms if frequencies.get(t.exact) and t.exact not in best.article_terms
+    ]
+    if not any(t.is_name for t in elsewhere):
+        return False
+    total = sum(weights.get(t.exact, 0.0) for t in question.terms) or 1.0
+    return sum(weights.get(t.exact, 0.0) for t in elsewhere) / total >= ELSEWHERE_SHARE
 
 
 def _another_given_name(previous: str | None, word: str) -> bool:
@@ -469,7 +495,16 @@ class Retriever:
         # one other word of it matching ("sink" as "synke"), or a year beside it, is
         # luck, not an answer.
         lucky = bool(demoted) and bool(ranked) and ranked[0].matched_words < 2
-        if weak or lucky or not quotable or (names_asked and not ranked[0].article_names):
+        elsewhere = bool(ranked) and _tells_of_something_else(
+            question, ranked[0], frequencies, weights
+        )
+        if (
+            elsewhere
+            or weak
+            or lucky
+            or not quotable
+            or (names_asked and not ranked[0].article_names)
+        ):
             shown_total = self._told(total, seen)
             text = say("no_answer", language, total=count(shown_total))
             return Retrieval(question, shown_total, articles, ranked, text)

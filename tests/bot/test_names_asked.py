@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from storage import Database
-from tests.support.ranking import summariser_over
+from tests.support.ranking import assert_quotes, summariser_over
 
 HANDBALL = {
     "url": "https://sportsavisa.example/cupen",
@@ -143,3 +143,52 @@ def test_a_name_only_the_headline_gives_is_held_by_the_article(
         assert answer.found, answer.text
         assert "holde ro i klassen" in answer.text
         assert "|" not in answer.text
+
+
+PARTY_LEADER = {
+    "url": "https://avisa.example/leder",
+    "title": "Kari Nordvik blir ny leder",
+    "source": "Avisa",
+    "language": "no",
+    "published": "2024-05-02T08:00:00+00:00",
+    "text": (
+        "Kari Nordvik er valgt til ny leder i Bygdepartiet.\n"
+        "Nordvik vil ha lavere bompenger i hele fylket.\n"
+        "Hun har vært ordfører i Vang i åtte år."
+    ),
+}
+POWER_COMPANY = {
+    "url": "https://avisa.example/kraft",
+    "title": "Fjellkraft legger ned",
+    "source": "Avisa",
+    "language": "no",
+    "published": "2024-05-03T08:00:00+00:00",
+    "text": (
+        "Fjellkraft legger ned kraftverket i Hemsedal.\n"
+        "Styret i Fjellkraft mener strømprisen er for lav til å drive videre.\n"
+        "Daglig leder Per Hauge gikk av i fjor."
+    ),
+}
+
+
+def test_an_article_about_one_named_thing_does_not_answer_for_another_held_elsewhere(
+    sqlite_db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    # The articles name Kari Nordvik and Fjellkraft, never together: nothing tells why
+    # she left its board, and the article about her is not quoted as if it did.
+    summariser = summariser_over(sqlite_db, settings, tmp_path, PARTY_LEADER, POWER_COMPANY)
+    asked = "Hvorfor gikk Kari Nordvik ut av styret i Fjellkraft?"
+    assert not summariser.answer(asked).found
+    assert_quotes(
+        summariser,
+        "Hva vil Kari Nordvik gjøre med bompengene?",
+        PARTY_LEADER["url"],
+        "lavere bompenger",
+    )
+    # Once an article tells of both, it answers.
+    told = {
+        **PARTY_LEADER,
+        "text": PARTY_LEADER["text"] + "\nNordvik gikk ut av styret i Fjellkraft da hun ble leder.",
+    }
+    summariser = summariser_over(sqlite_db, settings, tmp_path, told, POWER_COMPANY)
+    assert_quotes(summariser, asked, PARTY_LEADER["url"], "gikk ut av styret i Fjellkraft")
