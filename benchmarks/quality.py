@@ -41,6 +41,11 @@ HERE = Path(__file__).resolve().parent
 DEFAULT_DATA = HERE.parents[1] / "shared" / "data"
 ENGLISH = HERE / "data" / "questions_en.jsonl"
 ABSENT_FILE = HERE / "data" / "absent.jsonl"
+# Written in one sitting by someone who had not seen the bot's answers, and refused far
+# less often than the set above, which grew as refusals were worked on: held names with
+# an untold event, topics the articles never touch, and everyday questions in their
+# domains ("What was Norway's unemployment rate last month?").
+FRESH_ABSENT_FILE = HERE / "data" / "absent_fresh.jsonl"
 # More questions, written for this benchmark, over the tuning half's documents only (so
 # that the checking half stays unseen): more to tune on than NorQuAD's 117.
 OWN = HERE / "data" / "own_questions.jsonl"
@@ -127,6 +132,7 @@ def main() -> int:
             if item["document"] in tuning:
                 asks.append(("own", {"no": item["question"], "en": item["question_en"]}, item))
     absent = [(a["question"], a["language"]) for a in map(json.loads, ABSENT_FILE.open())]
+    fresh = [(a["question"], a["language"]) for a in map(json.loads, FRESH_ABSENT_FILE.open())]
 
     with tempfile.TemporaryDirectory() as tmp, fresh_database(args.db, tmp, "quality") as url:
         settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
@@ -193,9 +199,13 @@ def main() -> int:
             f"{'answers over 500 chars':24}{both['no'].too_long:>13}   {both['en'].too_long:>13}"
         )
 
-        print("\nabsent-topic questions refused (benchmarks/data/absent.jsonl, then built in):")
+        print("\nabsent-topic questions refused (benchmarks/data/absent.jsonl, built in, fresh):")
         answered: list[str] = []
-        for label, items in (("absent.jsonl", absent), ("built in", ABSENT)):
+        for label, items in (
+            ("absent.jsonl", absent),
+            ("built in", ABSENT),
+            ("absent_fresh.jsonl", fresh),
+        ):
             counts = []
             for language, name in LANGUAGES.items():
                 asked_here = [q for q, lang in items if lang == language]

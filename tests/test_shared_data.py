@@ -101,8 +101,24 @@ def test_questions_about_what_no_article_tells_are_refused(
         if item["language"] == language
     ]
     answered = [q for q in questions if summariser.answer(q).found]
-    # Measured 45 of 52 refused in Norwegian, 44 of 50 in English; each is a false answer.
+    # Measured 47 of 52 refused in Norwegian, 48 of 50 in English; each is a false answer.
     assert len(answered) <= 0.15 * len(questions), answered
+
+
+@pytest.mark.parametrize("language", ["no", "en"])
+def test_fresh_questions_about_what_no_article_tells_are_refused_as_often_as_measured(
+    summariser: Summariser, language: str
+) -> None:
+    # Questions written without sight of the bot's answers: most of the false answers
+    # are still given (measured 16 of 40 refused in Norwegian, 21 of 40 in English), and
+    # fewer refusals than that would be a step back.
+    questions = [
+        item["question"]
+        for item in map(json.loads, ABSENT.with_name("absent_fresh.jsonl").open(encoding="utf-8"))
+        if item["language"] == language
+    ]
+    refused = [q for q in questions if not summariser.answer(q).found]
+    assert len(refused) >= 0.38 * len(questions), len(refused)
 
 
 def test_own_questions_ask_about_the_tuning_half_with_answers_from_the_article() -> None:
