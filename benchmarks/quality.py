@@ -41,10 +41,11 @@ HERE = Path(__file__).resolve().parent
 DEFAULT_DATA = HERE.parents[1] / "shared" / "data"
 ENGLISH = HERE / "data" / "questions_en.jsonl"
 ABSENT_FILE = HERE / "data" / "absent.jsonl"
-# Written in one sitting by someone who had not seen the bot's answers, and refused far
+# Written in two batches by someone who had not seen the bot's answers, and refused far
 # less often than the set above, which grew as refusals were worked on: held names with
 # an untold event, topics the articles never touch, and everyday questions in their
-# domains ("What was Norway's unemployment rate last month?").
+# domains ("What was Norway's unemployment rate last month?"). The first batch was
+# measured while one refusal rule was chosen; the second only before and after it.
 FRESH_ABSENT_FILE = HERE / "data" / "absent_fresh.jsonl"
 # More questions, written for this benchmark, over the tuning half's documents only (so
 # that the checking half stays unseen): more to tune on than NorQuAD's 117.

@@ -105,20 +105,20 @@ def test_questions_about_what_no_article_tells_are_refused(
     assert len(answered) <= 0.15 * len(questions), answered
 
 
-@pytest.mark.parametrize("language", ["no", "en"])
+@pytest.mark.parametrize(("language", "floor"), [("no", 17), ("en", 21)])
 def test_fresh_questions_about_what_no_article_tells_are_refused_as_often_as_measured(
-    summariser: Summariser, language: str
+    summariser: Summariser, language: str, floor: int
 ) -> None:
-    # Questions written without sight of the bot's answers: most of the false answers
-    # are still given (measured 16 of 40 refused in Norwegian, 21 of 40 in English), and
-    # fewer refusals than that would be a step back.
+    # Questions written without sight of the bot's answers: about half of them still get
+    # the nearest sentence (measured: refused 17 of 40 in Norwegian, 21 of 40 in English),
+    # and fewer refusals than that would be a step back.
     questions = [
         item["question"]
         for item in map(json.loads, ABSENT.with_name("absent_fresh.jsonl").open(encoding="utf-8"))
         if item["language"] == language
     ]
     refused = [q for q in questions if not summariser.answer(q).found]
-    assert len(refused) >= 0.38 * len(questions), len(refused)
+    assert len(refused) >= floor, len(refused)
 
 
 def test_own_questions_ask_about_the_tuning_half_with_answers_from_the_article() -> None:

@@ -48,6 +48,7 @@ _REASON = re.compile(
 _YEAR_OR_TIME = re.compile(r"\b(1[89]\d\d|20\d\d)\b|\b\d{1,2}[.:]\d{2}\b|\b\d{1,2}\. ?[a-zæøå]+")
 _PLACE = re.compile(r"\b(i|på|fra|til|in|at|from|near|ved)\s+[A-ZÆØÅ]\w+")
 _DIGIT = re.compile(r"\d")
+_ENDS = ".!?…:; "
 # A person's full name: two or more capitalised words ("James Stove Lorentzen").
 _FULL_NAME = re.compile(r"\b[A-ZÆØÅ][a-zæøåé]+(?:[ -][A-ZÆØÅ][a-zæøåé]+)+")
 # A person the sentence before named, referred to again: "I fjor flyttet han til USA".
@@ -77,8 +78,8 @@ PAIR_WEIGHT = 0.1
 CARRIED_WEIGHT = 0.7
 # Similarity by meaning (cosine, from an embeddings endpoint) counts like term coverage.
 SEMANTIC_WEIGHT = 1.0
-# The position given a headline that the article's text does not repeat.
-HEADLINE = -1
+# Where a headline is weighed among an article's sentences: before them, never quoted.
+_HEADLINE = -1
 
 
 @dataclass(frozen=True)
@@ -210,6 +211,11 @@ def _translation_in_compound(
     )
 
 
+def is_headline(sentence: str, title: str) -> bool:
+    """Whether ``sentence`` is the article's headline, its end punctuation aside."""
+    return bool(title) and sentence.strip().rstrip(_ENDS) == title.strip().rstrip(_ENDS)
+
+
 def holds_answer_type(question: Question, sentence: str, language: str) -> bool:
     """Whether ``sentence`` holds the kind of thing the question asks for (a name for
     "who", a time for "when", ...); False for questions of no such kind."""
@@ -255,7 +261,7 @@ def _carry_names(
     if not names:
         return matches
     by_index = {match[0]: match for match in matches}
-    out: list[_Match] = [match for match in matches if match[0] == HEADLINE]
+    out: list[_Match] = []
     for index, sentence in enumerate(sentences):
         match = by_index.get(index)
         before = by_index[index - 1][3] if index - 1 in by_index else {}
@@ -326,13 +332,15 @@ def score_sentences(
     needles.update(term.stem for term in question.terms)
     # One scan of each sentence for all of them (longest first, so none hides another).
     needle = re.compile("|".join(map(re.escape, sorted(needles, key=len, reverse=True))) or "(?!)")
-    headline = title.rstrip(".")
+    # The headline is shown with the source, so it is never quoted; but what it names the
+    # article holds ("... | Kristoffer Sætaberget", an opinion piece's writer).
+    headline: dict[str, float] = {}
     numbered = list(enumerate(sentences))
-    if headline and all(s.rstrip(".") != headline for s in sentences):
-        # A headline the text does not repeat is weighed too, before the text (never
-        # quoted): a name it alone gives is one the article holds.
-        numbered.insert(0, (HEADLINE, title))
+    if title.strip():
+        numbered.insert(0, (_HEADLINE, title))
     for index, sentence in numbered:
+        if index != _HEADLINE and is_headline(sentence, title):
+            continue  # the headline again, as the text's first line
         lowered = sentence.lower()
         if index not in semantic and not needle.search(lowered):
             continue
@@ -364,9 +372,10 @@ def score_sentences(
                 term, feats.exact
             ):
                 found[term.exact] = COMPOUND_WEIGHT
-        if not found and index not in semantic:
-            continue
-        matches.append((index, sentence, feats, found))
+        if index == _HEADLINE:
+            headline = found
+        elif found or index in semantic:
+            matches.append((index, sentence, feats, found))
     matches = _carry_names(question, sentences, language, matches)
     for *_, found in matches:
         for exact, share in found.items():
@@ -376,7 +385,7 @@ def score_sentences(
             best_share[exact] = max(article_share, best_share.get(exact, 0.0))
 
     local = {
-        exact: weights.get(exact, 0.0) * idf(frequency, len(numbered))
+        exact: weights.get(exact, 0.0) * idf(frequency, count)
         for exact, frequency in sentence_frequency.items()
     }
     local_total = sum(local.values()) or 1.0
@@ -395,7 +404,9 @@ def score_sentences(
             if share == TRANSLATION_WEIGHT
         )
         article_score *= 1 - translated / found_weight
-    held = frozenset(best_share)
+    # The names and terms the article holds, its headline's too (what it covers of the
+    # question is its text's: a headline alone answers nothing).
+    held = frozenset(best_share) | headline.keys()
     out: list[ScoredSentence] = []
     for index, sentence, feats, found in matches:
         coverage = sum(weights.get(e, 0.0) * share for e, share in found.items()) / total_weight
@@ -404,7 +415,7 @@ def score_sentences(
         phrase_bonus = PHRASE_WEIGHT * sum(p.lower() in lowered for p in question.phrases)
         phrase_bonus += PAIR_WEIGHT * min(3, _shared_pairs(question_pairs, feats))
         type_bonus = TYPE_WEIGHT * _answer_type_bonus(question, sentence, feats)
-        position = POSITION_WEIGHT * (1 - max(index, 0) / max(count, 1))
+        position = POSITION_WEIGHT * (1 - index / max(count, 1))
         # Very long sentences match by sheer size; very short ones are headings.
         length_penalty = 0.002 * max(0, feats.length - 40) + (0.08 if feats.length < 6 else 0.0)
         similarity = semantic.get(index, 0.0)
@@ -427,13 +438,11 @@ def score_sentences(
                 coverage,
                 len(names & found.keys()),
                 local_score=score + LOCAL_WEIGHT * focus,
-                article_names=len(names & sentence_frequency.keys()),
+                article_names=len(names & held),
                 similarity=similarity,
                 article_coverage=article_coverage,
                 article_terms=held,
-                # The headline is shown with the source; quoting it again says nothing
-                # new, but what it names the article holds ("... | Kristoffer Sætaberget").
-                caption=is_caption(sentence) or sentence.rstrip(".") == headline,
+                caption=is_caption(sentence),
                 matched_words=sum(not exact.isdigit() for exact in found),
             )
         )

@@ -493,8 +493,16 @@ class Retriever:
         quotable = any(s.article_id == ranked[0].article_id and not s.caption for s in ranked)
         # An English title no article holds ("the Titanic") is what the question is about:
         # one other word of it matching ("sink" as "synke"), or a year beside it, is
-        # luck, not an answer.
-        lucky = bool(demoted) and bool(ranked) and ranked[0].matched_words < 2
+        # luck, not an answer. So is one word when only the headline gives the names asked
+        # ("... | Kristoffer Sætaberget"): the text must say more of what is asked.
+        named_in_headline_only = names_asked and not any(
+            s.matched_names for s in ranked if s.article_id == ranked[0].article_id
+        )
+        lucky = (
+            (bool(demoted) or named_in_headline_only)
+            and bool(ranked)
+            and ranked[0].matched_words < 2
+        )
         elsewhere = bool(ranked) and _tells_of_something_else(
             question, ranked[0], frequencies, weights
         )

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from bot.answer.messages import fit, say
 from bot.answer.question import Question, analyse
-from bot.answer.rank import ScoredSentence, holds_answer_type
+from bot.answer.rank import ScoredSentence, holds_answer_type, is_headline
 from bot.answer.retrieval import Retrieval, Retriever
 from bot.config import Settings
 from bot.llm.client import LLMError
@@ -176,6 +176,8 @@ class Summariser:
                 continue
             if looks_like_heading(sentence) or is_caption(sentence):
                 continue  # a subheading or a photo caption says nothing quoted on its own
+            if is_headline(sentence, article.title):
+                continue  # shown with the source already
             chosen[index] = sentence
             length += 1 + len(sentence) + len(marker)
         # Quoted in the article's order, so the sentences read as they were written.

@@ -192,3 +192,38 @@ def test_an_article_about_one_named_thing_does_not_answer_for_another_held_elsew
     }
     summariser = summariser_over(sqlite_db, settings, tmp_path, told, POWER_COMPANY)
     assert_quotes(summariser, asked, PARTY_LEADER["url"], "gikk ut av styret i Fjellkraft")
+
+
+TEASER = {
+    "url": "https://avisa.example/kort",
+    "title": "Fjellkraft legger ned kraftverket i Hemsedal",
+    "source": "Avisa",
+    "language": "no",
+    "published": "2024-05-03T07:00:00+00:00",
+    # A feed entry with no description: its text is its headline.
+    "text": "Fjellkraft legger ned kraftverket i Hemsedal",
+}
+
+
+def test_a_headline_alone_neither_answers_nor_hides_the_article_that_does(
+    sqlite_db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    summariser = summariser_over(sqlite_db, settings, tmp_path, TEASER, POWER_COMPANY)
+    assert_quotes(
+        summariser,
+        "Hvorfor legger Fjellkraft ned kraftverket i Hemsedal?",
+        POWER_COMPANY["url"],
+        "strømprisen er for lav",
+    )
+
+
+def test_a_headline_that_matches_does_not_make_its_unrelated_text_an_answer(
+    sqlite_db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    unrelated = {
+        **TEASER,
+        "text": "Mange legger ut på tur i påsken.\nSkisesongen varte lenge i fjellet i år.",
+    }
+    summariser = summariser_over(sqlite_db, settings, tmp_path, unrelated)
+    answer = summariser.answer("Hvorfor legger Fjellkraft ned kraftverket i Hemsedal?")
+    assert not answer.found, answer.text
