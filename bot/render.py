@@ -7,6 +7,8 @@ here once; adapters add only their escaping and layout.
 
 from __future__ import annotations
 
+import shlex
+
 from bot.types import Answer, Citation, Digest, LiveItem
 
 __all__ = [
@@ -62,10 +64,12 @@ def more_stories(digest: Digest) -> str | None:
     """What a digest with more stories than it lists says last; None when it lists all."""
     if not digest.more:
         return None
-    command = (
-        f"newsbot digest --since {digest.since:%Y-%m-%dT%H:%M}Z "
-        f"--max-items {len(digest.items) + digest.more}"
-    )
+    command = f"newsbot digest --since {digest.since:%Y-%m-%dT%H:%M}Z"
+    if digest.covered_seq is not None:
+        command += " --arrived"  # a scheduled digest takes stories as they were stored
+    if digest.topic:
+        command += f" --topic {shlex.quote(digest.topic)}"
+    command += f" --max-items {len(digest.items) + digest.more}"
     return f"…and {counted(digest.more, 'more story', 'more stories')}: `{command}` lists them all."
 
 

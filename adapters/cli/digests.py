@@ -26,6 +26,13 @@ def digest(
     hours: Annotated[float | None, typer.Option(help="The window: the last N hours.")] = None,
     topic: Annotated[str | None, typer.Option(help="Only stories about this.")] = None,
     max_items: Annotated[int, typer.Option(help="Most stories to include.")] = 10,
+    arrived: Annotated[
+        bool,
+        typer.Option(
+            "--arrived",
+            help="Stories stored in the window, whenever published (as scheduled digests).",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     channel: Annotated[
         str | None,
@@ -53,7 +60,9 @@ def digest(
             err.print(f"“{since}” is not an ISO time, e.g. 2024-05-01T08:00 or 2024-05-01.")
             raise typer.Exit(2) from exc
         start = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    result = core.digests.recent(topic=topic, since=start, until=until, max_items=max_items)
+    result = core.digests.recent(
+        topic=topic, since=start, until=until, max_items=max_items, arrived=arrived
+    )
     if as_json:
         sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False) + "\n")
         return

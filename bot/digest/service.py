@@ -70,11 +70,18 @@ class DigestService:
         until: datetime | None = None,
         max_items: int = DEFAULT_MAX_ITEMS,
         visible_to: TenantScope | None = None,
+        arrived: bool = False,
     ) -> Digest:
         """The stories published in ``[since, until)``: by default the last day until now;
-        with ``visible_to``, from the articles that tenant may see."""
+        with ``visible_to``, from the articles that tenant may see. With ``arrived``, the
+        stories stored since ``since`` instead, whenever published, as a scheduled digest
+        takes them (what its "and N more stories" points at)."""
         until = until or datetime.now(UTC)
         since = since or until - DEFAULT_WINDOW
+        stored: tuple[int | None, int] | None = None
+        if arrived:
+            with self.db.session() as session:
+                stored = (None, stamp_visible(session))
         return build_digest(
             self.db,
             since,
@@ -82,6 +89,7 @@ class DigestService:
             topic=topic,
             max_items=max_items,
             writer=self.writer,
+            stored=stored,
             lexicon=lexicon_at(self.lexicon_paths),
             visible_to=visible_to,
         )

@@ -6,16 +6,23 @@ Each test names the case of issue 13 it covers and what happened before.
 from __future__ import annotations
 
 import asyncio
+import json
+import re
+import shlex
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
+from typer.testing import CliRunner
 
+from adapters.cli import app
 from bot.app import Core, open_core
 from bot.config import Settings
+from bot.render import more_stories
 from bot.schedule.spec import ScheduleSpec
 from bot.types import ChannelRef, Digest
 from storage import Delivery, DeliveryStatus, failed_deliveries
@@ -221,6 +228,32 @@ async def test_a_large_catch_up_says_how_many_more_stories_there_are(core: Core)
     [(_, digest)] = sink.posts
     assert (digest.since, digest.until) == (NOON, NOON + timedelta(hours=4))
     assert len(digest.items) == 40 and digest.more == 30  # ten a period, four periods
+
+
+async def test_the_command_a_digest_gives_for_the_rest_lists_them(
+    core: Core, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sink = RecordingSink()
+    sub_id = subscribe(core, ScheduleSpec("every", None, 60, "UTC"), NOON - timedelta(days=1))
+    assert not await scheduler_for(core, [sink], clock=Clock(NOON)).fire(sub_id)  # empty
+    # Published the day before, stored now: the next digest takes them as they arrived.
+    day_before = NOON - timedelta(days=1)
+    core.ingestor.store([distinct_story(n, day_before + timedelta(minutes=n)) for n in range(25)])
+    assert await scheduler_for(core, [sink], clock=Clock(NOON + timedelta(hours=1))).fire(sub_id)
+    [(_, digest)] = sink.posts
+    assert len(digest.items) == 10 and digest.more == 15
+    hint = more_stories(digest)
+    assert hint is not None
+    command = re.search(r"`newsbot (digest [^`]*)`", hint)
+    assert command is not None
+    monkeypatch.chdir(tmp_path)  # no stray .env is read
+    listed = CliRunner().invoke(
+        app,
+        [*shlex.split(command.group(1)), "--json"],
+        env={"DATABASE_URL": db_url, "LOAD_DEMO_CORPUS": "false"},
+    )
+    assert listed.exit_code == 0, listed.output
+    assert len(json.loads(listed.stdout)["items"]) == 25
 
 
 # -- 3. a transient failure of the chat platform -----------------------------------------
