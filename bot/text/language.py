@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections import Counter
+from array import array
 from typing import Any
 
 __all__ = ["detect_language", "load_language_model"]
@@ -113,8 +113,9 @@ class _Rows:
             return slot
 
 
-# Where a walk over a word ends, and the slots of the n-grams it met.
-_Walk = tuple[int, tuple[int, ...]]
+# Where a walk over a word ends, and the slots of the n-grams it met (C ints, as bytes: an
+# article's are joined and read by numpy at once).
+_Walk = tuple[int, bytes]
 
 
 class _WordWalker:
@@ -139,7 +140,7 @@ class _WordWalker:
             # A thread in the middle of a text keeps the pair it started with.
             walks, rows = self.memory = self._fresh()
         state = 0
-        found: list[int] = []
+        found: list[bytes] = []
         pieces = data.split(b" ")
         end = pieces.pop()
         for piece in pieces:
@@ -153,15 +154,18 @@ class _WordWalker:
                 walk = by_word[piece] = self._walk(state, piece + b" ", rows)
                 self.walks_kept += 1
             state = walk[0]
-            found += walk[1]
+            found.append(walk[1])
         if end:  # the text's last word, mostly cut short by the sample: walked, not kept
-            found += self._walk(state, end, rows)[1]
-        if not found:
+            found.append(self._walk(state, end, rows)[1])
+        met = np.frombuffer(b"".join(found), dtype=np.intc)
+        if not met.size:
             return None
-        visits = Counter(found)
-        slots = np.fromiter(visits.keys(), dtype=np.intp, count=len(visits))
-        counts = np.fromiter(visits.values(), dtype=np.float32, count=len(visits))
-        return np.log1p(counts) @ rows.table[slots] + self.model.nb_pc
+        # Counted in numpy, not in a Counter of Python ints; in the order first met, as the
+        # library's Counter has them, so that the sums below add in the same order.
+        slots, first, counts = np.unique(met, return_index=True, return_counts=True)
+        order = first.argsort()
+        weights = np.log1p(counts[order].astype(np.float32))
+        return weights @ rows.table[slots[order]] + self.model.nb_pc
 
     def _walk(self, state: int, word: bytes, rows: _Rows) -> _Walk:
         nextmove, rowbase, output = self.nextmove, self.rowbase, self.output
@@ -172,7 +176,8 @@ class _WordWalker:
             if feature >= 0:
                 features.append(feature)
         slots = rows.slots
-        return state, tuple([slots.get(f) or rows.slot(f) for f in features])
+        met = array("i", [slots.get(f) or rows.slot(f) for f in features])
+        return state, met.tobytes()
 
 
 def _walking_by_words(base: Any) -> Any:
