@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
-from collections import Counter
-from collections.abc import ItemsView
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -14,9 +11,16 @@ from sqlalchemy.orm import Session
 from bot.answer.messages import count, fit, say
 from bot.answer.question import Question, Term
 from bot.answer.rank import TRANSLATION_WEIGHT, ScoredSentence, idf, score_sentences
+from bot.answer.refusals import (
+    names_someone_else,
+    tells_of_something_else,
+    tells_of_years,
+    years_asked,
+)
+from bot.answer.rerank import rerank
 from bot.llm.client import LLMError
 from bot.llm.embed import Embedder
-from bot.text import STOPWORDS, stem_words, words
+from bot.text import stem_words, words
 from bot.text.english import is_ordinary_english
 from bot.text.similarity import closest_spelling, fold_near_duplicates
 from storage import (
@@ -33,7 +37,7 @@ from storage import (
     visible_ids,
 )
 
-__all__ = ["CANDIDATES", "Retrieval", "Retriever", "rerank"]
+__all__ = ["CANDIDATES", "Retrieval", "Retriever"]
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +47,6 @@ CANDIDATES = 12
 POOL = 40
 # A term this few articles hold brings every one of them to be weighed.
 RARE = 10
-# BM25's usual constants: how fast repeats of a term stop counting, how much length costs.
-BM25_K1 = 1.2
-BM25_B = 0.75
 VECTOR_SENTENCES = 60
 RRF_K = 60
 IDF_FLOOR = 200
@@ -53,11 +54,6 @@ IDF_FLOOR = 200
 MIN_COVERAGE = 0.25
 # How much the best sentence's article, as a whole, counts towards that.
 ARTICLE_SUPPORT = 0.5
-# An article covering less than this share of the question's weight, while the terms it
-# lacks and other articles hold weigh this share or more, one of them a name, tells of
-# something else (see `_tells_of_something_else`).
-ELSEWHERE_COVERAGE = 0.55
-ELSEWHERE_SHARE = 0.4
 # A name this long may open a compound ("Nobel" in "Nobelkomiteen"); a shorter one would
 # open too many words by chance ("Ole" in "olje").
 COMPOUND_NAME = 4
@@ -74,84 +70,6 @@ MAX_SPLITS = 3
 LONGEST_SPLIT = 30
 # A word of the question repeated in a refusal is cut to this many characters.
 SUBJECT_WORD = 40
-
-_YEAR = re.compile(r"1[89]\d\d|20\d\d")
-
-
-def _tells_of_years(article: Article, years: list[str]) -> bool:
-    """Whether the article was published in, or mentions, every year in ``years``."""
-    published = str(article.published_at.year) if article.published_at else ""
-    text = f"{article.title} {article.text}"
-    return all(year == published or re.search(rf"\b{year}\b", text) for year in years)
-
-
-def _names_someone_else(question: Question, article: Article) -> bool:
-    """Whether the article names someone else than the full name asked about: asked of
-    "Eirik Kristoffersen", an article that only ever says "Henrik Kristoffersen" (and
-    "Kristoffersen"), or one that never says "Kristoffersen" at all."""
-    if not question.full_names:
-        return False
-    text = f"{article.title}\n{article.text}"
-    lowered = text.lower()
-    forms = {t.exact: set(t.all_forms) for t in question.terms}
-    translated = {t.exact for t in question.terms if t.translations}
-
-    def held(word: str) -> bool:
-        # Any of the word's forms standing alone in the article (a search of a few
-        # words, not a split of the whole article into words).
-        return any(
-            re.search(rf"(?<!\w){re.escape(form)}(?!\w)", lowered)
-            for form in forms.get(word, {word})
-        )
-
-    for *given, surname in question.full_names:
-        if surname in translated or surname not in forms:
-            # A word, not a surname ("World Cup", "Prime Minister"), or a name read
-            # in another spelling (`_respell`).
-            continue
-        if not held(surname):
-            return True  # only its given name: "Eirik Horneland"
-        if any(held(g) for g in given):
-            continue
-        pattern = rf"(?:^|(\S+)[ \t]+)(\w+)[ \t]+{re.escape(surname)}\b"
-        for match in re.finditer(pattern, text, re.IGNORECASE | re.MULTILINE):
-            if _another_given_name(match.group(1), match.group(2)):
-                return True
-    return False
-
-
-def _tells_of_something_else(
-    question: Question,
-    best: ScoredSentence,
-    frequencies: dict[str, int],
-    weights: dict[str, float],
-) -> bool:
-    """Whether the best article leaves a named thing of the question, and much of its
-    weight, to other articles: "Why did Siv Jensen leave Equinor's board?" is not
-    answered by an article about Siv Jensen that never names Equinor while others do.
-    (A name that no article holds was dealt with before: nothing is found about it.)"""
-    if best.article_coverage >= ELSEWHERE_COVERAGE:
-        return False
-    elsewhere = [
-        t for t in question.terms if frequencies.get(t.exact) and t.exact not in best.article_terms
-    ]
-    if not any(t.is_name for t in elsewhere):
-        return False
-    total = sum(weights.get(t.exact, 0.0) for t in question.terms) or 1.0
-    return sum(weights.get(t.exact, 0.0) for t in elsewhere) / total >= ELSEWHERE_SHARE
-
-
-def _another_given_name(previous: str | None, word: str) -> bool:
-    """Whether ``word``, written before a surname, is a given name: capitalised where a
-    sentence does not start ("Statsminister Solberg" may open one), and no ordinary
-    word ("Prime Minister Solberg")."""
-    opens_sentence = previous is None or previous[-1] in '.!?:;«»"”–-'
-    return (
-        word[:1].isupper()
-        and not opens_sentence
-        and word.lower() not in STOPWORDS
-        and not is_ordinary_english(word)
-    )
 
 
 def _renamed(
@@ -184,82 +102,6 @@ def _compound_parts(session: Session, word: str, seen: TenantScope | None) -> li
             if head_found and (head_found * tail_found) ** 0.5 > best[0]:
                 best = ((head_found * tail_found) ** 0.5, [(first, head_found), (tail, tail_found)])
     return best[1]
-
-
-class _TermCounts:
-    """How often each word stands in an article's index terms, counted only for the words
-    asked about: a count of the whole list (~450 words) cost more than the ranking."""
-
-    def __init__(self, terms: str, every_word: bool) -> None:
-        # Written as `document_terms` writes them (single spaces, nothing else between
-        # words), the words are counted in the text itself; anything else word by word.
-        plain = terms.isprintable() and "  " not in terms and not terms.startswith(" ")
-        plain = plain and not terms.endswith(" ")
-        self.counts: Counter[str] | None = (
-            None if plain and not every_word else Counter(terms.split())
-        )
-        self.padded = f" {terms} "
-        self.length = (
-            (terms.count(" ") + 1 if terms else 0) if self.counts is None else self.counts.total()
-        )
-
-    def get(self, word: str, default: int) -> int:
-        if self.counts is not None:
-            return self.counts.get(word, default)
-        if not word or " " in word:
-            return default  # no single word of the list
-        found = self.padded.count(f" {word} ")
-        if found and f" {word} {word} " in self.padded:
-            found = self.padded.split().count(word)  # repeats side by side share a space
-        return found or default
-
-    def items(self) -> ItemsView[str, int]:
-        if self.counts is None:
-            self.counts = Counter(self.padded.split())
-        return self.counts.items()
-
-
-def rerank(
-    question: Question,
-    terms_by_id: dict[int, str],
-    weights: dict[str, float],
-    order: list[int],
-    glued: frozenset[str] = frozenset(),
-) -> list[tuple[int, float]]:
-    """The candidates ``terms_by_id`` scored by BM25 over the question's terms, best first.
-
-    Every form of a term (its exact form, stems, translations) counts as a word, as the
-    index stores them, each weighted by ``weights``: its term's IDF over all its forms,
-    which both databases know the same way. The index's own scores differ (SQLite's
-    BM25 has IDF, PostgreSQL's ts_rank_cd none), so it only proposes the pool; this
-    ranking picks from it, and the two databases answer alike. Ties keep ``order``.
-    A name in ``glued`` counts in every word it opens ("berlin" in "berlinmuren").
-    """
-    if not terms_by_id:
-        return []
-    counted = {
-        article_id: _TermCounts(terms, bool(glued)) for article_id, terms in terms_by_id.items()
-    }
-    lengths = {article_id: counts.length for article_id, counts in counted.items()}
-    average = sum(lengths.values()) / len(lengths) or 1.0
-    forms = [(term.exact, frozenset(term.all_forms)) for term in question.terms]
-    rank = {article_id: position for position, article_id in enumerate(order)}
-    scored: list[tuple[int, float]] = []
-    for article_id, counts in counted.items():
-        norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths[article_id] / average)
-        score = 0.0
-        for exact, term_forms in forms:
-            for form in term_forms:
-                frequency = counts.get(form, 0)
-                if exact in glued and form == exact:
-                    frequency = sum(n for word, n in counts.items() if word.startswith(exact))
-                if frequency:
-                    score += (
-                        weights.get(exact, 0.0) * frequency * (BM25_K1 + 1) / (frequency + norm)
-                    )
-        scored.append((article_id, score))
-    scored.sort(key=lambda hit: (-hit[1], rank.get(hit[0], len(rank))))
-    return [hit for hit in scored if hit[1] > 0]
 
 
 def _fuse(
@@ -462,13 +304,13 @@ class Retriever:
         ranked.sort(key=lambda s: s.score, reverse=True)
         # A year the question names is part of what it asks: "who won the league in 2023"
         # is not answered by an article of 2019 that never mentions 2023.
-        years = [t.exact for t in question.terms if _YEAR.fullmatch(t.exact)]
+        years = years_asked(question)
         if years:
-            fits = {i for i, a in articles.items() if _tells_of_years(a, years)}
+            fits = {i for i, a in articles.items() if tells_of_years(a, years)}
             ranked = [s for s in ranked if s.article_id in fits]
         # Nor from articles about someone else of the same surname.
         if question.full_names and ranked:
-            others = {i for i, a in articles.items() if _names_someone_else(question, a)}
+            others = {i for i, a in articles.items() if names_someone_else(question, a)}
             ranked = [s for s in ranked if s.article_id not in others]
         # A question that names someone or something is not answered from an article
         # that never mentions them, however well its common words match.
@@ -503,7 +345,7 @@ class Retriever:
             and bool(ranked)
             and ranked[0].matched_words < 2
         )
-        elsewhere = bool(ranked) and _tells_of_something_else(
+        elsewhere = bool(ranked) and tells_of_something_else(
             question, ranked[0], frequencies, weights
         )
         if (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.answer.question import analyse
-from bot.answer.retrieval import rerank
+from bot.answer.rerank import rerank
 
 
 def test_a_word_repeated_side_by_side_counts_each_time_however_the_terms_are_spaced() -> None:

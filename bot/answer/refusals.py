@@ -1,0 +1,104 @@
+"""What tells that an article, however well its words match, does not answer a question:
+another year, someone else of the same surname, or one named thing told of and another
+left to other articles."""
+
+from __future__ import annotations
+
+import re
+
+from bot.answer.question import Question
+from bot.answer.rank import ScoredSentence
+from bot.text import STOPWORDS
+from bot.text.english import is_ordinary_english
+from storage import Article
+
+__all__ = ["names_someone_else", "tells_of_something_else", "tells_of_years", "years_asked"]
+
+# An article covering less than this share of the question's weight, while the terms it
+# lacks and other articles hold weigh this share or more, one of them a name, tells of
+# something else (see `tells_of_something_else`).
+ELSEWHERE_COVERAGE = 0.55
+ELSEWHERE_SHARE = 0.4
+
+_YEAR = re.compile(r"1[89]\d\d|20\d\d")
+
+
+def years_asked(question: Question) -> list[str]:
+    """The years the question names: "who won the league in 2023" asks of 2023."""
+    return [t.exact for t in question.terms if _YEAR.fullmatch(t.exact)]
+
+
+def tells_of_years(article: Article, years: list[str]) -> bool:
+    """Whether the article was published in, or mentions, every year in ``years``."""
+    published = str(article.published_at.year) if article.published_at else ""
+    text = f"{article.title} {article.text}"
+    return all(year == published or re.search(rf"\b{year}\b", text) for year in years)
+
+
+def names_someone_else(question: Question, article: Article) -> bool:
+    """Whether the article names someone else than the full name asked about: asked of
+    "Eirik Kristoffersen", an article that only ever says "Henrik Kristoffersen" (and
+    "Kristoffersen"), or one that never says "Kristoffersen" at all."""
+    if not question.full_names:
+        return False
+    text = f"{article.title}\n{article.text}"
+    lowered = text.lower()
+    forms = {t.exact: set(t.all_forms) for t in question.terms}
+    translated = {t.exact for t in question.terms if t.translations}
+
+    def held(word: str) -> bool:
+        # Any of the word's forms standing alone in the article (a search of a few
+        # words, not a split of the whole article into words).
+        return any(
+            re.search(rf"(?<!\w){re.escape(form)}(?!\w)", lowered)
+            for form in forms.get(word, {word})
+        )
+
+    for *given, surname in question.full_names:
+        if surname in translated or surname not in forms:
+            # A word, not a surname ("World Cup", "Prime Minister"), or a name read
+            # in another spelling (`_respell`).
+            continue
+        if not held(surname):
+            return True  # only its given name: "Eirik Horneland"
+        if any(held(g) for g in given):
+            continue
+        pattern = rf"(?:^|(\S+)[ \t]+)(\w+)[ \t]+{re.escape(surname)}\b"
+        for match in re.finditer(pattern, text, re.IGNORECASE | re.MULTILINE):
+            if _another_given_name(match.group(1), match.group(2)):
+                return True
+    return False
+
+
+def tells_of_something_else(
+    question: Question,
+    best: ScoredSentence,
+    frequencies: dict[str, int],
+    weights: dict[str, float],
+) -> bool:
+    """Whether the best article leaves a named thing of the question, and much of its
+    weight, to other articles: "Why did Siv Jensen leave Equinor's board?" is not
+    answered by an article about Siv Jensen that never names Equinor while others do.
+    (A name that no article holds was dealt with before: nothing is found about it.)"""
+    if best.article_coverage >= ELSEWHERE_COVERAGE:
+        return False
+    elsewhere = [
+        t for t in question.terms if frequencies.get(t.exact) and t.exact not in best.article_terms
+    ]
+    if not any(t.is_name for t in elsewhere):
+        return False
+    total = sum(weights.get(t.exact, 0.0) for t in question.terms) or 1.0
+    return sum(weights.get(t.exact, 0.0) for t in elsewhere) / total >= ELSEWHERE_SHARE
+
+
+def _another_given_name(previous: str | None, word: str) -> bool:
+    """Whether ``word``, written before a surname, is a given name: capitalised where a
+    sentence does not start ("Statsminister Solberg" may open one), and no ordinary
+    word ("Prime Minister Solberg")."""
+    opens_sentence = previous is None or previous[-1] in '.!?:;«»"”–-'
+    return (
+        word[:1].isupper()
+        and not opens_sentence
+        and word.lower() not in STOPWORDS
+        and not is_ordinary_english(word)
+    )
