@@ -195,3 +195,25 @@ def test_feeds_add_and_ingest_refuse_what_they_cannot_fetch(cli) -> None:  # typ
         "failed: http://127.0.0.1:9/feed.xml: 127.0.0.1 is a loopback address; newsbot does "
         "not fetch internal addresses unless FETCH_ALLOW_HOSTS allows it"
     )
+
+
+def test_feeds_list_shows_a_long_url_whole(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    # What `feeds list` shows is what `feeds remove` takes: a long URL is folded, not cut.
+    monkeypatch.setenv("FETCH_ALLOW_HOSTS", "127.0.0.1")
+    url = (
+        "http://127.0.0.1:8080/nyheter/" + "/".join(f"seksjon-{n}" for n in range(12)) + "/rss.xml"
+    )
+    assert cli("feeds", "add", url).exit_code == 0
+    listed = cli("feeds", "list").stdout
+    assert "…" not in listed
+    shown = "".join(line.split()[0] for line in listed.splitlines()[1:] if line.strip())
+    assert shown == url
+    assert cli("feeds", "remove", shown).exit_code == 0
+
+
+def test_help_lists_flags_as_flags(cli) -> None:  # type: ignore[no-untyped-def]
+    # A switch is shown as one ("--arrived"), not as an option asking for a value.
+    for args in (["--help"], ["digest", "--help"]):
+        shown = cli(*args)
+        assert shown.exit_code == 0 and "Usage" in shown.stdout
+        assert "<bool>" not in shown.stdout

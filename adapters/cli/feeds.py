@@ -57,7 +57,11 @@ def feeds_list(tenant: TenantOption = None) -> None:
     if not feeds:
         out.print("No feeds yet. Add one with: newsbot feeds add URL")
         return
-    table = Table("url", "title", "for", "last polled", "status", box=None)
+    table = Table(box=None)
+    # A URL is what `feeds remove` takes: shown whole, folded onto more lines, never cut.
+    table.add_column("url", overflow="fold")
+    for heading in ("title", "for", "last polled", "status"):
+        table.add_column(heading)
     for feed in feeds:
         polled = feed.last_polled_at.strftime("%Y-%m-%d %H:%M") if feed.last_polled_at else "never"
         status = feed.last_error or (str(feed.last_status) if feed.last_status else "")
