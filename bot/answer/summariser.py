@@ -49,6 +49,11 @@ def _opens_with_reference(sentence: str) -> bool:
     return bool(first) and first[0] in _REFERENCES
 
 
+def _said(sentence: str) -> tuple[str, ...]:
+    """What a sentence says, its punctuation and quotation dashes aside."""
+    return tuple(words(sentence))
+
+
 PASSAGE_ARTICLES = 4
 PASSAGE_SENTENCES = 3
 
@@ -169,16 +174,21 @@ class Summariser:
         marker = " [1]"
         chosen = {best.index: fit(best.text, self.max_chars - len(marker))}
         length = len(chosen[best.index]) + len(marker)
+        # An article may say a sentence twice (a quote pulled out as a heading): once here.
+        said = {_said(best.text)}
         for index, sentence in candidates:
             if len(chosen) >= MAX_SENTENCES:
                 break
             if index in chosen or length + 1 + len(sentence) + len(marker) > self.max_chars:
+                continue
+            if _said(sentence) in said:
                 continue
             if looks_like_heading(sentence) or is_caption(sentence):
                 continue  # a subheading or a photo caption says nothing quoted on its own
             if is_headline(sentence, article.title):
                 continue  # shown with the source already
             chosen[index] = sentence
+            said.add(_said(sentence))
             length += 1 + len(sentence) + len(marker)
         # Quoted in the article's order, so the sentences read as they were written.
         text = " ".join(chosen[i] + marker for i in sorted(chosen))

@@ -37,6 +37,9 @@ _PICTURE = re.compile(
 _LABEL = re.compile(r"^[A-ZÆØÅÄÖÜ]{2,}(?: [A-ZÆØÅÄÖÜ]{2,})+:|^(?:LES|SE)\b[^:]{0,30}:")
 # "Av NTB-Kari Hansen", "By Jane Smith": a byline is short and all names.
 _BYLINE = re.compile(r"^(?:Av|By)\s+(?:[A-ZÆØÅ][\w-]*\s*){1,4}\.?$")
+# A line that is only a name ("Ben-Arne Sotkajærvi.", "Nicki Bille (31)"): the caption
+# under a portrait.
+_NAME_ONLY = re.compile(r"^(?:[A-ZÆØÅÄÖÜ][\w'’.-]*\s+){1,3}[A-ZÆØÅÄÖÜ][\w'’-]*(?:\s*\(\d+\))?\.?$")
 # What ends a credit glued to the next sentence: the agency.
 _AGENCY_END = re.compile(
     r"(?:scanpix|\bNTB\b|\bAP\b|\bAFP\b|\bReuters\b|\bEPA\b|\bTT\b|\bPool\b|PICTURES)\)?\.?",
@@ -58,6 +61,7 @@ def is_caption(sentence: str) -> bool:
         or _PICTURE.match(text)
         or _LABEL.match(text)
         or _BYLINE.match(text)
+        or _NAME_ONLY.match(text)
     )
 
 

@@ -25,13 +25,19 @@ FERRY = {
 }
 
 
+def _indexed(
+    article: dict[str, str], db: Database, settings: Settings, tmp_path: Path
+) -> Summariser:
+    path = tmp_path / "article.jsonl"
+    path.write_text(json.dumps(article, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert Ingestor(db, settings).ingest([str(path)]).failed == 0
+    return Summariser(db, settings)
+
+
 def test_an_answer_quotes_the_statement_not_the_caption_nor_the_credit(
     sqlite_db: Database, settings: Settings, tmp_path: Path
 ) -> None:
-    path = tmp_path / "ferry.jsonl"
-    path.write_text(json.dumps(FERRY, ensure_ascii=False) + "\n", encoding="utf-8")
-    assert Ingestor(sqlite_db, settings).ingest([str(path)]).failed == 0
-    summariser = Summariser(sqlite_db, settings)
+    summariser = _indexed(FERRY, sqlite_db, settings, tmp_path)
 
     captain = summariser.answer("Hvem var kaptein på ferja Halsafjord?")
     assert "Kapteinen på ferja var Ola Berg" in captain.text
@@ -40,3 +46,35 @@ def test_an_answer_quotes_the_statement_not_the_caption_nor_the_credit(
     grounded = summariser.answer("Hvor gikk ferja på grunn?")
     assert "Ferja «Halsafjord» gikk på grunn ved Halsa fredag." in grounded.text
     assert "scanpix" not in grounded.text
+
+
+BEARS = {
+    "url": "https://grenseposten.example/bjornemote",
+    "title": "Bjørnemor med to unger på grusveien",
+    "source": "Grenseposten",
+    "language": "no",
+    "published": "2024-05-11T09:00:00+00:00",
+    "text": (
+        "Guiden Per Sotkajærvi møtte en bjørnemor med to unger i Pasvikdalen lørdag.\n"
+        "Per Sotkajærvi.\n"
+        "– Vi ble stående helt stille i bilen, forteller Sotkajærvi.\n"
+        "Per Sotkajærvi.\n"
+        "Han hadde med seg to britiske fugleturister.\n"
+        "– Vi ble stående helt stille i bilen, forteller Sotkajærvi.\n"
+        "Bjørnene gikk rolig videre inn i skogen etter noen minutter."
+    ),
+}
+
+
+def test_an_answer_says_each_sentence_once_and_no_name_under_a_portrait(
+    sqlite_db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    # The article repeats a quote (pulled out as a heading) and names its guide alone on a
+    # line twice (the caption of his portrait): the answer quotes neither twice.
+    answer = _indexed(BEARS, sqlite_db, settings, tmp_path).answer(
+        "Hva gjorde Sotkajærvi da han møtte bjørnene?"
+    )
+    assert answer.found
+    quoted = [part.strip() for part in answer.text.split("[1]") if part.strip()]
+    assert len(quoted) == len(set(quoted)) >= 2
+    assert "Per Sotkajærvi." not in quoted
