@@ -119,6 +119,8 @@ class ScoredSentence:
     caption: bool = False
     # How many of the question's words (numbers aside) the sentence holds, in any form.
     matched_words: int = 0
+    # What each question term it holds adds to its coverage: (exact form, share).
+    covers: tuple[tuple[str, float], ...] = ()
 
 
 def term_forms(term: Term, language: str) -> set[str]:
@@ -444,6 +446,9 @@ def score_sentences(
                 article_terms=held,
                 caption=is_caption(sentence),
                 matched_words=sum(not exact.isdigit() for exact in found),
+                covers=tuple(
+                    (e, weights.get(e, 0.0) * share / total_weight) for e, share in found.items()
+                ),
             )
         )
     return out

@@ -49,6 +49,34 @@ def _opens_with_reference(sentence: str) -> bool:
     return bool(first) and first[0] in _REFERENCES
 
 
+# After the best sentence, what a sentence adds of the question (its share of the
+# question's weight) that the ones quoted before it leave out counts this many times
+# beside its score: the article's other sentences that name only what the best one named
+# ("Hertha Berlin") give way to the one that holds the rest ("sportsdirektør"). On our
+# own 514 tuning questions, answer hits rose with it up to 5-10 and stayed level past
+# (Norwegian 0.835 -> 0.864, English 0.726 -> 0.778 at 10).
+DIVERSITY = 10.0
+
+
+def _diverse(best: ScoredSentence, rest: list[ScoredSentence]) -> list[ScoredSentence]:
+    """``rest`` in the order to quote them after ``best``: each next one the best by its
+    score plus what it covers of the question that the ones before leave out."""
+    covered = {e for e, _ in best.covers}
+    left = list(rest)
+    out: list[ScoredSentence] = []
+    while left:
+        pick = max(
+            left,
+            key=lambda s: (
+                s.local_score + DIVERSITY * sum(share for e, share in s.covers if e not in covered)
+            ),
+        )
+        left.remove(pick)
+        out.append(pick)
+        covered.update(e for e, _ in pick.covers)
+    return out
+
+
 def _said(sentence: str) -> tuple[str, ...]:
     """What a sentence says, its punctuation and quotation dashes aside."""
     return tuple(words(sentence))
@@ -170,7 +198,7 @@ class Summariser:
             candidates.append((best.index - 1, article.sentences[best.index - 1]))
         if following < len(article.sentences) and len(best.text) < SHORT_SENTENCE:
             candidates.append((following, article.sentences[following]))
-        candidates += [(s.index, s.text) for s in own[1:]]
+        candidates += [(s.index, s.text) for s in _diverse(best, own[1:])]
         marker = " [1]"
         chosen = {best.index: fit(best.text, self.max_chars - len(marker))}
         length = len(chosen[best.index]) + len(marker)
