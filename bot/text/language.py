@@ -165,7 +165,9 @@ class _WordWalker:
         slots, first, counts = np.unique(met, return_index=True, return_counts=True)
         order = first.argsort()
         weights = np.log1p(counts[order].astype(np.float32))
-        return weights @ rows.table[slots[order]] + self.model.nb_pc
+        # `take`, not indexing by an array: the same rows, gathered without the general
+        # indexing machinery (a third of the gather's time).
+        return weights @ rows.table.take(slots[order], axis=0) + self.model.nb_pc
 
     def _walk(self, state: int, word: bytes, rows: _Rows) -> _Walk:
         nextmove, rowbase, output = self.nextmove, self.rowbase, self.output

@@ -145,11 +145,13 @@ def stem_words(terms: list[str], language: str | None) -> list[str]:
     return [stems[t] for t in terms]
 
 
-# What the index holds for one lower-cased run of non-space characters, by language: its
-# words, and its stems that differ from their words, each followed by a space ("" for none).
-# An article's terms are then these looked up run by run and joined, with no Python loop
-# over its words: two thirds of the time indexing took. (About 250 bytes a run; replaced,
-# never emptied in place, when full, as the stems are.)
+# What the index holds for one run of non-space characters, by language: its words, and its
+# stems that differ from their words, each followed by a space ("" for none). An article's
+# terms are then these looked up run by run and joined, with no Python loop over its words:
+# two thirds of the time indexing took. (About 250 bytes a run; replaced, never emptied in
+# place, when full, as the stems are.) Runs are kept as written, not lower-cased: `words`
+# lower-cases each one it splits, and lower-casing a whole text that holds a character past
+# U+00FF (a dash "–") maps every character on its own, ~15 us an article.
 _RUN_TERMS: dict[str | None, _RunTerms] = {}
 _RUN_TERMS_MAX = 100_000
 
@@ -180,7 +182,9 @@ class _RunTerms(dict[str, str]):
 
 def _terms(text: str, language: str | None) -> str:
     """`index_terms` joined by spaces."""
-    runs = text.lower().split()
+    # The same runs as the lower-cased text's: no character lower-cases to a space or from
+    # one, and a final sigma is told by its own run (a space ends the context it looks at).
+    runs = text.split()
     if not runs:
         return ""
     remembered = _RUN_TERMS.get(language)
