@@ -18,6 +18,10 @@ _CREDIT_START = re.compile(
     r"^\(?\s*(?:foto|photo|bilde|arkivfoto|arkivbilde|illustrasjon|illustration|video)\s*:",
     re.IGNORECASE,
 )
+# The credit word alone: "(Arkivfoto)", "Illustrasjonsfoto."
+_CREDIT_ALONE = re.compile(
+    r"^\(?\s*(?:arkiv|illustrasjons|presse)?(?:foto|photo|bilde)\s*\)?\.?$", re.IGNORECASE
+)
 _CREDIT_ANYWHERE = re.compile(
     r"\(\s*(?:foto|photo|bilde|arkivfoto)\s*:[^)]*\)|\b(?:foto|photo)\s*:|\bscanpix\b",
     re.IGNORECASE,
@@ -56,6 +60,7 @@ def is_caption(sentence: str) -> bool:
         return True
     return bool(
         _CREDIT_START.match(text)
+        or _CREDIT_ALONE.match(text)
         or _CREDIT_ANYWHERE.search(text)
         or _POSITIONS.search(text)
         or _PICTURE.match(text)

@@ -58,6 +58,7 @@ BEARS = {
         "Guiden Per Sotkajærvi møtte en bjørnemor med to unger i Pasvikdalen lørdag.\n"
         "Per Sotkajærvi.\n"
         "– Vi ble stående helt stille i bilen, forteller Sotkajærvi.\n"
+        "(Arkivfoto)\n"
         "Per Sotkajærvi.\n"
         "Han hadde med seg to britiske fugleturister.\n"
         "– Vi ble stående helt stille i bilen, forteller Sotkajærvi.\n"
@@ -69,12 +70,16 @@ BEARS = {
 def test_an_answer_says_each_sentence_once_and_no_name_under_a_portrait(
     sqlite_db: Database, settings: Settings, tmp_path: Path
 ) -> None:
-    # The article repeats a quote (pulled out as a heading) and names its guide alone on a
-    # line twice (the caption of his portrait): the answer quotes neither twice.
-    answer = _indexed(BEARS, sqlite_db, settings, tmp_path).answer(
-        "Hva gjorde Sotkajærvi da han møtte bjørnene?"
-    )
+    # The article repeats a quote (pulled out as a heading), names its guide alone on a
+    # line twice (the caption of his portrait) and credits a photo: the answer quotes
+    # neither twice, nor the captions at all.
+    summariser = _indexed(BEARS, sqlite_db, settings, tmp_path)
+    answer = summariser.answer("Hva gjorde Sotkajærvi da han møtte bjørnene?")
     assert answer.found
     quoted = [part.strip() for part in answer.text.split("[1]") if part.strip()]
     assert len(quoted) == len(set(quoted)) >= 2
     assert "Per Sotkajærvi." not in quoted
+    # A short quote is followed by the next sentence, but not by a photo credit.
+    car = summariser.answer("Hva gjorde de i bilen?")
+    assert "stille i bilen" in car.text
+    assert "Arkivfoto" not in car.text
