@@ -15,7 +15,7 @@ from bot.llm.client import LLMError
 from bot.llm.embed import Embedder
 from bot.llm.writer import LLMWriter, Passage
 from bot.text import words
-from bot.text.captions import is_caption
+from bot.text.captions import is_caption, is_name_only
 from bot.text.lexicon import Lexicon, lexicon_at
 from bot.types import Answer, Citation
 from storage import Database, TenantScope
@@ -56,6 +56,7 @@ def _opens_with_reference(sentence: str) -> bool:
 # own 514 tuning questions, answer hits rose with it up to 5-10 and stayed level past
 # (Norwegian 0.835 -> 0.864, English 0.726 -> 0.778 at 10).
 DIVERSITY = 10.0
+DIVERSE_PICKS = 4 * MAX_SENTENCES
 
 
 def _diverse(best: ScoredSentence, rest: list[ScoredSentence]) -> list[ScoredSentence]:
@@ -64,17 +65,18 @@ def _diverse(best: ScoredSentence, rest: list[ScoredSentence]) -> list[ScoredSen
     covered = {e for e, _ in best.covers}
     left = list(rest)
     out: list[ScoredSentence] = []
-    while left:
-        pick = max(
-            left,
-            key=lambda s: (
-                s.local_score + DIVERSITY * sum(share for e, share in s.covers if e not in covered)
-            ),
-        )
+
+    def adds(sentence: ScoredSentence) -> float:
+        return sum(share for e, share in sentence.covers if e not in covered)
+
+    # Only the first few are ever quoted: past them, or once none adds anything, the rest
+    # keep their order by score (a live blog may hold thousands of matching lines).
+    while left and len(out) < DIVERSE_PICKS and any(adds(s) > 0 for s in left):
+        pick = max(left, key=lambda s: s.local_score + DIVERSITY * adds(s))
         left.remove(pick)
         out.append(pick)
         covered.update(e for e, _ in pick.covers)
-    return out
+    return out + left
 
 
 def _said(sentence: str) -> tuple[str, ...]:
@@ -194,6 +196,8 @@ class Summariser:
                     question, article.sentences[index], article.language
                 ):
                     candidates.append((index, article.sentences[index]))
+        # A name alone on its line answers the "Who ...?" before it, as in an interview.
+        answers = {i for i, text in candidates if i > best.index and is_name_only(text)}
         if best.index > 0 and _opens_with_reference(best.text):
             candidates.append((best.index - 1, article.sentences[best.index - 1]))
         if following < len(article.sentences) and len(best.text) < SHORT_SENTENCE:
@@ -211,7 +215,7 @@ class Summariser:
                 continue
             if _said(sentence) in said:
                 continue
-            if looks_like_heading(sentence) or is_caption(sentence):
+            if looks_like_heading(sentence) or (is_caption(sentence) and index not in answers):
                 continue  # a subheading or a photo caption says nothing quoted on its own
             if is_headline(sentence, article.title):
                 continue  # shown with the source already

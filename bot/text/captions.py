@@ -11,17 +11,16 @@ from __future__ import annotations
 import functools
 import re
 
-__all__ = ["is_caption", "split_credit"]
+__all__ = ["is_caption", "is_name_only", "split_credit"]
 
-# "Foto: ...", "(Foto: ...)", "FOTO: Arkivfoto: ...", "Illustrasjon: ..." at the start.
-_CREDIT_START = re.compile(
-    r"^\(?\s*(?:foto|photo|bilde|arkivfoto|arkivbilde|illustrasjon|illustration|video)\s*:",
-    re.IGNORECASE,
+# The words that credit a picture: "Foto", "Arkivbilde", "Illustrasjonsfoto", "Video".
+_CREDIT_WORD = (
+    r"(?:(?:arkiv|illustrasjons|presse)?(?:foto|bilde)|photo|illustrasjon|illustration|video)"
 )
+# "Foto: ...", "(Foto: ...)", "FOTO: Arkivfoto: ...", "(Illustrasjonsfoto: ...)" at the start.
+_CREDIT_START = re.compile(rf"^\(?\s*{_CREDIT_WORD}\s*:", re.IGNORECASE)
 # The credit word alone: "(Arkivfoto)", "Illustrasjonsfoto."
-_CREDIT_ALONE = re.compile(
-    r"^\(?\s*(?:arkiv|illustrasjons|presse)?(?:foto|photo|bilde)\s*\)?\.?$", re.IGNORECASE
-)
+_CREDIT_ALONE = re.compile(rf"^\(?\s*{_CREDIT_WORD}\s*\)?\.?$", re.IGNORECASE)
 _CREDIT_ANYWHERE = re.compile(
     r"\(\s*(?:foto|photo|bilde|arkivfoto)\s*:[^)]*\)|\b(?:foto|photo)\s*:|\bscanpix\b",
     re.IGNORECASE,
@@ -41,9 +40,9 @@ _PICTURE = re.compile(
 _LABEL = re.compile(r"^[A-ZÆØÅÄÖÜ]{2,}(?: [A-ZÆØÅÄÖÜ]{2,})+:|^(?:LES|SE)\b[^:]{0,30}:")
 # "Av NTB-Kari Hansen", "By Jane Smith": a byline is short and all names.
 _BYLINE = re.compile(r"^(?:Av|By)\s+(?:[A-ZÆØÅ][\w-]*\s*){1,4}\.?$")
-# A line that is only a name ("Ben-Arne Sotkajærvi.", "Nicki Bille (31)"): the caption
-# under a portrait.
-_NAME_ONLY = re.compile(r"^(?:[A-ZÆØÅÄÖÜ][\w'’.-]*\s+){1,3}[A-ZÆØÅÄÖÜ][\w'’-]*(?:\s*\(\d+\))?\.?$")
+# After a name: an age or a party ("Nicki Bille (31)", "Erna Solberg (H)").
+_AGE_OR_PARTY = re.compile(r"\s*\((?:\d{1,3}|[A-ZÆØÅ][a-zæøå]{0,2}|[A-ZÆØÅ]{1,3})\)$")
+_NAME_PART = re.compile(r"[^\W\d_][\w'’.-]*")
 # What ends a credit glued to the next sentence: the agency.
 _AGENCY_END = re.compile(
     r"(?:scanpix|\bNTB\b|\bAP\b|\bAFP\b|\bReuters\b|\bEPA\b|\bTT\b|\bPool\b|PICTURES)\)?\.?",
@@ -66,7 +65,18 @@ def is_caption(sentence: str) -> bool:
         or _PICTURE.match(text)
         or _LABEL.match(text)
         or _BYLINE.match(text)
-        or _NAME_ONLY.match(text)
+        or is_name_only(text)
+    )
+
+
+def is_name_only(sentence: str) -> bool:
+    """Whether ``sentence`` is only a name, two to four capitalised words, perhaps with an
+    age or a party: "Ben-Arne Sotkajærvi.", "Émilie Enger Mehl", "Erna Solberg (H).".
+    Under a portrait it is a caption; after "Who ...?" it is the answer."""
+    text = _AGE_OR_PARTY.sub("", sentence.strip().rstrip(".")).strip()
+    parts = text.split()
+    return 2 <= len(parts) <= 4 and all(
+        part[:1].isupper() and _NAME_PART.fullmatch(part) for part in parts
     )
 
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from bot.answer.summariser import Summariser
 from bot.config import Settings
-from bot.ingest import Ingestor
 from storage import Database
+from tests.support.ranking import summariser_over
 
 FERRY = {
     "url": "https://fjordposten.example/grunnstoting",
@@ -25,19 +23,10 @@ FERRY = {
 }
 
 
-def _indexed(
-    article: dict[str, str], db: Database, settings: Settings, tmp_path: Path
-) -> Summariser:
-    path = tmp_path / "article.jsonl"
-    path.write_text(json.dumps(article, ensure_ascii=False) + "\n", encoding="utf-8")
-    assert Ingestor(db, settings).ingest([str(path)]).failed == 0
-    return Summariser(db, settings)
-
-
 def test_an_answer_quotes_the_statement_not_the_caption_nor_the_credit(
     sqlite_db: Database, settings: Settings, tmp_path: Path
 ) -> None:
-    summariser = _indexed(FERRY, sqlite_db, settings, tmp_path)
+    summariser = summariser_over(sqlite_db, settings, tmp_path, FERRY)
 
     captain = summariser.answer("Hvem var kaptein på ferja Halsafjord?")
     assert "Kapteinen på ferja var Ola Berg" in captain.text
@@ -73,7 +62,7 @@ def test_an_answer_says_each_sentence_once_and_no_name_under_a_portrait(
     # The article repeats a quote (pulled out as a heading), names its guide alone on a
     # line twice (the caption of his portrait) and credits a photo: the answer quotes
     # neither twice, nor the captions at all.
-    summariser = _indexed(BEARS, sqlite_db, settings, tmp_path)
+    summariser = summariser_over(sqlite_db, settings, tmp_path, BEARS)
     answer = summariser.answer("Hva gjorde Sotkajærvi da han møtte bjørnene?")
     assert answer.found
     quoted = [part.strip() for part in answer.text.split("[1]") if part.strip()]
@@ -83,3 +72,29 @@ def test_an_answer_says_each_sentence_once_and_no_name_under_a_portrait(
     car = summariser.answer("Hva gjorde de i bilen?")
     assert "stille i bilen" in car.text
     assert "Arkivfoto" not in car.text
+
+
+INTERVIEW = {
+    "url": "https://fjordbyavisa.example/ny-trener",
+    "title": "Klubben har funnet sin nye trener",
+    "source": "Fjordbyavisa",
+    "language": "no",
+    "published": "2024-11-02T08:00:00+00:00",
+    "text": (
+        "Styret brukte tre uker på å finne en ny trener etter at den gamle sa opp.\n"
+        "Hvem blir ny hovedtrener i Fjordby IL?\n"
+        "Kjetil Knutsen.\n"
+        "Han kommer fra et lite opphold i utlandet og begynner i januar."
+    ),
+}
+
+
+def test_a_name_alone_after_a_question_is_its_answer_not_a_caption(
+    sqlite_db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    # An interview asks and answers: the name on its own line after "Hvem ...?" is the
+    # answer, though the same line under a portrait would be a caption.
+    summariser = summariser_over(sqlite_db, settings, tmp_path, INTERVIEW)
+    answer = summariser.answer("Hvem blir ny hovedtrener i Fjordby IL?")
+    assert answer.found
+    assert "Kjetil Knutsen." in answer.text
