@@ -105,13 +105,14 @@ def test_questions_about_what_no_article_tells_are_refused(
     assert len(answered) <= 0.15 * len(questions), answered
 
 
-@pytest.mark.parametrize(("language", "floor"), [("no", 17), ("en", 21)])
+@pytest.mark.parametrize(("language", "floor"), [("no", 37), ("en", 43)])
 def test_fresh_questions_about_what_no_article_tells_are_refused_as_often_as_measured(
     summariser: Summariser, language: str, floor: int
 ) -> None:
-    # Questions written without sight of the bot's answers: about half of them still get
-    # the nearest sentence (measured: refused 17 of 40 in Norwegian, 21 of 40 in English),
-    # and fewer refusals than that would be a step back.
+    # Questions written without sight of the bot's answers: many still get the nearest
+    # sentence (measured: refused 37 of 70 in Norwegian, 43 of 70 in English; topics no
+    # article touches 26 of 31 in each, a named person's untold event far fewer), and
+    # fewer refusals than that would be a step back.
     questions = [
         item["question"]
         for item in map(json.loads, ABSENT.with_name("absent_fresh.jsonl").open(encoding="utf-8"))

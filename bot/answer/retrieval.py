@@ -13,6 +13,7 @@ from bot.answer.question import Question, Term
 from bot.answer.rank import TRANSLATION_WEIGHT, ScoredSentence, idf, score_sentences
 from bot.answer.refusals import (
     names_someone_else,
+    says_only_common_words,
     tells_of_something_else,
     tells_of_years,
     years_asked,
@@ -348,8 +349,14 @@ class Retriever:
         elsewhere = bool(ranked) and tells_of_something_else(
             question, ranked[0], frequencies, weights
         )
+        chance = (
+            bool(ranked)
+            and ranked[0].similarity < self.min_similarity
+            and says_only_common_words(question, ranked[0], weights)
+        )
         if (
             elsewhere
+            or chance
             or weak
             or lucky
             or not quotable

@@ -1,0 +1,45 @@
+"""A best sentence that shares only common words with the question does not answer it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.config import Settings
+from storage import Database
+from tests.support.ranking import summariser_over
+
+_TOWNS = [
+    f"{first}{last}"
+    for first in ("Fjell", "Sjø", "Elve", "Berg", "Skog", "Strand", "Dal", "Nord", "Sør", "Øst")
+    for last in ("vik", "nes", "dal", "by", "haug", "mo", "stad", "lia", "rud", "seter")
+]
+
+
+def _council(town: str, day: int) -> dict[str, str]:
+    return {
+        "url": f"https://lokalavisa.example/{town.lower()}/{day}",
+        "title": f"Nytt fra {town}",
+        "source": "Lokalavisa",
+        "language": "no",
+        "published": f"2024-03-{day % 28 + 1:02d}T08:00:00+00:00",
+        "text": (
+            f"Kommunestyret i {town} holdt møte tirsdag kveld.\n"
+            f"Ordføreren i {town} la fram planene for den nye skolen, som skal stå ferdig i "
+            f"{2025 + day % 4}."
+        ),
+    }
+
+
+def test_a_question_of_only_common_words_is_not_answered_by_chance(
+    sqlite_db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    # A hundred councils met: every word of the question is in every article, so the
+    # best sentence is one of a hundred alike, not an answer.
+    articles = [_council(town, day) for day, town in enumerate(_TOWNS)]
+    summariser = summariser_over(sqlite_db, settings, tmp_path, *articles)
+    vague = summariser.answer("Når holdt kommunestyret møte?")
+    assert not vague.found, vague.text
+    # Naming the town is enough: the answer is that council's.
+    named = summariser.answer("Når holdt kommunestyret i Skogmo møte?")
+    assert named.found, named.text
+    assert "Kommunestyret i Skogmo holdt møte tirsdag kveld." in named.text
