@@ -411,7 +411,8 @@ def score_sentences(
     held = frozenset(best_share) | headline.keys()
     out: list[ScoredSentence] = []
     for index, sentence, feats, found in matches:
-        coverage = sum(weights.get(e, 0.0) * share for e, share in found.items()) / total_weight
+        weighed = [(e, weights.get(e, 0.0) * share) for e, share in found.items()]
+        coverage = sum(value for _, value in weighed) / total_weight
         focus = sum(local[e] * share for e, share in found.items()) / local_total
         lowered = sentence.lower()
         phrase_bonus = PHRASE_WEIGHT * sum(p.lower() in lowered for p in question.phrases)
@@ -446,9 +447,7 @@ def score_sentences(
                 article_terms=held,
                 caption=is_caption(sentence),
                 matched_words=sum(not exact.isdigit() for exact in found),
-                covers=tuple(
-                    (e, weights.get(e, 0.0) * share / total_weight) for e, share in found.items()
-                ),
+                covers=tuple((e, value / total_weight) for e, value in weighed),
             )
         )
     return out

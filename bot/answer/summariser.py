@@ -213,14 +213,15 @@ class Summariser:
                 break
             if index in chosen or length + 1 + len(sentence) + len(marker) > self.max_chars:
                 continue
-            if _said(sentence) in said:
+            says = _said(sentence)
+            if says in said:
                 continue
             if looks_like_heading(sentence) or (is_caption(sentence) and index not in answers):
                 continue  # a subheading or a photo caption says nothing quoted on its own
             if is_headline(sentence, article.title):
                 continue  # shown with the source already
             chosen[index] = sentence
-            said.add(_said(sentence))
+            said.add(says)
             length += 1 + len(sentence) + len(marker)
         # Quoted in the article's order, so the sentences read as they were written.
         text = " ".join(chosen[i] + marker for i in sorted(chosen))
