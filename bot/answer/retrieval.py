@@ -220,18 +220,30 @@ class Retriever:
             for name in glued:
                 frequencies[name] = 1 if name in missing_names else len(opening[name])
             missing_names = [m for m in missing_names if m not in glued]
-            demoted: list[str] = []
-            if missing_names and language == "en":
-                # Words an English question capitalises as a title ("the Ministry of
-                # Justice", "World Championship golds") are not names to insist on when
-                # they are ordinary words: the Norwegian article says it in its own words.
-                title = [m for m in missing_names if is_ordinary_english(m)]
+            # Names no article holds that are not what the question is about, so not
+            # insisted on: a given name before a surname the articles hold ("Dominik
+            # Paris" where they say "Paris"; one naming another given name with that
+            # surname is someone else, `names_someone_else`), and words an English
+            # question capitalises as a title ("the Ministry of Justice", "World
+            # Championship golds") that are ordinary words the Norwegian article says
+            # in its own.
+            given = {
+                name
+                for *names, surname in question.full_names
+                if frequencies.get(surname)
+                for name in names
+            }
+            demoted = [
+                m
+                for m in missing_names
+                if m in given or (language == "en" and is_ordinary_english(m))
+            ]
+            if demoted:
                 terms = [
-                    replace(t, is_name=False) if t.exact in title else t for t in question.terms
+                    replace(t, is_name=False) if t.exact in demoted else t for t in question.terms
                 ]
                 question = replace(question, terms=terms)
-                missing_names = [m for m in missing_names if m not in title]
-                demoted = title
+                missing_names = [m for m in missing_names if m not in demoted]
             if missing_names or not (any(frequencies.values()) or strong_meaning):
                 subject = self._subject(question, missing_names)
                 shown_total = self._shown(session, total, seen)

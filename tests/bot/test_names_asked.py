@@ -227,3 +227,28 @@ def test_a_headline_that_matches_does_not_make_its_unrelated_text_an_answer(
     summariser = summariser_over(sqlite_db, settings, tmp_path, unrelated)
     answer = summariser.answer("Hvorfor legger Fjellkraft ned kraftverket i Hemsedal?")
     assert not answer.found, answer.text
+
+
+def test_a_given_name_no_article_holds_before_a_surname_one_does_is_not_a_missing_name(
+    sqlite_db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    downhill = {
+        "url": "https://sportsavisa.example/utfor",
+        "title": "Paris vant utforrennet",
+        "source": "Sportsavisa",
+        "language": "no",
+        "published": "2024-03-13T12:00:00+00:00",
+        "text": (
+            "Italienske Paris var raskest i utforfinalen i Soldeu.\n"
+            "Kjetil Jansrud endte 0,34 sekunder bak Paris og ble nummer to."
+        ),
+    }
+    summariser = summariser_over(sqlite_db, settings, tmp_path, downhill, SLALOM)
+    # No article says "Dominik": the question is still about the Paris they hold.
+    answer = summariser.answer("Hvor langt bak Dominik Paris kom Kjetil Jansrud?")
+    assert answer.found, answer.text
+    assert "0,34 sekunder" in answer.text
+    # But an article naming someone else of the surname ("Henrik Kristoffersen") is not
+    # about a "Dominik Kristoffersen" either.
+    answer = summariser.answer("Hvor langt bak kom Dominik Kristoffersen i Adelboden?")
+    assert not answer.found, answer.text
