@@ -153,12 +153,22 @@ class Lexicon:
         """Norwegian for an English word or phrase ("hospitals" finds "hospital").
 
         With WordNet, a word FreeDict lacks is looked up by its base forms: "won" ->
-        "win" -> "vinne", "women" -> "woman" -> "kvinne". (WordNet's synonyms were
-        tried too and cost more than they gave: "labour" -> "drudge" -> "slit".)
+        "win" -> "vinne", "women" -> "woman" -> "kvinne"; a phrase by its last word's.
+        (WordNet's synonyms were tried too and cost more than they gave: "labour" ->
+        "drudge" -> "slit".)
         """
         found = self._lookup(phrase, self.english, self._english_stems, "en")
-        if found or self.wordnet is None or " " in phrase.strip():
+        if found or self.wordnet is None:
             return found
+        if " " in phrase.strip():
+            # A phrase is looked up by its last word's base forms too: "electric
+            # vehicles" is the headword "electric vehicle".
+            *head, last = phrase.split()
+            for base in self.wordnet.base_forms(last):
+                found = self._lookup(" ".join([*head, base]), self.english, {}, "en")
+                if found:
+                    return found
+            return ()
         bases = self.wordnet.base_forms(phrase)
         out = [t for b in bases for t in self._lookup(b, self.english, self._english_stems, "en")]
         return tuple(dict.fromkeys(out))

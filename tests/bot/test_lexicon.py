@@ -122,7 +122,7 @@ def write_wordnet(folder: Path) -> Path:
     folder.mkdir()
     header = "  1 This software and database is being provided for testing only.  \n"
     heads = {
-        "noun": ["ferry", "hospital", "sink", "woman"],
+        "noun": ["ferry", "hospital", "minister", "sink", "woman"],
         "verb": ["ferry", "send", "sink", "win"],
         "adj": ["near"],
     }
@@ -257,6 +257,8 @@ def test_wordnet_base_forms_reach_words_the_lexicon_lacks(
     assert "vinne" in with_forms.to_norwegian("won")
     assert with_forms.to_norwegian("women") == ("kvinne",)
     assert with_forms.to_norwegian("sinking") == ("synke",)
+    # A phrase by its last word's base forms: "prime ministers" is "prime minister".
+    assert "statsminister" in with_forms.to_norwegian("prime ministers")
     # Without WordNet the irregular forms find nothing; the regular ones still stem.
     plain = read_lexicon(resolve_paths(str(lexicon_index)))
     assert plain.to_norwegian("won") == ()
