@@ -153,7 +153,7 @@ class Lexicon:
         """Norwegian for an English word or phrase ("hospitals" finds "hospital").
 
         With WordNet, a word FreeDict lacks is looked up by its base forms: "won" ->
-        "win" -> "vinne", "women" -> "woman" -> "kvinne"; a phrase by its last word's.
+        "win" -> "vinne", "women" -> "woman" -> "kvinne"; a phrase by its first and last words'.
         (WordNet's synonyms were tried too and cost more than they gave: "labour" ->
         "drudge" -> "slit".)
         """
@@ -161,13 +161,15 @@ class Lexicon:
         if found or self.wordnet is None:
             return found
         if " " in phrase.strip():
-            # A phrase is looked up by its last word's base forms too: "electric
-            # vehicles" is the headword "electric vehicle".
-            *head, last = phrase.split()
-            for base in self.wordnet.base_forms(last):
-                found = self._lookup(" ".join([*head, base]), self.english, {}, "en")
-                if found:
-                    return found
+            # A phrase is looked up by its first and last words' base forms too:
+            # "electric vehicles" is the headword "electric vehicle", "taking part" is
+            # "take part".
+            first, *middle, last = phrase.split()
+            for head in (first, *self.wordnet.base_forms(first)):
+                for tail in (last, *self.wordnet.base_forms(last)):
+                    found = self._lookup(" ".join([head, *middle, tail]), self.english, {}, "en")
+                    if found:
+                        return found
             return ()
         bases = self.wordnet.base_forms(phrase)
         out = [t for b in bases for t in self._lookup(b, self.english, self._english_stems, "en")]

@@ -48,6 +48,7 @@ ENTRIES = {
     "win": "win <v>\nvinne\nto be victorious\n",
     "woman": "woman <n>\nkvinne\nadult female human\n",
     "sink": "sink <v>\nsynke\nto go under water\n",
+    "take part": "take part <v>\ndelta\nto participate\n",
 }
 
 ARTICLES = [
@@ -123,7 +124,7 @@ def write_wordnet(folder: Path) -> Path:
     header = "  1 This software and database is being provided for testing only.  \n"
     heads = {
         "noun": ["ferry", "hospital", "minister", "sink", "woman"],
-        "verb": ["ferry", "send", "sink", "win"],
+        "verb": ["ferry", "send", "sink", "take", "win"],
         "adj": ["near"],
     }
     for part, words in heads.items():
@@ -131,7 +132,7 @@ def write_wordnet(folder: Path) -> Path:
         lines = [f"{w} {tag} 1 0 1 0 00000001  " for w in sorted(words)]
         (folder / f"index.{part}").write_text(header + "\n".join(lines) + "\n")
     (folder / "noun.exc").write_text("women woman\n")
-    (folder / "verb.exc").write_text("sent send\nwon win\n")
+    (folder / "verb.exc").write_text("sent send\ntook take\nwon win\n")
     (folder / "adj.exc").write_text("")
     return folder
 
@@ -257,8 +258,9 @@ def test_wordnet_base_forms_reach_words_the_lexicon_lacks(
     assert "vinne" in with_forms.to_norwegian("won")
     assert with_forms.to_norwegian("women") == ("kvinne",)
     assert with_forms.to_norwegian("sinking") == ("synke",)
-    # A phrase by its last word's base forms: "prime ministers" is "prime minister".
+    # A phrase by its first and last words' base forms: "prime ministers", "took part".
     assert "statsminister" in with_forms.to_norwegian("prime ministers")
+    assert "delta" in with_forms.to_norwegian("took part")
     # Without WordNet the irregular forms find nothing; the regular ones still stem.
     plain = read_lexicon(resolve_paths(str(lexicon_index)))
     assert plain.to_norwegian("won") == ()
