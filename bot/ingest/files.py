@@ -1,9 +1,10 @@
-"""Local inputs: seed-style text files, JSON Lines, HTML and feed files, directories.
+"""Local inputs: seed-style text files, JSON Lines, JSON, HTML and feed files, directories.
 
 Every file is opened only when it is a regular file (devices, pipes and sockets are refused
 by their type, before anything is read) and read through a stream that counts its bytes:
-a text, HTML or feed file is one document and may be at most ``max_bytes``; a JSON Lines
-file is read one record at a time, so it may be any size, and each record is bounded.
+a text, HTML, feed or JSON file is one document and may be at most ``max_bytes``; a JSON
+Lines file (or a larger `.json` file, read as one) is read one record at a time, so it may
+be any size, and each record is bounded.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ __all__ = [
     "decode_bytes",
     "estimate_items",
     "open_regular",
+    "parse_json",
     "parse_jsonl",
     "parse_text_article",
     "read_bounded",
@@ -48,12 +50,15 @@ _HEADER = re.compile(
     re.IGNORECASE,
 )
 _JSONL = {".jsonl", ".ndjson"}
+_JSON = {".json"}
 _HTML = {".html", ".htm"}
 _FEEDS = {".rss", ".atom", ".xml"}
 _TEXT = {".txt", ".text", ".md", ""}
-_KNOWN = _JSONL | _HTML | _FEEDS | _TEXT
+_KNOWN = _JSONL | _JSON | _HTML | _FEEDS | _TEXT
 
 _CHUNK = 1 << 16
+# A JSON Lines file whose first this many lines are all not JSON is refused whole.
+NOT_JSON_LINES = 20
 # No article record needs more: deeper nesting is refused before the JSON parser recurses.
 MAX_JSON_DEPTH = 32
 _JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
@@ -166,16 +171,25 @@ def _record(line: str, place: str, source: str, origins: tuple[str, dict[int, in
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
-        return Failure(place, f"not valid JSON ({exc.msg})")
+        return Failure(place, f"not valid JSON ({exc.msg} column {exc.colno})")
     except RecursionError:  # the depth check above should make this unreachable
         return Failure(place, "JSON nested too deeply")
+    return _article(record, place, source, origins)
+
+
+def _article(record: object, place: str, source: str, origins: tuple[str, dict[int, int]]) -> Item:
+    """The draft one parsed JSON record describes, or why it describes none."""
     if not isinstance(record, dict):
         return Failure(place, "expected a JSON object")
     url, body = record.get("url"), record.get("text")
-    if not isinstance(url, str) or not url.strip():
-        return Failure(place, "missing 'url'")
-    if not isinstance(body, str) or not body.strip():
-        return Failure(place, "missing 'text'")
+    for field, value in (("url", url), ("text", body)):
+        if value is None:
+            return Failure(place, f"missing '{field}'")
+        if not isinstance(value, str):
+            return Failure(place, f"'{field}' is a {_json_type(value)}, not a string")
+        if not value.strip():
+            return Failure(place, f"'{field}' is empty")
+    assert isinstance(url, str) and isinstance(body, str)
     published, precision, note = read_date(record.get("published"))
     language = record.get("language")
     if language is not None and not (isinstance(language, str) and language.isalpha()):
@@ -193,6 +207,14 @@ def _record(line: str, place: str, source: str, origins: tuple[str, dict[int, in
         where=place,
         note=note,
     )
+
+
+def _json_type(value: object) -> str:
+    if isinstance(value, bool):
+        return "true/false value"
+    if isinstance(value, int | float):
+        return "number"
+    return "list" if isinstance(value, list) else "object"
 
 
 def _lines(buffered: io.BufferedReader, max_bytes: int) -> Iterator[tuple[int, str | None]]:
@@ -221,8 +243,15 @@ def parse_jsonl(
 ) -> Iterator[Item]:
     """One article a line, `{url, title, text, published?, source?, language?}`, streamed:
     each line is read, parsed and handed on before the next is read."""
+    head = handle.peek(_CHUNK)[:_CHUNK]
+    if sniff_wide(head)[0] is None and b"\x00" in head:
+        yield Failure(where, "binary file, not text")
+        return
     seen = False
     urls: dict[int, int] = {}  # how often each URL came so far
+    # Lines that failed before any record was read, held back: a file none of whose first
+    # lines is JSON is not JSON Lines, and is named once, not line by line.
+    held: list[Failure] | None = []
     for number, line in _lines(handle, max_bytes):
         place = f"{where}:{number}"
         if line is None:
@@ -231,13 +260,59 @@ def parse_jsonl(
             continue
         if not line.strip():
             continue
-        if not seen and "\x00" in line:
-            yield Failure(where, "binary file, not text")
-            return
         seen = True
-        yield _record(line, place, source, (origin or where, urls))
+        item = _record(line, place, source, (origin or where, urls))
+        if held is not None:
+            if isinstance(item, Failure) and item.reason.startswith("not valid JSON"):
+                held.append(item)
+                if len(held) >= NOT_JSON_LINES:
+                    yield Failure(
+                        where, f"not JSON Lines: none of its first {len(held)} lines is JSON"
+                    )
+                    return
+                continue
+            yield from held
+            held = None
+        yield item
+    yield from held or ()
     if not seen:
         yield Failure(where, "empty file")
+
+
+def parse_json(
+    handle: io.BufferedReader, where: str, source: str, max_bytes: int, origin: str = ""
+) -> Iterator[Item]:
+    """A `.json` file: an array of article records, one record, or JSON Lines under
+    another name (then streamed as `parse_jsonl` streams them, whatever its size)."""
+    if os.fstat(handle.fileno()).st_size <= max_bytes:
+        data = read_bounded(handle, max_bytes)
+        document = _json_document(data)
+        origins: tuple[str, dict[int, int]] = (origin or where, {})
+        if isinstance(document, list):
+            for number, record in enumerate(document, start=1):
+                yield _article(record, f"{where}: record {number}", source, origins)
+            if not document:
+                yield Failure(where, "an empty JSON array: no articles")
+            return
+        if isinstance(document, dict):
+            yield _article(document, where, source, origins)
+            return
+        handle = io.BufferedReader(io.BytesIO(data))
+    yield from parse_jsonl(handle, where, source, max_bytes, origin)
+
+
+def _json_document(data: bytes) -> object:
+    """``data`` parsed as one JSON document; None when it is not one (JSON Lines, say)."""
+    try:
+        text = decode_document(data)
+    except IngestError:
+        return None  # empty or binary: the line reader says which
+    if _too_deep(text):
+        return None
+    try:
+        return json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        return None
 
 
 def _str(value: object) -> str:
@@ -254,10 +329,11 @@ def read_file(path: Path, max_bytes: int) -> Iterator[Item]:
         yield Failure(where, str(exc))
         return
     with handle:
-        if suffix in _JSONL:
+        if suffix in _JSONL | _JSON:
             try:
                 origin = path.resolve().as_uri()
-                yield from parse_jsonl(handle, where, path.stem, max_bytes, origin)
+                read = parse_json if suffix in _JSON else parse_jsonl
+                yield from read(handle, where, path.stem, max_bytes, origin)
             except OSError as exc:
                 yield Failure(where, _os_reason(exc))
             return
@@ -305,8 +381,13 @@ def read_path(path: Path, max_bytes: int) -> Iterator[Item]:
         yield Failure(str(path), "no such file or directory")
         return
     if path.is_dir():
+        found = False
         for child in _files(path):
+            found = True
             yield from read_file(child, max_bytes)
+        if not found:
+            kinds = ", ".join(sorted(k for k in _KNOWN if k))
+            yield Failure(str(path), f"no file newsbot reads in this folder ({kinds})")
         return
     yield from read_file(path, max_bytes)
 
@@ -317,7 +398,7 @@ def estimate_items(path: Path) -> int:
     if path.is_dir():
         return sum(estimate_items(child) for child in _files(path))
     suffix = path.suffix.lower()
-    if suffix not in _JSONL | _FEEDS:
+    if suffix not in _JSONL | _JSON | _FEEDS:
         return 1
     try:
         handle = open_regular(path)
@@ -329,6 +410,6 @@ def estimate_items(path: Path) -> int:
             lines += chunk.count(b"\n")
             if suffix in _FEEDS:
                 entries += chunk.count(b"<item") + chunk.count(b"<entry")
-        if suffix in _JSONL:
+        if suffix in _JSONL | _JSON:
             return max(lines, 1)
     return max(entries, 1)

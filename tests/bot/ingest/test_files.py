@@ -163,3 +163,57 @@ def test_odd_values_in_jsonl_are_named_or_dropped_never_fatal(
     assert "over 2048" in report.failures[0].reason
     stored = {a.url: a for a in _articles(sqlite_db)}
     assert stored["https://example.com/tz"].published_at is None
+
+
+def test_json_files_hold_an_array_one_article_or_json_lines(
+    sqlite_db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    def article(n: int) -> dict[str, str]:
+        return {
+            "url": f"https://example.com/{n}",
+            "title": f"Sak {n}",
+            "text": f"Bystyret i Fjordvik behandlet sak nummer {n} på mandag.",
+        }
+
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "array.json").write_text(json.dumps([article(1), article(2), {"url": "x"}]))
+    (folder / "one.json").write_text(json.dumps(article(3), indent=2))
+    (folder / "lines.json").write_text("\n".join(json.dumps(article(n)) for n in (4, 5)))
+    report = _ingest(sqlite_db, settings, folder)
+    assert (report.new, report.failed) == (5, 1)
+    assert report.failures[0].where == f"{folder / 'array.json'}: record 3"
+    assert report.failures[0].reason == "missing 'text'"
+    # Stored as the articles they describe, never as one article of raw JSON.
+    assert all(not a.text.startswith("{") for a in _articles(sqlite_db))
+
+
+def test_what_is_not_json_lines_is_named_once_with_a_reason(
+    sqlite_db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    noise = tmp_path / "noise.jsonl"
+    noise.write_bytes(bytes(range(1, 256)) * 4000)  # no NUL byte, and no JSON either
+    binary = tmp_path / "binary.jsonl"
+    binary.write_bytes(b'{"url": "x"}' + bytes(range(256)) * 100)
+    typed = tmp_path / "typed.jsonl"
+    typed.write_text(
+        "\n".join(
+            [
+                json.dumps({"url": "https://example.com/n", "text": 12345}),
+                json.dumps({"url": "https://example.com/e", "text": " "}),
+                '{"url": "https://example.com/c", "text": "a\x01b"',
+            ]
+        )
+    )
+    empty = tmp_path / "empty-folder"
+    empty.mkdir()
+    (empty / "photo.bin").write_bytes(b"\x00")
+    report = _ingest(sqlite_db, settings, noise, binary, typed, empty)
+    reasons = {f.where: f.reason for f in report.failures}
+    assert reasons[str(noise)] == "not JSON Lines: none of its first 20 lines is JSON"
+    assert reasons[str(binary)] == "binary file, not text"
+    assert reasons[f"{typed}:1"] == "'text' is a number, not a string"
+    assert reasons[f"{typed}:2"] == "'text' is empty"
+    assert reasons[f"{typed}:3"].startswith("not valid JSON (Invalid control character at column")
+    assert reasons[str(empty)].startswith("no file newsbot reads in this folder (.atom, .htm")
+    assert len(report.failures) == 6
