@@ -170,6 +170,28 @@ def test_an_empty_digest_points_at_older_articles_about_its_topic(cli, libya_fil
     assert as_json["items"] == [] and set(as_json) == {"since", "until", "topic", "items"}
 
 
+def test_a_window_or_count_that_cannot_be_is_one_sentence_not_a_traceback(
+    cli, libya_file: Path
+) -> None:  # type: ignore[no-untyped-def]
+    cli("ingest", str(libya_file))
+    for hours in ("1e9", "inf", "nan", "-5", "0"):
+        result = cli("digest", "--hours", hours)
+        assert result.exit_code == 2, (hours, result.output)
+        assert "--hours takes a number of hours above 0" in result.stderr
+        assert "Traceback" not in result.output
+    future = cli("digest", "--since", "2999-01-01")
+    assert future.exit_code == 2
+    assert "is not in the past" in future.stderr
+    for option, command in (("--max-items", "digest"), ("--limit", "search")):
+        for value in ("0", "-3"):
+            args = [command, option, value] + (["Haftar"] if command == "search" else [])
+            assert cli(*args).exit_code == 2, (command, value)
+    assert cli("search", " ").exit_code == 2
+    # A window given with an offset is shown in UTC: 03:00+05:00 is 22:00 the day before.
+    shown = cli("digest", "--since", "2020-01-01T03:00+05:00")
+    assert shown.stdout.startswith("News digest, 2019-12-31 22:00 – "), shown.stdout
+
+
 def test_digest_for_a_channel_now(cli, corpus_file: Path) -> None:  # type: ignore[no-untyped-def]
     cli("ingest", str(corpus_file))
     missing = cli("digest", "--channel", "console:local", "--now")

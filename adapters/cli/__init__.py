@@ -113,11 +113,14 @@ def embed() -> None:
 @app.command()
 def search(
     text: Annotated[list[str], typer.Argument(help="Words to look for.")],
-    limit: Annotated[int, typer.Option(help="Most results to show.")] = 10,
+    limit: Annotated[int, typer.Option(min=1, help="Most results to show.")] = 10,
 ) -> None:
     """List the articles that match TEXT, best first."""
     from bot.answer.question import analyse
 
+    if not " ".join(text).strip():
+        err.print("Give the words to look for, e.g. newsbot search Haftar.")
+        raise typer.Exit(2)
     core = core_or_exit()
     question = analyse(" ".join(text))
     with core.db.session() as session:

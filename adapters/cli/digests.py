@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import shlex
 import sys
 from datetime import UTC, datetime, timedelta
@@ -25,7 +26,7 @@ def digest(
     since: Annotated[str | None, typer.Option(help="Start of the window (ISO time).")] = None,
     hours: Annotated[float | None, typer.Option(help="The window: the last N hours.")] = None,
     topic: Annotated[str | None, typer.Option(help="Only stories about this.")] = None,
-    max_items: Annotated[int, typer.Option(help="Most stories to include.")] = 10,
+    max_items: Annotated[int, typer.Option(min=1, help="Most stories to include.")] = 10,
     arrived: Annotated[
         bool,
         typer.Option(
@@ -52,14 +53,7 @@ def digest(
     if since and hours is not None:
         err.print("Give --since or --hours, not both.")
         raise typer.Exit(2)
-    start = until - timedelta(hours=hours) if hours is not None else None
-    if since:
-        try:
-            parsed = datetime.fromisoformat(since)
-        except ValueError as exc:
-            err.print(f"“{since}” is not an ISO time, e.g. 2024-05-01T08:00 or 2024-05-01.")
-            raise typer.Exit(2) from exc
-        start = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    start = _window_start(until, since, hours)
     result = core.digests.recent(
         topic=topic, since=start, until=until, max_items=max_items, arrived=arrived
     )
@@ -70,6 +64,32 @@ def digest(
     older = None if result.items else core.digests.older(result.since, topic=topic)
     if older is not None:
         out.print(_older_news(older, topic), markup=False)
+
+
+# The longest window --hours takes: a century.
+MAX_HOURS = 100 * 365 * 24
+
+
+def _window_start(until: datetime, since: str | None, hours: float | None) -> datetime | None:
+    """Where the window that ends at ``until`` starts (None: the default day), in UTC;
+    exits with one sentence when the option cannot be a window's start."""
+    if hours is not None:
+        if not (math.isfinite(hours) and 0 < hours <= MAX_HOURS):
+            err.print(f"--hours takes a number of hours above 0 and at most {MAX_HOURS}.")
+            raise typer.Exit(2)
+        return until - timedelta(hours=hours)
+    if not since:
+        return None
+    try:
+        parsed = datetime.fromisoformat(since)
+    except ValueError as exc:
+        err.print(f"“{since}” is not an ISO time, e.g. 2024-05-01T08:00 or 2024-05-01.")
+        raise typer.Exit(2) from exc
+    start = (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+    if start >= until:
+        err.print(f"--since {since} is not in the past: the window would be empty.")
+        raise typer.Exit(2)
+    return start
 
 
 def _older_news(older: Older, topic: str | None) -> str:
