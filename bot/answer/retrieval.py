@@ -245,7 +245,7 @@ class Retriever:
                 question = replace(question, terms=terms)
                 missing_names = [m for m in missing_names if m not in demoted]
             if missing_names or not (any(frequencies.values()) or strong_meaning):
-                subject = self._subject(question, missing_names)
+                subject = self._subject(question, missing_names, language)
                 shown_total = self._shown(session, total, seen)
                 if shown_total == 0:
                     return Retrieval(question, 0, {}, [], say("no_articles", language))
@@ -469,11 +469,18 @@ class Retriever:
         return replace(question, terms=terms), frequencies
 
     @staticmethod
-    def _subject(question: Question, missing: list[str]) -> str:
+    def _subject(question: Question, missing: list[str], language: str) -> str:
+        """What a refusal says nothing was found about: the missing names as written,
+        a full name whole ("Erna Solberg", not "Erna or Solberg")."""
         if missing:
-            by_word = {w.lower(): name for name in question.names for w in name.split()}
-            names = list(dict.fromkeys(by_word.get(m, m) for m in missing))
-            return (
-                " ".join(names) if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
-            )
+            written = {name.lower(): name for name in question.names}
+            names: list[str] = []
+            for m in missing:
+                full = next((f for f in question.full_names if m in f), (m,))
+                # A full name whole when no part of it was found; else only the part.
+                parts = full if all(p in missing for p in full) else (m,)
+                names.append(" ".join(written.get(p, p) for p in parts))
+            names = list(dict.fromkeys(names))
+            conjunction = " eller " if language == "no" else " or "
+            return names[0] if len(names) == 1 else ", ".join(names[:-1]) + conjunction + names[-1]
         return ", ".join(f"“{fit(t.exact, SUBJECT_WORD)}”" for t in question.terms[:4])

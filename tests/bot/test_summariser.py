@@ -72,6 +72,16 @@ def test_unknown_name_is_refused_plainly(summariser: Summariser) -> None:
     assert answer.text == "I found nothing about Zelensky in 8 indexed articles."
 
 
+def test_unknown_names_are_named_as_asked_in_the_question_s_language(
+    summariser: Summariser,
+) -> None:
+    # A full name no article holds is one subject, not "Erna or Solberg".
+    answer = summariser.answer("Hvorfor gikk Erna Solberg og Jonas Støre av?")
+    assert answer.text == "Jeg fant ingenting om Erna Solberg eller Jonas Støre i 8 artikler."
+    answer = summariser.answer("Did Zelensky meet Erna Solberg?")
+    assert answer.text == "I found nothing about Zelensky or Erna Solberg in 8 indexed articles."
+
+
 def test_question_matching_only_common_words_is_refused(summariser: Summariser) -> None:
     answer = summariser.answer("What is the weather like on the moon these days?")
     assert not answer.found
