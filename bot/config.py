@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -112,7 +114,33 @@ def _log_level(value: str) -> str:
     return value.upper()
 
 
+# A host name, with a leading dot for its subdomains too: letters, digits, hyphens, dots.
+_HOST_NAME = re.compile(r"^\.?(?:[\w-]+\.)*[\w-]+\.?$")
+
+
+def _host_list(value: str) -> str:
+    """Comma-separated host names, IP addresses and networks; a port or a scheme would
+    never match a host, so it is refused here rather than ignored at fetch time."""
+    for raw in value.split(","):
+        entry = raw.strip()
+        if not entry:
+            continue
+        try:
+            ipaddress.ip_network(entry.strip("[]"), strict=False)
+            continue
+        except ValueError:
+            pass
+        if not _HOST_NAME.match(entry):
+            raise ValueError(
+                f"“{entry}” is not a host name, IP address or network: write hosts as "
+                "intranet.example, .corp.example, 127.0.0.1 or 10.0.0.0/8, with no scheme "
+                "or port"
+            )
+    return value
+
+
 DatabaseUrl = Annotated[str, AfterValidator(_database_url)]
+HostList = Annotated[str, AfterValidator(_host_list)]
 LogLevel = Annotated[str, AfterValidator(_log_level)]
 TimeZone = Annotated[str, AfterValidator(_time_zone)]
 Port = Annotated[int, Field(ge=1, le=65535)]
@@ -162,7 +190,7 @@ class Settings(BaseSettings):
     fetch_max_decoded_bytes: Count = 20_000_000
     fetch_max_redirects: Limit = 5
     # Internal hosts and networks newsbot may fetch from anyway: names, IPs or CIDR networks.
-    fetch_allow_hosts: str = ""
+    fetch_allow_hosts: HostList = ""
     # One feed poll (the feed and the pages behind its teasers) stops after this long.
     feed_poll_max_s: Seconds = 120.0
     # Most items read from one feed document (feeds list newest first; older ones are skipped).

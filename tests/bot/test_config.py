@@ -62,6 +62,9 @@ def test_unknown_time_zone_stops_run_before_anything_starts(
         ("DISCORD_GATEWAY_URL", "gateway.example", "not a URL starting with wss://"),
         ("LOG_LEVEL", "loud", "not a log level"),
         ("POST_EMPTY_DIGESTS", "perhaps", "not true or false"),
+        ("FETCH_ALLOW_HOSTS", "127.0.0.1:8765", "with no scheme or port"),
+        ("FETCH_ALLOW_HOSTS", "intranet.example,http://127.0.0.1", "“http://127.0.0.1” is not"),
+        ("FETCH_ALLOW_HOSTS", "not/a/net", "not a host name, IP address or network"),
     ],
 )
 def test_bad_value_is_named_with_its_problem(
@@ -70,6 +73,11 @@ def test_bad_value_is_named_with_its_problem(
     line = _one_line(newsbot("stats", **{name: value}))
     assert line.startswith(f"error: bad setting: {name}={value}: ")
     assert reason in line
+
+
+def test_allowed_hosts_take_names_addresses_and_networks(newsbot: Invoke) -> None:
+    hosts = "intranet.example, .corp.example, 127.0.0.1, ::1, [fd00::1], 10.0.0.0/8, fd00::/8"
+    assert newsbot("stats", FETCH_ALLOW_HOSTS=hosts).exit_code == 0
 
 
 def test_several_bad_values_share_the_one_line(newsbot: Invoke) -> None:
