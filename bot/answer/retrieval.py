@@ -221,17 +221,20 @@ class Retriever:
                 frequencies[name] = 1 if name in missing_names else len(opening[name])
             missing_names = [m for m in missing_names if m not in glued]
             # Names no article holds that are not what the question is about, so not
-            # insisted on: a given name before a surname the articles hold ("Dominik
-            # Paris" where they say "Paris"; one naming another given name with that
-            # surname is someone else, `names_someone_else`), and words an English
-            # question capitalises as a title ("the Ministry of Justice", "World
-            # Championship golds") that are ordinary words the Norwegian article says
-            # in its own.
+            # insisted on:
+            # - a given name before a surname the articles hold ("Dominik Paris" where
+            #   they say "Paris"; one naming another given name with that surname is
+            #   someone else, `names_someone_else`). Ordinary words are neither: in
+            #   "Champions League" nothing is a given name.
+            # - words an English question capitalises as a title ("the Ministry of
+            #   Justice", "World Championship golds") that are ordinary words the
+            #   Norwegian article says in its own.
             given = {
                 name
                 for *names, surname in question.full_names
-                if frequencies.get(surname)
+                if frequencies.get(surname) and not is_ordinary_english(surname)
                 for name in names
+                if not is_ordinary_english(name)
             }
             demoted = [
                 m
