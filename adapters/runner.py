@@ -11,6 +11,7 @@ from adapters.health import Connected, HealthEndpoints, HealthPortError
 from bot.app import Core
 from bot.claims import instance_name
 from bot.config import Settings
+from bot.demo_news import remove_demo_news
 from bot.errors import NewsbotError
 from bot.health import ready_line
 from bot.live import LivePoster
@@ -18,7 +19,7 @@ from bot.schedule.runner import DigestScheduler
 from bot.schedule.sink import ChatSink
 from bot.types import ChannelRef, Digest
 
-__all__ = ["chat_front_ends", "run_bot", "send_now"]
+__all__ = ["arrived", "chat_front_ends", "run_bot", "send_now"]
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +83,7 @@ async def run_bot(core: Core) -> None:
         core.digests,
         core.ingestor,
         sinks,
-        after_new_articles=core.embed_backlog,
+        after_new_articles=lambda: arrived(core),
         after_poll=live.after_poll,
         instance=instance,
         metrics=core.metrics,
@@ -136,6 +137,13 @@ async def run_bot(core: Core) -> None:
 
 async def _always() -> bool:
     return True
+
+
+def arrived(core: Core) -> None:
+    """After a poll stored news: the invented demo stories (loaded for a console on an
+    empty database) go, so they never sit beside real news; new sentences are embedded."""
+    remove_demo_news(core.db)
+    core.embed_backlog()
 
 
 async def _announce_ready(

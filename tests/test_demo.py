@@ -46,3 +46,20 @@ def test_the_console_gets_the_demo_only_on_an_empty_database(cli, corpus_file: P
     again = cli("run", input="quit\n")
     assert "demo" not in again.stderr
     assert counts(cli.url) == (7, 0)
+
+
+def test_news_a_running_bot_polls_in_takes_the_demo_out(cli, corpus_file: Path) -> None:  # type: ignore[no-untyped-def]
+    from adapters.runner import arrived
+    from bot.app import open_core
+    from bot.config import Settings
+
+    cli("demo")
+    core = open_core(Settings(_env_file=None, database_url=cli.url))  # type: ignore[call-arg]
+    try:
+        # A feed poll stored real news (here the drafts an ingest would store).
+        core.ingestor.ingest([str(corpus_file)])
+        assert counts(cli.url) == (25, 18)
+        arrived(core)
+        assert counts(cli.url) == (7, 0)
+    finally:
+        core.close()
