@@ -8,6 +8,8 @@ so a server can neither fill memory nor hold a poll open by dripping one byte at
 
 from __future__ import annotations
 
+import logging
+import re
 import time
 import urllib.request
 import zlib
@@ -23,6 +25,8 @@ if TYPE_CHECKING:
     import httpx
 
 __all__ = ["Fetched", "Fetcher"]
+
+log = logging.getLogger(__name__)
 
 _REDIRECTS = {301, 302, 303, 307, 308}
 # Only encodings we decompress ourselves, with a bound on the output (see _Decoder).
@@ -105,6 +109,51 @@ class _Decoder:
         self.size += n
         if self.size > self.limit:
             raise FetchError(self.too_big)
+
+
+# httpcore's words for a body cut short: "... (received 500 bytes, expected 1000)".
+_SHORT_BODY = re.compile(r"received (\d+) bytes, expected (\d+)")
+
+
+def _failure_reason(exc: Exception) -> str:
+    """What went wrong with a request, in words: httpx's class names say nothing to a user,
+    and its messages are the socket's ("[Errno 111] Connection refused")."""
+    import httpx
+
+    detail = str(exc).lower()
+    if isinstance(exc, httpx.TimeoutException):
+        return "the server did not answer in time"
+    if isinstance(exc, httpx.ConnectError):
+        if "refused" in detail:
+            return "the connection was refused (nothing is listening at that address and port)"
+        if "reset" in detail:
+            return "the server reset the connection"
+        if "certificate" in detail or "ssl" in detail or "tls" in detail:
+            return "the secure connection could not be set up (TLS certificate or handshake)"
+        return "the server could not be reached"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        if "without sending a response" in detail or "disconnected" in detail:
+            return "the server closed the connection without answering"
+        if "incomplete" in detail or "complete message body" in detail:
+            short = _SHORT_BODY.search(detail)
+            got = f" ({short[1]} of {short[2]} bytes)" if short else ""
+            return f"the server closed the connection before the whole response arrived{got}"
+        return "the server's answer was not valid HTTP"
+    if isinstance(exc, httpx.LocalProtocolError):
+        return "the request could not be sent as valid HTTP"
+    if isinstance(exc, httpx.ReadError | httpx.CloseError):
+        return "the connection broke off while the response was arriving"
+    if isinstance(exc, httpx.WriteError):
+        return "the connection broke off while the request was being sent"
+    if isinstance(exc, httpx.ProxyError):
+        return "the proxy could not make the connection"
+    if isinstance(exc, httpx.UnsupportedProtocol):
+        return "the address is not an http or https URL"
+    if isinstance(exc, httpx.TooManyRedirects):
+        return "it redirects too many times"
+    if isinstance(exc, httpx.DecodingError):
+        return "the response could not be decoded (its content encoding is broken)"
+    return "the request failed (the log has the details)"
 
 
 class Fetcher:
@@ -242,8 +291,11 @@ class Fetcher:
                 raise FetchError(self._too_slow(url, limit - started)) from exc
             raise FetchError(f"{url} did not answer within {self.timeout:g} s") from exc
         except httpx.HTTPError as exc:
-            raise FetchError(f"could not fetch {url}: {exc.__class__.__name__}") from exc
-        reason = type(last_error).__name__ if last_error is not None else "no address to connect to"
+            log.info("could not fetch %s: %r", url, exc)
+            raise FetchError(f"could not fetch {url}: {_failure_reason(exc)}") from exc
+        reason = (
+            _failure_reason(last_error) if last_error is not None else "no address to connect to"
+        )
         raise FetchError(f"could not fetch {url}: {reason}")
 
     def _read(
