@@ -10,7 +10,13 @@ from datetime import UTC, datetime
 
 from bot.config import Settings
 
-__all__ = ["JsonFormatter", "SecretRedactor", "configure_logging", "secret_values"]
+__all__ = [
+    "JsonFormatter",
+    "SecretRedactor",
+    "configure_logging",
+    "demote_to_debug",
+    "secret_values",
+]
 
 
 # Slack tokens (bot, user, refresh, app-level): ones Slack hands out at run time (an OAuth
@@ -74,6 +80,36 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)
+
+
+class _AtDebug(logging.Handler):
+    """Hands a library's records on to the loggers above it at DEBUG, whatever level the
+    library gave them (the library's logger does not propagate them itself)."""
+
+    def __init__(self, library: logging.Logger) -> None:
+        super().__init__()
+        self.library = library
+
+    def emit(self, record: logging.LogRecord) -> None:
+        above = self.library.parent
+        if above is None or not logging.getLogger(record.name).isEnabledFor(logging.DEBUG):
+            return
+        record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        above.handle(record)
+
+
+def demote_to_debug(*names: str) -> None:
+    """Log what the libraries ``names`` log (and their submodules) at DEBUG only.
+
+    trafilatura logs an ERROR for every page it finds no article in ("empty HTML tree"),
+    which newsbot already reports in a sentence of its own: at the level given they would
+    reach the user's terminal, timestamps and all. Safe to call more than once.
+    """
+    for name in names:
+        library = logging.getLogger(name)
+        if not any(isinstance(handler, _AtDebug) for handler in library.handlers):
+            library.addHandler(_AtDebug(library))
+        library.propagate = False
 
 
 def configure_logging(settings: Settings) -> None:

@@ -24,7 +24,9 @@ from bot.ingest.model import ArticleDraft, Failure, Unchanged, occurrence, read_
 
 __all__ = [
     "Item",
+    "JSONL_SUFFIXES",
     "MAX_JSON_DEPTH",
+    "TEXT_SUFFIXES",
     "decode_bytes",
     "estimate_items",
     "open_regular",
@@ -55,6 +57,8 @@ _HTML = {".html", ".htm"}
 _FEEDS = {".rss", ".atom", ".xml"}
 _TEXT = {".txt", ".text", ".md", ""}
 _KNOWN = _JSONL | _JSON | _HTML | _FEEDS | _TEXT
+# The endings read as JSON Lines and as text, for a URL served as plain text too.
+JSONL_SUFFIXES, TEXT_SUFFIXES = frozenset(_JSONL), frozenset(_TEXT)
 
 _CHUNK = 1 << 16
 # A JSON Lines file whose first this many lines are all not JSON is refused whole.

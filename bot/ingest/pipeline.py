@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -16,7 +18,16 @@ from bot.config import Settings
 from bot.errors import IngestError
 from bot.ingest.decode import declared_charset
 from bot.ingest.fetch import Fetcher
-from bot.ingest.files import Item, decode_bytes, estimate_items, read_path
+from bot.ingest.files import (
+    JSONL_SUFFIXES,
+    TEXT_SUFFIXES,
+    Item,
+    decode_bytes,
+    estimate_items,
+    parse_jsonl,
+    parse_text_article,
+    read_path,
+)
 from bot.ingest.model import ArticleDraft, Failure
 from bot.ingest.web import draft_from_html, drafts_from_feed, looks_like_feed
 from bot.ingest.workers import normalised
@@ -72,6 +83,23 @@ class IngestReport:
             f"{self.new} new, {self.updated} updated, "
             f"{self.unchanged} unchanged, {self.failed} failed"
         )
+
+
+# Served as plain text (or as bytes of no stated type), a URL is read as the same file on
+# disk is: JSON Lines by its ending, anything else as a text article.
+_JSONL_TYPES = {"application/x-ndjson", "application/jsonl", "application/x-jsonlines"}
+_UNTYPED = {"", "application/octet-stream", "binary/octet-stream"}
+
+
+def _plain_kind(content_type: str, url: str) -> str | None:
+    """ "jsonl" or "text" for a download that is not a web page, else None."""
+    media = content_type.split(";", 1)[0].strip().lower()
+    suffix = PurePosixPath(urlsplit(url).path).suffix.lower()
+    if media in _JSONL_TYPES or (media in _UNTYPED | {"text/plain"} and suffix in JSONL_SUFFIXES):
+        return "jsonl"
+    if media == "text/plain" or (media in _UNTYPED and suffix in TEXT_SUFFIXES - {""}):
+        return "text"
+    return None
 
 
 class Ingestor:
@@ -232,8 +260,20 @@ class Ingestor:
                 declared=declared_charset(fetched.content_type),
             )
             return
-        html = decode_bytes(fetched.content, declared_charset(fetched.content_type))
-        yield draft_from_html(html, canonical_url(fetched.url), where=url)
+        address = canonical_url(fetched.url)
+        kind = _plain_kind(fetched.content_type, address)
+        if kind == "jsonl":
+            handle: io.BufferedReader = io.BufferedReader(io.BytesIO(fetched.content))
+            stem = PurePosixPath(urlsplit(address).path).stem
+            yield from parse_jsonl(handle, url, stem, self.settings.file_max_bytes, address)
+            return
+        text = decode_bytes(fetched.content, declared_charset(fetched.content_type))
+        if kind == "text":
+            draft = parse_text_article(text, address, urlsplit(address).hostname or "", url)
+            draft.origin = address
+            yield draft
+            return
+        yield draft_from_html(text, address, where=url)
 
     def _page(self, link: str, fetcher: Fetcher, deadline: float) -> ArticleDraft | None:
         """The full article behind a feed teaser, or None (the teaser is kept)."""

@@ -10,6 +10,7 @@ import io
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
+from types import ModuleType
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
@@ -23,6 +24,7 @@ from bot.ingest.model import (
     plain_title,
     read_date,
 )
+from bot.logs import demote_to_debug
 from bot.text import canonical_url
 
 if TYPE_CHECKING:
@@ -74,6 +76,15 @@ def _entry_time(entry: feedparser.FeedParserDict) -> tuple[datetime | None, str,
     return None, "none", None
 
 
+def _trafilatura() -> ModuleType:
+    """trafilatura, imported at first use (a sixth of a second that answering never needs),
+    its log lines kept at DEBUG: newsbot names a page without an article itself."""
+    import trafilatura
+
+    demote_to_debug("trafilatura", "htmldate", "courlan")
+    return trafilatura
+
+
 _BLOCK_END = re.compile(r"<\s*(?:br|/p|/div|/li|/h[1-6]|/tr|/blockquote)\b[^>]*>", re.I)
 _TAGS = re.compile(r"<[^>]*>")
 _SCRIPTS = re.compile(r"<(script|style)\b.*?</\1\s*>", re.I | re.S)
@@ -85,9 +96,7 @@ def html_to_text(fragment: str) -> str:
     if "<" not in fragment and "&" not in fragment:
         return fragment
     if "<" in fragment:
-        import trafilatura  # at first use: a sixth of a second that answering never needs
-
-        extracted = trafilatura.extract(
+        extracted = _trafilatura().extract(
             f"<html><body><article>{fragment}</article></body></html>",
             include_comments=False,
         )
@@ -230,9 +239,7 @@ def drafts_from_feed(
 def draft_from_html(page: str, url: str, where: str = "") -> ArticleDraft:
     """The article on a page (reader comments left out); a page without one raises
     `IngestError`."""
-    import trafilatura  # at first use: a sixth of a second that answering never needs
-
-    document = trafilatura.bare_extraction(
+    document = _trafilatura().bare_extraction(
         page, url=url, with_metadata=True, include_comments=False
     )
     if document is None:
