@@ -196,7 +196,13 @@ class Ingestor:
                     declared=declared_charset(fetched.content_type),
                 )
                 report = self.store(drafts)
-                etag, last_modified = fetched.etag, fetched.last_modified
+                # A feed cut off or malformed (see `feed_damage`) fails, and its validators
+                # are not kept: the next poll reads it whole, not a 304.
+                damage = [d for d in drafts if isinstance(d, Failure) and d.where == feed.url]
+                if damage:
+                    error = damage[0].reason
+                else:
+                    etag, last_modified = fetched.etag, fetched.last_modified
                 outlets = [d.source for d in drafts if isinstance(d, ArticleDraft)]
                 title = title or (outlets[0] if outlets else "")
         except IngestError as exc:

@@ -7,6 +7,7 @@ import contextlib
 import hashlib
 import html
 import io
+import logging
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -30,8 +31,10 @@ from bot.text import canonical_url
 if TYPE_CHECKING:
     import feedparser
 
+log = logging.getLogger(__name__)
 
 __all__ = [
+    "feed_damage",
     "looks_like_feed",
     "drafts_from_feed",
     "draft_from_html",
@@ -132,6 +135,41 @@ def refuse_xml_entities(content: bytes) -> None:
         )
 
 
+_ENTRY_STARTS = re.compile(rb"<(?:[\w.-]+:)?(?:item|entry)[\s>/]")
+_ENTRY_ENDS = re.compile(rb"</(?:[\w.-]+:)?(?:item|entry)\s*>")
+_ROOT_END = re.compile(rb"</(?:[\w.-]+:)?(?:rss|feed|RDF)\s*>(?:\s|<!--.*?-->)*\Z", re.S)
+
+
+def _closed(document: bytes) -> bool:
+    """Whether ``document`` ends with its root element's end tag (a cut-off one does not)."""
+    return bool(_ROOT_END.search(document[-4096:]))
+
+
+def feed_damage(parsed: feedparser.FeedParserDict, document: bytes) -> str | None:
+    """Why a feed cannot be trusted whole, or None.
+
+    feedparser reads past XML errors with its lenient parser and only sets ``bozo``: a feed
+    cut off in transfer still yields the entries before the cut (and the cut one, part
+    empty). Its harmless complaints (an encoding it overrode, a content type that is not
+    XML's: `ThingsNobodyCaresAboutButMe`) are no damage, nor is an XML error it read past
+    when the document is whole and every entry in it was read.
+    """
+    from xml.sax import SAXException, SAXParseException
+
+    error = parsed.get("bozo_exception")
+    if not parsed.get("bozo") or not isinstance(error, SAXException):
+        return None
+    closed = _closed(document)
+    if closed and len(parsed.entries) >= len(_ENTRY_STARTS.findall(document)):
+        log.info("the feed is not well-formed XML but was read whole: %s", error)
+        return None
+    line = error.getLineNumber() if isinstance(error, SAXParseException) else None
+    what = "malformed" if closed else "cut off"
+    at = f"at line {line}: " if line else ": "
+    detail = error.getMessage() if isinstance(error, SAXParseException) else str(error)
+    return f"the feed is {what} (XML error {at}{detail}): entries after that point are missing"
+
+
 def _web(url: str | None) -> bool:
     return bool(url) and str(url).lower().startswith(("http://", "https://"))
 
@@ -187,14 +225,22 @@ def drafts_from_feed(
     import feedparser
 
     parsed = feedparser.parse(io.BytesIO(utf8), response_headers=headers)
+    damage = feed_damage(parsed, utf8)
     if not parsed.get("version") and not parsed.entries:
-        raise IngestError("not an RSS or Atom feed")
+        # Damage is named only where a feed began: a text with no feed in it is not one.
+        raise IngestError(damage if damage and looks_like_feed(utf8) else "not an RSS or Atom feed")
     outlet = plain_title(parsed.feed.get("title", "") or "").strip()
     outlet = outlet or urlsplit(feed_url).hostname or "feed"
     channel_link = parsed.feed.get("link", "") or ""
     bases = [b for b in (feed_url, channel_link) if _web(b)]
     home = channel_link if _web(channel_link) and not _web(feed_url) else feed_url
-    entries = parsed.entries if max_items is None else parsed.entries[: max(max_items, 0)]
+    entries = parsed.entries
+    if damage and not _closed(utf8):
+        # Cut off: the last entry read may end mid-text. Only entries whose end tag arrived
+        # are stored; the rest are new again once the feed comes whole.
+        entries = entries[: len(_ENTRY_ENDS.findall(utf8))]
+    if max_items is not None:
+        entries = entries[: max(max_items, 0)]
     linked: list[tuple[feedparser.FeedParserDict, str | None, str]] = []
     items: list[ArticleDraft | Failure | Unchanged] = []
     for number, entry in enumerate(entries, start=1):
@@ -233,6 +279,8 @@ def drafts_from_feed(
                 note=note,
             )
         )
+    if damage:
+        items.append(Failure(where, damage))
     return items
 
 
