@@ -9,11 +9,11 @@ from storage.articles import (
     count_articles_under,
     counts_by,
     delete_articles_under,
-    existing_urls,
     get_articles,
     index_terms_of,
     stamp_visible,
     store_articles,
+    stored_lengths,
 )
 from storage.db import Database, migrate
 from storage.deliveries import (
@@ -127,7 +127,7 @@ __all__ = [
     "SentenceVector",
     "articles_without_vectors",
     "count_vectors",
-    "existing_urls",
+    "stored_lengths",
     "load_vectors",
     "store_vectors",
     "Delivery",

@@ -22,7 +22,7 @@ __all__ = [
     "ArticleRecord",
     "Outcome",
     "store_articles",
-    "existing_urls",
+    "stored_lengths",
     "get_articles",
     "count_articles",
     "articles_between",
@@ -288,12 +288,15 @@ def _row(record: ArticleRecord, fetched_at: datetime) -> dict[str, object]:
     }
 
 
-def existing_urls(session: Session, urls: Iterable[str]) -> set[str]:
-    """Which of ``urls`` are stored already."""
+def stored_lengths(session: Session, urls: Iterable[str]) -> dict[str, int]:
+    """The length in characters of the stored text of each of ``urls`` stored already."""
     wanted = list(dict.fromkeys(urls))
     if not wanted:
-        return set()
-    return set(session.scalars(select(Article.url).where(Article.url.in_(wanted))))
+        return {}
+    rows = session.execute(
+        select(Article.url, func.length(Article.text)).where(Article.url.in_(wanted))
+    )
+    return {url: int(length) for url, length in rows}
 
 
 def get_articles(session: Session, ids: Iterable[int]) -> dict[int, Article]:

@@ -37,9 +37,9 @@ from storage import (
     Database,
     FeedSource,
     Outcome,
-    existing_urls,
     list_feeds,
     store_articles,
+    stored_lengths,
     utcnow,
 )
 
@@ -226,9 +226,9 @@ class Ingestor:
                 stored.title = (title or "")[:1000]
         return report
 
-    def _stored(self, urls: list[str]) -> set[str]:
+    def _stored(self, urls: list[str]) -> dict[str, int]:
         with self.db.session() as session:
-            return existing_urls(session, urls)
+            return stored_lengths(session, urls)
 
     def estimate(self, targets: Iterable[str]) -> int | None:
         """About how many articles ``targets`` hold, for a progress bar; None when a URL
@@ -282,12 +282,13 @@ class Ingestor:
         yield draft_from_html(text, address, where=url)
 
     def _page(self, link: str, fetcher: Fetcher, deadline: float) -> ArticleDraft | None:
-        """The full article behind a feed teaser, or None (the teaser is kept)."""
+        """The full article behind a feed teaser, or None (the teaser is kept); `FetchError`
+        when the page could not be fetched, which the feed's report names."""
         if time.monotonic() >= deadline:
             log.info("keeping the teaser of %s: the feed poll is out of time", link)
             return None
+        fetched = fetcher.get(link, deadline=deadline)
         try:
-            fetched = fetcher.get(link, deadline=deadline)
             page = decode_bytes(fetched.content, declared_charset(fetched.content_type))
             return draft_from_html(page, canonical_url(link))
         except IngestError as exc:

@@ -9,18 +9,19 @@ import html
 import io
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from types import ModuleType
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
-from bot.errors import IngestError
+from bot.errors import FetchError, IngestError
 from bot.ingest.decode import sniff_wide, utf8_feed
 from bot.ingest.model import (
     ArticleDraft,
     Failure,
     Unchanged,
+    clean_text,
     occurrence,
     plain_title,
     read_date,
@@ -47,6 +48,9 @@ __all__ = [
 MIN_ARTICLE_CHARS = 200
 # Feed items with less text than this are teasers: fetch the page when we can.
 TEASER_CHARS = 400
+# Pages fetched again a poll for entries stored as teasers (the page failed, or said less):
+# a feed of teasers whose pages are paywalled costs at most this many fetches a poll more.
+PAGE_RETRIES_A_POLL = 10
 # An entity declaration is only legal in a DTD; no feed needs one, and "billion laughs" and
 # external entities (file:///etc/passwd) both start with it. Searched for anywhere, so a
 # DTD hidden after a fake element in a comment is caught too; the price is refusing a feed
@@ -111,10 +115,29 @@ def html_to_text(fragment: str) -> str:
     return html.unescape(fragment)
 
 
-def _entry_text(entry: feedparser.FeedParserDict) -> str:
+def _entry_fragment(entry: feedparser.FeedParserDict) -> str:
+    """An entry's longest content (or its summary), as given: HTML or text."""
     parts = [c.get("value", "") for c in entry.get("content", []) or []]
-    fragment = max(parts, key=len) if parts else entry.get("summary", "") or ""
-    return html_to_text(fragment)
+    return str(max(parts, key=len) if parts else entry.get("summary", "") or "")
+
+
+def _entry_text(entry: feedparser.FeedParserDict) -> str:
+    return html_to_text(_entry_fragment(entry))
+
+
+def _page_text(
+    url: str, text: str, fetch_page: Callable[[str], ArticleDraft | None], place: str
+) -> tuple[str, Failure | None]:
+    """The text of the page behind a teaser when it says more; a page that could not be
+    fetched is a failure to report, and the teaser stands for now."""
+    try:
+        page = fetch_page(url)
+    except FetchError as exc:
+        kept = "the entry is stored with the feed's own text for now"
+        return text, Failure(place, f"its page could not be fetched ({exc}); {kept}")
+    if page is not None and len(page.text) > len(text):
+        return page.text, None
+    return text, None
 
 
 def refuse_xml_entities(content: bytes) -> None:
@@ -204,18 +227,23 @@ def drafts_from_feed(
     fetch_page: Callable[[str], ArticleDraft | None] | None = None,
     *,
     max_items: int | None = None,
-    known: Callable[[list[str]], set[str]] | None = None,
+    known: Callable[[list[str]], Mapping[str, int]] | None = None,
     declared: str | None = None,
     where: str | None = None,
 ) -> list[ArticleDraft | Failure | Unchanged]:
     """Articles of an RSS/Atom document, one item per entry read: a draft, a failure naming
-    the entry, or `Unchanged` for an entry ``known`` reports stored (its page is not fetched
-    again, and a teaser never replaces the full text stored before).
+    the entry, or `Unchanged` for an entry ``known`` reports stored with at least as much
+    text as it now has (a teaser never replaces the full text stored before). ``known`` maps
+    the stored URLs to the length of their text.
 
     Relative links are resolved against xml:base, the feed's URL and the feed's own link; an
     entry without any web link is kept under its guid (else a hash of the entry) below the
     feed's address. At most ``max_items`` entries are read (feeds list the newest first).
-    Teasers are completed from their page when ``fetch_page`` can.
+    Teasers are completed from their page when ``fetch_page`` can; it raises `FetchError`
+    for a page that could not be fetched, which is a failure of that entry (stored with the
+    feed's text all the same). The page of an entry stored as a teaser is fetched again, up
+    to `PAGE_RETRIES_A_POLL` a call. A damaged feed (see `feed_damage`) adds a failure
+    at ``where``.
     """
     refuse_xml_entities(content)
     where = where or feed_url
@@ -251,20 +279,34 @@ def drafts_from_feed(
             items.append(Failure(place, f"its link {link[:100]!r} is not a web address"))
             continue
         linked.append((entry, url, place))
-    stored = known([url for _, url, _ in linked if url]) if known is not None else set()
+    stored = known([url for _, url, _ in linked if url]) if known is not None else {}
+    retries = PAGE_RETRIES_A_POLL
     seen: dict[int, int] = {}
     for entry, url, place in linked:
-        if url and url in stored:
+        held = stored.get(url) if url else None
+        fragment = _entry_fragment(entry)
+        title = plain_title(entry.get("title", "") or "")
+        if held is not None and max(len(fragment), len(title)) < held:
+            # Stored with more text than the entry's markup holds (its page): unchanged.
             items.append(Unchanged(place))
             continue
-        text = _entry_text(entry)
-        published, precision, note = _entry_time(entry)
-        if url and len(text) < TEASER_CHARS and fetch_page is not None:
-            page = fetch_page(url)
-            if page is not None and len(page.text) > len(text):
-                text = page.text
+        text = html_to_text(fragment)
         if not text.strip():
-            text = plain_title(entry.get("title", "") or "")
+            text = title
+        if held is not None and len(clean_text(text)) < held:
+            items.append(Unchanged(place))
+            continue
+        published, precision, note = _entry_time(entry)
+        # Stored, but no longer than its feed text: the page may have failed last time, so
+        # a few such pages are fetched again each time.
+        if url and len(text) < TEASER_CHARS and fetch_page and (held is None or retries > 0):
+            retries -= held is not None
+            text, failure = _page_text(url, text, fetch_page, place)
+            if failure is not None:
+                items.append(failure)
+        if held is not None and len(clean_text(text)) <= held:
+            items.append(Unchanged(place))  # nothing more than is stored
+            continue
         address = url or _linkless_url(entry, home)
         items.append(
             ArticleDraft(
