@@ -57,10 +57,10 @@ async def test_a_feed_that_keeps_failing_fails_and_a_new_one_warns(env: dict[str
     runner = CliRunner()
     with serve() as site:
         broken = site.add("/broken.rss", status=500)
-        assert runner.invoke(app, ["feeds", "add", broken], env=env).exit_code == 0
+        assert runner.invoke(app, ["feeds", "add", "--anyway", broken], env=env).exit_code == 0
         for _ in range(3):
             runner.invoke(app, ["feeds", "poll"], env=env)
-        runner.invoke(app, ["feeds", "add", site.url("/never.rss")], env=env)
+        runner.invoke(app, ["feeds", "add", "--anyway", site.url("/never.rss")], env=env)
         report = await doctor(env)
     assert report.exit_code == 1
     assert report.status(f"feed {broken}") == "fail"

@@ -29,8 +29,15 @@ def feeds_add(
     everyone: Annotated[
         bool, typer.Option("--global", help="An operator source (the default here).")
     ] = False,
+    anyway: Annotated[
+        bool,
+        typer.Option("--anyway", help="Add it even if it cannot be read as a feed right now."),
+    ] = False,
 ) -> None:
-    """Add a feed to poll: an operator source every tenant reads, or one tenant's feed."""
+    """Add a feed to poll: an operator source every tenant reads, or one tenant's feed.
+
+    The address is fetched once first: one that fails, or is not a feed, is added only
+    with --anyway."""
     key = tenant_key(tenant)
     if key is not None and everyone:
         err.print("Give either --tenant or --global, not both.")
@@ -42,8 +49,16 @@ def feeds_add(
     except EXPECTED_ERRORS as exc:
         err.print(str(exc), markup=False)
         raise typer.Exit(2) from exc
+    problem = core.ingestor.probe_feed(url)
+    if problem and not anyway:
+        err.print(
+            f"Not added: {named(url, problem)}; to add it all the same, use --anyway.", markup=False
+        )
+        raise typer.Exit(1)
     with core.db.session() as session:
         _feed, created = add_feed(session, url, tenant=key)
+    if problem:
+        err.print(f"warning: {named(url, problem)}", markup=False)
     out.print(f"added {url}" if created else f"already polling {url}")
 
 

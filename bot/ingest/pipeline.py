@@ -29,7 +29,13 @@ from bot.ingest.files import (
     read_path,
 )
 from bot.ingest.model import ArticleDraft, Failure
-from bot.ingest.web import draft_from_html, drafts_from_feed, looks_like_feed
+from bot.ingest.web import (
+    NOT_A_FEED_BUT_A_PAGE,
+    draft_from_html,
+    drafts_from_feed,
+    feed_problem,
+    looks_like_feed,
+)
 from bot.ingest.workers import normalised
 from bot.text import canonical_url
 from storage import (
@@ -186,7 +192,7 @@ class Ingestor:
             status = fetched.status
             if not fetched.not_modified:
                 if not looks_like_feed(fetched.content, fetched.content_type):
-                    raise IngestError("not an RSS or Atom feed (the URL serves a web page)")
+                    raise IngestError(NOT_A_FEED_BUT_A_PAGE)
                 drafts = drafts_from_feed(
                     fetched.content,
                     feed.url,
@@ -225,6 +231,17 @@ class Ingestor:
                 stored.last_modified = last_modified[:128] if last_modified else None
                 stored.title = (title or "")[:1000]
         return report
+
+    def probe_feed(self, url: str) -> str | None:
+        """Why ``url`` cannot be polled as a feed now (it fails, it is a web page, the feed
+        is cut off), or None. Fetched once, within a poll's limits; nothing is stored."""
+        deadline = time.monotonic() + self.settings.feed_poll_max_s
+        try:
+            with self.fetcher_factory() as fetcher:
+                fetched = fetcher.get(url, deadline=deadline)
+        except IngestError as exc:
+            return str(exc)
+        return feed_problem(fetched.content, fetched.content_type, url)
 
     def _stored(self, urls: list[str]) -> dict[str, int]:
         with self.db.session() as session:

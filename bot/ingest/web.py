@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 from bot.errors import FetchError, IngestError
-from bot.ingest.decode import sniff_wide, utf8_feed
+from bot.ingest.decode import declared_charset, sniff_wide, utf8_feed
 from bot.ingest.model import (
     ArticleDraft,
     Failure,
@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 
 __all__ = [
     "feed_damage",
+    "feed_problem",
+    "NOT_A_FEED_BUT_A_PAGE",
     "looks_like_feed",
     "drafts_from_feed",
     "draft_from_html",
@@ -44,6 +46,7 @@ __all__ = [
     "MIN_ARTICLE_CHARS",
 ]
 
+NOT_A_FEED_BUT_A_PAGE = "not an RSS or Atom feed (the URL serves a web page)"
 # Below this much extracted text a page is a front page, a login wall or an error page.
 MIN_ARTICLE_CHARS = 200
 # Feed items with less text than this are teasers: fetch the page when we can.
@@ -245,18 +248,8 @@ def drafts_from_feed(
     to `PAGE_RETRIES_A_POLL` a call. A damaged feed (see `feed_damage`) adds a failure
     at ``where``.
     """
-    refuse_xml_entities(content)
     where = where or feed_url
-    utf8 = utf8_feed(content, declared)
-    # A file object, never bytes: given bytes that look like a path, feedparser opens the file.
-    headers = {"content-location": feed_url} if _web(feed_url) else {}
-    import feedparser
-
-    parsed = feedparser.parse(io.BytesIO(utf8), response_headers=headers)
-    damage = feed_damage(parsed, utf8)
-    if not parsed.get("version") and not parsed.entries:
-        # Damage is named only where a feed began: a text with no feed in it is not one.
-        raise IngestError(damage if damage and looks_like_feed(utf8) else "not an RSS or Atom feed")
+    parsed, utf8, damage = _parse(content, feed_url, declared)
     outlet = plain_title(parsed.feed.get("title", "") or "").strip()
     outlet = outlet or urlsplit(feed_url).hostname or "feed"
     channel_link = parsed.feed.get("link", "") or ""
@@ -324,6 +317,36 @@ def drafts_from_feed(
     if damage:
         items.append(Failure(where, damage))
     return items
+
+
+def _parse(
+    content: bytes, feed_url: str, declared: str | None
+) -> tuple[feedparser.FeedParserDict, bytes, str | None]:
+    """The feed parsed, the UTF-8 document it was parsed from, and its damage if any;
+    `IngestError` for a document that is no feed."""
+    refuse_xml_entities(content)
+    utf8 = utf8_feed(content, declared)
+    # A file object, never bytes: given bytes that look like a path, feedparser opens the file.
+    headers = {"content-location": feed_url} if _web(feed_url) else {}
+    import feedparser
+
+    parsed = feedparser.parse(io.BytesIO(utf8), response_headers=headers)
+    damage = feed_damage(parsed, utf8)
+    if not parsed.get("version") and not parsed.entries:
+        # Damage is named only where a feed began: a text with no feed in it is not one.
+        raise IngestError(damage if damage and looks_like_feed(utf8) else "not an RSS or Atom feed")
+    return parsed, utf8, damage
+
+
+def feed_problem(content: bytes, content_type: str, feed_url: str) -> str | None:
+    """Why a fetched document cannot be read as a feed (a web page, no feed, cut off), or
+    None. Nothing is read beyond parsing it: no entry's text, no page."""
+    if not looks_like_feed(content, content_type):
+        return NOT_A_FEED_BUT_A_PAGE
+    try:
+        return _parse(content, feed_url, declared_charset(content_type))[2]
+    except IngestError as exc:
+        return str(exc)
 
 
 def draft_from_html(page: str, url: str, where: str = "") -> ArticleDraft:
