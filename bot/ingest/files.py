@@ -65,6 +65,8 @@ _CHUNK = 1 << 16
 NOT_JSON_LINES = 20
 # No article record needs more: deeper nesting is refused before the JSON parser recurses.
 MAX_JSON_DEPTH = 32
+# What a record's address must look like: a scheme, then no spaces ("https://…", "urn:…").
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
 _JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
 Item = ArticleDraft | Failure | Unchanged
@@ -194,6 +196,8 @@ def _article(record: object, place: str, source: str, origins: tuple[str, dict[i
         if not value.strip():
             return Failure(place, f"'{field}' is empty")
     assert isinstance(url, str) and isinstance(body, str)
+    if not _URI.match(url.strip()):
+        return Failure(place, f"'url' {url.strip()[:60]!r} is not a URL (https://…, urn:…)")
     published, precision, note = read_date(record.get("published"))
     language = record.get("language")
     if language is not None and not (isinstance(language, str) and language.isalpha()):
@@ -356,13 +360,16 @@ def read_file(path: Path, max_bytes: int) -> Iterator[Item]:
 
             yield from drafts_from_feed(data, url, where=where)
             return
+        # A file's outlet, unless it names its own, is the folder it is in.
+        folder = path.resolve().parent.name or "file"
         if suffix in _HTML:
             from bot.ingest.web import draft_from_html
 
             draft = draft_from_html(decode_document(data), url, where=where)
+            draft.source = draft.source or folder
         else:
             text = decode_document(data)
-            draft = parse_text_article(text, url, path.parent.name or "file", where)
+            draft = parse_text_article(text, url, folder, where)
         draft.origin = url  # stable whatever the directory the path was given from
         yield draft
     except IngestError as exc:

@@ -202,6 +202,7 @@ def test_what_is_not_json_lines_is_named_once_with_a_reason(
                 json.dumps({"url": "https://example.com/n", "text": 12345}),
                 json.dumps({"url": "https://example.com/e", "text": " "}),
                 '{"url": "https://example.com/c", "text": "a\x01b"',
+                json.dumps({"url": "not a url", "text": "Bystyret møttes."}),
             ]
         )
     )
@@ -215,5 +216,28 @@ def test_what_is_not_json_lines_is_named_once_with_a_reason(
     assert reasons[f"{typed}:1"] == "'text' is a number, not a string"
     assert reasons[f"{typed}:2"] == "'text' is empty"
     assert reasons[f"{typed}:3"].startswith("not valid JSON (Invalid control character at column")
+    assert reasons[f"{typed}:4"] == "'url' 'not a url' is not a URL (https://…, urn:…)"
     assert reasons[str(empty)].startswith("no file newsbot reads in this folder (.atom, .htm")
-    assert len(report.failures) == 6
+    assert len(report.failures) == 7
+
+
+def test_a_local_file_s_outlet_is_its_folder_unless_it_names_its_own(
+    sqlite_db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    folder = tmp_path / "Fjordbladet"
+    folder.mkdir()
+    body = "<p>" + "Bystyret i Fjordvik vedtok budsjettet for neste år etter en lang debatt. " * 4
+    (folder / "plain.html").write_text(f"<html><body><article>{body}</p></article></body></html>")
+    (folder / "named.html").write_text(
+        '<html><head><meta property="og:site_name" content="Kystnytt"></head>'
+        f"<body><article>{body.replace('budsjettet', 'planen')}</p></article></body></html>"
+    )
+    (folder / "note.txt").write_text("Ferja til Fjordvik er innstilt i dag på grunn av uvær.")
+    report = _ingest(sqlite_db, settings, folder)
+    assert report.new == 3, report.failures
+    outlets = {Path(a.url).name: a.source for a in _articles(sqlite_db)}
+    assert outlets == {
+        "plain.html": "Fjordbladet",
+        "named.html": "Kystnytt",
+        "note.txt": "Fjordbladet",
+    }
