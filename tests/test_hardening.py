@@ -411,3 +411,39 @@ def test_sigkill_during_an_ingest_loses_nothing(tmp_path: Path) -> None:
             assert check_database(session) == []
     finally:
         database.close()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not hasattr(signal, "SIGINT"), reason="needs SIGINT")
+def test_ctrl_c_during_an_ingest_says_what_stays_and_how_to_finish(tmp_path: Path) -> None:
+    rng = random.Random(3)
+    corpus = tmp_path / "many.jsonl"
+    _write_corpus(corpus, rng)
+    db_file = tmp_path / "interrupted.db"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db_file}", "PYTHONPATH": str(PROJECT)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "adapters.cli", "ingest", str(corpus)],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        give_up = time.monotonic() + 60
+        while _stored(db_file) < 500:
+            assert process.poll() is None, "ingest ended before Ctrl-C"
+            assert time.monotonic() < give_up, "ingest wrote nothing within 60 s"
+            time.sleep(0.01)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 130
+    assert "interrupted: what was stored stays; the same command again stores the rest" in stderr
+    assert "Traceback" not in stderr
+    again = _newsbot("ingest", str(corpus), env=env, cwd=tmp_path)
+    assert again.returncode == 0
+    assert _stored(db_file) == ARTICLES

@@ -79,7 +79,14 @@ def ingest(
             progress.advance(task, n)
             progress.refresh()
 
-        report = core.ingestor.ingest(targets, progress=advance)
+        try:
+            report = core.ingestor.ingest(targets, progress=advance)
+        except KeyboardInterrupt:
+            err.print(
+                "interrupted: what was stored stays; "
+                "the same command again stores the rest (and reports it unchanged)"
+            )
+            raise typer.Exit(130) from None
     for failure in report.failures:
         err.print(f"failed: {named(failure.where, failure.reason)}", markup=False)
     for note in report.notes:
