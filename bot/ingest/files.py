@@ -25,12 +25,14 @@ from bot.ingest.model import ArticleDraft, Failure, Unchanged, occurrence, read_
 __all__ = [
     "Item",
     "JSONL_SUFFIXES",
+    "JSON_SUFFIXES",
     "MAX_JSON_DEPTH",
     "TEXT_SUFFIXES",
     "decode_bytes",
     "estimate_items",
     "open_regular",
     "parse_json",
+    "parse_json_bytes",
     "parse_jsonl",
     "parse_text_article",
     "read_bounded",
@@ -58,7 +60,8 @@ _FEEDS = {".rss", ".atom", ".xml"}
 _TEXT = {".txt", ".text", ".md", ""}
 _KNOWN = _JSONL | _JSON | _HTML | _FEEDS | _TEXT
 # The endings read as JSON Lines and as text, for a URL served as plain text too.
-JSONL_SUFFIXES, TEXT_SUFFIXES = frozenset(_JSONL), frozenset(_TEXT)
+JSONL_SUFFIXES, JSON_SUFFIXES = frozenset(_JSONL), frozenset(_JSON)
+TEXT_SUFFIXES = frozenset(_TEXT)
 
 _CHUNK = 1 << 16
 # A JSON Lines file whose first this many lines are all not JSON is refused whole.
@@ -292,21 +295,28 @@ def parse_json(
 ) -> Iterator[Item]:
     """A `.json` file: an array of article records, one record, or JSON Lines under
     another name (then streamed as `parse_jsonl` streams them, whatever its size)."""
-    if os.fstat(handle.fileno()).st_size <= max_bytes:
-        data = read_bounded(handle, max_bytes)
-        document = _json_document(data)
-        origins: tuple[str, dict[int, int]] = (origin or where, {})
-        if isinstance(document, list):
-            for number, record in enumerate(document, start=1):
-                yield _article(record, f"{where}: record {number}", source, origins)
-            if not document:
-                yield Failure(where, "an empty JSON array: no articles")
-            return
-        if isinstance(document, dict):
-            yield _article(document, where, source, origins)
-            return
-        handle = io.BufferedReader(io.BytesIO(data))
-    yield from parse_jsonl(handle, where, source, max_bytes, origin)
+    if os.fstat(handle.fileno()).st_size > max_bytes:
+        yield from parse_jsonl(handle, where, source, max_bytes, origin)
+        return
+    yield from parse_json_bytes(read_bounded(handle, max_bytes), where, source, max_bytes, origin)
+
+
+def parse_json_bytes(
+    data: bytes, where: str, source: str, max_bytes: int, origin: str = ""
+) -> Iterator[Item]:
+    """`parse_json` of a document already read whole (a download, a small file)."""
+    document = _json_document(data)
+    origins: tuple[str, dict[int, int]] = (origin or where, {})
+    if isinstance(document, list):
+        for number, record in enumerate(document, start=1):
+            yield _article(record, f"{where}: record {number}", source, origins)
+        if not document:
+            yield Failure(where, "an empty JSON array: no articles")
+        return
+    if isinstance(document, dict):
+        yield _article(document, where, source, origins)
+        return
+    yield from parse_jsonl(io.BufferedReader(io.BytesIO(data)), where, source, max_bytes, origin)
 
 
 def _json_document(data: bytes) -> object:

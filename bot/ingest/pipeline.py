@@ -19,11 +19,13 @@ from bot.errors import IngestError
 from bot.ingest.decode import declared_charset
 from bot.ingest.fetch import Fetcher
 from bot.ingest.files import (
+    JSON_SUFFIXES,
     JSONL_SUFFIXES,
     TEXT_SUFFIXES,
     Item,
     decode_bytes,
     estimate_items,
+    parse_json_bytes,
     parse_jsonl,
     parse_text_article,
     read_path,
@@ -92,15 +94,18 @@ class IngestReport:
 
 
 # Served as plain text (or as bytes of no stated type), a URL is read as the same file on
-# disk is: JSON Lines by its ending, anything else as a text article.
+# disk is: JSON or JSON Lines by its type or ending, anything else as a text article.
 _JSONL_TYPES = {"application/x-ndjson", "application/jsonl", "application/x-jsonlines"}
 _UNTYPED = {"", "application/octet-stream", "binary/octet-stream"}
 
 
 def _plain_kind(content_type: str, url: str) -> str | None:
-    """ "jsonl" or "text" for a download that is not a web page, else None."""
+    """ "json", "jsonl" or "text" for a download that is not a web page, else None."""
     media = content_type.split(";", 1)[0].strip().lower()
     suffix = PurePosixPath(urlsplit(url).path).suffix.lower()
+    plain = media in _UNTYPED | {"text/plain"}
+    if media == "application/json" or (plain and suffix in JSON_SUFFIXES):
+        return "json"
     if media in _JSONL_TYPES or (media in _UNTYPED | {"text/plain"} and suffix in JSONL_SUFFIXES):
         return "jsonl"
     if media == "text/plain" or (media in _UNTYPED and suffix in TEXT_SUFFIXES - {""}):
@@ -285,9 +290,13 @@ class Ingestor:
             return
         address = canonical_url(fetched.url)
         kind = _plain_kind(fetched.content_type, address)
+        stem = PurePosixPath(urlsplit(address).path).stem
+        if kind == "json":
+            max_bytes = self.settings.file_max_bytes
+            yield from parse_json_bytes(fetched.content, url, stem, max_bytes, address)
+            return
         if kind == "jsonl":
             handle: io.BufferedReader = io.BufferedReader(io.BytesIO(fetched.content))
-            stem = PurePosixPath(urlsplit(address).path).stem
             yield from parse_jsonl(handle, url, stem, self.settings.file_max_bytes, address)
             return
         text = decode_bytes(fetched.content, declared_charset(fetched.content_type))

@@ -3,6 +3,7 @@ extractor's own log lines stay at DEBUG."""
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -49,6 +50,22 @@ def test_a_jsonl_file_by_url_is_read_as_on_disk(
     # The same records from disk: found stored, nothing new.
     from_disk = Ingestor(sqlite_db, settings).ingest([str(corpus_file)])
     assert (from_disk.new, from_disk.failed) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type"), [("/export", "application/json"), ("/export.json", "text/plain")]
+)
+def test_a_json_file_by_url_is_read_as_on_disk(
+    sqlite_db: Database, settings: Settings, corpus_file: Path, path: str, content_type: str
+) -> None:
+    records = [json.loads(line) for line in corpus_file.read_text(encoding="utf-8").splitlines()]
+    with serve() as site:
+        url = site.add(
+            path, body=json.dumps(records).encode(), headers={"Content-Type": content_type}
+        )
+        report = Ingestor(sqlite_db, settings).ingest([url])
+    assert report.summary() == "7 new, 0 updated, 0 unchanged, 0 failed"
+    assert not any(a.text.startswith("[") for a in _stored(sqlite_db).values())
 
 
 class _Records(logging.Handler):
