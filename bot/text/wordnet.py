@@ -30,6 +30,10 @@ _RULES = {
 }  # fmt: skip
 
 
+# Words whose base forms are kept (some 100 bytes each), then the memory starts over.
+_FOUND_MAX = 50_000
+
+
 @dataclass
 class WordNet:
     """Lookups in one WordNet database folder (its `index.*` and `*.exc` files)."""
@@ -37,6 +41,9 @@ class WordNet:
     folder: Path
     _exceptions: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
     _indexes: dict[str, mmap.mmap] = field(default_factory=dict)
+    # Base forms found so far: a question looks each of its words up once for every phrase
+    # it may open or close (a dozen binary searches each), and questions repeat words.
+    _found: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def open(cls, folder: Path) -> WordNet | None:
@@ -60,6 +67,14 @@ class WordNet:
 
     def base_forms(self, word: str) -> list[str]:
         """The dictionary forms of ``word`` in any part of speech ("won" -> "win")."""
+        found = self._found.get(word)
+        if found is None:
+            if len(self._found) >= _FOUND_MAX:
+                self._found.clear()
+            found = self._found[word] = tuple(self._base_forms(word))
+        return list(found)
+
+    def _base_forms(self, word: str) -> list[str]:
         word = word.lower().replace(" ", "_")
         found: dict[str, None] = {}
         for part in _PARTS:
