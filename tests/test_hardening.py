@@ -348,6 +348,31 @@ def _stored(db_file: Path) -> int:
         return 0  # not created or migrated yet
 
 
+def _ingesting(
+    corpus: Path, env: dict[str, str], cwd: Path, stderr: int = subprocess.DEVNULL
+) -> subprocess.Popen[str]:
+    """`newsbot ingest corpus` started in a process of its own."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "adapters.cli", "ingest", str(corpus)],
+        env=env,
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+        text=True,
+    )
+
+
+def _wait_until_stored(
+    process: subprocess.Popen[str], db_file: Path, target: int, note: str = ""
+) -> None:
+    """Wait until the ingest has committed ``target`` articles, still running."""
+    give_up = time.monotonic() + 60
+    while _stored(db_file) < target:
+        assert process.poll() is None, f"ingest ended before {target} were stored{note}"
+        assert time.monotonic() < give_up, "ingest wrote nothing within 60 s"
+        time.sleep(0.01)
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 def test_sigkill_during_an_ingest_loses_nothing(tmp_path: Path) -> None:
@@ -359,22 +384,11 @@ def test_sigkill_during_an_ingest_loses_nothing(tmp_path: Path) -> None:
     # cwd is tmp_path so no developer .env is read; the database comes from the environment.
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{db_file}", "PYTHONPATH": str(PROJECT)}
 
-    process = subprocess.Popen(
-        [sys.executable, "-m", "adapters.cli", "ingest", str(corpus)],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    process = _ingesting(corpus, env, tmp_path)
     try:
         # Wait until it has committed some batches, then kill it a random moment later,
         # typically in the middle of normalising or writing the next batch.
-        target = rng.randrange(500, 6_001)
-        give_up = time.monotonic() + 60
-        while _stored(db_file) < target:
-            assert process.poll() is None, f"ingest ended before the kill (seed {seed})"
-            assert time.monotonic() < give_up, "ingest wrote nothing within 60 s"
-            time.sleep(0.01)
+        _wait_until_stored(process, db_file, rng.randrange(500, 6_001), f" (seed {seed})")
         time.sleep(rng.uniform(0.0, 0.3))
         assert process.poll() is None, f"ingest finished before the kill (seed {seed})"
         process.send_signal(signal.SIGKILL)
@@ -421,20 +435,9 @@ def test_ctrl_c_during_an_ingest_says_what_stays_and_how_to_finish(tmp_path: Pat
     _write_corpus(corpus, rng)
     db_file = tmp_path / "interrupted.db"
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{db_file}", "PYTHONPATH": str(PROJECT)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "adapters.cli", "ingest", str(corpus)],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = _ingesting(corpus, env, tmp_path, stderr=subprocess.PIPE)
     try:
-        give_up = time.monotonic() + 60
-        while _stored(db_file) < 500:
-            assert process.poll() is None, "ingest ended before Ctrl-C"
-            assert time.monotonic() < give_up, "ingest wrote nothing within 60 s"
-            time.sleep(0.01)
+        _wait_until_stored(process, db_file, 500)
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=30)
     finally:
