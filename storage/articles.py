@@ -46,9 +46,6 @@ class ArticleRecord:
     published_at: datetime | None
     published_precision: str
     content_hash: str
-    # The sentences as a JSON array (`json.dumps`), encoded where they were split: in a
-    # bulk ingest, a worker process, so the one writing process only stores them.
-    sentences: str
     search_terms: str
     # The input it was read from (see `Article.origin`); "" when unknown.
     origin: str = ""
@@ -155,7 +152,7 @@ def _insert_new_sqlite(
     """`_insert_new` on SQLite, through the driver: SQLAlchemy's insert of a bulk ingest
     processes each value of each row in Python (~20 us an article, in the one writing
     process). Only the times need converting; the columns' own converter does it, so the
-    stored values are the same. (The sentences are JSON already: see `ArticleRecord`.)"""
+    stored values are the same."""
     dialect = session.get_bind().dialect
     time_type = cast(Table, Article.__table__).c.fetched_at.type
     to_stored = time_type.dialect_impl(dialect).bind_processor(dialect)
@@ -182,7 +179,7 @@ def _insert_new_sqlite(
                 r.published_precision,
                 fetched,
                 r.content_hash,
-                r.sentences,
+                "[]",  # split when read (see `Article.sentences`)
                 r.search_terms,
                 r.origin or None,
                 None,  # numbered once visible (`stamp_visible`)
@@ -280,7 +277,8 @@ def _row(record: ArticleRecord, fetched_at: datetime) -> dict[str, object]:
         "published_precision": record.published_precision,
         "fetched_at": fetched_at,
         "content_hash": record.content_hash,
-        "sentences": record.sentences,
+        # Split when read (see `Article.sentences`); an update drops what was split before.
+        "sentences": [],
         "search_terms": record.search_terms,
         "origin": record.origin or None,
         # Numbered once visible (`stamp_visible`); an update is news again.

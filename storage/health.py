@@ -36,16 +36,11 @@ def check_database(session: Session) -> list[str]:
     problems.extend(check_index(session))
 
     articles = _count(session, "SELECT count(*) FROM articles")
-    # The answerer quotes stored sentences and searches stored terms; an article with
-    # neither can never be found or cited, so it is a half-stored article.
-    sentences_as_text = "sentences" if sqlite else "CAST(sentences AS TEXT)"
-    no_sentences = _count(
-        session,
-        "SELECT count(*) FROM articles WHERE sentences IS NULL "
-        f"OR trim({sentences_as_text}) IN ('', '[]', 'null')",
-    )
-    if no_sentences:
-        problems.append(_have(no_sentences, "no sentences"))
+    # The answerer quotes sentences of the stored text and searches stored terms; an
+    # article with neither can never be found or cited, so it is a half-stored article.
+    no_text = _count(session, "SELECT count(*) FROM articles WHERE text IS NULL OR trim(text) = ''")
+    if no_text:
+        problems.append(_have(no_text, "no text"))
     no_terms = _count(
         session,
         "SELECT count(*) FROM articles WHERE search_terms IS NULL OR trim(search_terms) = ''",

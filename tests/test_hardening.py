@@ -27,6 +27,7 @@ from bot.answer.summariser import Summariser
 from bot.config import Settings
 from bot.ingest import Ingestor
 from bot.ingest.model import ArticleDraft, normalise
+from bot.text import sentences_of
 from bot.types import Answer
 from storage import Article, Database, check_database, store_articles, utcnow
 
@@ -220,9 +221,8 @@ def _assert_clean(db: Database, max_chars: int) -> None:
                 article.url
             )
             assert "\n" not in article.title and len(article.text) <= max_chars
-            assert article.sentences and all(
-                isinstance(s, str) and s.strip() for s in article.sentences
-            )
+            sentences = sentences_of(article)
+            assert sentences and all(isinstance(s, str) and s.strip() for s in sentences)
             assert article.search_terms.strip()
 
 
@@ -267,7 +267,7 @@ def test_doctor_finds_what_a_crash_or_a_bug_could_leave(loaded_db: Database) -> 
         assert first is not None
         article_id, terms = first.id, first.search_terms
     damage = {
-        "1 article has no sentences": "UPDATE articles SET sentences = '[]' WHERE id = :id",
+        "1 article has no text": "UPDATE articles SET text = '' WHERE id = :id",
         "1 article has no search terms": "UPDATE articles SET search_terms = '' WHERE id = :id",
         "the search index holds 7 articles but the articles table 8": (
             "INSERT INTO article_fts(article_fts, rowid, search_terms) "
@@ -299,10 +299,10 @@ def test_doctor_finds_half_stored_articles_on_every_dialect(db: Database) -> Non
         assert check_database(session) == []
     with db.engine.connect() as connection, connection.begin() as transaction:
         session = Session(bind=connection)
-        session.execute(text("UPDATE articles SET sentences = '[]', search_terms = ''"))
+        session.execute(text("UPDATE articles SET text = ' ', search_terms = ''"))
         problems = check_database(session)
         transaction.rollback()
-    assert "1 article has no sentences" in problems and "1 article has no search terms" in problems
+    assert "1 article has no text" in problems and "1 article has no search terms" in problems
 
 
 # -- (c) SIGKILL in the middle of an ingest --------------------------------------------------

@@ -21,7 +21,7 @@ from bot.answer.refusals import (
 from bot.answer.rerank import rerank
 from bot.llm.client import LLMError
 from bot.llm.embed import Embedder
-from bot.text import stem_words, words
+from bot.text import sentences_of, stem_words, words
 from bot.text.english import is_ordinary_english
 from bot.text.similarity import closest_spelling, fold_near_duplicates
 from storage import (
@@ -308,7 +308,7 @@ class Retriever:
                 score_sentences(
                     question,
                     article_id,
-                    article.sentences,
+                    sentences_of(article),
                     article.language,
                     weights,
                     scores[article_id],

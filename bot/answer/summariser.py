@@ -14,7 +14,7 @@ from bot.config import Settings
 from bot.llm.client import LLMError
 from bot.llm.embed import Embedder
 from bot.llm.writer import LLMWriter, Passage
-from bot.text import words
+from bot.text import sentences_of, words
 from bot.text.captions import is_caption, is_name_only
 from bot.text.lexicon import Lexicon, lexicon_at
 from bot.types import Answer, Citation
@@ -183,6 +183,7 @@ class Summariser:
             reverse=True,
         )
         best = own[0]
+        sentences = sentences_of(article)
         # The next sentence often holds the answer to what the best one sets up; the one
         # before says who "he" or "they" is when the best one starts with a pronoun.
         following = best.index + 1
@@ -192,16 +193,16 @@ class Summariser:
         question = retrieval.question
         if question.kind in _TYPED and not holds_answer_type(question, best.text, article.language):
             for index in (best.index - 1, best.index + 1):
-                if 0 <= index < len(article.sentences) and holds_answer_type(
-                    question, article.sentences[index], article.language
+                if 0 <= index < len(sentences) and holds_answer_type(
+                    question, sentences[index], article.language
                 ):
-                    candidates.append((index, article.sentences[index]))
+                    candidates.append((index, sentences[index]))
         # A name alone on its line answers the "Who ...?" before it, as in an interview.
         answers = {i for i, text in candidates if i > best.index and is_name_only(text)}
         if best.index > 0 and _opens_with_reference(best.text):
-            candidates.append((best.index - 1, article.sentences[best.index - 1]))
-        if following < len(article.sentences) and len(best.text) < SHORT_SENTENCE:
-            candidates.append((following, article.sentences[following]))
+            candidates.append((best.index - 1, sentences[best.index - 1]))
+        if following < len(sentences) and len(best.text) < SHORT_SENTENCE:
+            candidates.append((following, sentences[following]))
         candidates += [(s.index, s.text) for s in _diverse(best, own[1:])]
         marker = " [1]"
         chosen = {best.index: fit(best.text, self.max_chars - len(marker))}

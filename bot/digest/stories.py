@@ -12,6 +12,7 @@ from bot.answer.question import analyse
 from bot.llm.client import LLMError
 from bot.llm.writer import LLMWriter, Passage
 from bot.render import truncate
+from bot.text import sentences_of
 from bot.text.captions import is_caption
 from bot.text.lexicon import Lexicon
 from bot.text.similarity import story_signature
@@ -57,14 +58,14 @@ class _Story:
 
 def _lead(article: Article, lexicon: Lexicon | None) -> frozenset[str]:
     # Through the lexicon a Norwegian and an English telling share their words.
-    lead = " ".join([article.title, *article.sentences[:4]])
+    lead = " ".join([article.title, *sentences_of(article)[:4]])
     return story_signature(lead, article.language, lexicon)
 
 
 def lead_summary(article: Article) -> str:
     """The first one or two sentences that are not the headline."""
     picked: list[str] = []
-    for sentence in article.sentences:
+    for sentence in sentences_of(article):
         if sentence.rstrip(".") == article.title.rstrip(".") or len(sentence.split()) < 4:
             continue
         if _CAPTION.search(sentence) or is_caption(sentence):
@@ -107,7 +108,7 @@ def _cluster(articles: list[Article], lexicon: Lexicon | None = None) -> list[_S
 
 def _written_summary(writer: LLMWriter, language: str, articles: list[Article]) -> str | None:
     """The model's cited summary of one story, or None to keep the extractive one."""
-    reports = [Passage(a.id, a.title, " ".join(a.sentences[:4])) for a in articles]
+    reports = [Passage(a.id, a.title, " ".join(sentences_of(a)[:4])) for a in articles]
     try:
         return writer.summarise(language, reports, SUMMARY_CHARS)
     except LLMError as exc:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import json
 import logging
 import operator
 import re
@@ -275,7 +274,8 @@ MAX_URL_CHARS = 2048  # the articles.url column
 
 
 def normalise(draft: ArticleDraft, *, max_chars: int) -> ArticleRecord:
-    """Clean, detect the language, split sentences once, hash, and build the index terms."""
+    """Clean, detect the language, hash, and build the index terms (sentences are split
+    when read: see `Article.sentences`)."""
     if len(draft.url) > MAX_URL_CHARS:
         raise IngestError(f"the URL is {len(draft.url)} characters long, over {MAX_URL_CHARS}")
     text = clean_text(draft.text)
@@ -295,7 +295,6 @@ def normalise(draft: ArticleDraft, *, max_chars: int) -> ArticleRecord:
         published_at=draft.published_at,
         published_precision=draft.published_precision if draft.published_at else "none",
         content_hash=digest,
-        sentences=json.dumps(split_sentences(text)),
         search_terms=document_terms(title, text, language),
         origin=(draft.origin or draft.where or draft.url)[:MAX_URL_CHARS],
     )

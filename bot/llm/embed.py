@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from bot.llm.client import OpenAICompatible
+from bot.text import sentences_of
 from storage import (
     Database,
     articles_without_vectors,
@@ -48,7 +49,7 @@ class Embedder:
             with self.db.session() as session:
                 articles = get_articles(session, ids[start : start + 16])
             for article in articles.values():
-                sentences = article.sentences or [article.title]
+                sentences = sentences_of(article) or [article.title]
                 vectors: list[list[float]] = []
                 for first in range(0, len(sentences), BATCH):
                     vectors.extend(self.client.embed(self.model, sentences[first : first + BATCH]))

@@ -1,7 +1,7 @@
 """Pure text functions: sentences, tokens, stems, language, URLs."""
 
 from bot.text.language import detect_language, load_language_model
-from bot.text.sentences import split_sentences
+from bot.text.sentences import sentences_of, split_sentences
 from bot.text.tokens import STOPWORDS, document_terms, index_terms, stem_words, tokenize, words
 from bot.text.urls import canonical_url
 
@@ -12,6 +12,7 @@ __all__ = [
     "load_language_model",
     "document_terms",
     "index_terms",
+    "sentences_of",
     "split_sentences",
     "stem_words",
     "tokenize",

@@ -1,17 +1,20 @@
 """Sentence splitting that knows Norwegian and English abbreviations.
 
-Split once, at ingest: "15. juli", "kl. 15", "bl.a." and "f.eks." must not end a
-sentence, or answers quote half sentences.
+"15. juli", "kl. 15", "bl.a." and "f.eks." must not end a sentence, or answers quote half
+sentences. An article is split when read (`sentences_of`), not at ingest.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import threading
+from collections import OrderedDict
+from typing import Protocol
 
 from bot.text.captions import split_credit
 
-__all__ = ["split_sentences", "split_paragraphs"]
+__all__ = ["split_sentences", "split_paragraphs", "sentences_of"]
 
 # Lower-cased, without the final dot. A dot after one of these never ends a sentence.
 _ABBREVIATIONS = frozenset(
@@ -102,3 +105,40 @@ def split_sentences(text: str) -> list[str]:
             # "FOTO: ... / NTB scanpix En mann ble ..." has no full stop after the credit.
             sentences += split_credit(sentence)
     return sentences
+
+
+class _Article(Protocol):
+    text: str
+    sentences: list[str]
+
+
+# Texts split lately, by text, the most recently used first out last: a question ranks the
+# sentences of a few dozen articles and then quotes from them, and the next question often
+# asks of the same ones. Bounded by characters, not texts: an article may be long.
+_KEPT_CHARS = 4_000_000
+_kept: OrderedDict[str, tuple[str, ...]] = OrderedDict()
+_kept_chars = 0
+_keeping = threading.Lock()
+
+
+def _split_kept(text: str) -> tuple[str, ...]:
+    global _kept_chars
+    with _keeping:
+        found = _kept.get(text)
+        if found is not None:
+            _kept.move_to_end(text)
+            return found
+    found = tuple(split_sentences(text))
+    with _keeping:
+        if text not in _kept and len(text) <= _KEPT_CHARS:
+            _kept[text] = found
+            _kept_chars += len(text)
+            while _kept_chars > _KEPT_CHARS:
+                _kept_chars -= len(_kept.popitem(last=False)[0])
+    return found
+
+
+def sentences_of(article: _Article) -> list[str]:
+    """An article's sentences, numbered as answers and vectors number them: those an
+    earlier version split at ingest, else its text split now."""
+    return article.sentences or list(_split_kept(article.text))

@@ -13,7 +13,8 @@ from bot.app import open_core
 from bot.config import Settings
 from bot.llm.client import OpenAICompatible
 from bot.llm.embed import Embedder
-from storage import Database, SentenceVector
+from bot.text import sentences_of
+from storage import Article, Database, SentenceVector
 from tests.support.fake_openai import FakeOpenAI, fake_openai
 
 
@@ -42,9 +43,7 @@ def test_backlog_embeds_every_sentence_in_batches(loaded_db: Database, fake: Fak
     assert embedder.backlog() == 8
     with loaded_db.session() as session:
         stored = session.scalar(select(func.count()).select_from(SentenceVector))
-        sentences = sum(
-            len(s) for s in session.scalars(select(__import__("storage").Article.sentences))
-        )
+        sentences = sum(len(sentences_of(a)) for a in session.scalars(select(Article)))
     assert stored == sentences
     assert all(body["model"] == "test-embed" for body in fake.bodies("embeddings"))
     assert embedder.backlog() == 0  # nothing left

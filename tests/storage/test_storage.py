@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import random
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -12,6 +11,7 @@ from alembic import command
 from sqlalchemy import create_engine, insert, text
 
 from bot.ingest import ArticleDraft, normalise
+from bot.text import sentences_of
 from storage import (
     ArticleRecord,
     Database,
@@ -81,21 +81,24 @@ def _search(db: Database, *terms: str) -> list[str]:
         return [articles[i].url for i, _ in hits]
 
 
-def test_sentences_encoded_by_the_ingest_read_back_as_the_sentences(db: Database) -> None:
+def test_sentences_are_split_when_read_and_an_update_drops_those_split_before(
+    db: Database,
+) -> None:
     _store(db, LIBYA)
-    with db.session() as session:
-        article = get_articles(session, [1])[1]
-        raw = session.execute(text("SELECT sentences FROM articles")).scalar_one()
-        # The same JSON text SQLAlchemy writes for a list (PostgreSQL's driver may decode it).
-        stored = json.loads(raw) if isinstance(raw, str) else raw
-        article.sentences = ["Satt som liste.", "Ø og å."]
-    assert stored == json.loads(LIBYA.sentences)
-    assert stored == [
+    libya = [
         "Tyrkia støtter regjeringen i Tripoli, mens Russland uoffisielt står på Haftars side.",
         "Partene møttes i Moskva mandag.",
     ]
     with db.session() as session:
-        assert get_articles(session, [1])[1].sentences == ["Satt som liste.", "Ø og å."]
+        assert sentences_of(get_articles(session, [1])[1]) == libya
+        # As an earlier version stored them: split at ingest, kept as they were split.
+        session.execute(text("""UPDATE articles SET sentences = '["Delt før."]'"""))
+    with db.session() as session:
+        assert sentences_of(get_articles(session, [1])[1]) == ["Delt før."]
+    changed = record(LIBYA.url, LIBYA.title, LIBYA.text + " Ny våpenhvile fra søndag.")
+    assert _store(db, changed) == [Outcome.UPDATED]
+    with db.session() as session:
+        assert sentences_of(get_articles(session, [1])[1]) == [*libya, "Ny våpenhvile fra søndag."]
 
 
 def test_store_is_idempotent_and_updates_changed_articles(db: Database) -> None:
