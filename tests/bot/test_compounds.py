@@ -10,7 +10,7 @@ import pytest
 from bot.answer.summariser import Summariser
 from bot.config import Settings
 from storage import Database
-from tests.support.ranking import assert_quotes, summariser_over
+from tests.support.ranking import assert_quotes, scored, summariser_over
 
 ROAD = {
     "url": "https://vestlandsposten.example/vei",
@@ -175,3 +175,15 @@ def test_a_rare_name_is_found_past_many_articles_with_a_common_word(
     assert answer.found, answer.text
     assert answer.citations[0].url == combined["url"]
     assert "fra Tyskland" in answer.text
+
+
+def test_a_word_inside_another_word_is_not_a_compound_of_it() -> None:
+    sentences = [
+        "Forfatteren skrev boken på ett år, og det ga et godt resultat.",
+        "Kunnskapsministeren la fram planen mandag.",
+    ]
+    found = {i: dict(s.covers) for i, s in scored("Hvem skrev «Sult»?", sentences).items()}
+    # "sult" stands inside "resultat", but "resultat" is no kind of "sult" ...
+    assert "sult" not in found[0] and "skrev" in found[0]
+    # ... while "minister" ends "Kunnskapsministeren" (inflected).
+    assert "minister" in dict(scored("Hvilken minister la fram planen?", sentences)[1].covers)
