@@ -289,6 +289,9 @@ def analyse(text: str, lexicon: Lexicon | None = None) -> Question:
     """
     text = " ".join(text.split())
     lowered = text.lower()
+    # A question typed in capitals tells no names by them: it is read as if typed in lower
+    # case ("WHO BACKS HAFTAR?" as "who backs haftar?"), and shown as typed.
+    typed, text = text, lowered if text.isupper() else text
     kind, kind_language = _kind_and_language(lowered)
     language = kind_language or detect_language(text, default="en")
     window = next((span for pattern, span in _TIME_WORDS if pattern.search(lowered)), None)
@@ -309,8 +312,7 @@ def analyse(text: str, lexicon: Lexicon | None = None) -> Question:
     content = [w for w in dict.fromkeys(words(text)) if w not in ignore or w in name_parts]
     stems = stem_words(content, language)
     translated = _translate(content, name_parts, words(text), language, lexicon) if lexicon else {}
-    # A question typed in capitals tells no abbreviation by them.
-    abbreviated = frozenset(() if text.isupper() else abbreviations(names))
+    abbreviated = frozenset(abbreviations(names))
     terms = [
         Term(
             exact=w,
@@ -325,7 +327,7 @@ def analyse(text: str, lexicon: Lexicon | None = None) -> Question:
         for w, s in zip(content, stems, strict=True)
     ]
     return Question(
-        text=text,
+        text=typed,
         language=language,
         kind=kind,
         terms=terms,

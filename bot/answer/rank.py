@@ -374,10 +374,11 @@ def score_sentences(
             own = feats.common if guard else vocabulary
             # A name asked with a capital is that name only where it is written so:
             # "VAR" is not the verb "var", "Høyre" the party and not "til høyre".
-            # An abbreviation is that only where it is written so: "NY" is not "Ny".
+            # An abbreviation is that only where it is written so: "NY" is not "Ny". Or
+            # a name, inside a sentence: "HAFTAR" asked is "Haftar" written.
             if term.exact in question.abbreviations:
                 # Few questions ask for one: worked out here, not for every sentence.
-                written = frozenset(abbreviations(list(feats.capital_parts)))
+                written = frozenset(abbreviations(list(feats.capital_parts))) | feats.names
             else:
                 written = feats.capitalised if term.is_name else own
             if term_set & written:

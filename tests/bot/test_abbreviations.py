@@ -51,3 +51,19 @@ def test_an_abbreviation_asked_in_the_genitive_finds_the_bare_abbreviation(
 def test_a_question_typed_in_capitals_asks_for_no_abbreviation() -> None:
     assert analyse("HVA GJORDE VAR I KAMPEN?", None).abbreviations == frozenset()
     assert analyse("Hva gjorde VAR i kampen?", None).abbreviations == {"var"}
+
+
+def test_a_name_typed_in_capitals_finds_it_written_as_a_name(
+    sqlite_db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    summariser = summariser_over(sqlite_db, settings, tmp_path, JUBILEE)
+    for question in (
+        "Hva sa GORBATSJOV?",
+        "What did GORBATSJOV say?",
+        "HVA SA GORBATSJOV?",
+    ):
+        answer = summariser.answer(question)
+        assert answer.found, (question, answer.text)
+        assert "Gorbatsjov" in answer.text
+    # Written in capitals, it still is no ordinary word: "Var det ..." names no "VAR".
+    assert _scored("Hva gjorde VAR i kampen?").get(0, 0) == 0
