@@ -7,6 +7,8 @@ methods; nothing else imports prometheus_client.
 
 from __future__ import annotations
 
+import logging
+import math
 from collections.abc import Callable
 from enum import StrEnum
 
@@ -16,6 +18,8 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 __all__ = ["CONTENT_TYPE", "Metrics", "QuestionOutcome"]
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
+
+log = logging.getLogger(__name__)
 
 
 class QuestionOutcome(StrEnum):
@@ -60,7 +64,16 @@ class Metrics:
             registry=self.registry,
         )
         self._articles = Gauge(
-            "newsbot_articles", "Articles stored in the database.", registry=self.registry
+            "newsbot_articles",
+            "Articles stored in the database (NaN when it could not be read).",
+            registry=self.registry,
+        )
+        # Registered after the article count, which sets it as it is read: so a scrape shows
+        # what that same scrape found.
+        self._database_up = Gauge(
+            "newsbot_database_up",
+            "1 when the database answered this scrape, else 0.",
+            registry=self.registry,
         )
         for outcome in QuestionOutcome:
             self._questions.labels(outcome.value)
@@ -92,8 +105,21 @@ class Metrics:
         return value or 0.0
 
     def articles_from(self, count: Callable[[], int]) -> None:
-        """Read the article count from ``count`` at every scrape."""
-        self._articles.set_function(lambda: float(count()))
+        """Read the article count from ``count`` at every scrape. A database that does not
+        answer leaves the count unknown, and the counters are served all the same: they
+        matter most then (`/healthz` says what is wrong)."""
+
+        def read() -> float:
+            try:
+                value = float(count())
+            except Exception as exc:  # noqa: BLE001 - a scrape must outlive the database
+                log.warning("metrics: the database did not answer (%s)", exc.__class__.__name__)
+                self._database_up.set(0)
+                return math.nan
+            self._database_up.set(1)
+            return value
+
+        self._articles.set_function(read)
 
     def exposition(self) -> bytes:
         """The Prometheus text format of everything above."""
