@@ -14,7 +14,15 @@ from bot.config import Settings
 from bot.llm.client import LLMError, OpenAICompatible
 from bot.render import counted
 from bot.text.lexicon import lexicon_at
-from storage import Database, FeedSource, check_database, count_articles, list_feeds, utcnow
+from storage import (
+    Database,
+    FeedSource,
+    check_database,
+    count_articles,
+    list_feeds,
+    readers_of,
+    utcnow,
+)
 
 __all__ = ["Check", "Status", "core_checks", "age"]
 
@@ -184,13 +192,22 @@ def _model_server(
 def _feeds(settings: Settings, db: Database) -> list[Check]:
     with db.session() as session:
         feeds = list_feeds(session)
+        readers = readers_of(session, [feed.id for feed in feeds])
     now = utcnow()
     # Polled every FEED_POLL_MINUTES while `newsbot run` runs (longer while backing off).
     stale_after = max(timedelta(minutes=3 * settings.feed_poll_minutes), timedelta(hours=1))
-    return [_feed(feed, now, stale_after) for feed in feeds]
+    return [_feed(feed, readers.get(feed.id, []), now, stale_after) for feed in feeds]
 
 
-def _feed(feed: FeedSource, now: datetime, stale_after: timedelta) -> Check:
+def _removal(feed: FeedSource, readers: list[str]) -> str:
+    """The command that stops the feed being polled: an operator source is removed as one,
+    a tenant's feed for each tenant that reads it."""
+    commands = [f"newsbot feeds remove {feed.url}"] if feed.operator else []
+    commands += [f"newsbot feeds remove {feed.url} --tenant {tenant}" for tenant in readers]
+    return " and ".join(f"`{command}`" for command in commands)
+
+
+def _feed(feed: FeedSource, readers: list[str], now: datetime, stale_after: timedelta) -> Check:
     name = f"feed {feed.url}"
     if feed.last_polled_at is None:
         return Check(
@@ -203,7 +220,7 @@ def _feed(feed: FeedSource, now: datetime, stale_after: timedelta) -> Check:
             name,
             status,
             f"failed {counted(feed.failures, 'time')} in a row, last {when}: {feed.last_error}",
-            "check the address in a browser; `newsbot feeds remove URL` if it has moved",
+            f"check the address in a browser; {_removal(feed, readers)} if it has moved",
         )
     if now - feed.last_polled_at > stale_after:
         return Check(

@@ -31,7 +31,14 @@ from storage.deliveries import (
     renew_claim,
 )
 from storage.errors import StorageError
-from storage.feeds import add_feed, count_operator_feeds, get_feed, list_feeds, remove_feed
+from storage.feeds import (
+    add_feed,
+    count_operator_feeds,
+    get_feed,
+    list_feeds,
+    readers_of,
+    remove_feed,
+)
 from storage.health import check_database, ping
 from storage.incoming import CLAIM_RETENTION, claim_incoming, prune_incoming
 from storage.installations import (
@@ -168,6 +175,7 @@ __all__ = [
     "index_terms_of",
     "get_feed",
     "list_feeds",
+    "readers_of",
     "migrate",
     "remove_feed",
     "search_articles",

@@ -10,7 +10,14 @@ from sqlalchemy.orm import Session
 
 from storage.models import FeedMembership, FeedSource
 
-__all__ = ["add_feed", "list_feeds", "remove_feed", "get_feed", "count_operator_feeds"]
+__all__ = [
+    "add_feed",
+    "list_feeds",
+    "remove_feed",
+    "get_feed",
+    "count_operator_feeds",
+    "readers_of",
+]
 
 
 def _member(tenant: str) -> ColumnElement[bool]:
@@ -94,3 +101,16 @@ def remove_feed(session: Session, url: str, tenant: str | None = None) -> bool:
         )
     )
     return bool(getattr(removed, "rowcount", 0))
+
+
+def readers_of(session: Session, feed_ids: list[int]) -> dict[int, list[str]]:
+    """The tenants that read each of ``feed_ids``, sorted (feeds no tenant reads are left out)."""
+    rows = session.execute(
+        select(FeedMembership.feed_id, FeedMembership.tenant)
+        .where(FeedMembership.feed_id.in_(feed_ids))
+        .order_by(FeedMembership.tenant)
+    )
+    readers: dict[int, list[str]] = {}
+    for feed_id, tenant in rows:
+        readers.setdefault(feed_id, []).append(tenant)
+    return readers

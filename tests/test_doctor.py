@@ -67,3 +67,36 @@ async def test_a_feed_that_keeps_failing_fails_and_a_new_one_warns(env: dict[str
     [line] = [line for line in report.lines if broken in line]
     assert "failed 3 times in a row, last " in line and "answered HTTP 500" in line
     assert report.status(f"feed {site.url('/never.rss')}") == "warn"
+
+
+async def test_a_failing_tenant_feed_is_named_with_the_command_that_removes_it(
+    env: dict[str, str],
+) -> None:
+    from typer.testing import CliRunner
+
+    from adapters.cli import app
+
+    env = env | {"FETCH_ALLOW_HOSTS": "127.0.0.1"}
+    runner = CliRunner()
+    with serve() as site:
+        broken = site.add("/team.rss", status=500)
+        added = runner.invoke(
+            app, ["feeds", "add", "--anyway", broken, "--tenant", "slack:TA"], env=env
+        )
+        assert added.exit_code == 0, added.output
+        for _ in range(3):
+            runner.invoke(app, ["feeds", "poll"], env=env)
+        report = await doctor(env)
+    [line] = [line for line in report.lines if broken in line]
+    assert f"`newsbot feeds remove {broken} --tenant slack:TA`" in line
+    listed = runner.invoke(app, ["feeds", "list"], env=env).stdout
+    assert "slack:TA" in listed
+    # Without --tenant it is no operator source: whose it is, and how to stop it.
+    wrong = runner.invoke(app, ["feeds", "remove", broken], env=env)
+    assert wrong.exit_code == 1 and "slack:TA reads it" in wrong.stderr
+    assert f"newsbot feeds remove {broken} --tenant TENANT" in wrong.stderr
+    assert (
+        runner.invoke(app, ["feeds", "remove", broken, "--tenant", "slack:TA"], env=env).exit_code
+        == 0
+    )
+    assert "No feeds yet" in runner.invoke(app, ["feeds", "list"], env=env).stdout

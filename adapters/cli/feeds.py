@@ -15,7 +15,7 @@ from bot.errors import EXPECTED_ERRORS
 from bot.opml import OpmlError, OpmlFeed, read_opml, write_opml
 from bot.render import counted
 from bot.text import canonical_url
-from storage import add_feed, list_feeds, remove_feed
+from storage import add_feed, get_feed, list_feeds, readers_of, remove_feed
 
 __all__ = ["feeds_app"]
 
@@ -69,6 +69,7 @@ def feeds_list(tenant: TenantOption = None) -> None:
     core = core_or_exit()
     with core.db.session() as session:
         feeds = list_feeds(session, key)
+        readers = readers_of(session, [feed.id for feed in feeds])
     if not feeds:
         out.print("No feeds yet. Add one with: newsbot feeds add URL")
         return
@@ -80,9 +81,8 @@ def feeds_list(tenant: TenantOption = None) -> None:
     for feed in feeds:
         polled = feed.last_polled_at.strftime("%Y-%m-%d %H:%M") if feed.last_polled_at else "never"
         status = feed.last_error or (str(feed.last_status) if feed.last_status else "")
-        table.add_row(
-            feed.url, feed.title, "everyone" if feed.operator else "tenants", polled, status
-        )
+        who = ", ".join((["everyone"] if feed.operator else []) + readers.get(feed.id, []))
+        table.add_row(feed.url, feed.title, who, polled, status)
     out.print(table)
 
 
@@ -94,8 +94,18 @@ def feeds_remove(url: str, tenant: TenantOption = None) -> None:
     url = canonical_url(url)
     with core.db.session() as session:
         removed = remove_feed(session, url, key)
+        feed = None if removed else get_feed(session, url)
+        readers = readers_of(session, [feed.id]).get(feed.id, []) if feed else []
     if not removed:
-        err.print(f"No feed {url}{' for ' + key if key else ''}.")
+        if key is None and readers:
+            # A tenant's feed, not an operator source: say whose, and how to stop it.
+            err.print(
+                f"{url} is no operator source; {', '.join(readers)} "
+                f"{'reads' if len(readers) == 1 else 'read'} it: "
+                f"newsbot feeds remove {url} --tenant TENANT"
+            )
+        else:
+            err.print(f"No feed {url}{' for ' + key if key else ''}.")
         raise typer.Exit(1)
     out.print(f"removed {url}")
 
