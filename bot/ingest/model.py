@@ -9,7 +9,7 @@ import operator
 import re
 import unicodedata
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 from bot.errors import IngestError
@@ -165,14 +165,25 @@ def parse_published(value: object) -> tuple[datetime | None, str]:
     return None, "none"
 
 
+# How far ahead of the clock a publication time may lie: a zone written wrong, a post
+# scheduled for the morning. Later than that, it is no publication time: an article dated
+# 2100 would never fall in a digest's window and be cited as news from the future.
+FUTURE_LEEWAY = timedelta(days=1)
+
+
 def read_date(value: object) -> tuple[datetime | None, str, str | None]:
-    """`parse_published`, plus a note naming a date that was given but could not be read."""
+    """`parse_published`, plus a note naming a date that was given but could not be read,
+    or that lies in the future (`FUTURE_LEEWAY`); either way the article is stored undated."""
     when, precision = parse_published(value)
     given = value is not None and str(value).strip() != ""
-    if when is None and given:
-        shown = str(value).strip()
-        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    if not given:
+        return when, precision, None
+    shown = str(value).strip()
+    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    if when is None:
         return None, "none", f"date {shown!r} not understood; stored undated"
+    if when > datetime.now(UTC) + FUTURE_LEEWAY:
+        return None, "none", f"date {shown!r} is in the future; stored undated"
     return when, precision, None
 
 

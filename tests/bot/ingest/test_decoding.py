@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -232,3 +233,36 @@ def test_dates_in_the_forms_feeds_and_archives_use(
     [note] = report.notes
     assert note.where == f"{path}:7"
     assert "'the day after the storm' not understood" in note.reason
+
+
+def test_a_date_far_in_the_future_is_named_and_the_article_stored_undated(
+    sqlite_db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    soon = (datetime.now(UTC) + timedelta(hours=3)).isoformat()
+    path = tmp_path / "future.jsonl"
+    path.write_text(
+        "\n".join(
+            json.dumps(
+                {
+                    "url": f"https://ex.example/{name}",
+                    "title": name,
+                    "text": text,
+                    "published": when,
+                }
+            )
+            for name, when, text in [
+                ("far", "Fri, 01 Jan 2100 10:00:00 GMT", "Bystyret i Bergen vedtok budsjettet."),
+                ("soon", soon, "Fylkestinget i Vestland møttes i Førde."),
+            ]
+        ),
+        encoding="utf-8",
+    )
+    report = Ingestor(sqlite_db, settings).ingest([str(path)])
+    assert report.summary() == "2 new, 0 updated, 0 unchanged, 0 failed"
+    [note] = report.notes
+    assert note.where == f"{path}:1"
+    assert "'Fri, 01 Jan 2100 10:00:00 GMT' is in the future; stored undated" in note.reason
+    stored = {a.url: a for a in _articles(sqlite_db)}
+    assert stored["https://ex.example/far"].published_at is None
+    # A few hours ahead is a zone written wrong or a scheduled post: kept.
+    assert stored["https://ex.example/soon"].published_at is not None
