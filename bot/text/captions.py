@@ -36,8 +36,20 @@ _PICTURE = re.compile(
     r"^(?:bildet\b|illustrasjonsbilde|arkivbilde|the photo|pictured\b)", re.IGNORECASE
 )
 # A label in capitals of two words or more before a colon ("PÅ TAMPEN AV EKTESKAPET:"),
-# and the pointers to other stories ("LES OGSÅ:", "SE VIDEO:").
+# and the pointers to other stories ("LES OGSÅ:", "Les også:", "SE VIDEO:", "Read more:").
 _LABEL = re.compile(r"^[A-ZÆØÅÄÖÜ]{2,}(?: [A-ZÆØÅÄÖÜ]{2,})+:|^(?:LES|SE)\b[^:]{0,30}:")
+_POINTER = re.compile(
+    r"^(?:les?|se) (?:også|mer|flere|video)\b[^:]{0,30}:|^(?:read|see|watch) (?:more|also)\b[^:]{0,30}:",
+    re.IGNORECASE,
+)
+# Who a portrait shows, and when: "Tor-Kristian Karlsen, her fra en tidligere anledning.",
+# "Erna Solberg, her under et møte i fjor.", "Jane Smith, pictured in 2019."
+_PORTRAIT = re.compile(
+    r"^(?:[A-ZÆØÅÄÖÜ][\w.'’-]*\s+){0,3}[A-ZÆØÅÄÖÜ][\w.'’-]*(?:\s*\([^)]{1,12}\))?,\s+"
+    r"(?:her (?:fra|på|under|i|med|sammen|avbildet|fotografert)|pictured|seen here)\b"
+)
+# A source line in brackets: "(Kilde: D&B Informasjon)", "(Source: Reuters)".
+_SOURCE_LINE = re.compile(r"^\(\s*(?:kilde|kilder|source|sources)\s*:[^)]*\)\.?$", re.IGNORECASE)
 # "Av NTB-Kari Hansen", "By Jane Smith": a byline is short and all names.
 _BYLINE = re.compile(r"^(?:Av|By)\s+(?:[A-ZÆØÅ][\w-]*\s*){1,4}\.?$")
 # After a name: an age or a party ("Nicki Bille (31)", "Erna Solberg (H)").
@@ -64,9 +76,17 @@ def is_caption(sentence: str) -> bool:
         or _POSITIONS.search(text)
         or _PICTURE.match(text)
         or _LABEL.match(text)
+        or _POINTER.match(text)
+        or _portrait(text)
+        or _SOURCE_LINE.match(text)
         or _BYLINE.match(text)
         or is_name_only(text)
     )
+
+
+def _portrait(text: str) -> bool:
+    # One comma, few words: "Solberg, her på Stortinget, sa at ..." is a statement.
+    return text.count(",") == 1 and len(text.split()) <= 15 and bool(_PORTRAIT.match(text))
 
 
 def is_name_only(sentence: str) -> bool:

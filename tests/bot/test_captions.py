@@ -98,3 +98,31 @@ def test_a_name_alone_after_a_question_is_its_answer_not_a_caption(
     answer = summariser.answer("Hvem blir ny hovedtrener i Fjordby IL?")
     assert answer.found
     assert "Kjetil Knutsen." in answer.text
+
+
+ASSAULT = {
+    "url": "https://byavisa.example/overfall",
+    "title": "Sportssjef overfalt i Oslo",
+    "source": "Byavisa",
+    "language": "no",
+    "published": "2024-06-02T07:00:00+00:00",
+    "text": (
+        "Jon Lauvås, her fra en tidligere anledning.\n"
+        "Les også: Slik ble sesongen for klubben\n"
+        "Jon Lauvås, sportssjef i klubben, ble overfalt på Grünerløkka natt til lørdag.\n"
+        "En mann i 20-årene er pågrepet, opplyser politiet.\n"
+        "(Kilde: Politiets operasjonssentral)"
+    ),
+}
+
+
+def test_a_portrait_line_a_story_pointer_and_a_source_line_are_never_quoted(
+    sqlite_db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    summariser = summariser_over(sqlite_db, settings, tmp_path, ASSAULT)
+    for question in ("Hva skjedde med Jon Lauvås?", "Hvem ble overfalt på Grünerløkka?"):
+        answer = summariser.answer(question)
+        assert answer.text.startswith("Jon Lauvås, sportssjef i klubben, ble overfalt"), answer.text
+        assert "tidligere anledning" not in answer.text and "Les også" not in answer.text
+    source = summariser.answer("Hva sa politiets operasjonssentral?")
+    assert "(Kilde:" not in source.text
