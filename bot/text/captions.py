@@ -39,7 +39,8 @@ _PICTURE = re.compile(
 # and the pointers to other stories ("LES OGSÅ:", "Les også:", "SE VIDEO:", "Read more:").
 _LABEL = re.compile(r"^[A-ZÆØÅÄÖÜ]{2,}(?: [A-ZÆØÅÄÖÜ]{2,})+:|^(?:LES|SE)\b[^:]{0,30}:")
 _POINTER = re.compile(
-    r"^(?:les?|se) (?:også|mer|flere|video)\b[^:]{0,30}:|^(?:read|see|watch) (?:more|also)\b[^:]{0,30}:",
+    r"^(?:les?|se) (?:også|mer|flere|video)\b[^:]{0,30}:"
+    r"|^(?:read|see|watch) (?:more|also)\b[^:]{0,30}:",
     re.IGNORECASE,
 )
 # Who a portrait shows, and when: "Tor-Kristian Karlsen, her fra en tidligere anledning.",
