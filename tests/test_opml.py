@@ -9,17 +9,21 @@ from typer.testing import CliRunner
 
 from adapters.cli import app
 from bot.opml import OpmlError, OpmlFeed, read_opml, write_opml
+from tests.support.httpserver import serve
+from tests.support.news import feed_xml
 
-# Public addresses written as IPs: vetted like any feed address, with no DNS look-up.
-WIRE = "http://93.184.215.14/wire.rss"
-SPORT = "https://93.184.215.15/sport.atom"
-OPML = f"""<?xml version="1.0" encoding="UTF-8"?>
+RSS = {"Content-Type": "application/rss+xml"}
+
+
+def _opml(wire: str, sport: str, broken: str) -> str:
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
 <opml version="1.0"><head><title>Exported from another reader</title></head><body>
   <outline text="News">
-    <outline text="The Wire" title="The Wire" type="rss" xmlUrl="{WIRE}" htmlUrl="http://x"/>
+    <outline text="The Wire" title="The Wire" type="rss" xmlUrl="{wire}" htmlUrl="http://x"/>
     <outline text="Intranet" type="rss" xmlUrl="http://10.0.0.5/feed.xml"/>
+    <outline text="Gone" type="rss" xmlUrl="{broken}"/>
   </outline>
-  <outline text="Sport desk" type="rss" xmlUrl="{SPORT}"/>
+  <outline text="Sport desk" type="rss" xmlUrl="{sport}"/>
   <outline text="A folder with no feed"/>
 </body></opml>"""
 
@@ -27,7 +31,11 @@ OPML = f"""<?xml version="1.0" encoding="UTF-8"?>
 @pytest.fixture
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     monkeypatch.chdir(tmp_path)  # no stray .env is read
-    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "LOAD_DEMO_CORPUS": "false"}
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+        "LOAD_DEMO_CORPUS": "false",
+        "FETCH_ALLOW_HOSTS": "127.0.0.1",
+    }
     runner = CliRunner()
 
     def invoke(*args: str):  # type: ignore[no-untyped-def]
@@ -37,23 +45,33 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-unt
 
 
 def test_import_vets_every_outline_and_export_lists_one_tenants_feeds(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    source = tmp_path / "subscriptions.opml"
-    source.write_text(OPML, encoding="utf-8")
+    with serve() as site:
+        wire = site.add("/wire.rss", body=feed_xml(site, [("/a", "Sak", "Kort.")]), headers=RSS)
+        sport = site.add("/sport.rss", body=feed_xml(site, [("/b", "Kamp", "Kort.")]), headers=RSS)
+        broken = site.add("/gone.rss", status=500)
+        source = tmp_path / "subscriptions.opml"
+        source.write_text(_opml(wire, sport, broken), encoding="utf-8")
 
-    result = cli("feeds", "import", str(source), "--tenant", "slack:T0NORTH")
-    assert result.exit_code == 1
-    assert "2 added, 0 already read, 1 refused (of 3 feeds)" in result.stdout
-    # One line a refusal, naming the address once.
-    assert result.stderr.splitlines() == [
-        "refused: http://10.0.0.5/feed.xml: 10.0.0.5 is a private address; newsbot does not "
-        "fetch internal addresses unless FETCH_ALLOW_HOSTS allows it"
-    ]
+        result = cli("feeds", "import", str(source), "--tenant", "slack:T0NORTH")
+        assert result.exit_code == 1
+        assert "2 added, 0 already read, 2 refused (of 4 feeds)" in result.stdout
+        # One line a refusal, naming the address once.
+        assert result.stderr.splitlines() == [
+            "refused: http://10.0.0.5/feed.xml: 10.0.0.5 is a private address; newsbot does "
+            "not fetch internal addresses unless FETCH_ALLOW_HOSTS allows it",
+            f"refused: {broken} answered HTTP 500 (--anyway adds it)",
+        ]
+        # Read as `feeds add` reads an address: --anyway adds what cannot be read now.
+        anyway = cli("feeds", "import", str(source), "--tenant", "slack:T0NORTH", "--anyway")
+        assert "1 added, 2 already read, 1 refused (of 4 feeds)" in anyway.stdout
+        assert f"warning: {broken} answered HTTP 500" in anyway.stderr
 
     mine = cli("feeds", "export", "--tenant", "slack:T0NORTH")
     assert mine.exit_code == 0
     assert [(f.url, f.title) for f in read_opml(mine.stdout.encode())] == [
-        (WIRE, "The Wire"),
-        (SPORT, "Sport desk"),
+        (wire, "The Wire"),
+        (sport, "Sport desk"),
+        (broken, "Gone"),
     ]
     # The operator's sources and another tenant's feeds are not this tenant's.
     operator = cli("feeds", "export")
@@ -61,12 +79,13 @@ def test_import_vets_every_outline_and_export_lists_one_tenants_feeds(cli, tmp_p
     other = cli("feeds", "export", "--tenant", "discord:42")
     assert read_opml(other.stdout.encode()) == []
 
-    # What one exports another imports; a second import adds nothing.
+    # What one exports another imports (polled already: not read again); a second import
+    # adds nothing.
     exported = tmp_path / "north.opml"
     exported.write_text(mine.stdout, encoding="utf-8")
-    assert "2 added" in cli("feeds", "import", str(exported)).stdout
-    assert "0 added, 2 already read" in cli("feeds", "import", str(exported)).stdout
-    assert len(read_opml(cli("feeds", "export").stdout.encode())) == 2
+    assert "3 added" in cli("feeds", "import", str(exported)).stdout
+    assert "0 added, 3 already read" in cli("feeds", "import", str(exported)).stdout
+    assert len(read_opml(cli("feeds", "export").stdout.encode())) == 3
 
 
 @pytest.mark.parametrize(

@@ -114,8 +114,13 @@ def feeds_remove(url: str, tenant: TenantOption = None) -> None:
 def feeds_import(
     path: Annotated[Path, typer.Argument(help="An OPML file, as other feed readers export.")],
     tenant: TenantOption = None,
+    anyway: Annotated[
+        bool,
+        typer.Option("--anyway", help="Add the feeds that cannot be read right now too."),
+    ] = False,
 ) -> None:
-    """Add every feed an OPML file lists, each address vetted as `feeds add` vets it."""
+    """Add every feed an OPML file lists, each address vetted and read first as `feeds add`
+    does it: one that fails, or is not a feed, is added only with --anyway."""
     key = tenant_key(tenant)
     core = core_or_exit()
     try:
@@ -135,6 +140,16 @@ def feeds_import(
             err.print(f"refused: {named(feed.url, str(exc))}", markup=False)
             refused += 1
             continue
+        with core.db.session() as session:
+            polled = get_feed(session, url) is not None
+        # A feed polled already was read before: only a new address is fetched first.
+        problem = None if polled else core.ingestor.probe_feed(url)
+        if problem and not anyway:
+            err.print(f"refused: {named(url, problem)} (--anyway adds it)", markup=False)
+            refused += 1
+            continue
+        if problem:
+            err.print(f"warning: {named(url, problem)}", markup=False)
         with core.db.session() as session:
             _feed, created = add_feed(session, url, feed.title, tenant=key)
         added += created
