@@ -173,7 +173,8 @@ class Settings(BaseSettings):
     health_port: Annotated[Port | None, BeforeValidator(_blank_is_none)] = None
 
     # Answers
-    answer_max_chars: Count = 500
+    # Room for at least one quoted sentence and its source number.
+    answer_max_chars: Annotated[int, Field(ge=100)] = 500
     question_max_chars: Count = 1000
     # Questions and digests per minute from one user and in one channel (0: no limit).
     rate_user_per_minute: Limit = 6

@@ -120,7 +120,10 @@ def _has_control(text: str) -> bool:
     return bool(data.translate(None, _NOT_CONTROL)) or "\u200b" in text or "\ufeff" in text
 
 
-_TAG = re.compile(r"</?[A-Za-z][^<>]*>|<!--.*?-->", re.S)
+# A script or style element goes whole, what it holds too: that is code, not words.
+_TAG = re.compile(
+    r"<(script|style)\b[^<>]*>.*?</\1\s*>|</?[A-Za-z][^<>]*>|<!--.*?-->", re.S | re.IGNORECASE
+)
 _ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]{1,31});")
 
 

@@ -55,6 +55,7 @@ def test_unknown_time_zone_stops_run_before_anything_starts(
         ("PORT", "abc", "not a whole number"),
         ("PORT", "70000", "must be at most 65535"),
         ("FEED_POLL_MINUTES", "0", "must be at least 1"),
+        ("ANSWER_MAX_CHARS", "5", "must be at least 100"),
         ("FETCH_TIMEOUT_S", "nan", "not a finite number"),
         ("RATE_USER_PER_MINUTE", "-1", "must be at least 0"),
         ("LLM_BASE_URL", "localhost:11434/v1", "not a URL starting with http:// or https://"),

@@ -164,6 +164,7 @@ def test_titles_are_plain_text_whatever_markup_and_entities_a_feed_uses(
         "Why we don&amp;#x2019;t stop",
         "&lt;b&gt;&amp;amp;&lt;/b&gt; in bold",
         "History of the &amp;lt;blink&amp;gt; tag",
+        "&lt;b&gt;Bru&lt;/b&gt; &lt;script&gt;alert(1)&lt;/script&gt;åpnet igjen",
     ]
     items = "".join(
         f"<item><title>{title}</title><link>https://ex.example/{n}</link>"
@@ -177,13 +178,14 @@ def test_titles_are_plain_text_whatever_markup_and_entities_a_feed_uses(
         f"{items}</channel></rss>",
         encoding="utf-8",
     )
-    assert Ingestor(sqlite_db, settings).ingest([str(path)]).new == 4
+    assert Ingestor(sqlite_db, settings).ingest([str(path)]).new == 5
     stored = _articles(sqlite_db)
     assert [a.title for a in stored] == [
         "AT&T og Tom & Jerry",
         "Why we don’t stop",
         "& in bold",
         "History of the <blink> tag",
+        "Bru åpnet igjen",  # a script's code is no part of the title
     ]
     for article in stored:
         assert (
