@@ -85,6 +85,10 @@ CARRIED_WEIGHT = 0.7
 SEMANTIC_WEIGHT = 1.0
 # Where a headline is weighed among an article's sentences: before them, never quoted.
 _HEADLINE = -1
+# What the lead stands for of a headline whose words no sentence of the text holds (`_lead`),
+# and how long it is at least (a shorter line is a heading or a caption: "F-35.").
+LEAD_SHARE = 0.5
+_LEAD_WORDS = 6
 
 
 @dataclass(frozen=True)
@@ -227,6 +231,23 @@ def _translation_in_compound(
         len(form) >= 4 and form in lowered and _glued(form, form, sentence_words)
         for form in translations
     )
+
+
+def _lead(
+    sentences: list[str], title: str, language: str, headline: dict[str, float]
+) -> list[_Match]:
+    """The article's first statement, standing for a headline that holds words of the
+    question when no sentence of its text does ("Kampflyregningen har steget med 16
+    milliarder", told in the text as "Totalregningen for kampflyinvesteringen ligger ...
+    høyere"): news says first what its headline says. At `LEAD_SHARE` of the headline's
+    match, for it says so in other words."""
+    for index, sentence in enumerate(sentences):
+        if is_headline(sentence, title) or is_caption(sentence):
+            continue
+        feats = features(sentence, language)
+        if feats.length >= _LEAD_WORDS:
+            return [(index, sentence, feats, {e: LEAD_SHARE * s for e, s in headline.items()})]
+    return []
 
 
 def is_headline(sentence: str, title: str) -> bool:
@@ -395,6 +416,8 @@ def score_sentences(
             headline = found
         elif found or index in semantic:
             matches.append((index, sentence, feats, found))
+    if headline and not matches:
+        matches = _lead(sentences, title, language, headline)
     matches = _carry_names(question, sentences, language, matches)
     for *_, found in matches:
         for exact, share in found.items():
@@ -410,7 +433,9 @@ def score_sentences(
     local_total = sum(local.values()) or 1.0
     names = {term.exact for term in question.terms if term.is_name}
     # How much of the question the article covers anywhere, not just in one sentence.
-    covered = sum(weights.get(e, 0.0) * share for e, share in best_share.items())
+    # Its headline tells what it covers too.
+    shares = {e: max(share, best_share.get(e, 0.0)) for e, share in headline.items()}
+    covered = sum(weights.get(e, 0.0) * share for e, share in (best_share | shares).items())
     article_coverage = covered / total_weight
     # Retrieval scored translations like the words themselves; an article that holds
     # the question's own words is the better match (a Norwegian question, a Norwegian
