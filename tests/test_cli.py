@@ -122,7 +122,7 @@ def test_one_article_is_one_article_not_one_articles(cli, libya_file: Path, tmp_
         '<opml version="2.0"><body><outline xmlUrl="http://93.184.215.14/a.rss"/></body></opml>',
         encoding="utf-8",
     )
-    imported = cli("feeds", "import", str(opml)).stdout.strip()
+    imported = cli("feeds", "import", str(opml), "--anyway").stdout.strip()
     assert imported == "1 added, 0 already read, 0 refused (of 1 feed)"
 
 
@@ -242,3 +242,7 @@ def test_help_lists_flags_as_flags(cli) -> None:  # type: ignore[no-untyped-def]
         shown = cli(*args)
         assert shown.exit_code == 0 and "Usage" in shown.stdout
         assert "<bool>" not in shown.stdout
+    # An argument is named as one, in capitals: "TARGETS...", not "{targets}..." of "<str>".
+    shown = cli("ingest", "--help").stdout
+    assert "ingest [OPTIONS] TARGETS..." in shown
+    assert "{targets}" not in shown and "<str>" not in shown
