@@ -162,8 +162,10 @@ def stats() -> None:
 def doctor(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object, for scripts.")] = False,
 ) -> None:
-    """Check everything configured: database and index, lexicon, model servers, feeds, Slack,
-    Discord and each subscribed channel. Exits 1 when any check fails."""
+    """Check everything configured; exits 1 when any check fails.
+
+    The database and its index, the lexicon, model servers, feeds, Slack, Discord and
+    each subscribed channel."""
     import asyncio  # only the commands that run an event loop pay for its import
 
     from adapters.doctor import Status, run_doctor
