@@ -164,8 +164,8 @@ def doctor(
 ) -> None:
     """Check everything configured; exits 1 when any check fails.
 
-    The database and its index, the lexicon, model servers, feeds, Slack, Discord and
-    each subscribed channel."""
+    Database and index, lexicon, model servers, feeds, Slack, Discord, subscribed channels.
+    """
     import asyncio  # only the commands that run an event loop pay for its import
 
     from adapters.doctor import Status, run_doctor
