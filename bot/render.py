@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import shlex
 
-from bot.types import Answer, Citation, Digest, LiveItem
+from bot.types import Answer, Citation, Digest, DigestItem, LiveItem
 
 __all__ = [
     "SORRY",
@@ -22,6 +22,7 @@ __all__ = [
     "digest_text",
     "more_stories",
     "no_news",
+    "own_headline",
     "truncate",
 ]
 
@@ -78,6 +79,14 @@ def citation_details(citation: Citation) -> str:
     return ", ".join(part for part in (citation.source, citation.published) if part)
 
 
+def own_headline(item: DigestItem, citation: Citation) -> str | None:
+    """A digest item's source that is not the article its headline comes from, by its own
+    headline: another outlet's, or the same outlet's earlier news of the story."""
+    if citation is item.citations[0] or citation.title in ("", item.headline):
+        return None
+    return citation.title
+
+
 def citation_line(citation: Citation) -> str:
     details = citation_details(citation)
     head = f"[{citation.n}] {citation.title}"
@@ -117,10 +126,13 @@ def digest_text(digest: Digest) -> str:
     for number, item in enumerate(digest.items, start=1):
         lines.append("")
         lines.append(f"{number}. {item.headline}")
-        lines.append(f"   {item.summary}")
+        if item.summary:
+            lines.append(f"   {item.summary}")
         for citation in item.citations:
-            details = citation_details(citation)
-            lines.append(f"   - {details}: {citation.url}" if details else f"   - {citation.url}")
+            said = " — ".join(
+                part for part in (own_headline(item, citation), citation_details(citation)) if part
+            )
+            lines.append(f"   - {said}: {citation.url}" if said else f"   - {citation.url}")
     more = more_stories(digest)
     if more:
         lines.extend(["", more])

@@ -77,7 +77,8 @@ class Answer:
 
 @dataclass(frozen=True)
 class DigestItem:
-    """One story, however many outlets told it."""
+    """One story, however many outlets told it. ``citations`` start with the article the
+    headline and summary come from; the story's other articles follow by time."""
 
     headline: str
     summary: str

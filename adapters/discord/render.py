@@ -24,6 +24,7 @@ from bot.render import (
     live_text,
     more_stories,
     no_news,
+    own_headline,
     truncate,
 )
 from bot.types import Answer, Citation, Digest, DigestItem, LiveItem
@@ -249,13 +250,33 @@ def live_messages(post: LiveItem) -> list[Outgoing]:
     return pack_embeds([_item_embed(None, post.item)])
 
 
-def _item_embed(number: int | None, item: DigestItem) -> discord.Embed:
-    links = [
-        markdown_link(citation_details(c) or c.title or c.url, c.url) for c in item.citations[:10]
-    ]
+# A story's sources: at most this many links, in at most this many characters.
+ITEM_LINKS = 10
+ITEM_SOURCES_CHARS = 1000
+
+
+def _item_sources(item: DigestItem) -> str:
+    """The story's sources linked by outlet and date, each past the first with its own
+    headline (a follow-up's news), whole links only, then "…and N more"."""
+    links: list[str] = []
+    used = 0
+    for citation in item.citations[:ITEM_LINKS]:
+        label = " — ".join(
+            part for part in (own_headline(item, citation), citation_details(citation)) if part
+        )
+        link = markdown_link(label or citation.title or citation.url, citation.url)
+        # Room is kept for the "…and N more" that would follow.
+        if used + len(link) + 3 > ITEM_SOURCES_CHARS - 20:
+            break
+        links.append(link)
+        used += len(link) + 3
     if len(item.citations) > len(links):
         links.append(f"…and {len(item.citations) - len(links)} more")
-    sources = truncate(" · ".join(links), 1000)
+    return " · ".join(links)
+
+
+def _item_embed(number: int | None, item: DigestItem) -> discord.Embed:
+    sources = _item_sources(item)
     summary_room = EMBED_DESCRIPTION_LIMIT - len(sources) - 2
     description = truncate(quote_untrusted(item.summary), summary_room)
     first_url = next((c.url for c in item.citations if _is_web_url(c.url)), None)

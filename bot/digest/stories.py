@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -40,6 +41,18 @@ _CAPTION = re.compile(
     r"\b(?i:foto|photo|illustrasjon|bilde)\s*:|^[A-ZÆØÅÄÖÜ]{2,}(?: [A-ZÆØÅÄÖÜ]{2,})*:"
 )
 WINDOW_LIMIT = 2000
+# A story's lead paragraph: its headline and this many sentences after it.
+LEAD_SENTENCES = 4
+
+
+def _outlet(article: Article) -> str:
+    # Without an outlet's name an article is its own outlet.
+    return article.source or article.url
+
+
+def _plain(text: str) -> str:
+    """Words only, lower-cased, one space apart: how two sentences are compared."""
+    return " ".join(re.findall(r"\w+", text.casefold()))
 
 
 @dataclass
@@ -49,24 +62,65 @@ class _Story:
 
     @property
     def outlets(self) -> int:
-        return len({a.source or a.url for a in self.articles})
+        return len({_outlet(a) for a in self.articles})
 
     @property
     def latest(self) -> datetime:
         return max(a.sort_time for a in self.articles)
 
 
-def _lead(article: Article, lexicon: Lexicon | None) -> frozenset[str]:
+def _lead_sentences(article: Article, boilerplate: Collection[str] = ()) -> list[str]:
+    sentences = sentences_of(article)
+    if boilerplate:
+        sentences = [s for s in sentences if _plain(s) not in boilerplate]
+    return sentences[:LEAD_SENTENCES]
+
+
+def _lead(
+    article: Article, lexicon: Lexicon | None, boilerplate: Collection[str] = ()
+) -> frozenset[str]:
     # Through the lexicon a Norwegian and an English telling share their words.
-    lead = " ".join([article.title, *sentences_of(article)[:4]])
+    lead = " ".join([article.title, *_lead_sentences(article, boilerplate)])
     return story_signature(lead, article.language, lexicon)
 
 
-def lead_summary(article: Article) -> str:
-    """The first one or two sentences that are not the headline."""
+def _boilerplate(articles: Iterable[Article]) -> dict[str, frozenset[str]]:
+    """By outlet, the lead sentences it printed under more than one headline (compared as
+    `_plain` words): a paywall teaser ("Read the full story for subscribers only."), a
+    template's standing line. They tell nothing of the story: they neither join two
+    stories nor summarise one. The same sentence from two outlets is wire copy, and stays."""
+    headlines: dict[tuple[str, str], set[str]] = {}
+    for article in articles:
+        if not article.source:
+            continue
+        headline = _plain(article.title)
+        for sentence in sentences_of(article)[: 2 * LEAD_SENTENCES]:
+            headlines.setdefault((article.source, _plain(sentence)), set()).add(headline)
+    found: dict[str, set[str]] = {}
+    for (outlet, sentence), titles in headlines.items():
+        if len(titles) > 1:
+            found.setdefault(outlet, set()).add(sentence)
+    return {outlet: frozenset(sentences) for outlet, sentences in found.items()}
+
+
+def _in_headline(sentence: str, title: str) -> bool:
+    """Whether ``sentence`` is the headline or one of its sentences ("Mol og Sørum fortsetter
+    å herje. Duoen er klar for EM-semifinale."). The sentence a cut title was taken from
+    completes it, so it is not a repeat."""
+    words = _plain(sentence)
+    return not words or f" {words} " in f" {_plain(title)} "
+
+
+def lead_summary(article: Article, boilerplate: Collection[str] = ()) -> str:
+    """The first one or two sentences that are not the headline (nor, for a digest, one of
+    the outlet's ``boilerplate`` sentences, as `_plain` words)."""
     picked: list[str] = []
+    skipped = False
     for sentence in sentences_of(article):
-        if sentence.rstrip(".") == article.title.rstrip(".") or len(sentence.split()) < 4:
+        if _plain(sentence) in boilerplate:
+            skipped = True
+            continue
+        if _in_headline(sentence, article.title) or len(sentence.split()) < 4:
             continue
         if _CAPTION.search(sentence) or is_caption(sentence):
             continue  # a photo caption or credit, not the story
@@ -75,16 +129,23 @@ def lead_summary(article: Article) -> str:
         picked.append(sentence)
         if len(picked) == 2:
             break
+    if not picked and skipped:
+        return ""  # all it says beyond its headline is the outlet's teaser
     return truncate(" ".join(picked) or article.text, SUMMARY_CHARS)
 
 
-def _cluster(articles: list[Article], lexicon: Lexicon | None = None) -> list[_Story]:
+def _cluster(
+    articles: list[Article],
+    lexicon: Lexicon | None = None,
+    boilerplate: dict[str, frozenset[str]] | None = None,
+) -> list[_Story]:
     """Greedy clustering by lead-paragraph overlap (Jaccard). An index from each word to
     the stories holding it keeps this linear in practice instead of story-by-story."""
     stories: list[_Story] = []
     postings: dict[str, list[int]] = {}
+    standing = boilerplate or {}
     for article in sorted(articles, key=lambda a: a.sort_time):
-        lead = _lead(article, lexicon)
+        lead = _lead(article, lexicon, standing.get(article.source, ()))
         shared: Counter[int] = Counter()
         for word in lead:
             shared.update(postings.get(word, ()))
@@ -104,6 +165,39 @@ def _cluster(articles: list[Article], lexicon: Lexicon | None = None) -> list[_S
             for word in lead:
                 postings.setdefault(word, []).append(len(stories) - 1)
     return stories
+
+
+def _tellings(story: _Story) -> list[Article]:
+    """The articles a story's item cites, the one it leads with first, then by time.
+
+    Each outlet's article is cited under every headline it gave the story ("Quintara
+    dockworkers begin strike", later "Quintara strike ends after pay deal"): a later
+    headline from an outlet that told the story already is news of its own, so the newest
+    of those leads; without one the first telling leads. A headline an outlet repeats (the
+    same article at a second address) is cited once."""
+    told: dict[tuple[str, str], Article] = {}
+    for article in sorted(story.articles, key=lambda a: (a.sort_time, a.id)):
+        told.setdefault((_outlet(article), _plain(article.title)), article)
+    ordered = list(told.values())
+    outlets: set[str] = set()
+    lead = ordered[0]
+    for article in ordered:
+        if _outlet(article) in outlets:
+            lead = article
+        outlets.add(_outlet(article))
+    return [lead, *(a for a in ordered if a is not lead)]
+
+
+def _item(
+    story: _Story, boilerplate: dict[str, frozenset[str]], writer: LLMWriter | None
+) -> DigestItem:
+    cited = _tellings(story)
+    lead = cited[0]
+    citations = [Citation.of(n, a) for n, a in enumerate(cited, start=1)]
+    summary = _written_summary(writer, lead.language, cited) if writer else None
+    if summary is None:
+        summary = lead_summary(lead, boilerplate.get(lead.source, ()))
+    return DigestItem(lead.title, summary, citations, latest=story.latest)
 
 
 def _written_summary(writer: LLMWriter, language: str, articles: list[Article]) -> str | None:
@@ -168,7 +262,8 @@ def build_digest(
             # A story that mentions the topic in passing is not about it.
             top = max((scores[a.id] for a in articles), default=0.0)
             articles = [a for a in articles if scores[a.id] >= TOPIC_SHARE * top]
-    stories = _cluster(articles, lexicon)
+    boilerplate = _boilerplate(articles)
+    stories = _cluster(articles, lexicon, boilerplate)
     # More outlets first; with a topic, then the story most about it; then the newest.
     relevance = {a.id: scores[a.id] for a in articles} if topic else {}
     stories.sort(
@@ -180,19 +275,7 @@ def build_digest(
         ),
         reverse=True,
     )
-    items = []
-    for story in stories[:max_items]:
-        # Lead with the first telling; cite each outlet once, earliest first.
-        ordered = sorted(story.articles, key=lambda a: a.sort_time)
-        lead = ordered[0]
-        cited: dict[str, Article] = {}
-        for article in ordered:
-            cited.setdefault(article.source or article.url, article)
-        citations = [Citation.of(n, a) for n, a in enumerate(cited.values(), start=1)]
-        summary = _written_summary(writer, lead.language, list(cited.values())) if writer else None
-        items.append(
-            DigestItem(lead.title, summary or lead_summary(lead), citations, latest=story.latest)
-        )
+    items = [_item(story, boilerplate, writer) for story in stories[:max_items]]
     return Digest(
         since=since,
         until=until,

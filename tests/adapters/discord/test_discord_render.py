@@ -172,6 +172,25 @@ def test_a_story_too_long_for_one_embed_is_cut_not_dropped() -> None:
     assert "…" in description and description.endswith("(https://dagsnytt.example/1)")
 
 
+def test_a_story_s_further_sources_are_linked_by_their_own_headlines_whole() -> None:
+    item = DigestItem(
+        "Quintara strike ends after pay deal",
+        "The union accepted a pay rise of six percent.",
+        [citation(1, "Quintara strike ends after pay deal")]
+        + [citation(n, f"Quintara update {n} " + "ord " * 40) for n in range(2, 30)],
+    )
+
+    [message] = digest_messages(Digest(UNTIL - timedelta(days=1), UNTIL, [item]))
+
+    description = message.embeds[0].description or ""
+    assert "[Dagsnytt, 2020-01-13](https://dagsnytt.example/1)" in description
+    assert "[Quintara update 2 ord" in description
+    # Whole links only, then how many were left out.
+    sources = description.split("\n", 1)[1]
+    assert sources.count("[") == sources.count("](https://")
+    assert sources.endswith("more") and len(sources) <= 1000
+
+
 def test_an_empty_digest_says_so() -> None:
     [message] = digest_messages(Digest(UNTIL - timedelta(days=1), UNTIL, []))
 
