@@ -82,6 +82,7 @@ from storage.search import (
     check_index,
     count_matching,
     count_matching_any,
+    scores_among,
     search_articles,
     starting_with,
 )
@@ -178,6 +179,7 @@ __all__ = [
     "readers_of",
     "migrate",
     "remove_feed",
+    "scores_among",
     "search_articles",
     "store_articles",
     "utcnow",

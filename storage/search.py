@@ -23,6 +23,7 @@ from storage.tenants import TenantScope, visible_ids, visible_sql
 
 __all__ = [
     "search_articles",
+    "scores_among",
     "any_matching",
     "starting_with",
     "count_matching",
@@ -78,6 +79,38 @@ def search_articles(
     if len(kept) == limit or len(hits) < wider:
         return kept
     return _search(session, cleaned, limit, since, visible_to)
+
+
+def scores_among(session: Session, terms: Iterable[str], ids: Iterable[int]) -> dict[int, float]:
+    """The scores (higher is better) of those of ``ids`` that hold any of ``terms``, as the
+    whole query ranks them: how a digest's topic is matched within its own window, where
+    the best hits of the whole archive may be none of the window's articles."""
+    cleaned = _clean(terms)
+    wanted = set(ids)
+    if not cleaned or not wanted:
+        return {}
+    if session.get_bind().dialect.name == "sqlite":
+        # FTS5 runs its query once per value of a rowid IN (...) list (a second for 2,000
+        # ids and a common word), but once over a rowid range: the span of ``ids`` is read
+        # and the rest dropped here.
+        sql = (
+            "SELECT rowid, -bm25(article_fts) FROM article_fts "
+            "WHERE article_fts MATCH :q AND rowid BETWEEN :low AND :high"
+        )
+        params: dict[str, object] = {
+            "q": _fts5_query(cleaned),
+            "low": min(wanted),
+            "high": max(wanted),
+        }
+    else:
+        index_scans(session)
+        sql = (
+            "SELECT id, ts_rank_cd(search_vector, to_tsquery('simple', :q), 1) FROM articles "
+            "WHERE id = ANY(:ids) AND search_vector @@ to_tsquery('simple', :q)"
+        )
+        params = {"q": _tsquery(cleaned), "ids": sorted(wanted)}
+    rows = session.execute(text(sql), params)
+    return {int(row[0]): float(row[1]) for row in rows if int(row[0]) in wanted}
 
 
 def _search(

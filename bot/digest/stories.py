@@ -24,7 +24,7 @@ from storage import (
     TenantScope,
     articles_between,
     articles_stored_after,
-    search_articles,
+    scores_among,
 )
 
 __all__ = ["build_digest", "lead_summary", "STORY_THRESHOLD"]
@@ -251,13 +251,10 @@ def build_digest(
             full = len(articles) == WINDOW_LIMIT and articles[-1].stored_seq is not None
             covered = int(articles[-1].stored_seq or upto) if full else upto
         if topic:
+            # Matched within the window: the archive's best matches of a common word may
+            # be none of the window's articles.
             terms = analyse(topic, lexicon).search_terms
-            window = None if stored is not None else since
-            scores = dict(
-                search_articles(
-                    session, terms, limit=WINDOW_LIMIT, since=window, visible_to=visible_to
-                )
-            )
+            scores = scores_among(session, terms, (a.id for a in articles))
             articles = [a for a in articles if a.id in scores]
             # A story that mentions the topic in passing is not about it.
             top = max((scores[a.id] for a in articles), default=0.0)

@@ -22,6 +22,7 @@ from storage import (
     count_matching,
     delete_articles_under,
     get_articles,
+    scores_among,
     search_articles,
     store_articles,
 )
@@ -229,6 +230,20 @@ def test_behind_the_rare_hits_come_the_most_recent_common_ones(
         two = search_articles(session, ["ferry", "haftar"], limit=2)
     urls = _ids(db)
     assert [urls[i] for i, _ in two] == [haftar.url, ferries[-1].url]
+
+
+def test_scores_among_given_articles_ignore_better_matches_elsewhere(db: Database) -> None:
+    ferries, haftar = _ferries_and_haftar(db)
+    _store(db, LIBYA)
+    ids = {url: i for i, url in _ids(db).items()}
+    window = [ids[haftar.url], ids[ferries[0].url], ids[LIBYA.url]]
+    with db.session() as session:
+        scores = scores_among(session, ["ferry"], window)
+        assert scores_among(session, ["ferry"], []) == {}
+        assert scores_among(session, ["*"], window) == {}
+    # Only the given articles that hold the word, the one that says it more the higher.
+    assert set(scores) == {ids[haftar.url], ids[ferries[0].url]}
+    assert scores[ids[ferries[0].url]] > scores[ids[haftar.url]] > 0
 
 
 def _ids(db: Database) -> dict[int, str]:
