@@ -325,6 +325,8 @@ class DigestScheduler:
             period,
             digest.covered_seq,
             None,
+            # "No news" posted (the console, POST_EMPTY_DIGESTS) counts as empty all the same.
+            empty=not digest.items,
         )
         return True
 
@@ -419,9 +421,11 @@ class DigestScheduler:
         covered_until: datetime | None,
         covered_seq: int | None,
         error: str | None,
+        *,
+        empty: bool = False,
     ) -> None:
         if status in _DIGEST_RESULTS:
-            self.metrics.digest(_DIGEST_RESULTS[status])
+            self.metrics.digest("empty" if empty else _DIGEST_RESULTS[status])
         with self.db.session() as session:
             finish_delivery(
                 session,

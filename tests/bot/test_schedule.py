@@ -182,6 +182,22 @@ async def test_empty_period_posts_nothing(core: Core) -> None:
     assert scheduler.metrics.count("newsbot_digests", result="posted") == 0
 
 
+@pytest.mark.parametrize("how", ["console", "POST_EMPTY_DIGESTS"])
+async def test_an_empty_period_posted_as_no_news_counts_as_empty(core: Core, how: str) -> None:
+    sink = RecordingSink()
+    if how == "console":
+        sink.posts_empty = True  # type: ignore[attr-defined]
+    else:
+        core.settings = core.settings.model_copy(update={"post_empty_digests": True})
+    sub_id = subscribe(core, oslo_daily(), SUB_TIME - timedelta(days=2))
+    scheduler = scheduler_for(core, [sink], clock=Clock(SUB_TIME))
+    assert await scheduler.fire(sub_id) is True
+    [(_channel, digest)] = sink.posts
+    assert digest.items == []  # "No news in ..." was posted
+    assert scheduler.metrics.count("newsbot_digests", result="empty") == 1
+    assert scheduler.metrics.count("newsbot_digests", result="posted") == 0
+
+
 def digest_jobs(scheduler: DigestScheduler) -> list[str]:
     return [job.id for job in scheduler.scheduler.get_jobs() if job.id.startswith("digest:")]
 
