@@ -8,6 +8,7 @@ here once; adapters add only their escaping and layout.
 from __future__ import annotations
 
 import shlex
+from datetime import timedelta
 
 from bot.types import Answer, Citation, Digest, DigestItem, LiveItem
 
@@ -24,6 +25,7 @@ __all__ = [
     "no_news",
     "own_headline",
     "truncate",
+    "unread_note",
 ]
 
 # The one apology for a failure on our side; the log has the detail.
@@ -74,6 +76,31 @@ def more_stories(digest: Digest) -> str | None:
     return f"…and {counted(digest.more, 'more story', 'more stories')}: `{command}` lists them all."
 
 
+def unread_note(digest: Digest) -> str | None:
+    """What a digest of a window holding more articles than it reads says of the rest
+    (None when it read them all)."""
+    if not digest.read_limit:
+        return None
+    read = f"{digest.read_limit:,}"
+    if digest.read_from is None:
+        # Windowed by arrival: the rest come after, and start a scheduled digest's next one.
+        return (
+            f"More than {read} articles arrived in this window: this digest is of the first "
+            f"{read}; a scheduled digest's next one starts with the rest."
+        )
+    # The older ones, up to the minute after the oldest read: an overlap, never a gap.
+    upto = digest.read_from.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    command = (
+        f"newsbot digest --since {digest.since:%Y-%m-%dT%H:%M}Z --until {upto:%Y-%m-%dT%H:%M}Z"
+    )
+    if digest.topic:
+        command += f" --topic {shlex.quote(digest.topic)}"
+    return (
+        f"This window holds more than {read} articles: this digest is of the newest {read}, "
+        f"published since {digest.read_from:%Y-%m-%d %H:%M} UTC; `{command}` covers the older ones."
+    )
+
+
 def citation_details(citation: Citation) -> str:
     """ "Outlet, 2020-01": what is known of where and when, without the title."""
     return ", ".join(part for part in (citation.source, citation.published) if part)
@@ -120,9 +147,12 @@ def live_text(post: LiveItem) -> str:
 
 
 def digest_text(digest: Digest) -> str:
+    unread = unread_note(digest)
     if not digest.items:
-        return no_news(digest, digest.topic)
+        return "\n".join(filter(None, [no_news(digest, digest.topic), unread]))
     lines = [f"News digest{about(digest.topic)}, {digest_span(digest)}"]
+    if unread:
+        lines.append(unread)
     for number, item in enumerate(digest.items, start=1):
         lines.append("")
         lines.append(f"{number}. {item.headline}")

@@ -103,6 +103,12 @@ class Digest:
     more: int = 0
     # A scheduled digest's end in the storage sequence, where the next one starts.
     covered_seq: int | None = None
+    # The window held more articles than one digest reads: it read this many (the newest
+    # published or, windowed by arrival, the first stored) and left the rest out.
+    read_limit: int = 0
+    # With ``read_limit``, in a window of publication times: the oldest article read was
+    # published then; those published before it were not read.
+    read_from: datetime | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -111,6 +117,8 @@ class Digest:
             **({"topic": self.topic} if self.topic else {}),
             "items": [item.as_dict() for item in self.items],
             **({"more": self.more} if self.more else {}),
+            **({"read_limit": self.read_limit} if self.read_limit else {}),
+            **({"read_from": self.read_from.isoformat()} if self.read_from else {}),
         }
 
 

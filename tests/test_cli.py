@@ -182,6 +182,19 @@ def test_a_window_or_count_that_cannot_be_is_one_sentence_not_a_traceback(
     future = cli("digest", "--since", "2999-01-01")
     assert future.exit_code == 2
     assert "is not in the past" in future.stderr
+    inverted = cli("digest", "--since", "2020-02-01", "--until", "2020-01-01")
+    assert inverted.exit_code == 2
+    assert inverted.stderr.strip() == (
+        "--since 2020-02-01 is not before --until 2020-01-01: the window would be empty."
+    )
+    assert "--until “soon” is not an ISO time" in cli("digest", "--until", "soon").stderr
+    arrived = cli("digest", "--arrived", "--until", "2020-02-01")
+    assert arrived.exit_code == 2 and "leave out --until" in arrived.stderr
+    # A window that ends in the past: the Libya story of January 2020, by --since or --hours.
+    for window in (["--since", "2020-01-01"], ["--hours", "48"]):
+        shown = cli("digest", *window, "--until", "2020-01-02")
+        assert shown.exit_code == 0 and "Khalifa Haftar" in shown.stdout, window
+    assert "No news" in cli("digest", "--since", "2020-02-01", "--until", "2020-03-01").stdout
     for option, command in (("--max-items", "digest"), ("--limit", "search")):
         for value in ("0", "-3"):
             args = [command, option, value] + (["Haftar"] if command == "search" else [])

@@ -13,7 +13,7 @@ import typer
 
 from adapters.cli.common import core_or_exit, err, out
 from bot.app import Core
-from bot.digest import Older
+from bot.digest import DEFAULT_MAX_ITEMS, Older
 from bot.errors import EXPECTED_ERRORS
 from bot.render import about, counted, digest_text
 from bot.types import ChannelRef, format_published
@@ -25,8 +25,15 @@ __all__ = ["digest"]
 def digest(
     since: Annotated[str | None, typer.Option(help="Start of the window (ISO time).")] = None,
     hours: Annotated[float | None, typer.Option(help="The window: the last N hours.")] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(help="End of the window (ISO time; default: now). With --hours, N before."),
+    ] = None,
     topic: Annotated[str | None, typer.Option(help="Only stories about this.")] = None,
-    max_items: Annotated[int, typer.Option(min=1, help="Most stories to include.")] = 10,
+    max_items: Annotated[
+        int | None,
+        typer.Option(min=1, help=f"Most stories to include [default: {DEFAULT_MAX_ITEMS}]."),
+    ] = None,
     arrived: Annotated[
         bool,
         typer.Option(
@@ -37,25 +44,34 @@ def digest(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     channel: Annotated[
         str | None,
-        typer.Option(help="A subscribed channel, e.g. slack:C0123 or console:local: its digest."),
+        typer.Option(
+            help="A subscribed channel, e.g. slack:C0123 or console:local: its digest.",
+        ),
     ] = None,
     now: Annotated[bool, typer.Option("--now", help="With --channel: post it there now.")] = False,
 ) -> None:
     """The stories of a window (default: the last day), one item per story."""
+    if channel is None and now:
+        err.print("--now posts a subscription's digest: give --channel too.")
+        raise typer.Exit(2)
+    if since and hours is not None:
+        err.print("Give --since or --hours, not both.")
+        raise typer.Exit(2)
+    if arrived and until is not None:
+        err.print("--arrived takes the stories stored up to now: leave out --until.")
+        raise typer.Exit(2)
+    end = _time("--until", until) if until is not None else datetime.now(UTC)
+    start = _window_start(end, since, hours, until_given=until)
     core = core_or_exit()
     if channel is not None:
         _channel_digest(core, channel, post=now, as_json=as_json)
         return
-    if now:
-        err.print("--now posts a subscription's digest: give --channel too.")
-        raise typer.Exit(2)
-    until = datetime.now(UTC)
-    if since and hours is not None:
-        err.print("Give --since or --hours, not both.")
-        raise typer.Exit(2)
-    start = _window_start(until, since, hours)
     result = core.digests.recent(
-        topic=topic, since=start, until=until, max_items=max_items, arrived=arrived
+        topic=topic,
+        since=start,
+        until=end,
+        max_items=max_items or DEFAULT_MAX_ITEMS,
+        arrived=arrived,
     )
     if as_json:
         sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False) + "\n")
@@ -70,7 +86,20 @@ def digest(
 MAX_HOURS = 100 * 365 * 24
 
 
-def _window_start(until: datetime, since: str | None, hours: float | None) -> datetime | None:
+def _time(option: str, value: str) -> datetime:
+    """An option's ISO time in UTC (without a zone: UTC); exits with one sentence when
+    it is not one."""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        err.print(f"{option} “{value}” is not an ISO time, e.g. 2024-05-01T08:00 or 2024-05-01.")
+        raise typer.Exit(2) from exc
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def _window_start(
+    until: datetime, since: str | None, hours: float | None, *, until_given: str | None = None
+) -> datetime | None:
     """Where the window that ends at ``until`` starts (None: the default day), in UTC;
     exits with one sentence when the option cannot be a window's start."""
     if hours is not None:
@@ -80,14 +109,10 @@ def _window_start(until: datetime, since: str | None, hours: float | None) -> da
         return until - timedelta(hours=hours)
     if not since:
         return None
-    try:
-        parsed = datetime.fromisoformat(since)
-    except ValueError as exc:
-        err.print(f"“{since}” is not an ISO time, e.g. 2024-05-01T08:00 or 2024-05-01.")
-        raise typer.Exit(2) from exc
-    start = (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+    start = _time("--since", since)
     if start >= until:
-        err.print(f"--since {since} is not in the past: the window would be empty.")
+        end = f"before --until {until_given}" if until_given else "in the past"
+        err.print(f"--since {since} is not {end}: the window would be empty.")
         raise typer.Exit(2)
     return start
 

@@ -26,6 +26,7 @@ from bot.render import (
     no_news,
     own_headline,
     truncate,
+    unread_note,
 )
 from bot.types import Answer, Citation, Digest, DigestItem, LiveItem
 
@@ -313,9 +314,11 @@ def pack_embeds(embeds: Iterable[discord.Embed]) -> list[Outgoing]:
 def digest_messages(digest: Digest) -> list[Outgoing]:
     """A heading, then one embed per story, split across as many messages as needed."""
     topic = quote_untrusted(digest.topic) if digest.topic else None
+    unread = unread_note(digest)
+    said = f"\n{defuse_mentions(unread)}" if unread else ""
     if not digest.items:
-        return [Outgoing(content=truncate(no_news(digest, topic), MESSAGE_LIMIT))]
-    heading = truncate(f"**News digest**{about(topic)}, {digest_span(digest)}", MESSAGE_LIMIT)
+        return [Outgoing(content=truncate(no_news(digest, topic) + said, MESSAGE_LIMIT))]
+    heading = truncate(f"**News digest**{about(topic)}, {digest_span(digest)}{said}", MESSAGE_LIMIT)
     messages = pack_embeds(_item_embed(n, item) for n, item in enumerate(digest.items, start=1))
     messages[0].content = heading
     more = more_stories(digest)

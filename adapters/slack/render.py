@@ -14,7 +14,7 @@ from typing import Any
 
 from adapters.slack.mrkdwn import cut, escape, link, split_escaped
 from bot.commands import Notice, Reply
-from bot.render import about, digest_span, live_text, more_stories, no_news
+from bot.render import about, digest_span, live_text, more_stories, no_news, unread_note
 from bot.types import Answer, Citation, Digest, DigestItem, LiveItem
 
 __all__ = [
@@ -101,13 +101,17 @@ def render_answer(answer: Answer, *, header: str | None = None) -> list[SlackMes
 def render_digest(digest: Digest, *, header: str | None = None) -> list[SlackMessage]:
     topic = cut(escape(digest.topic), 300) if digest.topic else None
     lead: list[Block] = [_context([header])] if header else []
+    # The commands these name carry the topic as given: escaped like any text of a user's.
+    unread = unread_note(digest)
+    said = [_context([cut(escape(unread), SECTION_LIMIT)])] if unread else []
     if not digest.items:
-        return _messages([[*lead, _section(no_news(digest, topic))]])
+        return _messages([[*lead, _section(no_news(digest, topic)), *said]])
     lead.append(_section(f"*News digest{about(topic)}*, {digest_span(digest)}"))
+    lead.extend(said)
     units = [lead] + [_item(number, item) for number, item in enumerate(digest.items, start=1)]
     more = more_stories(digest)
     if more:
-        units.append([_section(more)])
+        units.append([_section(cut(escape(more), SECTION_LIMIT))])
     return _messages(units, continued=f"*News digest{about(topic)}* (continued)")
 
 

@@ -166,6 +166,24 @@ def test_empty_digest_says_no_news() -> None:
     ]
 
 
+def test_a_digest_of_a_fuller_window_says_so_under_its_heading_escaped() -> None:
+    since, until = datetime(2024, 5, 1, tzinfo=UTC), datetime(2024, 5, 2, tzinfo=UTC)
+    items = [DigestItem("Headline", "Summary.", [citation()])]
+    read_from = datetime(2024, 5, 1, 14, 20, 30, tzinfo=UTC)
+    for listed in (items, []):
+        digest = Digest(
+            since, until, listed, topic="<!here>", more=3, read_limit=2000, read_from=read_from
+        )
+        [message] = render_digest(digest)
+        texts = all_texts(message.blocks)
+        assert texts[1] == (
+            "This window holds more than 2,000 articles: this digest is of the newest 2,000, "
+            "published since 2024-05-01 14:20 UTC; `newsbot digest --since 2024-05-01T00:00Z "
+            "--until 2024-05-01T14:21Z --topic '&lt;!here&gt;'` covers the older ones."
+        )
+        assert "<!here>" not in json.dumps(message.blocks)
+
+
 def test_notices_are_escaped_and_help_is_preformatted() -> None:
     [help_message] = render_reply(Notice(HELP, private=True, preformatted=True))
     assert help_message.blocks[0]["text"]["text"].startswith("```Ask me about the news")
