@@ -216,6 +216,20 @@ def test_digest_for_a_channel_now(cli, corpus_file: Path) -> None:  # type: igno
     assert posted.exit_code == 0 and "posted #1 to console:local" in posted.stderr
     assert cli("digest", "--now").exit_code == 2
     assert "platform:channel_id" in cli("digest", "--channel", "nonsense").stderr
+    # What a channel's digest holds is its subscriptions' to say: options are refused, not
+    # silently dropped.
+    options = ["--max-items", "1", "--topic", "Svindal", "--hours", "1"]
+    mixed = cli("digest", "--channel", "console:local", *options)
+    assert mixed.exit_code == 2 and mixed.stdout == ""
+    assert mixed.stderr.splitlines() == [
+        "--channel shows the digest its subscriptions define (their topic, window and item "
+        "limit): leave out --hours, --topic, --max-items."
+    ]
+    assert cli("digest", "--channel", "console:local", "--arrived", "--now").exit_code == 2
+    # At the console as in Slack: a digest's options are not taken for its topic.
+    console = cli("run", input="digest --since 2020-01-01\nquit\n")
+    assert "In chat, digest takes a topic only" in console.stdout
+    assert "No news about “--since" not in console.stdout
 
 
 def test_feeds_add_and_ingest_refuse_what_they_cannot_fetch(cli) -> None:  # type: ignore[no-untyped-def]

@@ -45,12 +45,29 @@ def digest(
     channel: Annotated[
         str | None,
         typer.Option(
-            help="A subscribed channel, e.g. slack:C0123 or console:local: its digest.",
+            help="A subscribed channel, e.g. slack:C0123 or console:local: its digest, as its "
+            "subscriptions define it (no window, topic or item options).",
         ),
     ] = None,
     now: Annotated[bool, typer.Option("--now", help="With --channel: post it there now.")] = False,
 ) -> None:
     """The stories of a window (default: the last day), one item per story."""
+    given = {
+        "--since": since is not None,
+        "--hours": hours is not None,
+        "--until": until is not None,
+        "--topic": topic is not None,
+        "--max-items": max_items is not None,
+        "--arrived": arrived,
+    }
+    if channel is not None and any(given.values()):
+        # Not applied, so not taken: the channel's subscriptions say what its digest holds.
+        options = ", ".join(name for name, used in given.items() if used)
+        err.print(
+            "--channel shows the digest its subscriptions define (their topic, window and "
+            f"item limit): leave out {options}."
+        )
+        raise typer.Exit(2)
     if channel is None and now:
         err.print("--now posts a subscription's digest: give --channel too.")
         raise typer.Exit(2)

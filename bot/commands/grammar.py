@@ -7,6 +7,7 @@ feeds add URL | feeds list | feeds remove URL          help
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -21,6 +22,7 @@ __all__ = [
     "CommandName",
     "Notice",
     "Reply",
+    "options_in",
     "parse_command",
 ]
 
@@ -154,6 +156,15 @@ _FEED_ACTIONS = {
     "list": CommandName.FEEDS_LIST,
     "remove": CommandName.FEEDS_REMOVE,
 }
+
+
+# An option word: "--since", or as chat apps retype it, "—since" or "–since".
+_OPTION = re.compile(r"^(?:--|[—–])\w")
+
+
+def options_in(words: list[str]) -> list[str]:
+    """The words of a command's argument that are written as command-line options."""
+    return [word for word in words if _OPTION.match(word)]
 
 
 def parse_command(text: str) -> Command:

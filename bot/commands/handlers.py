@@ -17,6 +17,7 @@ from bot.commands.grammar import (
     CommandName,
     Notice,
     Reply,
+    options_in,
     parse_command,
 )
 from bot.commands.overview import Forgotten, TenantOverview, forget_tenant, tenant_overview
@@ -141,6 +142,13 @@ class Commands:
         return self.summariser.answer(command.text, visible_to=context.scope)
 
     def _digest(self, command: Command, context: CommandContext) -> Reply:
+        options = options_in(command.words)
+        if options:
+            # Taken as a topic, "--since 2020-01-01" would find no news about itself.
+            raise CommandError(
+                f"In chat, digest takes a topic only and covers the last day: digest [topic]. "
+                f"{options[0]} is an option of `newsbot digest` on the server."
+            )
         return self.digests.recent(topic=command.text or None, visible_to=context.scope)
 
     def _subscribe(self, command: Command, context: CommandContext) -> Reply:

@@ -99,6 +99,28 @@ def test_bad_commands_get_one_clear_sentence(core: Core, text: str, error: str) 
     assert error in reply.text
 
 
+@pytest.mark.parametrize(
+    ("text", "option"),
+    [
+        ("digest --since 2020-01-01", "--since"),
+        ("digest Libya --hours 6", "--hours"),
+        ("digest —since 2020-01-01", "—since"),  # as Slack's or a Mac's typing retypes "--"
+        ("digest --max-items 50", "--max-items"),
+    ],
+)
+def test_a_chat_digest_says_it_takes_no_options_rather_than_taking_them_as_a_topic(
+    core: Core, text: str, option: str
+) -> None:
+    reply = core.commands.handle(text, MEMBER)
+    assert isinstance(reply, Notice) and not reply.ok and reply.private
+    assert reply.text == (
+        "In chat, digest takes a topic only and covers the last day: digest [topic]. "
+        f"{option} is an option of `newsbot digest` on the server."
+    )
+    # A topic with a dash in it is still a topic.
+    assert isinstance(core.commands.handle("digest Covid-19 -vaksine", MEMBER), Digest)
+
+
 def test_console_may_subscribe_every_minute(core: Core) -> None:
     console = CommandContext(ChannelRef("console", "local"), "me", True, operator=True)
     assert core.commands.handle("subscribe every 1 minute", console).ok
