@@ -73,9 +73,15 @@ class _Story:
 
 def _lead_sentences(article: Article, boilerplate: Collection[str] = ()) -> list[str]:
     sentences = sentences_of(article)
-    if boilerplate:
-        sentences = [s for s in sentences if _plain(s) not in boilerplate]
-    return sentences[:LEAD_SENTENCES]
+    if not boilerplate:
+        return sentences[:LEAD_SENTENCES]
+    lead: list[str] = []
+    for sentence in sentences:
+        if sentence not in boilerplate:
+            lead.append(sentence)
+            if len(lead) == LEAD_SENTENCES:
+                break
+    return lead
 
 
 def _lead(
@@ -87,17 +93,17 @@ def _lead(
 
 
 def _boilerplate(articles: Iterable[Article]) -> dict[str, frozenset[str]]:
-    """By outlet, the lead sentences it printed under more than one headline (compared as
-    `_plain` words): a paywall teaser ("Read the full story for subscribers only."), a
-    template's standing line. They tell nothing of the story: they neither join two
-    stories nor summarise one. The same sentence from two outlets is wire copy, and stays."""
+    """By outlet, the lead sentences it printed under more than one headline: a paywall
+    teaser ("Read the full story for subscribers only."), a template's standing line. They
+    tell nothing of the story: they neither join two stories nor summarise one. The same
+    sentence from two outlets is wire copy, and stays. (Compared as they stand: a teaser
+    is the same text every time, and a digest reads thousands of sentences.)"""
     headlines: dict[tuple[str, str], set[str]] = {}
     for article in articles:
         if not article.source:
             continue
-        headline = _plain(article.title)
         for sentence in sentences_of(article)[: 2 * LEAD_SENTENCES]:
-            headlines.setdefault((article.source, _plain(sentence)), set()).add(headline)
+            headlines.setdefault((article.source, sentence), set()).add(article.title)
     found: dict[str, set[str]] = {}
     for (outlet, sentence), titles in headlines.items():
         if len(titles) > 1:
@@ -115,11 +121,11 @@ def _in_headline(sentence: str, title: str) -> bool:
 
 def lead_summary(article: Article, boilerplate: Collection[str] = ()) -> str:
     """The first one or two sentences that are not the headline (nor, for a digest, one of
-    the outlet's ``boilerplate`` sentences, as `_plain` words)."""
+    the outlet's ``boilerplate`` sentences)."""
     picked: list[str] = []
     skipped = False
     for sentence in sentences_of(article):
-        if _plain(sentence) in boilerplate:
+        if sentence in boilerplate:
             skipped = True
             continue
         if _in_headline(sentence, article.title) or len(sentence.split()) < 4:
