@@ -93,20 +93,25 @@ def _lead(
 
 
 def _boilerplate(articles: Iterable[Article]) -> dict[str, frozenset[str]]:
-    """By outlet, the lead sentences it printed under more than one headline: a paywall
-    teaser ("Read the full story for subscribers only."), a template's standing line. They
-    tell nothing of the story: they neither join two stories nor summarise one. The same
-    sentence from two outlets is wire copy, and stays. (Compared as they stand: a teaser
-    is the same text every time, and a digest reads thousands of sentences.)"""
-    headlines: dict[tuple[str, str], set[str]] = {}
+    """By outlet, the lead sentences it printed under more than one headline around other
+    text, or as all there is: a paywall teaser ("Read the full story for subscribers
+    only."), a template's standing line. They tell nothing of the story: they neither join
+    two stories nor summarise one. An article printed again whole under a new headline
+    keeps its sentences, and the same sentence from two outlets is wire copy, and stays.
+    (Compared as they stand: a teaser is the same text every time, and a digest reads
+    thousands of sentences.)"""
+    seen: dict[tuple[str, str], tuple[set[str], set[tuple[str, ...]]]] = {}
     for article in articles:
         if not article.source:
             continue
-        for sentence in sentences_of(article)[: 2 * LEAD_SENTENCES]:
-            headlines.setdefault((article.source, sentence), set()).add(article.title)
+        lead = tuple(sentences_of(article)[: 2 * LEAD_SENTENCES])
+        for sentence in lead:
+            titles, leads = seen.setdefault((article.source, sentence), (set(), set()))
+            titles.add(article.title)
+            leads.add(lead)
     found: dict[str, set[str]] = {}
-    for (outlet, sentence), titles in headlines.items():
-        if len(titles) > 1:
+    for (outlet, sentence), (titles, leads) in seen.items():
+        if len(titles) > 1 and (len(leads) > 1 or leads == {(sentence,)}):
             found.setdefault(outlet, set()).add(sentence)
     return {outlet: frozenset(sentences) for outlet, sentences in found.items()}
 
@@ -203,7 +208,7 @@ def _item(
     lead = cited[0]
     citations = [Citation.of(n, a) for n, a in enumerate(cited, start=1)]
     summary = _written_summary(writer, lead.language, cited) if writer else None
-    if summary is None:
+    if not summary:
         summary = lead_summary(lead, boilerplate.get(lead.source, ()))
     return DigestItem(lead.title, summary, citations, latest=story.latest)
 
@@ -244,7 +249,7 @@ def build_digest(
     """
     scores: dict[int, float] = {}
     covered: int | None = None
-    # One more than a digest reads, to know whether the window held more (and say so).
+    # One article more than a digest reads is read: whether the window held more is said.
     limit = WINDOW_LIMIT
     with db.session() as session:
         if stored is None:

@@ -153,6 +153,23 @@ def test_an_article_at_a_second_address_under_the_same_headline_is_cited_once(
     assert [c.url for c in item.citations] == ["https://harbourtimes.example/strike"]
 
 
+def test_an_article_printed_again_under_a_new_headline_keeps_its_summary(
+    sqlite_db: Database, settings: Settings
+) -> None:
+    again = _article(
+        "strike-live",
+        "Quintara port at a standstill as the strike goes on",
+        STRIKE.text,
+        STRIKE.source,
+        3,
+    )
+    Ingestor(sqlite_db, settings).store([STRIKE, again])
+    [item] = build_digest(sqlite_db, SINCE, UNTIL).items
+    assert item.headline == again.title
+    assert item.summary.startswith("Dockworkers in the port of Quintara began a strike")
+    assert [c.title for c in item.citations] == [again.title, STRIKE.title]
+
+
 def test_a_two_sentence_headline_is_not_repeated_as_the_summary(
     sqlite_db: Database, settings: Settings
 ) -> None:
