@@ -42,6 +42,15 @@ def core(settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) ->
     running.close()
 
 
+@pytest.fixture
+def any_core(settings: Settings, monkeypatch: pytest.MonkeyPatch, db_url: str) -> Iterator[Core]:
+    """`core` on SQLite and on PostgreSQL."""
+    monkeypatch.setattr(bot.digest.stories, "WINDOW_LIMIT", READS)
+    running = open_core(settings.model_copy(update={"database_url": db_url}))
+    yield running
+    running.close()
+
+
 def _oslo_archive(n: int) -> ArticleDraft:
     return ArticleDraft(
         url=f"https://avisa.example/oslo-{n}",
@@ -70,8 +79,9 @@ TUNNEL = ArticleDraft(
 
 
 def test_a_scheduled_topic_digest_finds_a_new_article_whatever_the_archive_holds(
-    core: Core,
+    any_core: Core,
 ) -> None:
+    core = any_core
     # Far more older articles about Oslo than a digest reads, all more about it than the
     # new one, which names Oslo once.
     core.ingestor.store([_oslo_archive(n) for n in range(4 * READS)], fetched_at=A_MONTH_AGO)
@@ -129,6 +139,10 @@ def test_a_window_fuller_than_a_digest_reads_says_so_and_how_to_see_the_rest(
     more = re.search(r"`newsbot (digest [^`]+)` lists them all", brief)
     assert more is not None
     assert _shown(_newsbot(settings, *shlex.split(more.group(1))).stdout) == _shown(digest)
+    # By arrival, the first ones stored, and the same truth.
+    arrived = _newsbot(settings, "digest", "--arrived", "--max-items", "100").stdout
+    assert len(_shown(arrived)) == READS
+    assert f"More than {READS} articles arrived in this window" in arrived
     # As JSON too.
     data = json.loads(_newsbot(settings, "digest", "--json").stdout)
     assert data["read_limit"] == READS and data["read_from"].startswith(f"{oldest_read:%Y-%m-%d}")
