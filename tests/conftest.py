@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from bot.app import Core, open_core
 from bot.config import Settings
 from storage import Database
 
@@ -98,6 +99,14 @@ def settings(tmp_path: Path) -> Settings:
         # The fake sites of the tests listen on 127.0.0.1, which the SSRF guard refuses by default.
         fetch_allow_hosts="127.0.0.1",
     )
+
+
+@pytest.fixture
+def core(settings: Settings, db_url: str) -> Iterator[Core]:
+    """The whole core on SQLite and on PostgreSQL, holding only what the test adds."""
+    running = open_core(settings.model_copy(update={"database_url": db_url}))
+    yield running
+    running.close()
 
 
 @pytest.fixture

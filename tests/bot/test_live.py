@@ -8,9 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.app import Core, open_core
+from bot.app import Core
 from bot.commands import CommandContext, Notice
-from bot.config import Settings
 from bot.live import LivePoster
 from bot.tenants import Tenant
 from bot.types import ChannelRef, Digest, LiveItem
@@ -55,13 +54,6 @@ class LiveSink:
 
     def titles(self) -> list[str]:
         return [p.item.headline if p.item else f"+{p.more}" for _c, p in self.posts]
-
-
-@pytest.fixture
-def core(settings: Settings, db_url: str) -> Iterator[Core]:
-    running = open_core(settings.model_copy(update={"database_url": db_url}))
-    yield running
-    running.close()
 
 
 @pytest.fixture

@@ -49,13 +49,6 @@ def site() -> Iterator[FakeSite]:
         yield fake
 
 
-@pytest.fixture
-def core(settings: Settings, db_url: str) -> Iterator[Core]:
-    running = open_core(settings.model_copy(update={"database_url": db_url}))
-    yield running
-    running.close()
-
-
 def say(core: Core, text: str, context: CommandContext) -> Notice:
     reply = core.commands.handle(text, context)
     assert isinstance(reply, Notice)
