@@ -64,6 +64,7 @@ from storage.live import (
     tenant_live_feeds,
 )
 from storage.models import (
+    URL_CHARS,
     Article,
     Delivery,
     FeedMembership,
@@ -182,5 +183,6 @@ __all__ = [
     "scores_among",
     "search_articles",
     "store_articles",
+    "URL_CHARS",
     "utcnow",
 ]

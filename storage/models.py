@@ -37,9 +37,14 @@ __all__ = [
     "RateHit",
     "SlackInstallation",
     "OAuthState",
+    "URL_CHARS",
     "UTCDateTime",
     "utcnow",
 ]
+
+# The longest address a URL column holds (an article's, a feed's, an origin): PostgreSQL
+# refuses a longer one, and SQLite would keep it whole where the code cuts it.
+URL_CHARS = 2048
 
 
 def utcnow() -> datetime:
@@ -78,7 +83,7 @@ class Article(Base):
     __table_args__ = (Index("ix_articles_visibility", "id", "origin"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    url: Mapped[str] = mapped_column(String(URL_CHARS), unique=True)
     title: Mapped[str] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(300), default="")
@@ -97,7 +102,7 @@ class Article(Base):
     search_terms: Mapped[str] = mapped_column(Text)
     # The input it was read from (a file, a feed, a URL given): when two inputs carry the
     # same URL, which one a stored version came from decides whether another replaces it.
-    origin: Mapped[str | None] = mapped_column(String(2048))
+    origin: Mapped[str | None] = mapped_column(String(URL_CHARS))
     # When it became visible to readers, as a number that only grows: stamped after its
     # transaction committed (`storage.articles.stamp_visible`), NULL until then and again
     # after an update. Scheduled digests window by it, not by clock time.
@@ -139,7 +144,7 @@ class FeedSource(Base):
     __tablename__ = "feed_sources"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    url: Mapped[str] = mapped_column(String(URL_CHARS), unique=True)
     title: Mapped[str] = mapped_column(Text, default="")
     operator: Mapped[bool] = mapped_column(Boolean, default=False)
     etag: Mapped[str | None] = mapped_column(String(512))

@@ -14,7 +14,7 @@ from email.utils import parsedate_to_datetime
 
 from bot.errors import IngestError
 from bot.text import detect_language, document_terms, split_sentences
-from storage import ArticleRecord
+from storage import URL_CHARS, ArticleRecord
 
 __all__ = [
     "ArticleDraft",
@@ -284,7 +284,7 @@ def _fromisoformat(text: str) -> _Parsed:
     return (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(UTC), "minute"
 
 
-MAX_URL_CHARS = 2048  # the articles.url column
+MAX_URL_CHARS = URL_CHARS  # the articles.url column
 
 
 def normalise(draft: ArticleDraft, *, max_chars: int) -> ArticleRecord:

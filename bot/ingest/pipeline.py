@@ -30,7 +30,7 @@ from bot.ingest.files import (
     parse_text_article,
     read_path,
 )
-from bot.ingest.model import ArticleDraft, Failure
+from bot.ingest.model import MAX_URL_CHARS, ArticleDraft, Failure
 from bot.ingest.web import (
     NOT_A_FEED_BUT_A_PAGE,
     draft_from_html,
@@ -191,6 +191,13 @@ class Ingestor:
         # the poller (and every other feed after it) for long.
         deadline = time.monotonic() + self.settings.feed_poll_max_s
         try:
+            if len(feed.url) > MAX_URL_CHARS:
+                # Added before such addresses were refused: cut to fit, the origin of its
+                # articles would no longer name the feed.
+                raise IngestError(
+                    f"the feed address is {len(feed.url):,} characters long, over "
+                    f"{MAX_URL_CHARS:,}: remove it and add the feed under a shorter address"
+                )
             fetched = fetcher.get(
                 feed.url, etag=feed.etag, last_modified=feed.last_modified, deadline=deadline
             )
