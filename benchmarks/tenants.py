@@ -4,14 +4,17 @@ Generates N synthetic articles (benchmarks/speed.py's generator) spread over 50 
 of 20 feeds each, 20 operator feeds and a share of operator-ingested files, then times
 `Summariser.answer` for the same questions as the operator (no filter: today's path)
 and as a tenant (its 20 feeds, the operator's feeds and the files), interleaved so that
-both see the same caches. Target: the tenant's answer within 1.2x of today's.
+both see the same caches. Target: the tenant's answer within 1.2x of today's. With
+``--shared F``, a share F of the articles is carried by a second tenant feed as well (read
+again from it, as a poll of that feed would): a tenant sees an article through any feed.
 
-    python benchmarks/tenants.py [--articles 20000] [--questions 200] [--seed 7]
+    python benchmarks/tenants.py [--articles 20000] [--questions 200] [--seed 7] [--shared 0]
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import random
 import sys
 import tempfile
@@ -47,6 +50,7 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=20000)
     parser.add_argument("--questions", type=int, default=200)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--shared", type=float, default=0.0)
     args = parser.parse_args()
 
     generator = Generator(args.seed)
@@ -68,6 +72,14 @@ def main() -> int:
         db = Database.open(url)
         started = time.perf_counter()
         Ingestor(db, settings).store(corpus.drafts)
+        again = [
+            dataclasses.replace(
+                draft, origin=feed_url(rng.randrange(TENANTS), rng.randrange(FEEDS_PER_TENANT))
+            )
+            for draft in corpus.drafts
+            if rng.random() < args.shared
+        ]
+        Ingestor(db, settings).store(again)
         with db.session() as session:
             for feed in range(OPERATOR_FEEDS):
                 add_feed(session, f"https://operator.example/feed{feed:02d}.rss")
@@ -76,7 +88,8 @@ def main() -> int:
                     add_feed(session, feed_url(tenant, feed), tenant=f"slack:T{tenant:02d}")
         print(
             f"corpus: {len(corpus.drafts)} articles, {TENANTS} tenants x {FEEDS_PER_TENANT} "
-            f"feeds + {OPERATOR_FEEDS} operator feeds (stored in "
+            f"feeds + {OPERATOR_FEEDS} operator feeds, {len(again)} carried by a second "
+            f"feed (stored in "
             f"{time.perf_counter() - started:.1f} s)"
         )
 

@@ -66,6 +66,7 @@ from storage.live import (
 from storage.models import (
     URL_CHARS,
     Article,
+    ArticleOrigin,
     Delivery,
     FeedMembership,
     FeedSource,
@@ -77,6 +78,7 @@ from storage.models import (
     Subscription,
     utcnow,
 )
+from storage.origins import count_carried, note_carried
 from storage.ratehits import acquire_hits, prune_hits
 from storage.search import (
     any_matching,
@@ -125,6 +127,9 @@ __all__ = [
     "recent_live_articles",
     "remove_live_feeds",
     "Article",
+    "ArticleOrigin",
+    "count_carried",
+    "note_carried",
     "FeedMembership",
     "any_matching",
     "starting_with",

@@ -14,7 +14,14 @@ from sqlalchemy import ColumnElement, Table, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.orm import Session
 
-from storage.models import Article, ArticleCount, ArticleSequence, SentenceVector
+from storage.models import (
+    Article,
+    ArticleCount,
+    ArticleOrigin,
+    ArticleSequence,
+    SentenceVector,
+)
+from storage.origins import add_origins, input_of, note_carried
 from storage.search import index_scans, note_articles_version
 from storage.tenants import TenantScope, visible_clause
 
@@ -198,19 +205,29 @@ def store_articles(
     decides between the two versions; the same content under another URL (a mirror, a
     re-post) is unchanged, so ingesting one input twice never adds anything. An insert
     that loses a race to a concurrent ingest is judged against the row that won it.
+    Whatever the outcome, each record's input is recorded as carrying the article stored
+    (an `ArticleOrigin`): a tenant sees an article through any input that carried it.
     """
     if not records:
         return []
     if session.get_bind().dialect.name == "postgresql":
         index_scans(session)
     stored = _stored_by_url(session, {r.url for r in records})
-    hashes = {r.content_hash for r in records}
-    known_hashes = set(
-        session.scalars(select(Article.content_hash).where(Article.content_hash.in_(hashes)))
-    )
+    # The articles holding each text: stored already (their ids), or inserted by this batch.
+    stored_texts: dict[str, list[int]] = {}
+    for content_hash, article_id in session.execute(
+        select(Article.content_hash, Article.id).where(
+            Article.content_hash.in_({r.content_hash for r in records})
+        )
+    ):
+        stored_texts.setdefault(content_hash, []).append(article_id)
+    batch_texts: dict[str, str] = {}  # hash -> URL
     inserts: dict[str, tuple[ArticleRecord, int]] = {}
     updates: dict[int, dict[str, object]] = {}
     outcomes: list[Outcome] = []
+    # Inputs that carry an article stored already (its own input the triggers record).
+    carriers: set[tuple[int, str]] = set()
+    carried: list[tuple[str, str]] = []  # (URL, input) of articles this batch inserts
     for record in records:
         existing = stored.get(record.url)
         pending = inserts.get(record.url)
@@ -221,15 +238,21 @@ def store_articles(
             )
             if first.content_hash != record.content_hash and replaces(record, pending_row):
                 inserts[record.url] = (record, index)
+            carried += [(record.url, first.origin), (record.url, record.origin)]
             outcomes.append(Outcome.UNCHANGED)
         elif existing is None:
-            if record.content_hash in known_hashes:
+            if record.content_hash in stored_texts or record.content_hash in batch_texts:
+                for held in stored_texts.get(record.content_hash, []):
+                    carriers.add((held, input_of(record.origin)))
+                if record.content_hash in batch_texts:
+                    carried.append((batch_texts[record.content_hash], record.origin))
                 outcomes.append(Outcome.UNCHANGED)
                 continue
             inserts[record.url] = (record, len(outcomes))
-            known_hashes.add(record.content_hash)
+            batch_texts[record.content_hash] = record.url
             outcomes.append(Outcome.NEW)
         else:
+            _carry(record, existing, carriers)
             outcomes.append(_update(record, existing, stored, updates, fetched_at))
     if inserts:
         inserted = _insert_new(session, [record for record, _ in inserts.values()], fetched_at)
@@ -238,6 +261,8 @@ def store_articles(
             winners = _stored_by_url(session, lost)
             for url, (record, index) in lost.items():
                 winner = winners.get(url)
+                if winner is not None:
+                    _carry(record, winner, carriers)
                 outcomes[index] = (
                     Outcome.UNCHANGED
                     if winner is None
@@ -247,7 +272,17 @@ def store_articles(
         session.execute(update(Article), list(updates.values()))
         # The sentences changed: their old vectors would score the wrong sentences.
         session.execute(delete(SentenceVector).where(SentenceVector.article_id.in_(updates)))
+    add_origins(session, carriers)
+    note_carried(session, carried)
     return outcomes
+
+
+def _carry(record: ArticleRecord, existing: _Stored, carriers: set[tuple[int, str]]) -> None:
+    """Note that ``record``'s input carries the stored article ``existing`` (unless it is
+    the input that stored it, which is recorded already)."""
+    carrier = input_of(record.origin)
+    if carrier != input_of(existing.origin):
+        carriers.add((existing.id, carrier))
 
 
 def _update(
@@ -329,13 +364,12 @@ def count_articles(session: Session, *, visible_to: TenantScope | None = None) -
     # count(*), not count(id): SQLite answers it from the b-tree's own count, not a scan.
     query = select(func.count()).select_from(Article)
     if visible_to is not None:
-        query = query.where(_visible(session, visible_to))
+        query = query.where(_visible(visible_to))
     return int(session.scalar(query) or 0)
 
 
-def _visible(session: Session, scope: TenantScope) -> ColumnElement[bool]:
-    clause = visible_clause(session.get_bind().dialect.name, scope)
-    return cast(ColumnElement[bool], clause)
+def _visible(scope: TenantScope) -> ColumnElement[bool]:
+    return cast(ColumnElement[bool], visible_clause(scope))
 
 
 def articles_between(
@@ -359,7 +393,7 @@ def articles_between(
         .limit(limit)
     )
     if visible_to is not None:
-        query = query.where(_visible(session, visible_to))
+        query = query.where(_visible(visible_to))
     return list(session.scalars(query))
 
 
@@ -421,7 +455,7 @@ def articles_stored_after(
     digest), those fetched since ``fetched_since``. Only those ``visible_to`` may see."""
     query = select(Article).where(Article.stored_seq <= upto)
     if visible_to is not None:
-        query = query.where(_visible(session, visible_to))
+        query = query.where(_visible(visible_to))
     if after is not None:
         query = query.where(Article.stored_seq > after)
     elif fetched_since is not None:
@@ -461,6 +495,7 @@ def delete_articles_under(session: Session, url_prefix: str) -> int:
     )
     # SQLite enforces no cascades unless asked; say it outright on every dialect.
     session.execute(delete(SentenceVector).where(SentenceVector.article_id.in_(ids)))
+    session.execute(delete(ArticleOrigin).where(ArticleOrigin.article_id.in_(ids)))
     result = session.execute(
         delete(Article).where(Article.url.startswith(url_prefix, autoescape=True))
     )

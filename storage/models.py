@@ -25,6 +25,7 @@ __all__ = [
     "Base",
     "Article",
     "ArticleCount",
+    "ArticleOrigin",
     "ArticleSequence",
     "FeedSource",
     "FeedMembership",
@@ -79,8 +80,6 @@ class Article(Base):
     """One news article, identified by its canonical URL (or `file://`/`urn:` URI)."""
 
     __tablename__ = "articles"
-    # What tenants may see is decided by origin; see storage.tenants.
-    __table_args__ = (Index("ix_articles_visibility", "id", "origin"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     url: Mapped[str] = mapped_column(String(URL_CHARS), unique=True)
@@ -102,6 +101,7 @@ class Article(Base):
     search_terms: Mapped[str] = mapped_column(Text)
     # The input it was read from (a file, a feed, a URL given): when two inputs carry the
     # same URL, which one a stored version came from decides whether another replaces it.
+    # Every input that carried it, this one included, is an `ArticleOrigin`.
     origin: Mapped[str | None] = mapped_column(String(URL_CHARS))
     # When it became visible to readers, as a number that only grows: stamped after its
     # transaction committed (`storage.articles.stamp_visible`), NULL until then and again
@@ -111,6 +111,28 @@ class Article(Base):
     @property
     def sort_time(self) -> datetime:
         return self.published_at or self.fetched_at
+
+
+class ArticleOrigin(Base):
+    """An input that carried an article: what tenants may see is decided by these (see
+    `storage.tenants`). Every article has at least one; one with none is hidden from every
+    tenant.
+
+    ``origin`` is the input without the ``#2`` of a second record of one URL in it (a
+    feed's address, a file's URI, a page's address), "" for articles stored before origins
+    were kept. An address longer than `URL_CHARS` is kept cut (and then hidden from
+    tenants).
+    """
+
+    __tablename__ = "article_origins"
+    # The key is the table on SQLite (no rowid): the filter reads an article's origins in
+    # one b-tree lookup, without a row beside them; on PostgreSQL, an index-only scan.
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    origin: Mapped[str] = mapped_column(String(URL_CHARS), primary_key=True)
 
 
 class ArticleCount(Base):

@@ -192,7 +192,7 @@ def _sqlite_search(
             "WHERE coalesce(published_at, fetched_at) >= :since)"
         )
         params["since"] = since
-    where += _visible("sqlite", "article_fts.rowid", visible_to, params)
+    where += _visible("article_fts.rowid", visible_to, params)
 
     def rare_hits(rare: list[str]) -> list[tuple[int, float]]:
         # FTS5 scores the AND of the rare terms and the whole query over both: the rare
@@ -237,7 +237,7 @@ def _postgres_search(
     if since is not None:
         where = "AND coalesce(published_at, fetched_at) >= :since"
         params["since"] = since
-    where += _visible("postgresql", "articles.id", visible_to, params)
+    where += _visible("articles.id", visible_to, params)
 
     def rare_hits(rare: list[str]) -> list[tuple[int, float]]:
         sql = (
@@ -431,23 +431,21 @@ def _matching(
     params: dict[str, object] = {}
     if dialect == "sqlite":
         sql = f"SELECT {columns} FROM article_fts WHERE article_fts MATCH :q"
-        sql += _visible(dialect, "article_fts.rowid", visible_to, params)
+        sql += _visible("article_fts.rowid", visible_to, params)
         params["q"] = _fts5_query(cleaned)
     else:
         sql = f"SELECT {columns} FROM articles WHERE search_vector @@ to_tsquery('simple', :q)"
-        sql += _visible(dialect, "articles.id", visible_to, params)
+        sql += _visible("articles.id", visible_to, params)
         params["q"] = _tsquery(cleaned)
     return sql, params
 
 
-def _visible(
-    dialect: str, article_id: str, scope: TenantScope | None, params: dict[str, object]
-) -> str:
+def _visible(article_id: str, scope: TenantScope | None, params: dict[str, object]) -> str:
     """The tenant filter as an ``AND ...`` fragment (empty for the operator)."""
     if scope is None:
         return ""
     params["visible_tenant"] = scope.tenant
-    return f" AND {visible_sql(dialect, article_id)}"
+    return f" AND {visible_sql(article_id)}"
 
 
 def check_index(session: Session) -> list[str]:

@@ -1,5 +1,5 @@
 """A feed address longer than the database keeps is refused wherever feeds are added, in one
-line."""
+line; and an article whose origin was cut to fit is seen by no tenant (it fails closed)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 from adapters.cli import app
 from bot.app import Core, open_core
 from bot.commands import CommandContext, Notice
 from bot.config import Settings
+from bot.ingest import ArticleDraft
 from bot.tenants import Tenant
 from bot.types import Answer, ChannelRef
-from storage import URL_CHARS, add_feed, get_feed
+from storage import URL_CHARS, add_feed, get_feed, search_articles
 from tests.support.httpserver import serve
 from tests.support.news import FERRY, FERRY_QUESTION, feed_xml
 
@@ -113,3 +115,31 @@ def test_a_feed_added_before_long_addresses_were_refused_fails_its_polls_saying_
     with sqlite_core.db.session() as session:
         stored = get_feed(session, LONG)
         assert stored is not None and stored.last_error == failure.reason
+
+
+def test_articles_a_feed_of_a_longer_address_stored_are_no_tenants(sqlite_core: Core) -> None:
+    team_a, team_b = Tenant.slack("TA"), Tenant.slack("TB")
+    with sqlite_core.db.session() as session:
+        add_feed(session, LONG, tenant=team_a.key)
+    # Stored as a poll stored them before such feeds were refused: the origin cut to fit.
+    sqlite_core.ingestor.store(
+        [
+            ArticleDraft(
+                url="https://public.example/story",
+                title="Kraftverket i Alta",
+                text="Kraftverket i Alta stengte luka etter flommen i natt.",
+                origin=LONG,
+            )
+        ]
+    )
+    with sqlite_core.db.session() as session:
+        stored = session.execute(text("SELECT origin FROM article_origins")).scalars().all()
+        assert [len(origin) for origin in stored] == [URL_CHARS]
+        # Cut, it names no feed: no tenant sees the article, its own included; the
+        # operator does.
+        for tenant in (team_a, team_b, Tenant.discord_server("1")):
+            assert search_articles(session, ["kraftverket"], visible_to=tenant.scope) == []
+        assert len(search_articles(session, ["kraftverket"])) == 1
+    context = CommandContext(ChannelRef("slack", "C1"), "U1", True, tenant=team_b)
+    answer = sqlite_core.commands.handle("Hva stengte kraftverket i Alta?", context)
+    assert isinstance(answer, Answer) and not answer.found

@@ -88,9 +88,12 @@ def occurrence(origin: str, url: str, seen: dict[int, int]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Unchanged:
-    """An input found stored already and not read again (a known feed entry)."""
+    """An input found stored already and not read again (a known feed entry): the article
+    stored under ``url``, which the input ``origin`` carries too."""
 
     where: str
+    url: str = ""
+    origin: str = ""
 
 
 def clean_text(text: str) -> str:

@@ -46,6 +46,7 @@ from storage import (
     FeedSource,
     Outcome,
     list_feeds,
+    note_carried,
     store_articles,
     stored_lengths,
     utcnow,
@@ -143,6 +144,8 @@ class Ingestor:
         """Normalise and store drafts in batches, each batch in one transaction."""
         report = IngestReport()
         batch: list[ArticleRecord] = []
+        # (URL, input) of articles stored already that an input carries (known feed entries).
+        carried: list[tuple[str, str]] = []
         size = 0
 
         def noted(items: Iterable[Item]) -> Iterator[Item]:
@@ -158,15 +161,17 @@ class Ingestor:
                     report.failures.append(result)
                 else:
                     report.unchanged += 1
+                    if result.url and result.origin:
+                        carried.append((result.url, result.origin))
                 if progress:
                     progress(1)
                 continue
             batch.append(result)
             size += len(result.text)
-            if len(batch) >= BATCH or size >= BATCH_CHARS:
-                self._flush(batch, report, progress, fetched_at)
+            if len(batch) + len(carried) >= BATCH or size >= BATCH_CHARS:
+                self._flush(batch, carried, report, progress, fetched_at)
                 size = 0
-        self._flush(batch, report, progress, fetched_at)
+        self._flush(batch, carried, report, progress, fetched_at)
         if report.new + report.updated >= BULK_WRITE:
             self.db.after_bulk_write()
         return report
@@ -333,10 +338,19 @@ class Ingestor:
     def _flush(
         self,
         batch: list[ArticleRecord],
+        carried: list[tuple[str, str]],
         report: IngestReport,
         progress: Callable[[int], None] | None,
         fetched_at: datetime | None = None,
     ) -> None:
+        if carried:
+            try:
+                with self.db.session() as session:
+                    note_carried(session, carried)
+            except SQLAlchemyError:
+                # Only who may see them is missing: those articles stay as they were.
+                log.exception("recording the inputs of %d known articles failed", len(carried))
+            carried.clear()
         if not batch:
             return
         now = fetched_at or utcnow()

@@ -277,17 +277,19 @@ def drafts_from_feed(
     seen: dict[int, int] = {}
     for entry, url, place in linked:
         held = stored.get(url) if url else None
+        # Stored already (``held``): then this feed carries the article stored under it.
+        unchanged = Unchanged(place, url or "", feed_url)
         fragment = _entry_fragment(entry)
         title = plain_title(entry.get("title", "") or "")
         if held is not None and max(len(fragment), len(title)) < held:
             # Stored with more text than the entry's markup holds (its page): unchanged.
-            items.append(Unchanged(place))
+            items.append(unchanged)
             continue
         text = html_to_text(fragment)
         if not text.strip():
             text = title
         if held is not None and len(clean_text(text)) < held:
-            items.append(Unchanged(place))
+            items.append(unchanged)
             continue
         published, precision, note = _entry_time(entry)
         # Stored, but no longer than its feed text: the page may have failed last time, so
@@ -298,7 +300,7 @@ def drafts_from_feed(
             if failure is not None:
                 items.append(failure)
         if held is not None and len(clean_text(text)) <= held:
-            items.append(Unchanged(place))  # nothing more than is stored
+            items.append(unchanged)  # nothing more than is stored
             continue
         address = url or _linkless_url(entry, home)
         items.append(
