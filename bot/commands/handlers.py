@@ -36,6 +36,7 @@ from storage import (
     add_feed,
     add_live_feed,
     add_subscription,
+    count_carried,
     count_operator_feeds,
     get_feed,
     list_feeds,
@@ -246,14 +247,21 @@ class Commands:
             return Notice(f"From now on I post new items of {url} here as they arrive.")
         with self.db.session() as session:
             stored = get_feed(session, url)
+            # Read before by another tenant (or known from other inputs), its articles are
+            # mostly stored already: what it brings is all it carries, not what is new.
+            carried = count_carried(session, url)
         here = " New items will be posted here as they arrive." if posting else ""
         if report.failed and stored is not None and stored.last_error:
             return Notice(
                 f"Added {url}, but the first read failed: {stored.last_error}. "
                 f"I will keep trying.{here}"
             )
+        brings = counted(report.new, "new article")
+        if carried > report.new:
+            reader = "everyone" if everyone else f"this {context.owner.noun}"
+            brings = f"{reader} can now read its {counted(carried, 'article')} ({report.new:,} new)"
         return Notice(
-            f"Added {url}: {counted(report.new, 'new article')}. "
+            f"Added {url}: {brings}. "
             f"I read it every {counted(self.settings.feed_poll_minutes, 'minute')}.{here}"
         )
 

@@ -174,3 +174,18 @@ def test_the_same_story_under_another_address_is_seen_through_either_feed(
     assert isinstance(answer, Answer) and answer.found
     assert answer.citations[0].url == site.url(path)
     assert not finds(core, BROVIK, admin(TEAM_C))
+
+
+def test_adding_a_feed_another_team_reads_says_how_many_articles_it_brings(
+    core: Core, site: FakeSite
+) -> None:
+    site.add("/a.rss", body=rss(site, [STORM, BROVIK]), headers=RSS)
+    feed = site.url("/a.rss")
+    first = say(core, f"feeds add {feed}", admin(TEAM_A))
+    assert first.text.startswith(f"Added {feed}: 2 new articles. I read it every")
+    # Stored and read already: nothing is new, but Team B can now read both.
+    second = say(core, f"feeds add {feed}", admin(TEAM_B))
+    assert second.text.startswith(
+        f"Added {feed}: this workspace can now read its 2 articles (0 new). I read it every"
+    )
+    assert finds(core, STORM, admin(TEAM_B))
