@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, delete, or_, select, update
+from sqlalchemy import ColumnElement, delete, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.deliveries import SessionFactory, insert_claim
-from storage.models import Article, FeedSource, LiveFeed, LivePost, utcnow
+from storage.models import Article, ArticleOrigin, FeedSource, LiveFeed, LivePost, utcnow
 
 __all__ = [
     "LiveStatus",
@@ -135,12 +135,13 @@ def pending_live_articles(
 ) -> list[Article]:
     """Articles of ``feeds`` (address, live since) stored after each went live in the
     channel and not yet claimed there (or, with ``stale_before``, claimed by a post that
-    never finished and was claimed before then), oldest first."""
+    never finished and was claimed before then), oldest first. An article is a feed's when
+    the feed carries it, whichever input stored it first."""
     if not feeds:
         return []
     from_feeds = [
         (Article.fetched_at >= since)
-        & or_(Article.origin == url, Article.origin.startswith(url + "#", autoescape=True))
+        & exists().where(ArticleOrigin.article_id == Article.id, ArticleOrigin.origin == url)
         for url, since in feeds
     ]
     claimed = select(LivePost.article_id).where(

@@ -135,6 +135,21 @@ async def test_the_same_story_from_two_live_feeds_is_posted_once(
     assert sink.titles() == ["Sak 9"]
 
 
+async def test_an_item_another_feed_stored_first_is_posted_from_the_live_feed_carrying_it(
+    core: Core, site: FakeSite
+) -> None:
+    live = add_here(core, site.url("/b.rss"))
+    # Another team's feed stores the story first; this channel's feed carries it too.
+    site.add("/other.rss", body=feed_xml(site, [item(4)]), headers=RSS)
+    other = CommandContext(ChannelRef("slack", "C9"), "U9", True, tenant=Tenant.slack("T0OTHER"))
+    assert core.commands.handle(f"feeds add {site.url('/other.rss')}", other).ok
+    site.add("/b.rss", body=feed_xml(site, [item(4)]), headers=RSS)
+    core.ingestor.poll_feeds()
+    sink = LiveSink()
+    assert await poster(core, sink, "one").after_poll(live) == 1
+    assert sink.titles() == ["Sak 4"]
+
+
 async def test_the_scheduler_posts_live_after_its_poll_and_removing_stops_it(
     core: Core, site: FakeSite
 ) -> None:
