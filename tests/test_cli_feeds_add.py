@@ -3,32 +3,13 @@ the user says --anyway."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from typer.testing import CliRunner
 
-from adapters.cli import app
+from tests.support.cli import local_cli  # noqa: F401 - the `cli` fixture
 from tests.support.httpserver import serve
 from tests.support.news import ARTICLE_HTML, feed_xml
 
 RSS = {"Content-Type": "application/rss+xml"}
-
-
-@pytest.fixture
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    monkeypatch.chdir(tmp_path)  # no stray .env is read
-    env = {
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
-        "LOAD_DEMO_CORPUS": "false",
-        "FETCH_ALLOW_HOSTS": "127.0.0.1",
-    }
-    runner = CliRunner()
-
-    def invoke(*args: str):  # type: ignore[no-untyped-def]
-        return runner.invoke(app, list(args), env=env)
-
-    return invoke
 
 
 def test_a_feed_that_reads_is_added(cli) -> None:  # type: ignore[no-untyped-def]

@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from adapters.cli import app
 from bot.opml import OpmlError, OpmlFeed, read_opml, write_opml
+from tests.support.cli import local_cli  # noqa: F401 - the `cli` fixture
 from tests.support.httpserver import serve
 from tests.support.news import feed_xml
 
@@ -26,22 +25,6 @@ def _opml(wire: str, sport: str, broken: str) -> str:
   <outline text="Sport desk" type="rss" xmlUrl="{sport}"/>
   <outline text="A folder with no feed"/>
 </body></opml>"""
-
-
-@pytest.fixture
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    monkeypatch.chdir(tmp_path)  # no stray .env is read
-    env = {
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
-        "LOAD_DEMO_CORPUS": "false",
-        "FETCH_ALLOW_HOSTS": "127.0.0.1",
-    }
-    runner = CliRunner()
-
-    def invoke(*args: str):  # type: ignore[no-untyped-def]
-        return runner.invoke(app, list(args), env=env)
-
-    return invoke
 
 
 def test_import_vets_every_outline_and_export_lists_one_tenants_feeds(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
