@@ -155,6 +155,16 @@ class ArticleSequence(Base):
     value: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
+class SubscriptionNumbers(Base):
+    """The highest subscription number given (one row): on SQLite a new subscription is
+    numbered past it, never with a removed one's number (see `add_subscription`)."""
+
+    __tablename__ = "subscription_numbers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
 class FeedSource(Base):
     """An RSS/Atom feed polled for new articles.
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import Delivery, Subscription
+from storage.models import Delivery, Subscription, SubscriptionNumbers
 
 __all__ = [
     "add_subscription",
@@ -16,6 +16,20 @@ __all__ = [
 
 
 def add_subscription(session: Session, subscription: Subscription) -> Subscription:
+    """Store ``subscription`` under a number no subscription had before: users remove one
+    by its number, and an old "unsubscribe 2" must not remove a newer digest."""
+    if session.get_bind().dialect.name == "sqlite":
+        # SQLite would number it one past the highest row left; PostgreSQL's sequence
+        # never gives a number twice. The row's write lock serialises two subscribes.
+        highest = select(func.coalesce(func.max(Subscription.id), 0)).scalar_subquery()
+        number = session.scalar(
+            update(SubscriptionNumbers)
+            .where(SubscriptionNumbers.id == 1)
+            .values(value=func.max(SubscriptionNumbers.value, highest) + 1)
+            .returning(SubscriptionNumbers.value)
+        )
+        if number is not None:
+            subscription.id = number
     session.add(subscription)
     session.flush()
     return subscription

@@ -78,6 +78,11 @@ def test_subscribe_list_and_unsubscribe(core: Core) -> None:
     assert not ambiguous.ok and "several digests (#1, #2)" in ambiguous.text
     assert core.commands.handle("unsubscribe #2", ADMIN).text == "Unsubscribed #2."
     assert core.commands.handle("unsubscribe", ADMIN).text == "Unsubscribed #1."
+    # A removed digest's number is never given again: an old "unsubscribe 2" must not
+    # remove a newer digest.
+    again = core.commands.handle("subscribe every 6 hours", ADMIN)
+    assert again.text.startswith("Subscribed (#3)"), again.text
+    assert core.commands.handle("unsubscribe 2", ADMIN).ok is False
 
 
 @pytest.mark.parametrize(
