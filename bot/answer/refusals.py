@@ -14,6 +14,7 @@ from storage import Article
 
 __all__ = [
     "names_someone_else",
+    "one_word_across_languages",
     "says_only_common_words",
     "tells_of_something_else",
     "tells_of_years",
@@ -34,6 +35,11 @@ ELSEWHERE_SHARE = 0.4
 # absent set: English 7 of 21 answered absent questions refused for 2 of 490 answers lost,
 # Norwegian none either way.
 LEAST_EVIDENCE = 2.75
+
+# A best sentence in the other language than the question's that holds one of the
+# question's words, and covers less than this share of its weight, is one word
+# translated by luck (see `one_word_across_languages`).
+ONE_WORD_COVERAGE = 0.5
 
 _YEAR = re.compile(r"1[89]\d\d|20\d\d")
 
@@ -126,3 +132,15 @@ def says_only_common_words(
     hold: too little to tell that it answers, not that it was found by chance."""
     total = sum(weights.get(t.exact, 0.0) for t in question.terms)
     return best.coverage * total < LEAST_EVIDENCE
+
+
+def one_word_across_languages(question: Question, best: ScoredSentence, language: str) -> bool:
+    """Whether the best sentence, in ``language`` (another than the question's), shares
+    with a question that names no one only one of its words, and that word not most of
+    its weight: "Who discovered penicillin?" is not answered by a Norwegian sentence in
+    which someone "oppdaget" something. A translation is one sense of many, so one word
+    met so is luck; in the question's own language the word itself is evidence enough."""
+    if question.language == language or any(t.is_name for t in question.terms):
+        return False
+    asked = [t for t in question.terms if not t.exact.isdigit()]
+    return len(asked) >= 2 and best.matched_words == 1 and best.coverage < ONE_WORD_COVERAGE

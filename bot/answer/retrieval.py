@@ -13,6 +13,7 @@ from bot.answer.question import Question, Term
 from bot.answer.rank import TRANSLATION_WEIGHT, ScoredSentence, idf, score_sentences
 from bot.answer.refusals import (
     names_someone_else,
+    one_word_across_languages,
     says_only_common_words,
     tells_of_something_else,
     tells_of_years,
@@ -360,6 +361,14 @@ class Retriever:
             (bool(demoted) or named_in_headline_only)
             and bool(ranked)
             and ranked[0].matched_words < 2
+        )
+        # Across languages, one word of several in common is a translation met by luck.
+        lucky = lucky or (
+            bool(ranked)
+            and ranked[0].similarity < self.min_similarity
+            and one_word_across_languages(
+                question, ranked[0], articles[ranked[0].article_id].language
+            )
         )
         elsewhere = bool(ranked) and tells_of_something_else(
             question, ranked[0], frequencies, weights

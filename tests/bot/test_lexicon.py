@@ -548,3 +548,38 @@ def test_everyday_news_verbs_and_nouns_reach_their_norwegian_forms(
     assert arrested.text.startswith("En mann i 30-årene ble pågrepet")
     helped = summariser.answer("What did the players do?")
     assert helped.text.startswith("Spillerne på byens fotballag hjalp til")
+
+
+def test_one_translated_word_of_several_is_luck_not_an_answer(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
+    entries = {
+        **ENTRIES,
+        "waterfall": "waterfall <n>\nfoss\nwater falling from a height\n",
+        "tourist": "tourist <n>\nturist\na visitor\n",
+    }
+    lexicon = str(write_dictd(tmp_path, entries))
+    waterfall = {
+        "url": "https://fjordposten.example/foss",
+        "title": "Fossen trekker turister",
+        "source": "Fjordposten",
+        "language": "no",
+        "published": "2024-06-04T07:00:00+00:00",
+        "text": (
+            "Hundrevis av turister besøkte fossen i Eikesdal i helgen.\n"
+            "Kommunen vil bygge en ny parkeringsplass ved stien opp til utsiktspunktet.\n"
+            "Ordføreren håper på enda flere besøkende i sommer."
+        ),
+    }
+    summariser = _over(sqlite_db, lexicon, tmp_path, *ARTICLES, waterfall)
+    # Only "waterfall" is in common: a Norwegian article about one waterfall does not
+    # tell which is the world's tallest.
+    assert not summariser.answer("Which is the tallest waterfall in the world?").found
+    # Two words in common, and the sentence that holds them is the answer.
+    answer = summariser.answer("How many tourists visited the waterfall?")
+    assert answer.found
+    assert "Hundrevis av turister besøkte fossen" in answer.text
+    # In the question's own language one word is evidence enough: the article holds it.
+    own = summariser.answer("Hvor høy er fossen i Eikesdal?")
+    assert own.found
+    assert "fossen i Eikesdal" in own.text
