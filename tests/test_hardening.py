@@ -348,8 +348,19 @@ def _stored(db_file: Path) -> int:
         return 0  # not created or migrated yet
 
 
+def _interruptible() -> None:
+    """Ctrl-C as a terminal delivers it: a test run started in the background (`pytest &`
+    from a script) ignores SIGINT, and so would every process it starts."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def _ingesting(
-    corpus: Path, env: dict[str, str], cwd: Path, stderr: int = subprocess.DEVNULL
+    corpus: Path,
+    env: dict[str, str],
+    cwd: Path,
+    stderr: int = subprocess.DEVNULL,
+    interruptible: bool = False,
 ) -> subprocess.Popen[str]:
     """`newsbot ingest corpus` started in a process of its own."""
     return subprocess.Popen(
@@ -359,6 +370,7 @@ def _ingesting(
         stdout=subprocess.DEVNULL,
         stderr=stderr,
         text=True,
+        preexec_fn=_interruptible if interruptible else None,
     )
 
 
@@ -435,7 +447,7 @@ def test_ctrl_c_during_an_ingest_says_what_stays_and_how_to_finish(tmp_path: Pat
     _write_corpus(corpus, rng)
     db_file = tmp_path / "interrupted.db"
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{db_file}", "PYTHONPATH": str(PROJECT)}
-    process = _ingesting(corpus, env, tmp_path, stderr=subprocess.PIPE)
+    process = _ingesting(corpus, env, tmp_path, stderr=subprocess.PIPE, interruptible=True)
     try:
         _wait_until_stored(process, db_file, 500)
         process.send_signal(signal.SIGINT)
