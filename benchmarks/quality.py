@@ -10,6 +10,11 @@ absent-topic refusals in each language and the seed check ("who backs Haftar?").
     python benchmarks/quality.py [--data ../shared/data] [--db sqlite|postgresql]
                                  [--show-misses N] [--misses-from tuning|checking|own]
 
+Norwegian questions over English articles are asked too: 44 of the NorQuAD articles,
+translated here by hand (benchmarks/data/articles_en.jsonl), stand in for their originals
+in a second index, and their 61 questions are asked in Norwegian, the gold answers
+carried into the translations (questions_no_en.jsonl).
+
 A third row, "own questions", asks benchmarks/data/own_questions.jsonl: questions
 written here (Norwegian and English) about the tuning half's documents only, so they
 add to what is tuned on and leave the checking half unseen.
@@ -35,6 +40,7 @@ from fresh_db import fresh_database  # noqa: E402
 from bot.answer.summariser import Summariser  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.ingest import Ingestor  # noqa: E402
+from bot.types import Answer  # noqa: E402
 from storage import Database  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -55,6 +61,10 @@ FRESH_ABSENT_FILE = HERE / "data" / "absent_fresh.jsonl"
 OWN = HERE / "data" / "own_questions.jsonl"
 # The split of the documents into a tuning half and a checking half; never change it.
 SPLIT_SEED = 11
+# NorQuAD articles translated into English by hand, and their questions (in Norwegian)
+# with the gold answers as the translations word them.
+ENGLISH_ARTICLES = HERE / "data" / "articles_en.jsonl"
+OVER_ENGLISH = HERE / "data" / "questions_no_en.jsonl"
 
 # More questions about things none of the articles mention (written for this benchmark).
 ABSENT = [
@@ -86,6 +96,22 @@ class Tally:
     too_long: int = 0
     misses: list[str] = field(default_factory=list)
 
+    def add(self, label: str, answer: Answer, item: dict[str, str]) -> None:
+        """Count ``answer`` against ``item``'s gold answer and document."""
+        first = answer.citations[0].url if answer.citations else None
+        long = len(answer.text) > 500
+        hit = answer.found and not long and fold(item["answer"]) in fold(answer.text)
+        self.asked += 1
+        self.doc += first == item["document"]
+        self.hit += hit
+        self.refused += not answer.found
+        self.too_long += long
+        if not hit:
+            self.misses.append(
+                f"- {label} | gold: {item['answer']}"
+                f" | doc ok: {first == item['document']}\n  {answer.text[:300]}"
+            )
+
     def row(self) -> str:
         if not self.asked:
             return f"{'-':>6} {'-':>6}"
@@ -100,6 +126,31 @@ def split_documents(documents: set[str]) -> tuple[set[str], set[str]]:
     return set(ordered[:half]), set(ordered[half:])
 
 
+def over_english(kind: str, norquad: Path, tuning: set[str], seed: list[Path]) -> dict[str, Tally]:
+    """Norwegian questions over English articles: the hand translations stand in for
+    their originals in an index of their own; tallied by the original's half."""
+    translations = [json.loads(line) for line in ENGLISH_ARTICLES.open(encoding="utf-8")]
+    replaced = {a["original"] for a in translations}
+    tallies = {"tuning": Tally(), "checking": Tally()}
+    with tempfile.TemporaryDirectory() as tmp, fresh_database(kind, tmp, "over_en") as url:
+        corpus = Path(tmp) / "articles.jsonl"
+        with corpus.open("w", encoding="utf-8") as out:
+            for line in (norquad / "articles.jsonl").open(encoding="utf-8"):
+                if json.loads(line)["url"] not in replaced:
+                    out.write(line)
+            for article in translations:
+                out.write(json.dumps(article, ensure_ascii=False) + "\n")
+        settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
+        db = Database.open(settings.database_url)
+        Ingestor(db, settings).ingest([str(corpus), *map(str, seed)])
+        summariser = Summariser(db, settings)
+        for item in map(json.loads, OVER_ENGLISH.open(encoding="utf-8")):
+            tally = tallies["tuning" if item["original"] in tuning else "checking"]
+            tally.add(f"[no/en] {item['question']}", summariser.answer(item["question"]), item)
+        db.close()
+    return tallies
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -107,7 +158,11 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--show-misses", type=int, default=0)
-    parser.add_argument("--misses-from", choices=("tuning", "checking", "own"), default="tuning")
+    parser.add_argument(
+        "--misses-from",
+        choices=("tuning", "checking", "own", "over-english"),
+        default="tuning",
+    )
     args = parser.parse_args()
     norquad = args.data / "norquad-news"
     if not (norquad / "articles.jsonl").exists():
@@ -161,19 +216,7 @@ def main() -> int:
                 began = time.perf_counter()
                 answer = summariser.answer(question)
                 timings.append(time.perf_counter() - began)
-                first = answer.citations[0].url if answer.citations else None
-                long = len(answer.text) > 500
-                hit = answer.found and not long and fold(item["answer"]) in fold(answer.text)
-                tally.asked += 1
-                tally.doc += first == item["document"]
-                tally.hit += hit
-                tally.refused += not answer.found
-                tally.too_long += long
-                if not hit:
-                    tally.misses.append(
-                        f"- [{language}] {question} | gold: {item['answer']}"
-                        f" | doc ok: {first == item['document']}\n  {answer.text[:300]}"
-                    )
+                tally.add(f"[{language}] {question}", answer, item)
 
         print(f"\n{'':24}{'Norwegian':>13}   {'English':>13}")
         print(f"{'answer hit, doc@1':24}{'hit':>6} {'doc@1':>6}   {'hit':>6} {'doc@1':>6}")
@@ -203,6 +246,14 @@ def main() -> int:
             f"{'answerable refused':24}{both['no'].refused:>13}   {both['en'].refused:>13}\n"
             f"{'answers over 500 chars':24}{both['no'].too_long:>13}   {both['en'].too_long:>13}"
         )
+
+        crossed = over_english(args.db, norquad, tuning, seed)
+        print(
+            "\nNorwegian questions over English articles "
+            f"({len(crossed['tuning'].misses) + len(crossed['checking'].misses)} missed):"
+        )
+        for half, tally in crossed.items():
+            print(f"{half + f' half ({tally.asked})':24}{tally.row()}   refused {tally.refused}")
 
         print("\nabsent-topic questions refused (benchmarks/data/absent.jsonl, built in, fresh):")
         answered: list[str] = []
@@ -256,7 +307,11 @@ def main() -> int:
                 "seed check (who backs Haftar? -> Russland sentence, seed first, 2020-01): "
                 + ("ok" if ok else "FAILED")
             )
-        if args.show_misses:
+        if args.show_misses and args.misses_from == "over-english":
+            print("\nmisses, Norwegian questions over English articles:")
+            for tally in crossed.values():
+                print("\n".join(tally.misses[: args.show_misses]))
+        elif args.show_misses:
             print(f"\nmisses, {args.misses_from} half:")
             for language in LANGUAGES:
                 shown = tallies.get((args.misses_from, language), Tally())
