@@ -27,6 +27,15 @@ _MESSAGES = {
         "en": "I found nothing about {subject} in {total} indexed {articles}.",
         "no": "Jeg fant ingenting om {subject} i {total} {articles}.",
     },
+    # No article holds any of the question's words, in any form or translation: said
+    # as that, not as "nothing about" them, since the same story told in other words
+    # may well be there ("valutaen" where the article says "the crown").
+    "no_words": {
+        "en": "I found no article that uses {subject} in {total} indexed {articles}. "
+        "Try other words.",
+        "no": "Jeg fant ingen artikkel som bruker {subject}, blant {total} {articles}. "
+        "Prøv andre ord.",
+    },
     "no_answer": {
         "en": "I found no article that answers that in {total} indexed {articles}.",
         "no": "Jeg fant ingen artikkel som svarer på det, blant {total} {articles}.",

@@ -115,6 +115,11 @@ class Term:
     # Other forms of the same word a stemmer cannot join ("stjålet" ~ "stjele"); for a
     # name, its other names ("Senterpartiet" ~ "Sp").
     variants: tuple[str, ...] = ()
+    # Those of its translations that a Norwegian word's parts or English phrase give
+    # ("central", "bank" for "sentralbanken"): looked for in English articles, but not
+    # counted in how rare the word is ("general", of "general practitioner" for
+    # "fastleger", is a word of Norwegian articles too).
+    loose: tuple[str, ...] = ()
 
     @property
     def forms(self) -> tuple[str, ...]:
@@ -172,18 +177,21 @@ def _kind_and_language(lowered: str) -> tuple[str | None, str | None]:
     return (best[1], best[2]) if best else (None, None)
 
 
-def _translated_forms(translations: list[str], language: str, name: str | None) -> tuple[str, ...]:
+def _translated_forms(
+    translations: list[str], language: str, name: str | None, phrases: bool = True
+) -> tuple[str, ...]:
     """Index forms of translations into ``language``: each content word and its stem.
 
     A name's translation is a name too ("Moskva"): stems would let "Bergen" match
-    "Berg", so it stands as it is. A translation of several words ("legge til side" for
-    "reserve") is a phrase; its words alone are everyday words that mean something
-    else ("legge", "side"), so it is left out.
+    "Berg", so it stands as it is. A Norwegian translation of several words ("legge til
+    side" for "reserve") is a phrase whose words alone mean something else ("legge",
+    "side"), so it is left out; an English one of a Norwegian word ("central bank" for
+    "sentralbanken") names the same thing in its words (`ENGLISH_PHRASE`).
     """
     found = [
         w
         for t in translations
-        if len(words(t)) == 1
+        if len(words(t)) == 1 or (phrases and language == "en" and len(words(t)) <= ENGLISH_PHRASE)
         for w in words(t)
         if w not in STOPWORDS and len(w) > 1
     ]
@@ -196,6 +204,36 @@ def _translated_forms(translations: list[str], language: str, name: str | None) 
     # "steal" is "stjele", and the article says "stjålet".
     variants = [v for w in found for v in verb_forms(w)] if language == "no" else []
     return tuple(dict.fromkeys([*found, *stems, *variants]))
+
+
+# A Norwegian word is often one English phrase: "sentralbanken" is "central bank",
+# "statsminister" "prime minister". Its words, up to this many, are its English forms
+# (the other way a phrase's words alone mean something else: "legge til side").
+ENGLISH_PHRASE = 3
+# The shortest part of a Norwegian compound looked up on its own: "batteri|fabrikken".
+COMPOUND_PART = 3
+_LINKING = ("s", "e")
+
+
+def _compound_parts(word: str, lexicon: Lexicon) -> list[str]:
+    """English for a Norwegian compound the lexicon lacks, by its two parts:
+    "batterifabrikken" -> battery ... factory, "inflasjonsmålet" -> inflation ...
+    target. The longest last part that both it and what comes before (its linking "s"
+    or "e" aside) translate; [] when no split does."""
+    for cut in range(COMPOUND_PART, len(word) - COMPOUND_PART + 1):
+        head, tail = word[:cut], word[cut:]
+        # A linking letter belongs to the first part: "inflasjons|målet", not
+        # "inflasjon|smålet".
+        if tail[0] in _LINKING and len(tail) > COMPOUND_PART and lexicon.to_english(tail[1:]):
+            head, tail = head + tail[0], tail[1:]
+        tail_english = lexicon.to_english(tail)
+        if not tail_english:
+            continue
+        for bare in dict.fromkeys([head, head[:-1] if head[-1] in _LINKING else head]):
+            head_english = lexicon.to_english(bare) if len(bare) >= COMPOUND_PART else ()
+            if head_english:
+                return [*head_english[:COMPOUND_SENSES], *tail_english[:COMPOUND_SENSES]]
+    return []
 
 
 def _variants(word: str) -> tuple[str, ...]:
@@ -243,8 +281,9 @@ _MONTHS = dict(zip(_ENGLISH_MONTHS.split(), _NORWEGIAN_MONTHS.split(), strict=Tr
 
 def _translate(
     content: list[str], names: set[str], sequence: list[str], language: str, lexicon: Lexicon
-) -> dict[str, tuple[str, ...]]:
-    """Each content word's translations into the other language, as index forms.
+) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Each content word's translations into the other language, as index forms, and
+    which of them are loose (`Term.loose`).
 
     Several words the lexicon knows as one entry ("prime minister" -> "statsminister",
     "Great Britain" -> "Storbritannia") give that translation to each of their words.
@@ -267,6 +306,11 @@ def _translate(
             for word in chunk:
                 if translations and word in found:
                     found[word] = [*translations, *found[word]]
+    strict = {w: list(t) for w, t in found.items()}
+    if target == "en":
+        for word in content:
+            if not found[word] and word not in names:
+                found[word] = _compound_parts(word, lexicon)
     if target == "no":
         # "March" and "May" written as names are the months, not a march or a maybe.
         for word in content:
@@ -277,9 +321,16 @@ def _translate(
                 glued = _compounds(lookup(first), lookup(second))
                 found[first] = [*found[first], *glued]
                 found[second] = [*found[second], *glued]
-    return {
+    every = {
         w: _translated_forms(t, target, w if w in names else None) for w, t in found.items() if t
     }
+    if target == "no":
+        return {w: (forms, ()) for w, forms in every.items()}
+    out = {}
+    for w, forms in every.items():
+        kept = set(_translated_forms(strict.get(w, []), target, None, phrases=False))
+        out[w] = (forms, tuple(f for f in forms if f not in kept))
+    return out
 
 
 def analyse(text: str, lexicon: Lexicon | None = None) -> Question:
@@ -318,7 +369,8 @@ def analyse(text: str, lexicon: Lexicon | None = None) -> Question:
             exact=w,
             stem=s,
             is_name=w in name_parts,
-            translations=translated.get(w, ()),
+            translations=translated.get(w, ((), ()))[0],
+            loose=translated.get(w, ((), ()))[1],
             abbreviated=w.endswith("s") and w[:-1] in abbreviated,
             variants=(name_forms(w) if w in name_parts else _variants(w))
             if language == "no"

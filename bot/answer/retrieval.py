@@ -74,6 +74,17 @@ LONGEST_SPLIT = 30
 SUBJECT_WORD = 40
 
 
+def _frequency(session: Session, term: Term) -> int:
+    """How many articles hold ``term`` in any of its forms, its loose translations aside:
+    the words of an English phrase for a Norwegian word ("general" of "general
+    practitioner" for "fastleger") are often words of Norwegian articles too, and would
+    make a rare word look common."""
+    if term.loose:
+        loose = set(term.loose)
+        return count_matching_any(session, [f for f in term.all_forms if f not in loose])
+    return count_matching_any(session, term.all_forms)
+
+
 def _renamed(
     question: Question, frequencies: dict[str, int], old: str, new: str
 ) -> tuple[Question, dict[str, int]]:
@@ -170,9 +181,7 @@ class Retriever:
                 return Retrieval(question, 0, {}, [], say("no_articles", language))
             if not question.terms and not strong_meaning:
                 return Retrieval(question, total, {}, [], say("no_terms", language))
-            frequencies = {
-                term.exact: count_matching_any(session, term.all_forms) for term in question.terms
-            }
+            frequencies = {term.exact: _frequency(session, term) for term in question.terms}
             if seen is not None:
                 # A term only other tenants' articles hold is, here, a term none holds.
                 for term in question.terms:
@@ -248,12 +257,17 @@ class Retriever:
                 ]
                 question = replace(question, terms=terms)
                 missing_names = [m for m in missing_names if m not in demoted]
-            if missing_names or not (any(frequencies.values()) or strong_meaning):
+            if missing_names or not (
+                any(frequencies.values())
+                or strong_meaning
+                or any(t.loose and count_matching_any(session, t.loose) for t in question.terms)
+            ):
                 subject = self._subject(question, missing_names, language)
                 shown_total = self._shown(session, total, seen)
                 if shown_total == 0:
                     return Retrieval(question, 0, {}, [], say("no_articles", language))
-                text = say("nothing_about", language, subject=subject, total=count(shown_total))
+                key = "nothing_about" if missing_names else "no_words"
+                text = say(key, language, subject=subject, total=count(shown_total))
                 return Retrieval(question, shown_total, {}, [], text)
             pool = search_articles(
                 session, question.search_terms, limit=POOL, since=since, visible_to=seen

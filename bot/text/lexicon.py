@@ -116,6 +116,10 @@ def parse_dictd(index: str, data: bytes) -> dict[str, list[str]]:
     return entries
 
 
+# The endings of a Norwegian noun's definite and plural forms, longest first.
+_DEFINITE_ENDINGS = ("ene", "en", "et", "er", "a", "e")
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """Both directions of an English–Norwegian word list, with stems for lookup."""
@@ -176,8 +180,17 @@ class Lexicon:
         return tuple(dict.fromkeys(out))
 
     def to_english(self, phrase: str) -> tuple[str, ...]:
-        """English for a Norwegian word or phrase ("sykehuset" finds "sykehus")."""
-        return self._lookup(phrase, self.norwegian, self._norwegian_stems, "no")
+        """English for a Norwegian word or phrase ("sykehuset" finds "sykehus"; so does
+        "valutaen" find "valuta", though the stemmer cuts the two apart)."""
+        found = self._lookup(phrase, self.norwegian, self._norwegian_stems, "no")
+        if found or " " in phrase:
+            return found
+        word = phrase.lower()
+        for ending in _DEFINITE_ENDINGS:
+            bare = word.removesuffix(ending)
+            if bare != word and len(bare) >= 3 and bare in self.norwegian:
+                return self.norwegian[bare]
+        return ()
 
     @staticmethod
     def _lookup(

@@ -550,27 +550,39 @@ def test_everyday_news_verbs_and_nouns_reach_their_norwegian_forms(
     assert helped.text.startswith("Spillerne på byens fotballag hjalp til")
 
 
+def _lexicon_with(folder: Path, **entries: str) -> str:
+    """The tests' dictionary with ``entries`` added, written to ``folder``."""
+    return str(write_dictd(folder, {**ENTRIES, **entries}))
+
+
+def _article(url: str, title: str, language: str, *lines: str) -> dict[str, str]:
+    """A JSON Lines article of the Fjordposten kind, its text ``lines``."""
+    return {
+        "url": url,
+        "title": title,
+        "source": "Fjordposten",
+        "language": language,
+        "published": "2024-06-04T07:00:00+00:00",
+        "text": "\n".join(lines),
+    }
+
+
 def test_one_translated_word_of_several_is_luck_not_an_answer(
     sqlite_db: Database, tmp_path: Path
 ) -> None:
-    entries = {
-        **ENTRIES,
-        "waterfall": "waterfall <n>\nfoss\nwater falling from a height\n",
-        "tourist": "tourist <n>\nturist\na visitor\n",
-    }
-    lexicon = str(write_dictd(tmp_path, entries))
-    waterfall = {
-        "url": "https://fjordposten.example/foss",
-        "title": "Fossen trekker turister",
-        "source": "Fjordposten",
-        "language": "no",
-        "published": "2024-06-04T07:00:00+00:00",
-        "text": (
-            "Hundrevis av turister besøkte fossen i Eikesdal i helgen.\n"
-            "Kommunen vil bygge en ny parkeringsplass ved stien opp til utsiktspunktet.\n"
-            "Ordføreren håper på enda flere besøkende i sommer."
-        ),
-    }
+    lexicon = _lexicon_with(
+        tmp_path,
+        waterfall="waterfall <n>\nfoss\nwater falling from a height\n",
+        tourist="tourist <n>\nturist\na visitor\n",
+    )
+    waterfall = _article(
+        "https://fjordposten.example/foss",
+        "Fossen trekker turister",
+        "no",
+        "Hundrevis av turister besøkte fossen i Eikesdal i helgen.",
+        "Kommunen vil bygge en ny parkeringsplass ved stien opp til utsiktspunktet.",
+        "Ordføreren håper på enda flere besøkende i sommer.",
+    )
     summariser = _over(sqlite_db, lexicon, tmp_path, *ARTICLES, waterfall)
     # Only "waterfall" is in common: a Norwegian article about one waterfall does not
     # tell which is the world's tallest.
@@ -583,3 +595,34 @@ def test_one_translated_word_of_several_is_luck_not_an_answer(
     own = summariser.answer("Hvor høy er fossen i Eikesdal?")
     assert own.found
     assert "fossen i Eikesdal" in own.text
+
+
+def test_a_norwegian_compound_finds_the_english_words_it_is_made_of(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
+    lexicon = _lexicon_with(
+        tmp_path,
+        **{"central bank": "central bank <n>\nsentralbank\na national bank\n"},
+        inflation="inflation <n>\ninflasjon\nrising prices\n",
+        target="target <n>\nmål, blink\nan aim\n",
+        currency="currency <n>\nvaluta\nmoney of a country\n",
+        decision="decision <n>\nbeslutning, avgjørelse\na choice made\n",
+    )
+    bank = _article(
+        "https://northland.example/rates",
+        "Northland holds its key rate at 3 percent",
+        "en",
+        "The Northland central bank kept its key rate at 3 percent on Monday.",
+        "The bank's inflation target is 2 percent, governor Ada Berg told reporters.",
+        "The currency strengthened slightly against the euro after the decision.",
+    )
+    summariser = _over(sqlite_db, lexicon, tmp_path, *ARTICLES, bank)
+    # "inflasjons|målet" and "sentral|banken": no entry of their own, but their parts'.
+    target = summariser.answer("Hva er inflasjonsmålet til sentralbanken?")
+    assert target.found
+    assert "inflation target is 2 percent" in target.text
+    assert target.citations[0].url == "https://northland.example/rates"
+    # "valutaen" is "valuta" made definite, though the stemmer cuts the two apart.
+    currency = summariser.answer("Hva skjedde med valutaen etter beslutningen?")
+    assert currency.found
+    assert "currency strengthened slightly" in currency.text
