@@ -36,7 +36,7 @@ ELSEWHERE_SHARE = 0.4
 # Norwegian none either way.
 LEAST_EVIDENCE = 2.75
 
-# A best sentence in the other language than the question's that holds one of the
+# A best article in the other language than the question's that holds one of the
 # question's words, and covers less than this share of its weight, is one word
 # translated by luck (see `one_word_across_languages`).
 ONE_WORD_COVERAGE = 0.5
@@ -135,12 +135,16 @@ def says_only_common_words(
 
 
 def one_word_across_languages(question: Question, best: ScoredSentence, language: str) -> bool:
-    """Whether the best sentence, in ``language`` (another than the question's), shares
-    with a question that names no one only one of its words, and that word not most of
-    its weight: "Who discovered penicillin?" is not answered by a Norwegian sentence in
-    which someone "oppdaget" something. A translation is one sense of many, so one word
-    met so is luck; in the question's own language the word itself is evidence enough."""
+    """Whether the best article, in ``language`` (another than the question's), holds
+    anywhere only one of the words of a question that names no one, and that word not
+    most of its weight: "Who discovered penicillin?" is not answered by a Norwegian
+    article in which someone "oppdaget" something. A translation is one sense of many,
+    so one word met so is luck; in the question's own language the word itself is
+    evidence enough. (Asked of the best sentence alone, the rule refused answers whose
+    words a short article spreads over two sentences: "What did the police tell drivers
+    during the storm?")"""
     if question.language == language or any(t.is_name for t in question.terms):
         return False
     asked = [t for t in question.terms if not t.exact.isdigit()]
-    return len(asked) >= 2 and best.matched_words == 1 and best.coverage < ONE_WORD_COVERAGE
+    held = [e for e in best.article_terms if not e.isdigit()]
+    return len(asked) >= 2 and len(held) == 1 and best.article_coverage < ONE_WORD_COVERAGE

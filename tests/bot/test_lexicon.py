@@ -587,6 +587,10 @@ def test_one_translated_word_of_several_is_luck_not_an_answer(
     # Only "waterfall" is in common: a Norwegian article about one waterfall does not
     # tell which is the world's tallest.
     assert not summariser.answer("Which is the tallest waterfall in the world?").found
+    # Two words in common in two sentences of the article: an answer all the same.
+    hope = summariser.answer("What does the mayor hope for at the waterfall?")
+    assert hope.found
+    assert "Ordføreren håper på enda flere besøkende" in hope.text
     # Two words in common, and the sentence that holds them is the answer.
     answer = summariser.answer("How many tourists visited the waterfall?")
     assert answer.found
