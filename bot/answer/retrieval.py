@@ -400,6 +400,16 @@ class Retriever:
             or not quotable
             or (names_asked and not ranked[0].article_names)
         ):
+            log.debug(
+                "refused %r: elsewhere=%s chance=%s weak=%s lucky=%s quotable=%s names=%s",
+                question.text,
+                elsewhere,
+                chance,
+                weak,
+                lucky,
+                quotable,
+                names_asked and not ranked[0].article_names,
+            )
             shown_total = self._told(total, seen)
             text = say("no_answer", language, total=count(shown_total))
             return Retrieval(question, shown_total, articles, ranked, text)
