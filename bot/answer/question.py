@@ -279,6 +279,29 @@ _NORWEGIAN_MONTHS = (
 _MONTHS = dict(zip(_ENGLISH_MONTHS.split(), _NORWEGIAN_MONTHS.split(), strict=True))
 
 
+# What an English word follows tells a noun ("the bears", "Solskjær's team", "two
+# bears") from a verb ("to achieve", "who backs", "did they fire").
+_BEFORE_NOUN = frozenset(
+    "the a an his her their its our my your this these those each every another s".split()
+)
+_BEFORE_VERB = frozenset(
+    "to will would can could should must might shall did does do not".split()
+    + "he she they we i you who".split()
+)
+
+
+def _english_parts(sequence: list[str]) -> dict[str, str]:
+    """The part of speech ("n" or "v") the word before tells for an English question's
+    words, where it tells one (`Lexicon.to_norwegian`)."""
+    parts: dict[str, str] = {}
+    for before, word in zip(["", *sequence], sequence, strict=False):
+        if before in _BEFORE_NOUN or before.isdigit():
+            parts.setdefault(word, "n")
+        elif before in _BEFORE_VERB:
+            parts.setdefault(word, "v")
+    return parts
+
+
 def _translate(
     content: list[str], names: set[str], sequence: list[str], language: str, lexicon: Lexicon
 ) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
@@ -290,7 +313,11 @@ def _translate(
     """
     target = "en" if language == "no" else "no"
     lookup = lexicon.to_english if language == "no" else lexicon.to_norwegian
-    found: dict[str, list[str]] = {w: list(lookup(w)) for w in content}
+    if language == "no":
+        found: dict[str, list[str]] = {w: list(lookup(w)) for w in content}
+    else:
+        parts = _english_parts(sequence)
+        found = {w: list(lexicon.to_norwegian(w, parts.get(w))) for w in content}
     if language != "no":
         for word in content:
             found[word] += norwegian_spellings(word)

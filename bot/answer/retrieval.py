@@ -408,7 +408,7 @@ class Retriever:
                 weak,
                 lucky,
                 quotable,
-                names_asked and not ranked[0].article_names,
+                bool(ranked) and names_asked and not ranked[0].article_names,
             )
             shown_total = self._told(total, seen)
             text = say("no_answer", language, total=count(shown_total))

@@ -18,7 +18,7 @@ import re
 import threading
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.text.tokens import STOPWORDS, stem_words, stemmer_for
@@ -28,6 +28,7 @@ __all__ = [
     "DEFAULT_LEXICON_PATHS",
     "Lexicon",
     "parse_dictd",
+    "parse_dictd_by_part",
     "read_lexicon",
     "read_lexicon_cached",
     "read_glossary",
@@ -48,6 +49,8 @@ _B64_VALUE = {ch: i for i, ch in enumerate(_B64)}
 _SENSE = re.compile(r"^(\d+)\.\s+(\S.*)$")
 _TRAILING_NUMBER = re.compile(r"\s+\d+\.$")
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^]]*\]")
+# The part of speech on an entry's headword line: "bear /bɛə/ <n>".
+_PART = re.compile(r"<(\w+)>")
 # Function words translate into function words: no evidence either way. "alt" is
 # "already" as well as "everything".
 _FUNCTION_WORDS = STOPWORDS | frozenset({"alt", "the", "to"})
@@ -101,19 +104,48 @@ def _translations(body: str) -> list[str]:
     return out
 
 
+def parse_dictd_by_part(index: str, data: bytes) -> dict[str, dict[str, list[str]]]:
+    """Headword (lower-cased) -> part of speech ("n", "v", "adj", ... as FreeDict tags
+    its entries; "" untagged) -> translations, from a dictd index and its data."""
+    entries: dict[str, dict[str, list[str]]] = {}
+    for line in index.splitlines():
+        fields = line.split("\t")
+        if len(fields) != 3 or fields[0].startswith("00database"):
+            continue
+        headword, offset, length = fields
+        start = _b64(offset)
+        body = data[start : start + _b64(length)].decode("utf-8", "replace")
+        tag = _PART.search(body.partition("\n")[0])
+        parts = entries.setdefault(headword.lower(), {})
+        found = parts.setdefault(tag.group(1) if tag else "", [])
+        found.extend(t for t in _translations(body) if t not in found)
+    return entries
+
+
 def parse_dictd(index: str, data: bytes) -> dict[str, list[str]]:
     """Headword (lower-cased) -> its translations, from a dictd index and its data."""
     entries: dict[str, list[str]] = {}
-    for line in index.splitlines():
-        parts = line.split("\t")
-        if len(parts) != 3 or parts[0].startswith("00database"):
-            continue
-        headword, offset, length = parts
-        start = _b64(offset)
-        body = data[start : start + _b64(length)].decode("utf-8", "replace")
-        found = entries.setdefault(headword.lower(), [])
-        found.extend(t for t in _translations(body) if t not in found)
+    for headword, parts in parse_dictd_by_part(index, data).items():
+        found = entries.setdefault(headword, [])
+        for translations in parts.values():
+            found.extend(t for t in translations if t not in found)
     return entries
+
+
+def _one_part(
+    parts: Mapping[str, list[str]], known: Iterable[str]
+) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """A headword's translations that only its noun entry gives and those that only its
+    verb entry gives ("bear": bjørn; bære, føre, tåle), leaving out ``known`` ones (the
+    glossary's, which hold in any use); None unless it has both entries."""
+    nouns, verbs = parts.get("n"), parts.get("v")
+    if not nouns or not verbs:
+        return None
+    held = set(known)
+    return (
+        tuple(t for t in nouns if t not in verbs and t not in held),
+        tuple(t for t in verbs if t not in nouns and t not in held),
+    )
 
 
 # The endings of a Norwegian noun's definite and plural forms, longest first.
@@ -131,9 +163,16 @@ class Lexicon:
     longest: int  # words in the longest English headword
     # English base forms and synonyms, for words FreeDict lacks ("won", "race").
     wordnet: WordNet | None = None
+    # English headword -> (Norwegian only as a noun, only as a verb), where it is both.
+    one_part: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, entries: Mapping[str, Iterable[str]], wordnet: WordNet | None = None) -> Lexicon:
+    def build(
+        cls,
+        entries: Mapping[str, Iterable[str]],
+        wordnet: WordNet | None = None,
+        one_part: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] | None = None,
+    ) -> Lexicon:
         english: dict[str, tuple[str, ...]] = {}
         norwegian: dict[str, list[str]] = {}
         entries = {**entries, **_ABBREVIATIONS}
@@ -151,10 +190,32 @@ class Lexicon:
             _norwegian_stems=_by_stem(norwegian, "no"),
             longest=max((len(h.split()) for h in english), default=1),
             wordnet=wordnet,
+            one_part=dict(one_part or {}),
         )
 
-    def to_norwegian(self, phrase: str) -> tuple[str, ...]:
+    def to_norwegian(self, phrase: str, part: str | None = None) -> tuple[str, ...]:
         """Norwegian for an English word or phrase ("hospitals" finds "hospital").
+
+        ``part`` ("n" or "v"), where the question's grammar tells it, leaves out the
+        other part's senses: "the bears" are "bjørner", not "bærer" or "tåler"; "who
+        backs" "støtter", not "rygg". When it would leave nothing, all stay.
+        """
+        found = self._to_norwegian(phrase)
+        if part not in ("n", "v") or not found or not self.one_part:
+            return found
+        word = phrase.lower()
+        heads = [word, *self._english_stems.get(stem_words([word], "en")[0], ())]
+        if self.wordnet is not None:
+            heads += self.wordnet.base_forms(word)
+        other = 1 if part == "n" else 0
+        unwanted = {
+            t for head in heads if head in self.one_part for t in self.one_part[head][other]
+        }
+        kept = tuple(t for t in found if t not in unwanted)
+        return kept or found
+
+    def _to_norwegian(self, phrase: str) -> tuple[str, ...]:
+        """Norwegian for an English word or phrase, every sense.
 
         With WordNet, a word FreeDict lacks is looked up by its base forms: "won" ->
         "win" -> "vinne", "women" -> "woman" -> "kvinne"; a phrase by its first and last words'.
@@ -268,7 +329,9 @@ def read_glossary(path: Path = GLOSSARY) -> dict[str, list[str]]:
 def read_lexicon(paths: Iterable[Path], wordnet: WordNet | None = None) -> Lexicon:
     """Read and merge the dictd dictionaries at ``paths`` (their index files), after the
     news glossary, whose news senses come first."""
-    entries: dict[str, list[str]] = {w: list(t) for w, t in read_glossary().items()}
+    glossary = read_glossary()
+    entries: dict[str, list[str]] = {w: list(t) for w, t in glossary.items()}
+    one_part: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
     for index in paths:
         data_path = _data_file(index)
         if data_path is None:
@@ -276,16 +339,20 @@ def read_lexicon(paths: Iterable[Path], wordnet: WordNet | None = None) -> Lexic
         raw = data_path.read_bytes()
         # dictzip is gzip with a random-access table; reading it whole is simplest.
         data = gzip.decompress(raw) if data_path.suffix == ".dz" else raw
-        for headword, translations in parse_dictd(index.read_text("utf-8"), data).items():
+        for headword, parts in parse_dictd_by_part(index.read_text("utf-8"), data).items():
             found = entries.setdefault(headword, [])
-            found.extend(t for t in translations if t not in found)
-    return Lexicon.build(entries, wordnet)
+            for translations in parts.values():
+                found.extend(t for t in translations if t not in found)
+            split = _one_part(parts, glossary.get(headword, ()))
+            if split is not None:
+                one_part[headword] = split
+    return Lexicon.build(entries, wordnet, one_part)
 
 
 # Parsing FreeDict and stemming every headword takes a few hundred milliseconds; the
 # built tables are kept in the user's cache folder (marshal: plain strings and tuples,
 # no code) and used while the files they came from are unchanged.
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
 
 
 def cache_folder() -> Path:
@@ -306,10 +373,12 @@ def read_lexicon_cached(paths: tuple[Path, ...], wordnet: WordNet | None) -> Lex
     """`read_lexicon`, from the cache folder when an earlier run left the same tables."""
     try:
         cache = _cache_file(paths)
-        english, norwegian, english_stems, norwegian_stems, longest = marshal.loads(
+        english, norwegian, english_stems, norwegian_stems, longest, one_part = marshal.loads(
             cache.read_bytes()
         )
-        return Lexicon(english, norwegian, english_stems, norwegian_stems, longest, wordnet)
+        return Lexicon(
+            english, norwegian, english_stems, norwegian_stems, longest, wordnet, one_part
+        )
     except (OSError, ValueError, EOFError, TypeError):
         pass  # no cache yet, or one this version cannot read: build it
     lexicon = read_lexicon(paths, wordnet)
@@ -319,6 +388,7 @@ def read_lexicon_cached(paths: tuple[Path, ...], wordnet: WordNet | None) -> Lex
         dict(lexicon._english_stems),
         dict(lexicon._norwegian_stems),
         lexicon.longest,
+        dict(lexicon.one_part),
     )
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)

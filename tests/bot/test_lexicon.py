@@ -92,8 +92,9 @@ ARTICLES = [
 ]
 
 
-def write_dictd(folder: Path, entries: dict[str, str], compressed: bool = True) -> Path:
-    """A dictd dictionary (index + data) holding ``entries``; returns the index path."""
+def write_dictd(folder: Path, entries: dict[str, str | list[str]], compressed: bool = True) -> Path:
+    """A dictd dictionary (index + data) holding ``entries`` (several for a headword as a
+    list: its noun, its verb); returns the index path."""
 
     def b64(number: int) -> str:
         digits = ""
@@ -105,10 +106,11 @@ def write_dictd(folder: Path, entries: dict[str, str], compressed: bool = True) 
 
     data = b""
     index_lines = []
-    for headword, body in sorted(entries.items()):
-        encoded = body.encode()
-        index_lines.append(f"{headword}\t{b64(len(data))}\t{b64(len(encoded))}")
-        data += encoded
+    for headword, bodies in sorted(entries.items()):
+        for body in [bodies] if isinstance(bodies, str) else bodies:
+            encoded = body.encode()
+            index_lines.append(f"{headword}\t{b64(len(data))}\t{b64(len(encoded))}")
+            data += encoded
     index = folder / "test-eng-nor.index"
     index.write_text("\n".join(index_lines) + "\n", encoding="utf-8")
     if compressed:
@@ -550,7 +552,7 @@ def test_everyday_news_verbs_and_nouns_reach_their_norwegian_forms(
     assert helped.text.startswith("Spillerne på byens fotballag hjalp til")
 
 
-def _lexicon_with(folder: Path, **entries: str) -> str:
+def _lexicon_with(folder: Path, **entries: str | list[str]) -> str:
     """The tests' dictionary with ``entries`` added, written to ``folder``."""
     return str(write_dictd(folder, {**ENTRIES, **entries}))
 
@@ -630,3 +632,46 @@ def test_a_norwegian_compound_finds_the_english_words_it_is_made_of(
     currency = summariser.answer("Hva skjedde med valutaen etter beslutningen?")
     assert currency.found
     assert "currency strengthened slightly" in currency.text
+
+
+def test_the_words_before_an_english_word_tell_its_noun_from_its_verb(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
+    lexicon = _lexicon_with(
+        tmp_path,
+        bear=[
+            "bear /bɛə/ <n>\nbjørn\nlarge mammal\n",
+            "bear /bɛə/ <v>\n1. bære\nto carry\n2. tåle\nto put up with\n",
+        ],
+        react="react <v>\nreagere\nto respond\n",
+        car="car <n>\nbil\na vehicle\n",
+        look="look <v>\nkikke, se\nto watch\n",
+        back=["back <n>\nrygg\nrear of the body\n", "back <v>\nstøtte\nto support\n"],
+    )
+    bears = _article(
+        "https://fjordposten.example/bjorn",
+        "Bjørnemor på veien i Pasvik",
+        "no",
+        "Bjørnene stod lenge stille og kikket nysgjerrig på bilen i Pasvikdalen.",
+        "Så stakk de til skogs.",
+    )
+    porter = _article(
+        "https://fjordposten.example/sekk",
+        "Bærer utstyr for turistene",
+        "no",
+        "Han bærer tunge sekker for turistene og reagerte raskt da stien raste ut.",
+        "Turlaget vil nå merke en ny sti.",
+    )
+    summariser = _over(sqlite_db, lexicon, tmp_path, bears, porter)
+    # "the bears" are animals: the porter who "bærer" and "reagerte" does not tell how
+    # they reacted, and neither does the article that only sees them.
+    assert not summariser.answer("How did the bears react?").found
+    answer = summariser.answer("Where did the bears look at the car?")
+    assert answer.found
+    assert answer.citations[0].url == "https://fjordposten.example/bjorn"
+    question = analyse("Who backs the bears?", lexicon_at(lexicon))
+    translations = {t.exact: t.translations for t in question.terms}
+    assert "støtte" in translations["backs"] and "rygg" not in translations["backs"]
+    assert "bjørn" in translations["bears"] and "bære" not in translations["bears"]
+    # With nothing before it to tell, a word keeps every sense.
+    assert {"bjørn", "bære"} <= set(analyse("bears?", lexicon_at(lexicon)).terms[0].translations)
