@@ -120,6 +120,10 @@ class Term:
     # counted in how rare the word is ("general", of "general practitioner" for
     # "fastleger", is a word of Norwegian articles too).
     loose: tuple[str, ...] = ()
+    # A Norwegian name the lexicon lacks, read as a compound: the English forms of its
+    # first part and of its last ("Berlinmurens": berlin; wall). Used only where no
+    # article holds the name itself (`Retriever`): "Solberg" is no "sun mountain".
+    parts: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
 
     @property
     def forms(self) -> tuple[str, ...]:
@@ -218,8 +222,15 @@ _LINKING = ("s", "e")
 def _compound_parts(word: str, lexicon: Lexicon) -> list[str]:
     """English for a Norwegian compound the lexicon lacks, by its two parts:
     "batterifabrikken" -> battery ... factory, "inflasjonsmålet" -> inflation ...
-    target. The longest last part that both it and what comes before (its linking "s"
-    or "e" aside) translate; [] when no split does."""
+    target; [] when no split translates (`_compound_split`)."""
+    head, tail = _compound_split(word, lexicon)
+    return [*head, *tail]
+
+
+def _compound_split(word: str, lexicon: Lexicon) -> tuple[list[str], list[str]]:
+    """The English of a Norwegian compound's first part and of its last: the longest
+    last part that both it and what comes before (its linking "s" or "e" aside)
+    translate; two empty lists when no split does."""
     for cut in range(COMPOUND_PART, len(word) - COMPOUND_PART + 1):
         head, tail = word[:cut], word[cut:]
         # A linking letter belongs to the first part: "inflasjons|målet", not
@@ -232,8 +243,16 @@ def _compound_parts(word: str, lexicon: Lexicon) -> list[str]:
         for bare in dict.fromkeys([head, head[:-1] if head[-1] in _LINKING else head]):
             head_english = lexicon.to_english(bare) if len(bare) >= COMPOUND_PART else ()
             if head_english:
-                return [*head_english[:COMPOUND_SENSES], *tail_english[:COMPOUND_SENSES]]
-    return []
+                return list(head_english[:COMPOUND_SENSES]), list(tail_english[:COMPOUND_SENSES])
+    return [], []
+
+
+def _name_parts(word: str, lexicon: Lexicon) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """`Term.parts` for a Norwegian name the lexicon lacks: its parts' English forms."""
+    head, tail = _compound_split(word, lexicon)
+    if not head or not tail:
+        return (), ()
+    return _translated_forms(head, "en", None), _translated_forms(tail, "en", None)
 
 
 def _variants(word: str) -> tuple[str, ...]:
@@ -391,6 +410,11 @@ def analyse(text: str, lexicon: Lexicon | None = None) -> Question:
     stems = stem_words(content, language)
     translated = _translate(content, name_parts, words(text), language, lexicon) if lexicon else {}
     abbreviated = frozenset(abbreviations(names))
+    split = (
+        {w: _name_parts(w, lexicon) for w in content if w in name_parts and w not in translated}
+        if lexicon is not None and language == "no"
+        else {}
+    )
     terms = [
         Term(
             exact=w,
@@ -402,6 +426,7 @@ def analyse(text: str, lexicon: Lexicon | None = None) -> Question:
             variants=(name_forms(w) if w in name_parts else _variants(w))
             if language == "no"
             else (),
+            parts=split.get(w, ((), ())),
         )
         for w, s in zip(content, stems, strict=True)
     ]

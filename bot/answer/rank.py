@@ -391,7 +391,9 @@ def score_sentences(
         for term, term_set, translations in forms:
             # In an article of the other language, a word the lexicon knows as an ordinary
             # word is no name there: "hole" is not the surname Hole, "wall" not Wall Street.
-            guard = translations and not term.is_name and foreign
+            # A name read by its parts is a name still: "the Berlin Wall" for
+            # "Berlinmurens" is written with capitals.
+            guard = translations and not term.is_name and foreign and not term.parts[0]
             own = feats.common if guard else vocabulary
             # A name asked with a capital is that name only where it is written so:
             # "VAR" is not the verb "var", "Høyre" the party and not "til høyre".

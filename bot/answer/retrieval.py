@@ -85,6 +85,25 @@ def _frequency(session: Session, term: Term) -> int:
     return count_matching_any(session, term.all_forms)
 
 
+def _read_by_parts(
+    session: Session, question: Question, missing: list[str], seen: TenantScope | None
+) -> list[str]:
+    """Those of the ``missing`` names that an article holds by their parts' English
+    (`Term.parts`): a word of the first part and one of the last, in one article."""
+    out = []
+    for term in question.terms:
+        head, tail = term.parts
+        if term.exact not in missing or not head or not tail:
+            continue
+        found = search_articles(session, [*head, *tail], limit=POOL, visible_to=seen)
+        for held in index_terms_of(session, [article_id for article_id, _ in found]).values():
+            words_held = set(held.split())
+            if words_held & set(head) and words_held & set(tail):
+                out.append(term.exact)
+                break
+    return out
+
+
 def _renamed(
     question: Question, frequencies: dict[str, int], old: str, new: str
 ) -> tuple[Question, dict[str, int]]:
@@ -230,6 +249,20 @@ class Retriever:
             for name in glued:
                 frequencies[name] = 1 if name in missing_names else len(opening[name])
             missing_names = [m for m in missing_names if m not in glued]
+            # A Norwegian name no article holds may be a compound an English article
+            # says in its parts' words: "Berlinmurens" is "the Berlin Wall".
+            by_parts = _read_by_parts(session, question, missing_names, seen)
+            if by_parts:
+                terms = [
+                    replace(t, is_name=False, translations=(*t.parts[0], *t.parts[1]))
+                    if t.exact in by_parts
+                    else t
+                    for t in question.terms
+                ]
+                terms = [
+                    replace(t, loose=t.translations) if t.exact in by_parts else t for t in terms
+                ]
+                question = replace(question, terms=terms)
             # Names no article holds that are not what the question is about, so not
             # insisted on:
             # - a given name before a surname the articles hold ("Dominik Paris" where
@@ -249,7 +282,7 @@ class Retriever:
             demoted = [
                 m
                 for m in missing_names
-                if m in given or (language == "en" and is_ordinary_english(m))
+                if m in given or m in by_parts or (language == "en" and is_ordinary_english(m))
             ]
             if demoted:
                 terms = [

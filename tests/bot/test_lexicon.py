@@ -675,3 +675,41 @@ def test_the_words_before_an_english_word_tell_its_noun_from_its_verb(
     assert "bjørn" in translations["bears"] and "bære" not in translations["bears"]
     # With nothing before it to tell, a word keeps every sense.
     assert {"bjørn", "bære"} <= set(analyse("bears?", lexicon_at(lexicon)).terms[0].translations)
+
+
+def test_a_norwegian_compound_name_finds_the_english_words_for_its_parts(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
+    lexicon = _lexicon_with(
+        tmp_path,
+        berlin="Berlin <pn>\nBerlin\ncapital of Germany\n",
+        wall="wall <n>\nmur, vegg\na barrier of stone\n",
+        fall="fall <n>\nfall\na collapse\n",
+        germany="Germany <pn>\nTyskland\na country\n",
+        labour="labour <n>\narbeid\nwork\n",
+        authority="authority <n>\ntilsyn, myndighet\na body that oversees\n",
+        director="director <n>\ndirektør\na head\n",
+    )
+    wall = _article(
+        "https://northland.example/wall",
+        "Thirty years on",
+        "en",
+        "After the fall of the Berlin Wall, Germany was united again within a year.",
+        "Walls are still being built around the world, the historian said.",
+    )
+    labour = _article(
+        "https://northland.example/labour",
+        "New rules for workplaces",
+        "en",
+        "Trude Vollheim is director of the Labour Inspection Authority.",
+        "The authority will visit more building sites this year.",
+    )
+    summariser = _over(sqlite_db, lexicon, tmp_path, *ARTICLES, wall, labour)
+    # "Berlinmurens" is in no article: the English ones say "the Berlin Wall".
+    answer = summariser.answer("Hva skjedde etter Berlinmurens fall?")
+    assert answer.found
+    assert "After the fall of the Berlin Wall" in answer.text
+    assert answer.citations[0].url == "https://northland.example/wall"
+    director = summariser.answer("Hvem er direktør i Arbeidstilsynet?")
+    assert director.found
+    assert "Trude Vollheim is director" in director.text
