@@ -101,6 +101,10 @@ class Tally:
     hit: int = 0
     refused: int = 0
     too_long: int = 0
+    # Answers told with a caveat ("The best match never uses the word ..."), right ones
+    # and the rest.
+    caveat_hit: int = 0
+    caveat_miss: int = 0
     misses: list[str] = field(default_factory=list)
 
     def add(self, label: str, answer: Answer, item: dict[str, str]) -> None:
@@ -113,6 +117,9 @@ class Tally:
         self.hit += hit
         self.refused += not answer.found
         self.too_long += long
+        if answer.found and answer.note:
+            self.caveat_hit += hit
+            self.caveat_miss += not hit
         if not hit:
             self.misses.append(
                 f"- {label} | gold: {item['answer']}"
@@ -249,6 +256,8 @@ def main() -> int:
                 hit=sum(t.hit for lang, t in norquad_tallies if lang == language),
                 refused=sum(t.refused for lang, t in norquad_tallies if lang == language),
                 too_long=sum(t.too_long for lang, t in norquad_tallies if lang == language),
+                caveat_hit=sum(t.caveat_hit for lang, t in norquad_tallies if lang == language),
+                caveat_miss=sum(t.caveat_miss for lang, t in norquad_tallies if lang == language),
             )
             for language in LANGUAGES
         }
@@ -265,6 +274,11 @@ def main() -> int:
             f"{'answerable refused':24}{both['no'].refused:>13}   {both['en'].refused:>13}\n"
             f"{'answers over 500 chars':24}{both['no'].too_long:>13}   {both['en'].too_long:>13}"
         )
+        caveats = {
+            lang: f"{both[lang].caveat_hit} right, {both[lang].caveat_miss} not"
+            for lang in LANGUAGES
+        }
+        print(f"{'told with a caveat':24}{caveats['no']:>13}   {caveats['en']:>13}")
 
         crossed = over_english(args.db, norquad, tuning, seed)
         print(
@@ -284,13 +298,14 @@ def main() -> int:
             counts = []
             for language, name in LANGUAGES.items():
                 asked_here = [q for q, lang in items if lang == language]
-                refused = 0
+                refused = caveat = 0
                 for q in asked_here:
                     reply = summariser.answer(q)
                     refused += not reply.found
+                    caveat += bool(reply.found and reply.note)
                     if reply.found:
                         answered.append(f"  answered (should refuse): {q} -> {reply.text[:120]}")
-                counts.append(f"{name} {refused}/{len(asked_here)}")
+                counts.append(f"{name} {refused}/{len(asked_here)} (+{caveat} with a caveat)")
             print(f"  {label}: " + ", ".join(counts))
         print("  absent_fresh.jsonl by shape and batch (refused):")
         refused_fresh = {q for q, _ in fresh if not summariser.answer(q).found}

@@ -40,6 +40,16 @@ _MESSAGES = {
         "en": "I found no article that answers that in {total} indexed {articles}.",
         "no": "Jeg fant ingen artikkel som svarer på det, blant {total} {articles}.",
     },
+    # Told with an answer whose article names who or what was asked about but never
+    # uses the rest of the question's words: it may say it otherwise, or not at all.
+    "names_only_word": {
+        "en": "The best match never uses the word {words}; this is what it says about {names}.",
+        "no": "Det beste treffet bruker aldri ordet {words}; dette er hva det sier om {names}.",
+    },
+    "names_only_words": {
+        "en": "The best match never uses the words {words}; this is what it says about {names}.",
+        "no": "Det beste treffet bruker aldri ordene {words}; dette er hva det sier om {names}.",
+    },
     "nothing_recent": {
         "en": "I found nothing about that in the articles of that period ({total} indexed in all).",
         "no": "Jeg fant ingenting om det i artiklene fra den perioden ({total} totalt).",

@@ -12,6 +12,7 @@ from bot.answer.messages import count, fit, say
 from bot.answer.question import Question, Term
 from bot.answer.rank import TRANSLATION_WEIGHT, ScoredSentence, idf, score_sentences
 from bot.answer.refusals import (
+    names_only,
     names_someone_else,
     one_word_across_languages,
     says_only_common_words,
@@ -104,6 +105,26 @@ def _read_by_parts(
     return out
 
 
+def _listed(items: list[str], language: str) -> str:
+    """Words quoted and listed as a sentence lists them: “a”, “b” and “c”."""
+    quoted = [f"“{fit(item, SUBJECT_WORD)}”" for item in items]
+    conjunction = " og " if language == "no" else " and "
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + conjunction + quoted[-1]
+
+
+def _named(question: Question) -> str:
+    """The names a question asks about, as written: a full name whole."""
+    written = {name.lower(): name for name in question.names}
+    held = [t.exact for t in question.terms if t.is_name]
+    out: list[str] = []
+    for name in held:
+        full = next((f for f in question.full_names if name in f), (name,))
+        out.append(" ".join(written.get(p, p) for p in full))
+    out = list(dict.fromkeys(out))
+    conjunction = " og " if question.language == "no" else " and "
+    return out[0] if len(out) == 1 else ", ".join(out[:-1]) + conjunction + out[-1]
+
+
 def _renamed(
     question: Question, frequencies: dict[str, int], old: str, new: str
 ) -> tuple[Question, dict[str, int]]:
@@ -171,6 +192,9 @@ class Retrieval:
     articles: dict[int, Article]
     ranked: list[ScoredSentence]
     refusal: str | None = None
+    # What the answer must be told with: the best article names what was asked about
+    # but never says the rest of the question's words (`names_only`).
+    caveat: str | None = None
 
 
 class Retriever:
@@ -446,7 +470,22 @@ class Retriever:
             shown_total = self._told(total, seen)
             text = say("no_answer", language, total=count(shown_total))
             return Retrieval(question, shown_total, articles, ranked, text)
-        return Retrieval(question, total, articles, ranked)
+        unsaid = (
+            names_only(question, ranked[0], frequencies, max(total, IDF_FLOOR))
+            if ranked[0].similarity < self.min_similarity
+            else []
+        )
+        caveat = (
+            say(
+                "names_only_word" if len(unsaid) == 1 else "names_only_words",
+                language,
+                names=_named(question),
+                words=_listed(unsaid, language),
+            )
+            if unsaid
+            else None
+        )
+        return Retrieval(question, total, articles, ranked, caveat=caveat)
 
     @staticmethod
     def _least_coverage(question: Question, article: Article) -> float:

@@ -146,6 +146,7 @@ class Summariser:
         retrieval = self.retrieve(question, now or datetime.now(UTC), visible_to=visible_to)
         if retrieval.refusal:
             return Answer(cleaned, False, retrieval.refusal, note=note_text)
+        note_text = " ".join(n for n in (retrieval.caveat, note_text) if n)
         if self.writer is not None:
             written = self._written(retrieval, language, note_text)
             if written is not None:

@@ -252,3 +252,46 @@ def test_a_given_name_no_article_holds_before_a_surname_one_does_is_not_a_missin
     # about a "Dominik Kristoffersen" either.
     answer = summariser.answer("Hvor langt bak kom Dominik Kristoffersen i Adelboden?")
     assert not answer.found, answer.text
+
+
+GOVERNMENT = {
+    "url": "https://nordavisa.example/regjering",
+    "title": "Ny regjering i Danmark",
+    "source": "Nordavisa",
+    "language": "no",
+    "published": "2024-06-27T09:00:00+00:00",
+    "text": (
+        "Mette Frederiksen la torsdag fram sin nye mindretallsregjering.\n"
+        "Frederiksen får støtte fra tre partier i Folketinget."
+    ),
+}
+WEATHER = {
+    "url": "https://nordavisa.example/vaer",
+    "title": "Regn i helgen",
+    "source": "Nordavisa",
+    "language": "no",
+    "published": "2024-06-28T09:00:00+00:00",
+    "text": (
+        "Barn og voksne bør kle seg godt i helgen, melder meteorologen.\n"
+        "Det ventes mye regn på Vestlandet."
+    ),
+}
+
+
+def test_an_article_that_only_names_them_is_quoted_with_what_it_never_says(
+    sqlite_db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    summariser = summariser_over(sqlite_db, settings, tmp_path, GOVERNMENT, WEATHER)
+    # The article about her never says "barn": what it says of her is quoted, and the
+    # asker is told so rather than handed it as the answer.
+    children = summariser.answer("Hvor mange barn har Mette Frederiksen?")
+    assert children.found
+    assert children.citations[0].url == GOVERNMENT["url"]
+    assert children.note == (
+        "Det beste treffet bruker aldri ordet “barn”; dette er hva det sier om Mette Frederiksen."
+    )
+    # Asked what it does say, the answer needs no such word.
+    support = summariser.answer("Hvem støtter Mette Frederiksen?")
+    assert support.found
+    assert "tre partier i Folketinget" in support.text
+    assert support.note == ""
