@@ -12,6 +12,7 @@ from bot.answer.messages import count, fit, say
 from bot.answer.question import Question, Term
 from bot.answer.rank import TRANSLATION_WEIGHT, ScoredSentence, idf, score_sentences
 from bot.answer.refusals import (
+    lacks_a_rare_word,
     names_only,
     names_someone_else,
     one_word_across_languages,
@@ -433,12 +434,16 @@ class Retriever:
             and bool(ranked)
             and ranked[0].matched_words < 2
         )
-        # Across languages, one word of several in common is a translation met by luck.
+        # Across languages, one word of several in common is a translation met by luck;
+        # so is it in any language when a rare word of the question is not there.
         lucky = lucky or (
             bool(ranked)
             and ranked[0].similarity < self.min_similarity
-            and one_word_across_languages(
-                question, ranked[0], articles[ranked[0].article_id].language
+            and (
+                one_word_across_languages(
+                    question, ranked[0], articles[ranked[0].article_id].language
+                )
+                or lacks_a_rare_word(question, ranked[0], frequencies, max(total, IDF_FLOOR))
             )
         )
         elsewhere = bool(ranked) and tells_of_something_else(

@@ -43,3 +43,28 @@ def test_a_question_of_only_common_words_is_not_answered_by_chance(
     named = summariser.answer("Når holdt kommunestyret i Skogmo møte?")
     assert named.found, named.text
     assert "Kommunestyret i Skogmo holdt møte tirsdag kveld." in named.text
+
+
+MISSING_MAN = {
+    "url": "https://lokalavisa.example/savnet",
+    "title": "Politiet leter etter savnet mann",
+    "source": "Lokalavisa",
+    "language": "no",
+    "published": "2024-03-09T08:00:00+00:00",
+    "text": (
+        "Politiet leter etter en mann i 40-årene som ble sist sett ved kaia lørdag.\n"
+        "Han hadde på seg en blå genser og svarte bukser da han forsvant."
+    ),
+}
+
+
+def test_one_word_in_common_while_a_rare_one_is_missing_is_luck(
+    sqlite_db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    summariser = summariser_over(sqlite_db, settings, tmp_path, MISSING_MAN)
+    # "blå" alone: the article never says "himmelen", so a blue sweater is no answer.
+    assert not summariser.answer("Hvorfor er himmelen blå?").found
+    # Two of its words there: answered.
+    sweater = summariser.answer("Hvilken genser hadde mannen på seg?")
+    assert sweater.found
+    assert "blå genser" in sweater.text
