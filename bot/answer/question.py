@@ -79,7 +79,7 @@ _QUESTION_FILLER = frozenset(
     hvem hva når hvor hvorfor hvordan hvilken hvilket hvilke mange mye lenge gammel
     heter who whom what when where why how which many much long old tell me please about
     news latest anything something know does did fortell meg om nytt nyheter siste noe
-    vet
+    vet gjør gjorde gjøre gjort
     """.split()
 )
 
