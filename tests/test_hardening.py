@@ -362,7 +362,8 @@ def _ingesting(
     stderr: int = subprocess.DEVNULL,
     interruptible: bool = False,
 ) -> subprocess.Popen[str]:
-    """`newsbot ingest corpus` started in a process of its own."""
+    """`newsbot ingest corpus` started in a process of its own (``interruptible``: in a
+    process group of its own too, as a terminal runs a command)."""
     return subprocess.Popen(
         [sys.executable, "-m", "adapters.cli", "ingest", str(corpus)],
         env=env,
@@ -371,6 +372,7 @@ def _ingesting(
         stderr=stderr,
         text=True,
         preexec_fn=_interruptible if interruptible else None,
+        start_new_session=interruptible,
     )
 
 
@@ -447,10 +449,13 @@ def test_ctrl_c_during_an_ingest_says_what_stays_and_how_to_finish(tmp_path: Pat
     _write_corpus(corpus, rng)
     db_file = tmp_path / "interrupted.db"
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{db_file}", "PYTHONPATH": str(PROJECT)}
+    # Two worker processes normalise (the corpus is past POOL_AFTER), and Ctrl-C reaches
+    # them too: a terminal sends it to the whole process group.
+    env["INGEST_WORKERS"] = "2"
     process = _ingesting(corpus, env, tmp_path, stderr=subprocess.PIPE, interruptible=True)
     try:
         _wait_until_stored(process, db_file, 500)
-        process.send_signal(signal.SIGINT)
+        os.killpg(process.pid, signal.SIGINT)
         _, stderr = process.communicate(timeout=30)
     finally:
         if process.poll() is None:

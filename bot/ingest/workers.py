@@ -50,7 +50,12 @@ _PR_SET_PDEATHSIG = 1
 
 def _start_worker() -> None:
     """A worker ends with the process it works for, even when that one is SIGKILLed: its
-    siblings hold the task pipe open, so it would otherwise wait on it for ever."""
+    siblings hold the task pipe open, so it would otherwise wait on it for ever.
+
+    Ctrl-C at a terminal reaches every process of the command; the ingesting process
+    answers it and shuts the pool down. A worker that took it too died mid-task, printed
+    its traceback, and could leave that shutdown waiting for ever."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
