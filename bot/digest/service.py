@@ -138,7 +138,13 @@ class DigestService:
         # Never an inverted window: claims only move forward, but a clock may not.
         if previous is not None and previous.until < until:
             return previous.until, previous.seq
-        return min(first or until, until) - period, None
+        start = min(first or until, until) - period
+        if previous is None and subscription.created_at is not None:
+            # A first digest also holds what was stored since the subscription was made
+            # and before its first period: the bot may have been down meanwhile, and the
+            # digest marks all it read as covered.
+            start = min(start, subscription.created_at)
+        return start, None
 
     def for_subscription(
         self,

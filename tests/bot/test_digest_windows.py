@@ -169,3 +169,22 @@ async def test_a_scheduled_digest_of_more_arrivals_than_it_reads_leaves_the_rest
         f"{READS}; a scheduled digest's next one starts with the rest."
     )
     assert unread_note(second) is None
+
+
+def test_a_first_digest_holds_what_was_stored_since_subscribing_while_the_bot_was_down(
+    any_core: Core,
+) -> None:
+    core = any_core
+    slack = CommandContext(ChannelRef("slack", "C1"), "U1", True, tenant=Tenant.slack("T1"))
+    reply = core.commands.handle("subscribe every 1 hours", slack)
+    assert isinstance(reply, Notice) and reply.ok, reply
+    with core.db.session() as session:
+        [subscription] = list_subscriptions(session, "slack", "C1")
+    made = subscription.created_at
+    # Stored half an hour after subscribing; the first digest runs three hours later.
+    core.ingestor.store([TUNNEL], fetched_at=made + timedelta(minutes=30))
+    core.ingestor.store([_oslo_archive(1)], fetched_at=made - timedelta(days=2))
+
+    first = core.digests.for_subscription(subscription, made + timedelta(hours=3))
+
+    assert [item.headline for item in first.items] == ["Ny tunnel åpnet under fjorden"]
