@@ -195,7 +195,7 @@ def _article(record: object, place: str, source: str, origins: tuple[str, dict[i
         if value is None:
             return Failure(place, f"missing '{field}'")
         if not isinstance(value, str):
-            return Failure(place, f"'{field}' is a {_json_type(value)}, not a string")
+            return Failure(place, f"'{field}' is {_json_type(value)}, not a string")
         if not value.strip():
             return Failure(place, f"'{field}' is empty")
     assert isinstance(url, str) and isinstance(body, str)
@@ -203,15 +203,26 @@ def _article(record: object, place: str, source: str, origins: tuple[str, dict[i
         return Failure(place, f"'url' {url.strip()[:60]!r} is not a URL (https://…, urn:…)")
     published, precision, note = read_date(record.get("published"))
     language = record.get("language")
-    if language is not None and not (isinstance(language, str) and language.isalpha()):
+    if language is not None and not (
+        isinstance(language, str) and language.isalpha() and 2 <= len(language) <= 3
+    ):
         note = f"language {str(language)[:20]!r} is not a language code; detected instead"
         language = None
+    title, source_given = record.get("title"), record.get("source")
+    for field, value, instead in (
+        ("title", title, "taken from the text"),
+        ("source", source_given, f"{source!r} instead"),
+    ):
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, str | int | float)
+        ):
+            note = f"'{field}' is {_json_type(value)}, not a string; {instead}"
     return ArticleDraft(
         url=url.strip(),
         origin=occurrence(origins[0], url.strip(), origins[1]),
-        title=_str(record.get("title")),
+        title=_text_value(title),
         text=body,
-        source=_str(record.get("source")) or source,
+        source=_text_value(source_given) or source,
         language=language or None,
         published_at=published,
         published_precision=precision,
@@ -222,10 +233,10 @@ def _article(record: object, place: str, source: str, origins: tuple[str, dict[i
 
 def _json_type(value: object) -> str:
     if isinstance(value, bool):
-        return "true/false value"
+        return "a true/false value"
     if isinstance(value, int | float):
-        return "number"
-    return "list" if isinstance(value, list) else "object"
+        return "a number"
+    return "a list" if isinstance(value, list) else "an object"
 
 
 def _lines(buffered: io.BufferedReader, max_bytes: int) -> Iterator[tuple[int, str | None]]:
@@ -333,8 +344,14 @@ def _json_document(data: bytes) -> object:
         return None
 
 
-def _str(value: object) -> str:
-    return value if isinstance(value, str) else "" if value is None else str(value)
+def _text_value(value: object) -> str:
+    """A JSON value as text: a string, or a number written out; anything else (a list, an
+    object, true/false) is no text ("" and a note, see `_article`)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return ""
 
 
 def read_file(path: Path, max_bytes: int) -> Iterator[Item]:

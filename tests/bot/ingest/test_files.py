@@ -242,3 +242,45 @@ def test_a_local_file_s_outlet_is_its_folder_unless_it_names_its_own(
         "named.html": "Kystnytt",
         "note.txt": "Fjordbladet",
     }
+
+
+def test_a_title_or_outlet_that_is_no_text_is_named_and_left_out(
+    sqlite_db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    odd = tmp_path / "odd.jsonl"
+    odd.write_text(
+        "\n".join(
+            json.dumps(record)
+            for record in [
+                {
+                    "url": "https://example.com/a",
+                    "title": ["Bystyret", "møttes"],
+                    "text": "Bystyret møttes tirsdag for å vedta budsjettet.",
+                },
+                {
+                    "url": "https://example.com/b",
+                    "source": {"name": "Avisa"},
+                    "text": "Ferja gikk igjen onsdag etter stormen.",
+                },
+                {
+                    "url": "https://example.com/c",
+                    "title": 2024,
+                    "language": "klingon",
+                    "text": "Valget i 2024 ga nytt flertall i kommunen.",
+                },
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    report = _ingest(sqlite_db, settings, odd)
+    assert (report.new, report.failed) == (3, 0)
+    stored = {a.url: a for a in _articles(sqlite_db)}
+    # Not "['Bystyret', 'møttes']": the title is the text's first sentence, as for none.
+    assert stored["https://example.com/a"].title.startswith("Bystyret møttes tirsdag")
+    assert "{" not in stored["https://example.com/b"].source
+    assert stored["https://example.com/c"].title == "2024"
+    notes = {n.where: n.reason for n in report.notes}
+    assert notes[f"{odd}:1"] == "'title' is a list, not a string; taken from the text"
+    assert notes[f"{odd}:2"].startswith("'source' is an object, not a string")
+    assert notes[f"{odd}:3"] == "language 'klingon' is not a language code; detected instead"
