@@ -153,10 +153,29 @@ class Commands:
         return self.digests.recent(topic=command.text or None, visible_to=context.scope)
 
     def _subscribe(self, command: Command, context: CommandContext) -> Reply:
+        options = options_in(command.words)
+        if options:
+            # Taken as a topic, "--since 2020" would never match a story.
+            raise CommandError(
+                f"subscribe takes a schedule and a topic: subscribe daily 08:00 [topic]. "
+                f"{options[0]} is an option of `newsbot digest` on the server."
+            )
         minimum = 1 if context.operator else self.settings.min_interval_minutes
         spec, topic_words = parse_schedule(command.words, self.settings.timezone, minimum)
         topic = " ".join(topic_words) or None
         with self.db.session() as session:
+            for row in self._channel_subscriptions(session, context):
+                same_topic = (row.topic or "").casefold() == (topic or "").casefold()
+                if (
+                    same_topic
+                    and row.thread_id == context.channel.thread_id
+                    and ScheduleSpec.of(row) == spec
+                ):
+                    # Twice the same digest would post every story twice.
+                    return Notice(
+                        f"This channel has that digest already (#{row.id}): "
+                        f"{spec.describe()}{f' about “{topic}”' if topic else ''}."
+                    )
             subscription = add_subscription(
                 session,
                 Subscription(

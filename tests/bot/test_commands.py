@@ -85,6 +85,21 @@ def test_subscribe_list_and_unsubscribe(core: Core) -> None:
     assert core.commands.handle("unsubscribe 2", ADMIN).ok is False
 
 
+def test_the_same_digest_twice_in_a_channel_is_one_digest(core: Core) -> None:
+    first = core.commands.handle("subscribe daily 08:00 Europe/Oslo ferje", ADMIN)
+    assert first.ok and first.text.startswith("Subscribed (#1)")
+    again = core.commands.handle("subscribe daily 8:00 Europe/Oslo Ferje", ADMIN)
+    assert again.text == (
+        "This channel has that digest already (#1): daily at 08:00 (Europe/Oslo) about “Ferje”."
+    )
+    # Another topic or time is another digest.
+    assert core.commands.handle("subscribe daily 08:00 Europe/Oslo storm", ADMIN).text.startswith(
+        "Subscribed (#2)"
+    )
+    listing = core.commands.handle("subscriptions", ADMIN).text
+    assert listing.count("daily at 08:00") == 2
+
+
 @pytest.mark.parametrize(
     ("text", "error"),
     [
@@ -93,6 +108,7 @@ def test_subscribe_list_and_unsubscribe(core: Core) -> None:
         ("subscribe daily 08:00 Mars/Olympus", "“Mars/Olympus” is not a time zone"),
         ("subscribe every 5 minutes", "The shortest interval here is 60 minutes"),
         ("subscribe sometimes", "“sometimes” is not a schedule"),
+        ("subscribe daily 08:00 --since 2020", "--since is an option of `newsbot digest`"),
         ("unsubscribe 42", "no subscription #42"),
         ("feeds add ftp://x.test/feed", "starts with http"),
         ("feeds remove https://x.test/none", "This workspace does not read"),
