@@ -20,7 +20,7 @@ from pathlib import Path
 
 from bot.errors import IngestError
 from bot.ingest.decode import decode_document, decode_line, sniff_wide
-from bot.ingest.model import ArticleDraft, Failure, Unchanged, occurrence, read_date
+from bot.ingest.model import ArticleDraft, Failure, Note, Unchanged, occurrence, read_date
 
 __all__ = [
     "Item",
@@ -72,7 +72,7 @@ MAX_JSON_DEPTH = 32
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
 _JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
-Item = ArticleDraft | Failure | Unchanged
+Item = ArticleDraft | Failure | Unchanged | Note
 
 
 def decode_bytes(data: bytes, declared: str | None = None) -> str:

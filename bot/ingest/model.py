@@ -19,6 +19,7 @@ from storage import URL_CHARS, ArticleRecord
 __all__ = [
     "ArticleDraft",
     "Failure",
+    "Note",
     "Unchanged",
     "occurrence",
     "normalise",
@@ -84,6 +85,14 @@ def occurrence(origin: str, url: str, seen: dict[int, int]) -> str:
     key = hash(url)
     count = seen[key] = seen.get(key, 0) + 1
     return origin if count == 1 else f"{origin}#{count}"
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """Something to tell about an input read all the same (a feed longer than is read)."""
+
+    where: str
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,7 @@ from bot.ingest.files import (
     parse_text_article,
     read_path,
 )
-from bot.ingest.model import MAX_URL_CHARS, ArticleDraft, Failure
+from bot.ingest.model import MAX_URL_CHARS, ArticleDraft, Failure, Note
 from bot.ingest.web import (
     NOT_A_FEED_BUT_A_PAGE,
     draft_from_html,
@@ -156,6 +156,9 @@ class Ingestor:
 
         settings = self.settings
         for result in normalised(noted(items), settings.article_max_chars, settings.ingest_workers):
+            if isinstance(result, Note):
+                report.notes.append(Failure(result.where, result.reason))
+                continue
             if not isinstance(result, ArticleRecord):
                 if isinstance(result, Failure):
                     report.failures.append(result)

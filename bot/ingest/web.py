@@ -20,6 +20,7 @@ from bot.ingest.decode import declared_charset, sniff_wide, utf8_feed
 from bot.ingest.model import (
     ArticleDraft,
     Failure,
+    Note,
     Unchanged,
     clean_text,
     occurrence,
@@ -233,7 +234,7 @@ def drafts_from_feed(
     known: Callable[[list[str]], Mapping[str, int]] | None = None,
     declared: str | None = None,
     where: str | None = None,
-) -> list[ArticleDraft | Failure | Unchanged]:
+) -> list[ArticleDraft | Failure | Unchanged | Note]:
     """Articles of an RSS/Atom document, one item per entry read: a draft, a failure naming
     the entry, or `Unchanged` for an entry ``known`` reports stored with at least as much
     text as it now has (a teaser never replaces the full text stored before). ``known`` maps
@@ -260,10 +261,17 @@ def drafts_from_feed(
         # Cut off: the last entry read may end mid-text. Only entries whose end tag arrived
         # are stored; the rest are new again once the feed comes whole.
         entries = entries[: len(_ENTRY_ENDS.findall(utf8))]
-    if max_items is not None:
+    items: list[ArticleDraft | Failure | Unchanged | Note] = []
+    if max_items is not None and len(entries) > max(max_items, 0):
+        items.append(
+            Note(
+                where,
+                f"the feed lists {len(entries)} entries; the first {max(max_items, 0)} "
+                "are read (FEED_MAX_ITEMS)",
+            )
+        )
         entries = entries[: max(max_items, 0)]
     linked: list[tuple[feedparser.FeedParserDict, str | None, str]] = []
-    items: list[ArticleDraft | Failure | Unchanged] = []
     for number, entry in enumerate(entries, start=1):
         place = _entry_place(where, number, entry)
         link = entry.get("link") or (entry.get("id") if entry.get("guidislink") else "") or ""

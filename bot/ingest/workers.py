@@ -24,14 +24,14 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 
-from bot.ingest.model import ArticleDraft, Failure, Unchanged, normalise_all, warm_up
+from bot.ingest.model import ArticleDraft, Failure, Note, Unchanged, normalise_all, warm_up
 from storage import ArticleRecord
 
 __all__ = ["Normalised", "normalised", "POOL_AFTER"]
 
 log = logging.getLogger(__name__)
 
-Normalised = ArticleRecord | Failure | Unchanged
+Normalised = ArticleRecord | Failure | Unchanged | Note
 # Drafts normalised in-process before a pool is worth its start: about a second for workers
 # from a forkserver (each loads the language model), some tens of milliseconds for forked ones.
 POOL_AFTER = 1000
@@ -100,7 +100,7 @@ def _worker_count(setting: int | None) -> int:
 
 
 def normalised(
-    items: Iterable[ArticleDraft | Failure | Unchanged],
+    items: Iterable[ArticleDraft | Failure | Unchanged | Note],
     max_chars: int,
     workers: int | None = None,
 ) -> Iterator[Normalised]:

@@ -220,6 +220,21 @@ def test_a_feed_with_500_items_stores_only_feed_max_items(
     assert titles == {f"Sak {n}" for n in range(100)}  # the first (newest) hundred
 
 
+def test_a_feed_longer_than_is_read_says_so_when_ingested_by_url(
+    sqlite_db: Database, settings: Settings
+) -> None:
+    with serve() as site:
+        url = site.add(
+            "/rss", body=_teaser_feed(site, 300, long_text=True), headers={"Content-Type": RSS}
+        )
+        report = Ingestor(sqlite_db, settings).ingest([url])
+    assert (report.new, report.failed) == (100, 0)
+    # The other 200 are not dropped in silence.
+    assert [(n.where, n.reason) for n in report.notes] == [
+        (url, "the feed lists 300 entries; the first 100 are read (FEED_MAX_ITEMS)")
+    ]
+
+
 # -- hostile XML -----------------------------------------------------------------------------
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
