@@ -63,3 +63,12 @@ def test_news_a_running_bot_polls_in_takes_the_demo_out(cli, corpus_file: Path) 
         assert counts(cli.url) == (7, 0)
     finally:
         core.close()
+
+
+def test_a_short_question_over_the_demo_news_is_answered(cli) -> None:  # type: ignore[no-untyped-def]
+    # Eighteen articles tell nothing of how rare a word is: one of the question's that
+    # none of them holds is no sign that the article on the property tax does not answer.
+    assert cli("demo").exit_code == 0
+    answer = cli("ask", "Hvor mye går eiendomsskatten ned?")
+    assert answer.exit_code == 0
+    assert "fra 3 til 2,5 promille" in answer.stdout

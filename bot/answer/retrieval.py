@@ -443,7 +443,7 @@ class Retriever:
                 one_word_across_languages(
                     question, ranked[0], articles[ranked[0].article_id].language
                 )
-                or lacks_a_rare_word(question, ranked[0], frequencies, max(total, IDF_FLOOR))
+                or lacks_a_rare_word(question, ranked[0], frequencies, total)
             )
         )
         elsewhere = bool(ranked) and tells_of_something_else(

@@ -61,7 +61,9 @@ MISSING_MAN = {
 def test_one_word_in_common_while_a_rare_one_is_missing_is_luck(
     sqlite_db: Database, settings: Settings, tmp_path: Path
 ) -> None:
-    summariser = summariser_over(sqlite_db, settings, tmp_path, MISSING_MAN)
+    # A hundred other articles: enough to tell that few hold "himmelen".
+    councils = [_council(town, day) for day, town in enumerate(_TOWNS)]
+    summariser = summariser_over(sqlite_db, settings, tmp_path, *councils, MISSING_MAN)
     # "blå" alone: the article never says "himmelen", so a blue sweater is no answer.
     assert not summariser.answer("Hvorfor er himmelen blå?").found
     # Two of its words there: answered.
