@@ -359,6 +359,30 @@ def feed_problem(content: bytes, content_type: str, feed_url: str) -> str | None
         return str(exc)
 
 
+# A page whose extracted text is this many lines or more, nearly all of them the text of
+# a link, is a front page or an index, not an article.
+LINK_LIST_LINES = 5
+LINK_LIST_SHARE = 0.8
+
+
+def _is_link_list(page: str, text: str) -> bool:
+    """Whether the lines of ``text`` (a page's extracted text) are, nearly all, the texts
+    of the page's links: "Sak nummer 0: kort tittel" twenty times over."""
+    lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    if len(lines) < LINK_LIST_LINES:
+        return False
+    import lxml.html
+
+    try:
+        tree = lxml.html.fromstring(page)
+    except (ValueError, lxml.etree.ParserError):
+        return False
+    links = {" ".join(a.text_content().split()) for a in tree.iter("a")}
+    links.discard("")
+    linked = sum(line in links for line in lines)
+    return linked >= LINK_LIST_SHARE * len(lines)
+
+
 def draft_from_html(page: str, url: str, where: str = "") -> ArticleDraft:
     """The article on a page (reader comments left out); a page without one raises
     `IngestError`."""
@@ -374,6 +398,8 @@ def draft_from_html(page: str, url: str, where: str = "") -> ArticleDraft:
         text = text[len(title) :].lstrip()
     if len(text) < MIN_ARTICLE_CHARS:
         raise IngestError("no article text on the page")
+    if _is_link_list(page, text):
+        raise IngestError("no article on the page: its text is a list of links (a front page?)")
     published, precision, note = read_date(data.get("date"))
     return ArticleDraft(
         url=url,

@@ -69,6 +69,21 @@ def test_feed_teasers_are_completed_from_their_pages(
             "no article text on the page",
         ),
         (
+            {
+                "body": (
+                    "<html><head><title>Lokalavisa</title></head><body><h1>Lokalavisa</h1><ul>"
+                    + "".join(
+                        f'<li><a href="/sak/{n}.html">Sak nummer {n}: bystyret vedtok '
+                        f"budsjettet for neste år</a></li>"
+                        for n in range(30)
+                    )
+                    + "</ul></body></html>"
+                ).encode(),
+                "headers": {"Content-Type": "text/html"},
+            },
+            "its text is a list of links",
+        ),
+        (
             {"body": b"x" * 2_000_000, "headers": {"Content-Type": "text/html"}},
             "larger than the 1 MB limit",
         ),
