@@ -106,24 +106,33 @@ def _read_by_parts(
     return out
 
 
+def _joined(items: list[str], conjunction: str) -> str:
+    """Items as a sentence lists them: "a", "a and b", "a, b and c"."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
+def _names_written(question: Question, names: list[str]) -> list[str]:
+    """``names`` (lower-cased question terms) as the question wrote them, a full name
+    whole when all its parts are among them ("Erna Solberg", not "Erna", "Solberg")."""
+    written = {name.lower(): name for name in question.names}
+    out: list[str] = []
+    for name in names:
+        full = next((f for f in question.full_names if name in f), (name,))
+        parts = full if all(p in names for p in full) else (name,)
+        out.append(" ".join(written.get(p, p) for p in parts))
+    return list(dict.fromkeys(out))
+
+
 def _listed(items: list[str], language: str) -> str:
     """Words quoted and listed as a sentence lists them: “a”, “b” and “c”."""
     quoted = [f"“{fit(item, SUBJECT_WORD)}”" for item in items]
-    conjunction = " og " if language == "no" else " and "
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + conjunction + quoted[-1]
+    return _joined(quoted, "og" if language == "no" else "and")
 
 
 def _named(question: Question) -> str:
     """The names a question asks about, as written: a full name whole."""
-    written = {name.lower(): name for name in question.names}
     held = [t.exact for t in question.terms if t.is_name]
-    out: list[str] = []
-    for name in held:
-        full = next((f for f in question.full_names if name in f), (name,))
-        out.append(" ".join(written.get(p, p) for p in full))
-    out = list(dict.fromkeys(out))
-    conjunction = " og " if question.language == "no" else " and "
-    return out[0] if len(out) == 1 else ", ".join(out[:-1]) + conjunction + out[-1]
+    return _joined(_names_written(question, held), "og" if question.language == "no" else "and")
 
 
 def _renamed(
@@ -586,14 +595,7 @@ class Retriever:
         """What a refusal says nothing was found about: the missing names as written,
         a full name whole ("Erna Solberg", not "Erna or Solberg")."""
         if missing:
-            written = {name.lower(): name for name in question.names}
-            names: list[str] = []
-            for m in missing:
-                full = next((f for f in question.full_names if m in f), (m,))
-                # A full name whole when no part of it was found; else only the part.
-                parts = full if all(p in missing for p in full) else (m,)
-                names.append(" ".join(written.get(p, p) for p in parts))
-            names = list(dict.fromkeys(names))
-            conjunction = " eller " if language == "no" else " or "
-            return names[0] if len(names) == 1 else ", ".join(names[:-1]) + conjunction + names[-1]
+            # A full name whole when no part of it was found; else only the part.
+            names = _names_written(question, missing)
+            return _joined(names, "eller" if language == "no" else "or")
         return ", ".join(f"“{fit(t.exact, SUBJECT_WORD)}”" for t in question.terms[:4])
