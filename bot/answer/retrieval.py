@@ -286,15 +286,14 @@ class Retriever:
             # A Norwegian name no article holds may be a compound an English article
             # says in its parts' words: "Berlinmurens" is "the Berlin Wall".
             by_parts = _read_by_parts(session, question, missing_names, seen)
+            # Its parts' English are its (loose) translations; `demoted` below makes it a
+            # word.
             if by_parts:
                 terms = [
-                    replace(t, is_name=False, translations=(*t.parts[0], *t.parts[1]))
-                    if t.exact in by_parts
+                    replace(t, translations=parts, loose=parts)
+                    if t.exact in by_parts and (parts := (*t.parts[0], *t.parts[1]))
                     else t
                     for t in question.terms
-                ]
-                terms = [
-                    replace(t, loose=t.translations) if t.exact in by_parts else t for t in terms
                 ]
                 question = replace(question, terms=terms)
             # Names no article holds that are not what the question is about, so not
