@@ -406,7 +406,15 @@ def analyse(text: str, lexicon: Lexicon | None = None) -> Question:
     full_names = _runs_of_names(tokens, is_name)
     name_parts = {w for name in names for w in name_words(name)}
     ignore = STOPWORDS | _QUESTION_FILLER | (_TIME_FILLER if window else frozenset())
-    content = [w for w in dict.fromkeys(words(text)) if w not in ignore or w in name_parts]
+    # A letter alone is no word to search for, capitalised or not: "vitamin D" is not
+    # found by a ";D" in a debate page's signature, nor "George W. Bush" by every "w".
+    # (One in a name stays: "O'Rourke".)
+    lone = {t.lower() for t in tokens if len(t) == 1 and t.isalpha()}
+    content = [
+        w
+        for w in dict.fromkeys(words(text))
+        if (w not in ignore or w in name_parts) and w not in lone
+    ]
     stems = stem_words(content, language)
     translated = _translate(content, name_parts, words(text), language, lexicon) if lexicon else {}
     abbreviated = frozenset(abbreviations(names))

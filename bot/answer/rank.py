@@ -54,6 +54,7 @@ _FULL_NAME = re.compile(r"\b[A-ZÆØÅ][a-zæøåé]+(?:[ -][A-ZÆØÅ][a-zæø�
 # A person the sentence before named, referred to again: "I fjor flyttet han til USA".
 _PERSON_PRONOUN = re.compile(r"\b(han|hun|ham|henne|hans|hennes|he|she|him|her|his|hers)\b")
 _PARTS = re.compile(r"[-'’.,_]")
+_NAME_PREFIX = re.compile(r"(\w+)-(\w[\w-]*)")
 
 # How much each signal adds to a sentence's term coverage (which lies in [0, 1]).
 ARTICLE_WEIGHT = 0.5
@@ -154,6 +155,14 @@ def features(sentence: str, language: str) -> SentenceFeatures:
     # A lower-case token is no name and has no capitalised part: most tokens, tested once.
     upper = [t for t in tokens if not t.islower()]
     names = {t.lower() for t in tokens[1:] if not t[:1].islower() and is_name_token(t)}
+    # A name glued to an ordinary word by a hyphen is a name still: "Fosse" in "Jon
+    # Fosse-markeringer" is no "foss" (waterfall). "Sør-Norge", capitalised throughout,
+    # is a place whose parts are words.
+    names.update(
+        m.group(1).lower()
+        for t in tokens[1:]
+        if t[:1].isupper() and (m := _NAME_PREFIX.fullmatch(t)) and m.group(2)[:1].islower()
+    )
     # Word parts written with a capital anywhere, the first word too ("Sarraj" in
     # "al-Sarraj"), with their stems ("Haftars" -> "haftar").
     capitals_raw = [p for t in upper for p in _PARTS.split(t) if p[:1].isupper()]
@@ -223,12 +232,22 @@ def _ends_in(word: str, tail: str) -> bool:
 
 
 def _translation_in_compound(
-    translations: frozenset[str], lowered: str, sentence_words: frozenset[str]
+    translations: frozenset[str],
+    lowered: str,
+    sentence_words: frozenset[str],
+    names: frozenset[str] = frozenset(),
 ) -> bool:
     """A translation glued into a Norwegian compound: "peace" as "fred" in "fredsprisen",
-    "summit" as "toppmøte" in "klimatoppmøtet"."""
+    "summit" as "toppmøte" in "klimatoppmøtet". In a name (``names``) only as its last
+    part, which says what it is: "coach" in "Oppsaltrener", but no "foss" (waterfall) in
+    "Fossesholm"."""
     return any(
-        len(form) >= 4 and form in lowered and _glued(form, form, sentence_words)
+        len(form) >= 4
+        and form in lowered
+        and (
+            _glued(form, form, sentence_words - names)
+            or any(len(w) > len(form) + 2 and _ends_in(w, form) for w in names)
+        )
         for form in translations
     )
 
@@ -408,7 +427,9 @@ def score_sentences(
                 found[term.exact] = 1.0
             elif foreign and translations & own:
                 found[term.exact] = TRANSLATION_WEIGHT
-            elif foreign and _translation_in_compound(translations, lowered, feats.exact):
+            elif foreign and _translation_in_compound(
+                translations, lowered, feats.exact, feats.names if guard else frozenset()
+            ):
                 found[term.exact] = TRANSLATION_WEIGHT * COMPOUND_WEIGHT
             elif (term.stem in lowered or term.exact in lowered) and _in_compound(
                 term, feats.exact

@@ -70,3 +70,29 @@ def test_one_word_in_common_while_a_rare_one_is_missing_is_luck(
     sweater = summariser.answer("Hvilken genser hadde mannen på seg?")
     assert sweater.found
     assert "blå genser" in sweater.text
+
+
+def test_a_letter_alone_is_not_what_a_question_asks_about(
+    sqlite_db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    # "vitamin D" asks about a vitamin; the "D" of a page's ";D" smiley is not it. A
+    # letter in a name still counts: "O'Donnell" is found.
+    debate = {
+        "url": "https://lokalavisa.example/debatt",
+        "title": "Si ;D om skolemat",
+        "source": "Lokalavisa",
+        "language": "no",
+        "published": "2024-03-10T08:00:00+00:00",
+        "text": (
+            "Si ;D er avisens debattside for ungdom og en voksen eller to.\n"
+            "En elev skriver om maten i kantina.\n"
+            "Rektor Anne O'Donnell svarer at skolen vil prøve gratis frukt."
+        ),
+    }
+    councils = [_council(town, day) for day, town in enumerate(_TOWNS)]
+    summariser = summariser_over(sqlite_db, settings, tmp_path, debate, *councils)
+    vitamin = summariser.answer("Hvor mye vitamin D trenger en voksen?")
+    assert not vitamin.found, vitamin.text
+    rector = summariser.answer("Hva svarer O'Donnell?")
+    assert rector.found
+    assert "gratis frukt" in rector.text

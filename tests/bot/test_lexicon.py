@@ -713,3 +713,35 @@ def test_a_norwegian_compound_name_finds_the_english_words_for_its_parts(
     director = summariser.answer("Hvem er direktør i Arbeidstilsynet?")
     assert director.found
     assert "Trude Vollheim is director" in director.text
+
+
+def test_a_translation_is_no_name_that_opens_with_it(sqlite_db: Database, tmp_path: Path) -> None:
+    # "waterfall" is "foss": not the writer Jon Fosse (hyphened to a word), nor the skier
+    # Helene Fossesholm. A coach is still the "trener" that ends "Oppsaltrener".
+    entries = {
+        **ENTRIES,
+        "waterfall": "waterfall <n>\nfoss\nwater falling from a height\n",
+        "tallest": "tallest <adj>\nhøyest\nof the greatest height\n",
+        "coach": "coach <v>\ntrene\nto train\n<n>\ntrener\none who trains\n",
+    }
+    index = write_dictd(tmp_path, entries)
+    culture = _article(
+        "https://fjordposten.example/fosse",
+        "Forfatteren fyller 60 år",
+        "no",
+        "Litteraturhuset i Bergen har egne Jon Fosse-markeringer i september.",
+        "Den høyeste stabelen av bøkene hans står i vinduet på Litteraturhuset.",
+    )
+    skiing = _article(
+        "https://fjordposten.example/langrenn",
+        "Seier i fellesstarten",
+        "no",
+        "Stortalentet Helene Fossesholm vant fellesstarten i det høyeste nivået av juniorløp.",
+        "Oppsaltrener Gisle Olsen så løpet fra tribunen.",
+    )
+    summariser = _over(sqlite_db, str(index), tmp_path, culture, skiing)
+    answer = summariser.answer("Which is the tallest waterfall in the world?")
+    assert not answer.found, answer.text
+    coach = summariser.answer("Who is the Oppsal coach?")
+    assert coach.found
+    assert "Oppsaltrener Gisle Olsen" in coach.text
