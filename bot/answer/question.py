@@ -83,6 +83,18 @@ _QUESTION_FILLER = frozenset(
     """.split()
 )
 
+# Words of a Norwegian question that carry no content, but are content words in English:
+# "bør"/"burde" (should), "hatt" (had).
+_NORWEGIAN_FILLER = frozenset("bør burde hatt".split())
+# Norwegian set phrases whose nouns mean nothing of their own: "i løpet av" is "during",
+# not a race, "på grunn av" is "because of".
+_SET_PHRASES = re.compile(
+    r"\b(?:i løpet av|på grunn av|i forhold til|ved hjelp av|i stedet for|etter hvert"
+    r"|i tillegg|blant annet|for eksempel|i det hele tatt|når det gjelder|i hvert fall"
+    r"|i alle fall|på forhånd|hele tiden|om gangen)\b",
+    re.IGNORECASE,
+)
+
 _TIME_WORDS: list[tuple[re.Pattern[str], timedelta]] = [
     (re.compile(r"\b(i dag|today)\b"), timedelta(days=1)),
     (re.compile(r"\b(i går|yesterday)\b"), timedelta(days=2)),
@@ -405,14 +417,19 @@ def analyse(text: str, lexicon: Lexicon | None = None) -> Question:
     names = [token for token, name in zip(tokens, is_name, strict=True) if name]
     full_names = _runs_of_names(tokens, is_name)
     name_parts = {w for name in names for w in name_words(name)}
-    ignore = STOPWORDS | _QUESTION_FILLER | (_TIME_FILLER if window else frozenset())
+    ignore = (
+        STOPWORDS
+        | _QUESTION_FILLER
+        | (_TIME_FILLER if window else frozenset())
+        | (_NORWEGIAN_FILLER if language == "no" else frozenset())
+    )
     # A letter alone is no word to search for, capitalised or not: "vitamin D" is not
     # found by a ";D" in a debate page's signature, nor "George W. Bush" by every "w".
     # (One in a name stays: "O'Rourke".)
     lone = {t.lower() for t in tokens if len(t) == 1 and t.isalpha()}
     content = [
         w
-        for w in dict.fromkeys(words(text))
+        for w in dict.fromkeys(words(_SET_PHRASES.sub(" ", text)))
         if (w not in ignore or w in name_parts) and w not in lone
     ]
     stems = stem_words(content, language)
