@@ -96,3 +96,32 @@ def test_a_letter_alone_is_not_what_a_question_asks_about(
     rector = summariser.answer("Hva svarer O'Donnell?")
     assert rector.found
     assert "gratis frukt" in rector.text
+
+
+def test_a_common_name_and_a_year_are_not_what_was_asked(
+    sqlite_db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    # Oslo and 2019 are in many articles; an Oslo rescue of 2019 says nothing of house
+    # prices, though it holds both. Asked of the rescue, it answers.
+    councils = [_council(town, day) for day, town in enumerate(_TOWNS)]
+    for council in councils[:15]:
+        council["text"] += (
+            "\nKommunen ligger en time med tog fra Oslo, og folketallet vokste i 2019."
+        )
+    rescue = {
+        "url": "https://lokalavisa.example/oslo/redning",
+        "title": "Mann reddet fra sjøen",
+        "source": "Lokalavisa",
+        "language": "no",
+        "published": "2019-06-10T08:00:00+00:00",
+        "text": (
+            "Nødetatene ble kalt ut til Tjuvholmen i Oslo natt til lørdag i 2019.\n"
+            "En mann ble plukket opp av sjøen og kjørt til sykehus."
+        ),
+    }
+    summariser = summariser_over(sqlite_db, settings, tmp_path, rescue, *councils)
+    prices = summariser.answer("Hvor mye steg boligprisene i Oslo i 2019?")
+    assert not prices.found, prices.text
+    rescued = summariser.answer("Hvem ble plukket opp av sjøen ved Tjuvholmen?")
+    assert rescued.found
+    assert "En mann ble plukket opp av sjøen" in rescued.text
