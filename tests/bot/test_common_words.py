@@ -125,3 +125,30 @@ def test_a_common_name_and_a_year_are_not_what_was_asked(
     rescued = summariser.answer("Hvem ble plukket opp av sjøen ved Tjuvholmen?")
     assert rescued.found
     assert "En mann ble plukket opp av sjøen" in rescued.text
+
+
+def test_a_set_phrase_is_not_what_a_question_asks_about(
+    sqlite_db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    # "i løpet av en dag" is "in a day": no race ("løpet"), and "bør" (should) no stock
+    # exchange. A question about the race still finds it.
+    race = {
+        "url": "https://lokalavisa.example/maraton",
+        "title": "Maraton i sentrum",
+        "source": "Lokalavisa",
+        "language": "no",
+        "published": "2024-09-20T08:00:00+00:00",
+        "text": (
+            "Løpet starter på torget klokka ti og går langs elva.\n"
+            "I løpet av kvelden blir det varmt, og arrangøren ber alle løperne drikke på "
+            "drikkestasjonene.\n"
+            "Veien er stengt for biler til klokka fire."
+        ),
+    }
+    councils = [_council(town, day) for day, town in enumerate(_TOWNS)]
+    summariser = summariser_over(sqlite_db, settings, tmp_path, race, *councils)
+    water = summariser.answer("Hvor mye vann bør en voksen drikke i løpet av en dag?")
+    assert not water.found, water.text
+    start = summariser.answer("Når starter løpet?")
+    assert start.found
+    assert "Løpet starter på torget klokka ti" in start.text
