@@ -105,13 +105,13 @@ def test_questions_about_what_no_article_tells_are_refused(
     assert len(answered) <= 0.15 * len(questions), answered
 
 
-@pytest.mark.parametrize(("language", "floor"), [("no", 37), ("en", 43)])
+@pytest.mark.parametrize(("language", "floor"), [("no", 84), ("en", 83)])
 def test_fresh_questions_about_what_no_article_tells_are_refused_as_often_as_measured(
     summariser: Summariser, language: str, floor: int
 ) -> None:
     # Questions written without sight of the bot's answers: many still get the nearest
-    # sentence (measured: refused 37 of 70 in Norwegian, 43 of 70 in English; topics no
-    # article touches 26 of 31 in each, a named person's untold event far fewer), and
+    # sentence (measured: refused 84 of 132 in Norwegian, 83 of 133 in English; topics
+    # no article touches 58 and 53 of 66, a named person's untold event far fewer), and
     # fewer refusals than that would be a step back.
     questions = [
         item["question"]
