@@ -168,7 +168,11 @@ def one_word_across_languages(question: Question, best: ScoredSentence, language
 
 
 def names_only(
-    question: Question, best: ScoredSentence, frequencies: dict[str, int], total: int
+    question: Question,
+    best: ScoredSentence,
+    frequencies: dict[str, int],
+    total: int,
+    language: str,
 ) -> list[str]:
     """The words of a question that names someone which the best article never uses, in
     any form or translation, when it uses none of them besides the names and one of them
@@ -179,10 +183,20 @@ def names_only(
     Its sentences about her hold the names and the answer's shape, so they are quoted
     with this said (`Retrieval.caveat`), not refused: as a refusal it cost too many right
     answers (English doc@1 on the checking half 0.793 -> 0.744), for some articles say it
-    in other words ("innbyggere": "befolkning")."""
+    in other words ("innbyggere": "befolkning").
+
+    In an article of another ``language`` than the question's, a word the lexicon does
+    not translate was never looked for, so nothing is said of it: "already" is
+    "allerede", a function word no index holds."""
     if not any(t.is_name for t in question.terms):
         return []
-    words = [t.exact for t in question.terms if not t.is_name and not t.exact.isdigit()]
+    words = [
+        t.exact
+        for t in question.terms
+        if not t.is_name
+        and not t.exact.isdigit()
+        and (t.translations or question.language == language)
+    ]
     if not words or any(w in best.article_terms for w in words):
         return []
     if min(frequencies.get(w, 0) for w in words) > ASKED_WORD_SHARE * total:

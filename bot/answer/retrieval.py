@@ -491,7 +491,13 @@ class Retriever:
             text = say("no_answer", language, total=count(shown_total))
             return Retrieval(question, shown_total, articles, ranked, text)
         unsaid = (
-            names_only(question, ranked[0], frequencies, max(total, IDF_FLOOR))
+            names_only(
+                question,
+                ranked[0],
+                frequencies,
+                max(total, IDF_FLOOR),
+                articles[ranked[0].article_id].language,
+            )
             if ranked[0].similarity < self.min_similarity
             else []
         )

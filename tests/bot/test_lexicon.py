@@ -221,6 +221,9 @@ def test_a_capitalised_word_the_lexicon_translates_is_not_a_missing_name(
     answer = summariser.answer("Who is already in Moscow?")
     assert answer.found
     assert "Khalifa Haftar er allerede på plass i Moskva" in answer.text
+    # "already", which the lexicon does not translate, was never looked for: no caveat
+    # that the article never uses it (it says "allerede").
+    assert answer.note == ""
     prime = summariser.answer("Who supports the prime minister Fayez al-Sarraj?")
     assert "Tyrkia støtter statsminister Fayez al-Sarraj" in _first_sentence(prime.text)
 
