@@ -139,12 +139,15 @@ def _named(question: Question) -> str:
 def _renamed(
     question: Question, frequencies: dict[str, int], old: str, new: str
 ) -> tuple[Question, dict[str, int]]:
-    """``question`` with its name ``old`` read as ``new``."""
+    """``question`` with its name ``old`` read as ``new``, which it writes capitalised
+    ("Fossenholm" read as "Fossesholm"). Its full names stay as asked: a genitive read
+    bare ("Nobels" as "nobel") is no surname of the name before it ("Al Gore Nobels")."""
     terms = [
         Term(exact=new, stem=new, is_name=True) if t.exact == old else t for t in question.terms
     ]
     frequencies = {(new if k == old else k): v for k, v in frequencies.items()}
-    return replace(question, terms=terms), frequencies
+    names = [new[:1].upper() + new[1:] if n.lower() == old else n for n in question.names]
+    return replace(question, terms=terms, names=names), frequencies
 
 
 def _compound_parts(session: Session, word: str, seen: TenantScope | None) -> list[tuple[str, int]]:

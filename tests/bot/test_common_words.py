@@ -152,3 +152,26 @@ def test_a_set_phrase_is_not_what_a_question_asks_about(
     start = summariser.answer("Når starter løpet?")
     assert start.found
     assert "Løpet starter på torget klokka ti" in start.text
+
+
+def test_a_misspelt_name_is_told_as_the_articles_write_it(
+    sqlite_db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    # "Fossenholm" is read as "Fossesholm"; the caveat writes it as a name is written,
+    # not "fossesholm".
+    race = {
+        "url": "https://sportsavisa.example/langrenn",
+        "title": "Seier i fellesstarten",
+        "source": "Sportsavisa",
+        "language": "no",
+        "published": "2024-09-20T08:00:00+00:00",
+        "text": (
+            "Stortalentet Helene Fossesholm stakk av med seieren i fellesstarten.\n"
+            "Hun slo Ingvild Flugstad Østberg på oppløpet."
+        ),
+    }
+    councils = [_council(town, day) for day, town in enumerate(_TOWNS)]
+    summariser = summariser_over(sqlite_db, settings, tmp_path, race, *councils)
+    answer = summariser.answer("Hvor mange barn har Helene Fossenholm?")
+    assert answer.found
+    assert "Fossesholm." in answer.note, answer.note
