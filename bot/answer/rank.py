@@ -54,6 +54,7 @@ _FULL_NAME = re.compile(r"\b[A-ZÆØÅ][a-zæøåé]+(?:[ -][A-ZÆØÅ][a-zæø�
 # A person the sentence before named, referred to again: "I fjor flyttet han til USA".
 _PERSON_PRONOUN = re.compile(r"\b(han|hun|ham|henne|hans|hennes|he|she|him|her|his|hers)\b")
 _PARTS = re.compile(r"[-'’.,_]")
+_ENDS_SENTENCE = (".", "!", "?")
 _NAME_PREFIX = re.compile(r"(\w+)-(\w[\w-]*)")
 
 # How much each signal adds to a sentence's term coverage (which lies in [0, 1]).
@@ -391,14 +392,18 @@ def score_sentences(
     # One scan of each sentence for all of them (longest first, so none hides another).
     needle = re.compile("|".join(map(re.escape, sorted(needles, key=len, reverse=True))) or "(?!)")
     # The headline is shown with the source, so it is never quoted; but what it names the
-    # article holds ("... | Kristoffer Sætaberget", an opinion piece's writer).
+    # article holds ("... | Kristoffer Sætaberget", an opinion piece's writer). A text
+    # whose first sentence is its headline, written as a sentence (a text file's title
+    # is its first sentence, the lead), may quote it; a headline line is skipped.
     headline: dict[str, float] = {}
     numbered = list(enumerate(sentences))
     if title.strip():
         numbered.insert(0, (_HEADLINE, title))
     for index, sentence in numbered:
         if index != _HEADLINE and is_headline(sentence, title):
-            continue  # the headline again, as the text's first line
+            if not sentence.rstrip().endswith(_ENDS_SENTENCE):
+                continue  # the headline again, as the text's first line
+            headline = {}  # said in the text, which is scored below
         lowered = sentence.lower()
         if index not in semantic and not needle.search(lowered):
             continue
