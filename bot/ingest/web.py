@@ -18,6 +18,7 @@ from urllib.parse import urljoin, urlsplit
 from bot.errors import FetchError, IngestError
 from bot.ingest.decode import declared_charset, sniff_wide, utf8_feed
 from bot.ingest.model import (
+    FUTURE_LEEWAY,
     ArticleDraft,
     Failure,
     Note,
@@ -79,7 +80,12 @@ def _entry_time(entry: feedparser.FeedParserDict) -> tuple[datetime | None, str,
     for key in ("published", "updated", "created"):
         parsed = entry.get(f"{key}_parsed")
         if parsed:
-            return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC), "minute", None
+            when = datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
+            if when > datetime.now(UTC) + FUTURE_LEEWAY:
+                # As `read_date` says of any date given: never news from the future.
+                shown = str(entry.get(key, ""))[:60]
+                return None, "none", f"date {shown!r} is in the future; stored undated"
+            return when, "minute", None
     for key in ("published", "updated", "created"):
         if entry.get(key):
             # feedparser reads RFC 822 and W3C dates; ours also reads "06.01.2020" and epochs.
@@ -96,6 +102,7 @@ def _trafilatura() -> ModuleType:
     return trafilatura
 
 
+_GUID = re.compile(rb"<guid\b[^>]*>([^<]*)</guid>", re.I)
 _BLOCK_END = re.compile(r"<\s*(?:br|/p|/div|/li|/h[1-6]|/tr|/blockquote)\b[^>]*>", re.I)
 _TAGS = re.compile(r"<[^>]*>")
 _SCRIPTS = re.compile(r"<(script|style)\b.*?</\1\s*>", re.I | re.S)
@@ -271,10 +278,19 @@ def drafts_from_feed(
             )
         )
         entries = entries[: max(max_items, 0)]
+    # The guids written as no web address, as written and as feedparser resolves them
+    # against the feed's address ("12345" becomes "https://feed.example/12345").
+    written = (g.decode("utf-8", "replace").strip() for g in _GUID.findall(utf8))
+    guids = {g for g in written if g and not _web(g)}
+    not_links = guids | {urljoin(base, g) for g in guids for base in [feed_url, *bases]}
     linked: list[tuple[feedparser.FeedParserDict, str | None, str]] = []
     for number, entry in enumerate(entries, start=1):
         place = _entry_place(where, number, entry)
         link = entry.get("link") or (entry.get("id") if entry.get("guidislink") else "") or ""
+        if entry.get("guidislink") and entry.get("id") in not_links:
+            # A guid no address ("12345", "urn:uuid:…", "tag:…"), which RSS takes for a
+            # permalink unless told otherwise: the entry has no web link of its own.
+            link = ""
         url = _entry_url(link, bases) if link else None
         if link and url is None and urlsplit(link).scheme not in ("", "file"):
             items.append(Failure(place, f"its link {link[:100]!r} is not a web address"))

@@ -52,19 +52,45 @@ def test_relative_links_resolve_against_xml_base_then_the_feed_link(
 def test_entries_without_a_link_are_stored_under_a_stable_address_citing_the_feed(
     sqlite_db: Database, settings: Settings
 ) -> None:
-    items = _item("Med guid", None, '<guid isPermaLink="false">sak-42</guid>') + _item(
-        "Uten noe", None
+    # A guid that is no address is no link, even where RSS takes a guid for a permalink
+    # unless told otherwise ("12345", "tag:…"): not a page below the feed's address.
+    items = (
+        _item("Med guid", None, '<guid isPermaLink="false">sak-42</guid>')
+        + _item("Uten noe", None)
+        + _item("Nummer", None, "<guid>12345</guid>")
+        + _item("Tagg", None, "<guid>tag:avisa.example,2026:sak-7</guid>")
     )
     with serve() as site:
         url = site.add("/rss", body=_rss(items, channel="").encode(), headers={})
         first = Ingestor(sqlite_db, settings).ingest([url])
         again = Ingestor(sqlite_db, settings).ingest([url])
-    assert first.summary() == "2 new, 0 updated, 0 unchanged, 0 failed"
-    assert again.summary() == "0 new, 0 updated, 2 unchanged, 0 failed"
+    assert first.summary() == "4 new, 0 updated, 0 unchanged, 0 failed"
+    assert again.summary() == "0 new, 0 updated, 4 unchanged, 0 failed"
     stored = _urls(sqlite_db)
     for address in stored.values():
         assert address.startswith(f"{url}#entry-")  # the citation leads to the feed
-    assert stored["Med guid"] != stored["Uten noe"]
+    assert len(set(stored.values())) == 4
+
+
+def test_an_entry_dated_in_the_future_is_stored_undated_with_a_note(
+    sqlite_db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    path = tmp_path / "future.rss"
+    items = _item(
+        "Fra framtida",
+        "https://avisa.example/framtid",
+        "<pubDate>Sat, 01 Jan 2150 00:00:00 +0000</pubDate>",
+    ) + _item(
+        "I dag", "https://avisa.example/idag", "<pubDate>Mon, 30 Nov 2026 08:00:00 +0000</pubDate>"
+    )
+    path.write_text(_rss(items), encoding="utf-8")
+    report = Ingestor(sqlite_db, settings).ingest([str(path)])
+    assert report.summary().startswith("2 new"), report.summary()
+    assert any("is in the future; stored undated" in n.reason for n in report.notes), report
+    with sqlite_db.session() as session:
+        dated = {a.title: a.published_at for a in session.scalars(select(Article))}
+    assert dated["Fra framtida"] is None
+    assert dated["I dag"] is not None
 
 
 def test_an_entry_that_cannot_be_stored_is_named_by_its_feed_and_place(
