@@ -168,8 +168,9 @@ def options_in(words: list[str]) -> list[str]:
 
 
 def parse_command(text: str) -> Command:
-    """Turn a line of chat into a command; anything unrecognised is a question."""
-    stripped = " ".join(text.split())
+    """Turn a line of chat into a command; anything unrecognised is a question. Characters
+    that are not printable (a NUL, which PostgreSQL cannot store) are spaces."""
+    stripped = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
     if not stripped:
         return Command(CommandName.HELP)
     head, _, rest = stripped.partition(" ")

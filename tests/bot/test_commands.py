@@ -38,6 +38,15 @@ def test_one_grammar(text: str, name: str, rest: str) -> None:
     assert (command.name, command.text) == (name, rest)
 
 
+def test_a_command_with_a_nul_stores_no_nul(db_url: str, settings: Settings) -> None:
+    # PostgreSQL cannot store a NUL; a command holding one is read as if it were a space.
+    core = open_core(settings.model_copy(update={"database_url": db_url}))
+    reply = core.commands.handle("subscribe every 1 hour \x00Libya\x07", ADMIN)
+    assert reply.ok, reply.text
+    assert reply.text == "Subscribed (#1): a digest about “Libya” every 1 hour."
+    assert "“Libya”" in core.commands.handle("subscriptions", ADMIN).text
+
+
 def test_questions_and_digests_for_everyone(core: Core) -> None:
     assert isinstance(core.commands.handle("who backs Haftar?", MEMBER), Answer)
     assert isinstance(core.commands.handle("digest", MEMBER), Digest)
