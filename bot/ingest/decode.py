@@ -150,17 +150,25 @@ def _declared(data: bytes, codec: str) -> str:
     return text
 
 
+def _binary(head: bytes) -> bool:
+    """Whether a document's first bytes are binary: NUL bytes, more than a stray one or
+    two (an image, a PDF's streams and archives hold one in a few hundred bytes)."""
+    nuls = head.count(b"\x00")
+    return nuls > max(2, len(head) // 1000)
+
+
 def decode_document(data: bytes, declared: str | None = None) -> str:
     """Text of a file or a download; ``declared`` is the server's charset, if any.
 
-    Binary data (NUL bytes outside UTF-16/32) and empty documents raise `IngestError`.
+    Binary data (NUL bytes outside UTF-16/32, more than a stray one or two) and empty
+    documents raise `IngestError`.
     """
     if not data.strip():
         raise IngestError("empty file")
     wide, skip = sniff_wide(data)
     if wide is not None:
         text = data[skip:].decode(wide, errors="replace")
-    elif b"\x00" in data[:8192]:
+    elif _binary(data[:8192]):
         raise IngestError("binary file, not text")
     else:
         codec = _codec(declared) or _in_document(data[:_HEAD])
@@ -171,6 +179,8 @@ def decode_document(data: bytes, declared: str | None = None) -> str:
         else:
             undeclared = _utf8_mostly(data)
             text = undeclared if undeclared is not None else _detected(data)
+    # A stray NUL in a text costs one character, as any bad byte does.
+    text = text.replace("\x00", "\ufffd")
     # A byte-order mark alone is not empty as bytes, but is as text (found by fuzzing).
     if not text.strip():
         raise IngestError("empty file")

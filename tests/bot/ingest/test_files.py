@@ -284,3 +284,19 @@ def test_a_title_or_outlet_that_is_no_text_is_named_and_left_out(
     assert notes[f"{odd}:1"] == "'title' is a list, not a string; taken from the text"
     assert notes[f"{odd}:2"].startswith("'source' is an object, not a string")
     assert notes[f"{odd}:3"] == "language 'klingon' is not a language code; detected instead"
+
+
+def test_a_stray_nul_in_a_text_file_costs_one_character(
+    sqlite_db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    # A NUL or two in a text is a damaged byte, not a binary file; an image still is one.
+    news = tmp_path / "nul.txt"
+    news.write_bytes(
+        "date 2020-01\nFerja til Hareid er innstilt på grunn av uværet.\n".encode()
+        + b"Rederiet\x00 venter at den g\xc3\xa5r igjen i morgen.\n"
+    )
+    report = _ingest(sqlite_db, settings, news)
+    assert (report.new, report.failures) == (1, [])
+    (article,) = _articles(sqlite_db)
+    assert "Rederiet\ufffd venter at den går igjen i morgen." in article.text
+    assert "\x00" not in article.text
