@@ -39,11 +39,12 @@ __all__ = [
     "read_path",
 ]
 
-# `date <when> <body>`: an ISO date (a month or a year will do), 06.01.2020, RFC 822
-# ("Mon, 06 Jan 2020 10:00:00 GMT") or epoch seconds; anything else date-like is named.
+# `date <when> <body>` ("date:" and Norwegian "dato" too): an ISO date (a month or a year
+# will do), 06.01.2020, RFC 822 ("Mon, 06 Jan 2020 10:00:00 GMT") or epoch seconds;
+# anything else date-like is named.
 _ZONE = r"(?:[+-]\d{4}|GMT|UTC|UT|Z|[ECMP][SD]T)"
 _HEADER = re.compile(
-    r"^\s*date\s+("
+    r"^\s*(?:date|dato):?\s+("
     r"\d{4}(?:-\d{1,2}){0,2}(?:T\d{1,2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?"
     r"|\d{1,2}\.\d{1,2}\.\d{4}"
     r"|(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
@@ -53,6 +54,9 @@ _HEADER = re.compile(
     r")(?=\s|$)[ \t]*",
     re.IGNORECASE,
 )
+# A first line that is a header alone ("date tomorrow", "dato i går" aside): its value,
+# however unreadable, is no article text, and is named.
+_LONE_HEADER = re.compile(r"^\s*(?:date|dato):?[ \t]+(\S+)[ \t]*(?:\r?\n|$)", re.IGNORECASE)
 _JSONL = {".jsonl", ".ndjson"}
 _JSON = {".json"}
 _HTML = {".html", ".htm"}
@@ -143,7 +147,7 @@ def read_bounded(handle: io.BufferedReader, max_bytes: int) -> bytes:
 def parse_text_article(text: str, url: str, source: str, where: str = "") -> ArticleDraft:
     """A text file in the seed's form: optional `date <when>` header, then the body."""
     published, precision, note = None, "none", None
-    header = _HEADER.match(text)
+    header = _HEADER.match(text) or _LONE_HEADER.match(text)
     if header:
         published, precision, note = read_date(header.group(1))
         text = text[header.end() :]

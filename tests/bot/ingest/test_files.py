@@ -300,3 +300,28 @@ def test_a_stray_nul_in_a_text_file_costs_one_character(
     (article,) = _articles(sqlite_db)
     assert "Rederiet\ufffd venter at den går igjen i morgen." in article.text
     assert "\x00" not in article.text
+
+
+def test_a_date_header_written_otherwise_is_read_or_named(
+    sqlite_db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    # "date:" and Norwegian "dato" are headers too; a header line whose date cannot be
+    # read is named, and neither becomes the article's title.
+    body = "Bussen til flyplassen går hvert {} minutt fra mandag."
+    files = {
+        "kolon.txt": "date: 2020-01\n" + body.format("tiende") + "\n",
+        "dato.txt": "dato 2020-01 " + body.format("femte") + "\n",
+        "uklar.txt": "date tomorrow\n" + body.format("femtende") + "\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    report = _ingest(sqlite_db, settings, *(tmp_path / name for name in files))
+    assert report.new == 3, report
+    notes = {Path(n.where).name: n.reason for n in report.notes}
+    assert notes == {"uklar.txt": "date 'tomorrow' not understood; stored undated"}
+    articles = _articles(sqlite_db)
+    assert all(a.title.startswith("Bussen til flyplassen") for a in articles), [
+        a.title for a in articles
+    ]
+    dated = sorted(str(a.published_at)[:7] for a in articles if a.published_at)
+    assert dated == ["2020-01", "2020-01"]
