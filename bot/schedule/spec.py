@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.errors import CommandError
 
@@ -79,11 +80,31 @@ class ScheduleSpec:
 
 
 def _zone(name: str) -> str | None:
+    """The IANA zone ``name`` names, in its own capitals ("europe/oslo": Europe/Oslo)."""
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        return None
+        return _zone_names().get(name.lower())
     return name
+
+
+@functools.cache
+def _zone_names() -> dict[str, str]:
+    return {zone.lower(): zone for zone in available_timezones()}
+
+
+# What people write for a zone that is no IANA name: an abbreviation ("CET", "EST") or an
+# offset ("GMT+1"). Neither follows summer time, so each is refused with the name to use,
+# rather than read as the digest's topic.
+_ABBREVIATIONS = frozenset(
+    "CET CEST EET EEST WET WEST MET MEST BST IST EST EDT CST CDT MST MDT PST PDT HST "
+    "AKST AKDT AEST AEDT JST KST MSK".split()
+)
+_OFFSET = re.compile(r"(?:UTC|GMT)[+-]\d{1,2}(?::?\d{2})?", re.IGNORECASE)
+
+
+def _zone_like(word: str) -> bool:
+    return word in _ABBREVIATIONS or bool(_OFFSET.fullmatch(word))
 
 
 def parse_schedule(
@@ -106,6 +127,11 @@ def parse_schedule(
         at = f"{int(hour):02d}:{minute}"
         rest = rest[1:]
         zone = default_zone
+        if rest and _zone_like(rest[0]):
+            raise CommandError(
+                f"“{rest[0]}” does not follow summer time; use an IANA name like "
+                "Europe/Oslo or America/New_York (or UTC)."
+            )
         if rest and ("/" in rest[0] or rest[0].upper() == "UTC"):
             found = _zone(rest[0] if rest[0].upper() != "UTC" else "UTC")
             if found is None:

@@ -47,6 +47,19 @@ def test_a_command_with_a_nul_stores_no_nul(db_url: str, settings: Settings) -> 
     assert "“Libya”" in core.commands.handle("subscriptions", ADMIN).text
 
 
+def test_a_time_zone_is_an_iana_name_in_any_case_and_never_a_topic(core: Core) -> None:
+    lower = core.commands.handle("subscribe daily 08:00 europe/oslo Libya", ADMIN)
+    assert lower.text == "Subscribed (#1): a digest about “Libya” daily at 08:00 (Europe/Oslo)."
+    # An abbreviation or an offset follows no summer time: refused with what to write,
+    # not taken for the topic "CET".
+    for zone in ("CET", "EST", "GMT+1", "UTC+02:00"):
+        reply = core.commands.handle(f"subscribe daily 07:00 {zone} Libya", ADMIN)
+        assert not reply.ok, reply.text
+        assert f"“{zone}” does not follow summer time" in reply.text
+        assert "Europe/Oslo" in reply.text
+    assert "#2" not in core.commands.handle("subscriptions", ADMIN).text
+
+
 def test_questions_and_digests_for_everyone(core: Core) -> None:
     assert isinstance(core.commands.handle("who backs Haftar?", MEMBER), Answer)
     assert isinstance(core.commands.handle("digest", MEMBER), Digest)
