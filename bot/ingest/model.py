@@ -77,6 +77,8 @@ class Failure:
 
     where: str
     reason: str
+    # Worth trying again at the next poll (an entry's page that could not be fetched).
+    retry: bool = False
 
 
 def occurrence(origin: str, url: str, seen: dict[int, int]) -> str:

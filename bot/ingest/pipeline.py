@@ -223,11 +223,13 @@ class Ingestor:
                 )
                 report = self.store(drafts)
                 # A feed cut off or malformed (see `feed_damage`) fails, and its validators
-                # are not kept: the next poll reads it whole, not a 304.
+                # are not kept: the next poll reads it whole, not a 304. Nor are they when
+                # an entry's page could not be fetched: a 304 would never complete it.
                 damage = [d for d in drafts if isinstance(d, Failure) and d.where == feed.url]
+                retry = any(isinstance(d, Failure) and d.retry for d in drafts)
                 if damage:
                     error = damage[0].reason
-                else:
+                elif not retry:
                     etag, last_modified = fetched.etag, fetched.last_modified
                 outlets = [d.source for d in drafts if isinstance(d, ArticleDraft)]
                 title = title or (outlets[0] if outlets else "")

@@ -145,7 +145,7 @@ def _page_text(
         page = fetch_page(url)
     except FetchError as exc:
         kept = "the entry is stored with the feed's own text for now"
-        return text, Failure(place, f"its page could not be fetched ({exc}); {kept}")
+        return text, Failure(place, f"its page could not be fetched ({exc}); {kept}", retry=True)
     if page is not None and len(page.text) > len(text):
         return page.text, None
     return text, None

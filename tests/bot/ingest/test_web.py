@@ -168,6 +168,45 @@ def test_feed_poll_uses_conditional_get_and_records_errors(
     )
 
 
+def test_a_teaser_whose_page_failed_is_completed_by_a_later_poll_despite_an_etag(
+    sqlite_db: Database, settings: Settings
+) -> None:
+    # The page is down at the first poll: the teaser is stored, and the feed's ETag is not
+    # kept, so the next poll reads the feed again (not a 304) and completes the article.
+    with serve() as site:
+        site.add("/libya", status=503)
+        body = feed_xml(site, [("/libya", "Våpenhvile i Libya", "Kort ingress.")])
+
+        def conditional(handler: BaseHTTPRequestHandler) -> None:
+            # As a real server does: 304 to a client holding the current ETag.
+            if handler.headers.get("If-None-Match") == '"v1"':
+                handler.send_response(304)
+                handler.end_headers()
+                return
+            handler.send_response(200)
+            handler.send_header("Content-Type", "application/rss+xml")
+            handler.send_header("ETag", '"v1"')
+            handler.send_header("Content-Length", str(len(body)))
+            handler.end_headers()
+            handler.wfile.write(body)
+
+        url = site.add("/rss", handler=conditional)
+        with sqlite_db.session() as session:
+            add_feed(session, url)
+        ingestor = Ingestor(sqlite_db, settings)
+        first = ingestor.poll_feeds()
+        assert (first.new, first.failed) == (1, 1), first
+        assert "could not be fetched" in first.failures[0].reason
+        site.add("/libya", body=ARTICLE_HTML.encode(), headers={"Content-Type": "text/html"})
+        second = ingestor.poll_feeds()
+    assert (second.new, second.updated, second.failed) == (0, 1, 0), second
+    rss_requests = [headers for path, headers in site.requests if path == "/rss"]
+    assert rss_requests[-1].get("If-None-Match") is None
+    with sqlite_db.session() as session:
+        article = session.scalars(select(Article)).one()
+    assert "Russland uoffisielt holder med Haftars styrker" in article.text
+
+
 def test_a_later_poll_never_replaces_a_stored_article_with_its_teaser(
     sqlite_db: Database, settings: Settings
 ) -> None:
