@@ -72,3 +72,46 @@ def test_a_short_question_over_the_demo_news_is_answered(cli) -> None:  # type: 
     answer = cli("ask", "Hvor mye går eiendomsskatten ned?")
     assert answer.exit_code == 0
     assert "fra 3 til 2,5 promille" in answer.stdout
+
+
+def test_a_feed_added_in_chat_or_polled_from_the_command_line_takes_the_demo_out(
+    cli,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    from bot.app import open_core
+    from bot.commands.grammar import ChannelRef, CommandContext
+    from bot.config import Settings
+    from tests.support.httpserver import serve
+    from tests.support.news import ARTICLE_HTML, feed_xml
+
+    cli("demo")
+    console = CommandContext(ChannelRef("console", "local"), "me", True, operator=True)
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url=cli.url,
+        fetch_allow_hosts="127.0.0.1",
+    )
+    with serve() as site:
+        site.add("/libya", body=ARTICLE_HTML.encode(), headers={"Content-Type": "text/html"})
+        feed = site.add(
+            "/rss",
+            body=feed_xml(site, [("/libya", "Våpenhvile i Libya", "Kort ingress.")]),
+            headers={"Content-Type": "application/rss+xml"},
+        )
+        core = open_core(settings)
+        try:
+            reply = core.commands.handle(f"feeds add {feed}", console)
+            assert reply.ok, reply.text
+        finally:
+            core.close()
+        assert counts(cli.url) == (1, 0)
+        # From the command line: a feed added there is read at `feeds poll`.
+        cli("demo", "--remove")
+        (tmp_path / "demo.db").unlink()
+        cli("demo")
+        env = {"DATABASE_URL": cli.url, "FETCH_ALLOW_HOSTS": "127.0.0.1"}
+        added = CliRunner().invoke(app, ["feeds", "add", feed], env=env)
+        assert added.exit_code == 0, added.stdout + added.stderr
+        polled = CliRunner().invoke(app, ["feeds", "poll"], env=env)
+    assert "Removed the demo news (18 invented articles)" in polled.stderr
+    assert counts(cli.url) == (1, 0)

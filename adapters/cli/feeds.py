@@ -11,6 +11,7 @@ from rich.table import Table
 
 from adapters.cli.common import TenantOption, core_or_exit, err, named, out, tenant_key
 from bot.commands import vet_feed_url
+from bot.demo_news import remove_demo_news
 from bot.errors import EXPECTED_ERRORS
 from bot.opml import OpmlError, OpmlFeed, read_opml, write_opml
 from bot.render import counted
@@ -181,6 +182,10 @@ def feeds_poll() -> None:
     report = core.ingestor.poll_feeds()
     for failure in report.failures:
         err.print(f"failed: {named(failure.where, failure.reason)}", markup=False)
+    if report.new and (removed := remove_demo_news(core.db)):
+        err.print(
+            f"Removed the demo news ({counted(removed, 'invented article')}): real news came."
+        )
     out.print(report.summary())
     if report.failed:
         raise typer.Exit(1)

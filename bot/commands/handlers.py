@@ -22,6 +22,7 @@ from bot.commands.grammar import (
 )
 from bot.commands.overview import Forgotten, TenantOverview, forget_tenant, tenant_overview
 from bot.config import Settings
+from bot.demo_news import remove_demo_news
 from bot.digest import DEFAULT_MAX_ITEMS, DigestService
 from bot.errors import EXPECTED_ERRORS, CommandError
 from bot.ingest import Ingestor
@@ -258,6 +259,9 @@ class Commands:
         if created:
             self._changed()
             report = self.ingestor.poll_feeds([feed])
+            if report.new:
+                # Real news arrived: the invented demo stories go (as after any poll).
+                remove_demo_news(self.db)
         # Live from now on: what the first read stored is the backlog, not news.
         posting = live and self._go_live(feed.id, context)
         if not created:
