@@ -23,7 +23,12 @@ class IngestError(NewsbotError):
 
 
 class FetchError(IngestError):
-    """A URL that could not be fetched within the limits."""
+    """A URL that could not be fetched within the limits; ``status`` is the HTTP status
+    that said so, if one did."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class CommandError(NewsbotError):

@@ -323,7 +323,7 @@ class Fetcher:
                 headers.get("If-Modified-Since"),
             )
         if status >= 400:
-            raise FetchError(f"{url} answered HTTP {status}")
+            raise FetchError(f"{url} answered HTTP {status}", status)
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
             raise FetchError(self._too_big(url))

@@ -224,7 +224,7 @@ class Ingestor:
                 report = self.store(drafts)
                 # A feed cut off or malformed (see `feed_damage`) fails, and its validators
                 # are not kept: the next poll reads it whole, not a 304. Nor are they when
-                # an entry's page could not be fetched: a 304 would never complete it.
+                # an entry's page was down (`Failure.retry`): a 304 would never complete it.
                 damage = [d for d in drafts if isinstance(d, Failure) and d.where == feed.url]
                 retry = any(isinstance(d, Failure) and d.retry for d in drafts)
                 if damage:

@@ -145,7 +145,10 @@ def _page_text(
         page = fetch_page(url)
     except FetchError as exc:
         kept = "the entry is stored with the feed's own text for now"
-        return text, Failure(place, f"its page could not be fetched ({exc}); {kept}", retry=True)
+        # A page gone (404, 410) stays gone; one down or slow (5xx, 429, a timeout) may
+        # answer at the next poll.
+        retry = exc.status is None or exc.status >= 500 or exc.status == 429
+        return text, Failure(place, f"its page could not be fetched ({exc}); {kept}", retry=retry)
     if page is not None and len(page.text) > len(text):
         return page.text, None
     return text, None
