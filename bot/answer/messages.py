@@ -80,6 +80,8 @@ def fit(sentence: str, limit: int) -> str:
     return sentence[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-def count(n: int) -> str:
-    """A count as a message shows it: 1,204."""
-    return f"{n:,}"
+def count(n: int, language: str = "en") -> str:
+    """A count as a message in ``language`` shows it: 1,204 in English, 1 204 in
+    Norwegian (a space, which does not break, between the thousands)."""
+    shown = f"{n:,}"
+    return shown.replace(",", "\u00a0") if language == "no" else shown

@@ -337,7 +337,7 @@ class Retriever:
                 if shown_total == 0:
                     return Retrieval(question, 0, {}, [], say("no_articles", language))
                 key = "nothing_about" if missing_names else "no_words"
-                text = say(key, language, subject=subject, total=count(shown_total))
+                text = say(key, language, subject=subject, total=count(shown_total, language))
                 return Retrieval(question, shown_total, {}, [], text)
             pool = search_articles(
                 session, question.search_terms, limit=POOL, since=since, visible_to=seen
@@ -382,7 +382,11 @@ class Retriever:
             # "Nothing in that period" only when the question named one.
             key = "nothing_recent" if since is not None else "no_answer"
             return Retrieval(
-                question, shown_total, {}, [], say(key, language, total=count(shown_total))
+                question,
+                shown_total,
+                {},
+                [],
+                say(key, language, total=count(shown_total, language)),
             )
         unfound = frozenset(e for e, df in frequencies.items() if df == 0 and e not in demoted)
         ranked: list[ScoredSentence] = []
@@ -491,7 +495,7 @@ class Retriever:
                 bool(ranked) and names_asked and not ranked[0].article_names,
             )
             shown_total = self._told(total, seen)
-            text = say("no_answer", language, total=count(shown_total))
+            text = say("no_answer", language, total=count(shown_total, language))
             return Retrieval(question, shown_total, articles, ranked, text)
         unsaid = (
             names_only(

@@ -256,3 +256,14 @@ def test_a_name_glued_into_a_compound_is_no_missing_name(
     # A name no word begins with is still missing.
     refused = summariser.answer("Hva kunngjorde Zelensky om fredsprisen?")
     assert not refused.found and "Zelensky" in refused.text
+
+
+def test_a_norwegian_reply_writes_thousands_as_norwegian_does() -> None:
+    from bot.answer.messages import count, say
+
+    assert say("no_answer", "no", total=count(12_001, "no")) == (
+        "Jeg fant ingen artikkel som svarer på det, blant 12\u00a0001 artikler."
+    )
+    assert say("no_answer", "en", total=count(12_001, "en")) == (
+        "I found no article that answers that in 12,001 indexed articles."
+    )
