@@ -52,6 +52,9 @@ __all__ = ["Commands"]
 
 log = logging.getLogger(__name__)
 
+# The longest topic a scheduled digest may have.
+TOPIC_MAX_CHARS = 200
+
 Handler = Callable[["Commands", Command, CommandContext], Reply]
 
 # `feeds add --global URL`: an operator source, read for every tenant (the console only).
@@ -164,6 +167,12 @@ class Commands:
         minimum = 1 if context.operator else self.settings.min_interval_minutes
         spec, topic_words = parse_schedule(command.words, self.settings.timezone, minimum)
         topic = " ".join(topic_words) or None
+        if topic and len(topic) > TOPIC_MAX_CHARS:
+            # Said back in every digest and listing: a topic is a few words, not a text.
+            raise CommandError(
+                f"A digest's topic is at most {TOPIC_MAX_CHARS} characters; "
+                f"this one has {len(topic):,}."
+            )
         with self.db.session() as session:
             for row in self._channel_subscriptions(session, context):
                 same_topic = (row.topic or "").casefold() == (topic or "").casefold()

@@ -60,6 +60,13 @@ def test_a_time_zone_is_an_iana_name_in_any_case_and_never_a_topic(core: Core) -
     assert "#2" not in core.commands.handle("subscriptions", ADMIN).text
 
 
+def test_a_digest_topic_is_a_few_words_not_a_text(core: Core) -> None:
+    reply = core.commands.handle("subscribe daily 08:00 " + "storm " * 1000, ADMIN)
+    assert not reply.ok
+    assert reply.text == "A digest's topic is at most 200 characters; this one has 5,999."
+    assert "no scheduled digests" in core.commands.handle("subscriptions", ADMIN).text
+
+
 def test_questions_and_digests_for_everyone(core: Core) -> None:
     assert isinstance(core.commands.handle("who backs Haftar?", MEMBER), Answer)
     assert isinstance(core.commands.handle("digest", MEMBER), Digest)
