@@ -188,6 +188,10 @@ def parse_published(value: object) -> tuple[datetime | None, str]:
 FUTURE_LEEWAY = timedelta(days=1)
 
 
+# 1970-01-01 00:00 UTC: what a system writes for a date it does not have.
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def read_date(value: object) -> tuple[datetime | None, str, str | None]:
     """`parse_published`, plus a note naming a date that was given but could not be read,
     or that lies in the future (`FUTURE_LEEWAY`); either way the article is stored undated."""
@@ -201,6 +205,8 @@ def read_date(value: object) -> tuple[datetime | None, str, str | None]:
         return None, "none", f"date {shown!r} not understood; stored undated"
     if when > datetime.now(UTC) + FUTURE_LEEWAY:
         return None, "none", f"date {shown!r} is in the future; stored undated"
+    if when == EPOCH:
+        return None, "none", f"date {shown!r} is the epoch, a stand-in for none; stored undated"
     return when, precision, None
 
 

@@ -18,6 +18,7 @@ from urllib.parse import urljoin, urlsplit
 from bot.errors import FetchError, IngestError
 from bot.ingest.decode import declared_charset, sniff_wide, utf8_feed
 from bot.ingest.model import (
+    EPOCH,
     FUTURE_LEEWAY,
     ArticleDraft,
     Failure,
@@ -81,10 +82,10 @@ def _entry_time(entry: feedparser.FeedParserDict) -> tuple[datetime | None, str,
         parsed = entry.get(f"{key}_parsed")
         if parsed:
             when = datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
-            if when > datetime.now(UTC) + FUTURE_LEEWAY:
-                # As `read_date` says of any date given: never news from the future.
-                shown = str(entry.get(key, ""))[:60]
-                return None, "none", f"date {shown!r} is in the future; stored undated"
+            if when > datetime.now(UTC) + FUTURE_LEEWAY or when == EPOCH:
+                # As `read_date` says of any date given: never news from the future, nor
+                # the epoch that stands in for no date.
+                return read_date(entry.get(key))
             return when, "minute", None
     for key in ("published", "updated", "created"):
         if entry.get(key):

@@ -72,24 +72,36 @@ def test_entries_without_a_link_are_stored_under_a_stable_address_citing_the_fee
     assert len(set(stored.values())) == 4
 
 
-def test_an_entry_dated_in_the_future_is_stored_undated_with_a_note(
+def test_an_entry_dated_in_the_future_or_at_the_epoch_is_stored_undated_with_a_note(
     sqlite_db: Database, settings: Settings, tmp_path: Path
 ) -> None:
     path = tmp_path / "future.rss"
-    items = _item(
-        "Fra framtida",
-        "https://avisa.example/framtid",
-        "<pubDate>Sat, 01 Jan 2150 00:00:00 +0000</pubDate>",
-    ) + _item(
-        "I dag", "https://avisa.example/idag", "<pubDate>Mon, 30 Nov 2026 08:00:00 +0000</pubDate>"
+    items = (
+        _item(
+            "Fra framtida",
+            "https://avisa.example/framtid",
+            "<pubDate>Sat, 01 Jan 2150 00:00:00 +0000</pubDate>",
+        )
+        + _item(
+            "Uten dato",
+            "https://avisa.example/epoke",
+            "<pubDate>Thu, 01 Jan 1970 00:00:00 +0000</pubDate>",
+        )
+        + _item(
+            "I dag",
+            "https://avisa.example/idag",
+            "<pubDate>Mon, 30 Nov 2026 08:00:00 +0000</pubDate>",
+        )
     )
     path.write_text(_rss(items), encoding="utf-8")
     report = Ingestor(sqlite_db, settings).ingest([str(path)])
-    assert report.summary().startswith("2 new"), report.summary()
-    assert any("is in the future; stored undated" in n.reason for n in report.notes), report
+    assert report.summary().startswith("3 new"), report.summary()
+    reasons = " ".join(n.reason for n in report.notes)
+    assert "is in the future; stored undated" in reasons
+    assert "is the epoch, a stand-in for none; stored undated" in reasons
     with sqlite_db.session() as session:
         dated = {a.title: a.published_at for a in session.scalars(select(Article))}
-    assert dated["Fra framtida"] is None
+    assert dated["Fra framtida"] is None and dated["Uten dato"] is None
     assert dated["I dag"] is not None
 
 
