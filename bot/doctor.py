@@ -15,6 +15,7 @@ from bot.llm.client import LLMError, OpenAICompatible
 from bot.render import counted
 from bot.text.lexicon import lexicon_at
 from storage import (
+    INDEX_PROBLEMS,
     Database,
     FeedSource,
     check_database,
@@ -83,11 +84,14 @@ def _database(db: Database) -> Check:
             "check DATABASE_URL",
         )
     if problems:
+        index_only = all(p.startswith(INDEX_PROBLEMS) for p in problems)
         return Check(
             "database",
             Status.FAIL,
             "; ".join(problems),
-            "re-ingest the affected articles, or restore the database from a backup",
+            "`newsbot doctor --repair` rebuilds the index from the stored articles"
+            if index_only
+            else "re-ingest the affected articles, or restore the database from a backup",
         )
     return Check("database", Status.OK, f"{counted(total, 'article')}, search index in step")
 

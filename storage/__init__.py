@@ -39,7 +39,7 @@ from storage.feeds import (
     readers_of,
     remove_feed,
 )
-from storage.health import check_database, ping
+from storage.health import INDEX_PROBLEMS, check_database, ping
 from storage.incoming import CLAIM_RETENTION, claim_incoming, prune_incoming
 from storage.installations import (
     consume_oauth_state,
@@ -85,6 +85,7 @@ from storage.search import (
     check_index,
     count_matching,
     count_matching_any,
+    rebuild_index,
     scores_among,
     search_articles,
     starting_with,
@@ -171,7 +172,9 @@ __all__ = [
     "articles_between",
     "check_database",
     "ping",
+    "INDEX_PROBLEMS",
     "check_index",
+    "rebuild_index",
     "count_articles",
     "count_articles_under",
     "delete_articles_under",

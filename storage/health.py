@@ -5,9 +5,12 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from storage.search import check_index
+from storage.search import INDEX_OUT_OF_STEP, check_index
 
-__all__ = ["check_database", "ping"]
+# How a problem of the search index alone begins (`rebuild_index` mends it).
+INDEX_PROBLEMS = (INDEX_OUT_OF_STEP, "the search index holds")
+
+__all__ = ["INDEX_PROBLEMS", "check_database", "ping"]
 
 
 def _count(session: Session, sql: str) -> int:
@@ -54,7 +57,7 @@ def check_database(session: Session) -> list[str]:
         indexed = _count(session, "SELECT count(*) FROM article_fts_docsize")
         if indexed != articles:
             problems.append(
-                f"the search index holds {_articles(indexed)} but the articles table {articles:,}"
+                f"{INDEX_PROBLEMS[1]} {_articles(indexed)} but the articles table {articles:,}"
             )
     # On PostgreSQL, check_index above already looks for articles without a search vector.
     kept = session.execute(text("SELECT value FROM article_count WHERE id = 1")).scalar()

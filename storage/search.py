@@ -28,7 +28,9 @@ __all__ = [
     "starting_with",
     "count_matching",
     "count_matching_any",
+    "INDEX_OUT_OF_STEP",
     "check_index",
+    "rebuild_index",
 ]
 
 _SAFE_TERM = re.compile(r"^\w+$", re.UNICODE)
@@ -448,6 +450,16 @@ def _visible(article_id: str, scope: TenantScope | None, params: dict[str, objec
     return f" AND {visible_sql(article_id)}"
 
 
+INDEX_OUT_OF_STEP = "full-text index out of step with articles"
+
+
+def rebuild_index(session: Session) -> None:
+    """Build the full-text index anew from the stored articles' search terms (SQLite's;
+    PostgreSQL's search vector is a generated column, always in step)."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("INSERT INTO article_fts(article_fts) VALUES ('rebuild')"))
+
+
 def check_index(session: Session) -> list[str]:
     """Problems found between the articles table and its index (empty when in step)."""
     problems: list[str] = []
@@ -457,7 +469,9 @@ def check_index(session: Session) -> list[str]:
                 text("INSERT INTO article_fts(article_fts, rank) VALUES ('integrity-check', 1)")
             )
         except Exception as exc:  # noqa: BLE001 - the message is the finding
-            problems.append(f"full-text index out of step with articles: {exc}")
+            # The driver's own words, without the statement SQLAlchemy adds.
+            reason = str(getattr(exc, "orig", exc)).splitlines()[0]
+            problems.append(f"{INDEX_OUT_OF_STEP} ({reason})")
     else:
         missing = session.execute(
             text("SELECT count(*) FROM articles WHERE search_vector IS NULL AND search_terms <> ''")

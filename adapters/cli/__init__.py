@@ -29,7 +29,7 @@ from bot.demo_news import demo_state, load_demo_news, remove_demo_news
 from bot.errors import EXPECTED_ERRORS
 from bot.render import answer_text, counted
 from bot.types import format_published
-from storage import count_articles, counts_by, get_articles, search_articles
+from storage import count_articles, counts_by, get_articles, rebuild_index, search_articles
 
 app = typer.Typer(
     help="newsbot: reads the news, answers questions with sources, posts digests.",
@@ -161,6 +161,9 @@ def stats() -> None:
 @app.command()
 def doctor(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object, for scripts.")] = False,
+    repair: Annotated[
+        bool, typer.Option("--repair", help="First rebuild the search index from the articles.")
+    ] = False,
 ) -> None:
     """Check everything configured; exits 1 when any check fails.
 
@@ -171,6 +174,10 @@ def doctor(
     from adapters.doctor import Status, run_doctor
 
     core = core_or_exit()
+    if repair:
+        with core.db.session() as session:
+            rebuild_index(session)
+        err.print("Rebuilt the search index from the stored articles.")
     checks = asyncio.run(run_doctor(core))
     failed = any(check.status is Status.FAIL for check in checks)
     if as_json:
