@@ -167,10 +167,15 @@ def options_in(words: list[str]) -> list[str]:
     return [word for word in words if _OPTION.match(word)]
 
 
+_SLASHED = re.compile(r"^/(?:news\b\s*)?(?=\w|$)", re.IGNORECASE)
+
+
 def parse_command(text: str) -> Command:
     """Turn a line of chat into a command; anything unrecognised is a question. Characters
     that are not printable (a NUL, which PostgreSQL cannot store) are spaces."""
     stripped = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+    # Typed as in Slack or Discord ("/news digest", "/help"): the same command.
+    stripped = _SLASHED.sub("", stripped, count=1)
     if not stripped:
         return Command(CommandName.HELP)
     head, _, rest = stripped.partition(" ")

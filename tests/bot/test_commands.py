@@ -31,6 +31,10 @@ def core(settings: Settings) -> Core:
         ("feeds remove https://x.test/rss", "feeds_remove", "https://x.test/rss"),
         ("help", "help", ""),
         ("", "help", ""),
+        # Typed at the console as in Slack: the slash and "/news" say nothing more.
+        ("/help", "help", ""),
+        ("/news digest storm", "digest", "storm"),
+        ("/newsletter?", "ask", "newsletter?"),
     ],
 )
 def test_one_grammar(text: str, name: str, rest: str) -> None:
