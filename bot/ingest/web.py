@@ -416,8 +416,14 @@ def draft_from_html(page: str, url: str, where: str = "") -> ArticleDraft:
     title = (data.get("title") or "").strip()
     if title and text.startswith(title):
         text = text[len(title) :].lstrip()
-    if len(text) < MIN_ARTICLE_CHARS:
+    if not text:
         raise IngestError("no article text on the page")
+    if len(text) < MIN_ARTICLE_CHARS:
+        raise IngestError(
+            f"too little article text on the page ({len(text):,} characters; an article "
+            f"has {MIN_ARTICLE_CHARS} or more, a login wall or an error page less): a "
+            "short one goes in as a text file or a JSON Lines record"
+        )
     if _is_link_list(page, text):
         raise IngestError("no article on the page: its text is a list of links (a front page?)")
     published, precision, note = read_date(data.get("date"))

@@ -66,7 +66,7 @@ def test_feed_teasers_are_completed_from_their_pages(
                 "body": b"<html><body><p>Logg inn</p></body></html>",
                 "headers": {"Content-Type": "text/html"},
             },
-            "no article text on the page",
+            "too little article text on the page (8 characters; an article has 200 or more",
         ),
         (
             {
