@@ -65,8 +65,8 @@ _ENTITY_DECLARATION = re.compile(rb"<!\s*ENTITY", re.IGNORECASE)
 
 
 def looks_like_feed(content: bytes, content_type: str = "") -> bool:
-    if any(kind in content_type for kind in ("rss", "atom")):
-        return True
+    """Whether ``content`` is a feed: an HTML page is none, whatever its server calls it
+    (it is read as a page), and a feed is one whatever its server calls it."""
     head = content[:2048]
     wide, skip = sniff_wide(head)
     if wide is not None and wide != "utf-8":
@@ -74,6 +74,8 @@ def looks_like_feed(content: bytes, content_type: str = "") -> bool:
     head = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith(b"<!doctype html") or head.startswith(b"<html"):
         return False
+    if any(kind in content_type for kind in ("rss", "atom")):
+        return True
     return b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head
 
 

@@ -38,6 +38,20 @@ def test_article_page_is_extracted_with_its_outlet_and_date(
     assert "Forsiden" not in article.text and "Russland uoffisielt" in article.text
 
 
+def test_a_page_its_server_calls_a_feed_is_read_as_the_page_it_is(
+    sqlite_db: Database, settings: Settings
+) -> None:
+    with serve() as site:
+        url = site.add(
+            "/libya", body=ARTICLE_HTML.encode(), headers={"Content-Type": "application/rss+xml"}
+        )
+        report = Ingestor(sqlite_db, settings).ingest([url])
+    assert report.summary() == "1 new, 0 updated, 0 unchanged, 0 failed"
+    with sqlite_db.session() as session:
+        article = session.scalars(select(Article)).one()
+    assert article.title == "Våpenhvile i Libya"
+
+
 def test_feed_teasers_are_completed_from_their_pages(
     sqlite_db: Database, settings: Settings
 ) -> None:
