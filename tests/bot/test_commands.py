@@ -71,6 +71,28 @@ def test_a_digest_topic_is_a_few_words_not_a_text(core: Core) -> None:
     assert "no scheduled digests" in core.commands.handle("subscriptions", ADMIN).text
 
 
+def test_adding_a_feed_says_which_entries_could_not_be_stored(core: Core) -> None:
+    from tests.support.httpserver import serve
+
+    body = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Avisa</title>'
+        "<item><title>God sak</title><link>https://avisa.example/1</link><description>"
+        # Long enough to be no teaser: its page is not fetched.
+        + "Bystyret vedtok budsjettet etter en lang debatt om skolene. "
+        * 20
+        + "</description></item>"
+        "<item><title>Skript</title><link>javascript:alert(1)</link>"
+        "<description>Aldri en artikkel.</description></item></channel></rss>"
+    ).encode()
+    console = CommandContext(ChannelRef("console", "local"), "me", True, operator=True)
+    with serve() as site:
+        feed = site.add("/rss", body=body, headers={"Content-Type": "application/rss+xml"})
+        reply = core.commands.handle(f"feeds add {feed}", console)
+    assert reply.ok, reply.text
+    assert reply.text.startswith(f"Added {feed}: 1 new article. 1 entry could not be stored")
+    assert "its link 'javascript:alert(1)' is not a web address" in reply.text
+
+
 def test_questions_and_digests_for_everyone(core: Core) -> None:
     assert isinstance(core.commands.handle("who backs Haftar?", MEMBER), Answer)
     assert isinstance(core.commands.handle("digest", MEMBER), Digest)
