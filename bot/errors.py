@@ -23,12 +23,13 @@ class IngestError(NewsbotError):
 
 
 class FetchError(IngestError):
-    """A URL that could not be fetched within the limits; ``status`` is the HTTP status
-    that said so, if one did."""
+    """A URL that could not be fetched within the limits. ``transient`` when it may
+    answer later: no answer in time, no connection, HTTP 5xx or 429 (not a page gone, too
+    large or refused by the address guard)."""
 
-    def __init__(self, message: str, status: int | None = None) -> None:
+    def __init__(self, message: str, transient: bool = False) -> None:
         super().__init__(message)
-        self.status = status
+        self.transient = transient
 
 
 class CommandError(NewsbotError):

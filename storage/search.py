@@ -453,11 +453,13 @@ def _visible(article_id: str, scope: TenantScope | None, params: dict[str, objec
 INDEX_OUT_OF_STEP = "full-text index out of step with articles"
 
 
-def rebuild_index(session: Session) -> None:
-    """Build the full-text index anew from the stored articles' search terms (SQLite's;
-    PostgreSQL's search vector is a generated column, always in step)."""
-    if session.get_bind().dialect.name == "sqlite":
-        session.execute(text("INSERT INTO article_fts(article_fts) VALUES ('rebuild')"))
+def rebuild_index(session: Session) -> bool:
+    """Build the full-text index anew from the stored articles' search terms; False when
+    there is nothing to rebuild (PostgreSQL's search vector is a generated column)."""
+    if session.get_bind().dialect.name != "sqlite":
+        return False
+    session.execute(text("INSERT INTO article_fts(article_fts) VALUES ('rebuild')"))
+    return True
 
 
 def check_index(session: Session) -> list[str]:
@@ -470,7 +472,7 @@ def check_index(session: Session) -> list[str]:
             )
         except Exception as exc:  # noqa: BLE001 - the message is the finding
             # The driver's own words, without the statement SQLAlchemy adds.
-            reason = str(getattr(exc, "orig", exc)).splitlines()[0]
+            reason = (str(getattr(exc, "orig", exc)).splitlines() or [type(exc).__name__])[0]
             problems.append(f"{INDEX_OUT_OF_STEP} ({reason})")
     else:
         missing = session.execute(

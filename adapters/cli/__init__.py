@@ -176,8 +176,12 @@ def doctor(
     core = core_or_exit()
     if repair:
         with core.db.session() as session:
-            rebuild_index(session)
-        err.print("Rebuilt the search index from the stored articles.")
+            rebuilt = rebuild_index(session)
+        err.print(
+            "Rebuilt the search index from the stored articles."
+            if rebuilt
+            else "Nothing to rebuild: on PostgreSQL the search index is kept by the database."
+        )
     checks = asyncio.run(run_doctor(core))
     failed = any(check.status is Status.FAIL for check in checks)
     if as_json:

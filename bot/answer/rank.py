@@ -54,7 +54,9 @@ _FULL_NAME = re.compile(r"\b[A-ZÆØÅ][a-zæøåé]+(?:[ -][A-ZÆØÅ][a-zæø�
 # A person the sentence before named, referred to again: "I fjor flyttet han til USA".
 _PERSON_PRONOUN = re.compile(r"\b(han|hun|ham|henne|hans|hennes|he|she|him|her|his|hers)\b")
 _PARTS = re.compile(r"[-'’.,_]")
-_ENDS_SENTENCE = (".", "!", "?")
+# A headline written as a sentence ends in a full stop; one ending in "?" asks what its
+# text answers ("Hva skjer med strømprisen?").
+_ENDS_SENTENCE = "."
 _NAME_PREFIX = re.compile(r"(\w+)-(\w[\w-]*)")
 
 # How much each signal adds to a sentence's term coverage (which lies in [0, 1]).

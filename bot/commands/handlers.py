@@ -292,12 +292,13 @@ class Commands:
         if carried > report.new:
             reader = "everyone" if everyone else f"this {context.owner.noun}"
             brings = f"{reader} can now read its {counted(carried, 'article')} ({report.new:,} new)"
-        # Entries that could not be stored are said, the first of them named.
+        # Entries that could not be stored are said, the first of them named (not one
+        # stored with the feed's own text while its page is down).
+        lost = [f for f in report.failures if not f.kept]
         failed = ""
-        if report.failed:
-            first = report.failures[0].reason
-            entries = counted(report.failed, "entry", "entries")
-            failed = f" {entries} could not be stored (first: {first})."
+        if lost:
+            entries = counted(len(lost), "entry", "entries")
+            failed = f" {entries} could not be stored (first: {lost[0].reason})."
         return Notice(
             f"Added {url}: {brings}.{failed} "
             f"I read it every {counted(self.settings.feed_poll_minutes, 'minute')}.{here}"

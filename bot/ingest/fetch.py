@@ -267,7 +267,7 @@ class Fetcher:
             for target in targets:
                 remaining = limit - time.monotonic()
                 if remaining <= 0:
-                    raise FetchError(self._too_slow(url, limit - started))
+                    raise FetchError(self._too_slow(url, limit - started), transient=True)
                 # Each attempt gets at most what is left of the budget, so no read outlives it.
                 per_read = min(self.timeout, remaining)
                 request = client.build_request(
@@ -288,15 +288,19 @@ class Fetcher:
                     response.close()
         except httpx.TimeoutException as exc:
             if per_read < self.timeout or time.monotonic() >= limit:
-                raise FetchError(self._too_slow(url, limit - started)) from exc
-            raise FetchError(f"{url} did not answer within {self.timeout:g} s") from exc
+                raise FetchError(self._too_slow(url, limit - started), transient=True) from exc
+            raise FetchError(
+                f"{url} did not answer within {self.timeout:g} s", transient=True
+            ) from exc
         except httpx.HTTPError as exc:
             log.info("could not fetch %s: %r", url, exc)
-            raise FetchError(f"could not fetch {url}: {_failure_reason(exc)}") from exc
+            raise FetchError(
+                f"could not fetch {url}: {_failure_reason(exc)}", transient=True
+            ) from exc
         reason = (
             _failure_reason(last_error) if last_error is not None else "no address to connect to"
         )
-        raise FetchError(f"could not fetch {url}: {reason}")
+        raise FetchError(f"could not fetch {url}: {reason}", transient=True)
 
     def _read(
         self,
@@ -323,7 +327,7 @@ class Fetcher:
                 headers.get("If-Modified-Since"),
             )
         if status >= 400:
-            raise FetchError(f"{url} answered HTTP {status}", status)
+            raise FetchError(f"{url} answered HTTP {status}", status >= 500 or status == 429)
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
             raise FetchError(self._too_big(url))

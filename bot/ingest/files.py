@@ -56,7 +56,8 @@ _HEADER = re.compile(
 )
 # A first line that is a header alone ("date tomorrow", "dato i går" aside): its value,
 # however unreadable, is no article text, and is named.
-_LONE_HEADER = re.compile(r"^\s*(?:date|dato):?[ \t]+(\S+)[ \t]*(?:\r?\n|$)", re.IGNORECASE)
+# Written in lower case, as the seed writes it, or with a colon: "Date palms" is text.
+_LONE_HEADER = re.compile(r"^\s*(?:(?:date|dato)[ \t]|(?i:date|dato):)[ \t]*(\S+)[ \t]*(?:\r?\n|$)")
 _JSONL = {".jsonl", ".ndjson"}
 _JSON = {".json"}
 _HTML = {".html", ".htm"}

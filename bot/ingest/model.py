@@ -77,8 +77,10 @@ class Failure:
 
     where: str
     reason: str
-    # Worth trying again at the next poll (an entry's page that could not be fetched).
+    # Worth trying again at the next poll (an entry's page that was down).
     retry: bool = False
+    # Stored all the same (an entry whose page failed is kept with the feed's text).
+    kept: bool = False
 
 
 def occurrence(origin: str, url: str, seen: dict[int, int]) -> str:

@@ -105,7 +105,7 @@ def _trafilatura() -> ModuleType:
     return trafilatura
 
 
-_GUID = re.compile(rb"<guid\b[^>]*>([^<]*)</guid>", re.I)
+_GUID = re.compile(rb"<guid\b[^>]*>\s*(?:<!\[CDATA\[)?([^<\]]*)(?:\]\]>)?\s*</guid>", re.I)
 _BLOCK_END = re.compile(r"<\s*(?:br|/p|/div|/li|/h[1-6]|/tr|/blockquote)\b[^>]*>", re.I)
 _TAGS = re.compile(r"<[^>]*>")
 _SCRIPTS = re.compile(r"<(script|style)\b.*?</\1\s*>", re.I | re.S)
@@ -148,10 +148,10 @@ def _page_text(
         page = fetch_page(url)
     except FetchError as exc:
         kept = "the entry is stored with the feed's own text for now"
-        # A page gone (404, 410) stays gone; one down or slow (5xx, 429, a timeout) may
-        # answer at the next poll.
-        retry = exc.status is None or exc.status >= 500 or exc.status == 429
-        return text, Failure(place, f"its page could not be fetched ({exc}); {kept}", retry=retry)
+        # A page down or slow may answer at the next poll; one gone (404) stays gone.
+        return text, Failure(
+            place, f"its page could not be fetched ({exc}); {kept}", retry=exc.transient, kept=True
+        )
     if page is not None and len(page.text) > len(text):
         return page.text, None
     return text, None
@@ -286,14 +286,14 @@ def drafts_from_feed(
         entries = entries[: max(max_items, 0)]
     # The guids written as no web address, as written and as feedparser resolves them
     # against the feed's address ("12345" becomes "https://feed.example/12345").
-    written = (g.decode("utf-8", "replace").strip() for g in _GUID.findall(utf8))
+    written = (html.unescape(g.decode("utf-8", "replace")).strip() for g in _GUID.findall(utf8))
     guids = {g for g in written if g and not _web(g)}
     not_links = guids | {urljoin(base, g) for g in guids for base in [feed_url, *bases]}
     linked: list[tuple[feedparser.FeedParserDict, str | None, str]] = []
     for number, entry in enumerate(entries, start=1):
         place = _entry_place(where, number, entry)
         link = entry.get("link") or (entry.get("id") if entry.get("guidislink") else "") or ""
-        if entry.get("guidislink") and entry.get("id") in not_links:
+        if entry.get("guidislink") and link == entry.get("id") and link in not_links:
             # A guid no address ("12345", "urn:uuid:…", "tag:…"), which RSS takes for a
             # permalink unless told otherwise: the entry has no web link of its own.
             link = ""

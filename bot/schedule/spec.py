@@ -96,8 +96,10 @@ def _zone_names() -> dict[str, str]:
 # What people write for a zone that is no IANA name: an abbreviation ("CET", "EST") or an
 # offset ("GMT+1"). Neither follows summer time, so each is refused with the name to use,
 # rather than read as the digest's topic.
+# Not those that are also news topics: PST (the security service), MET (the weather
+# institute), IST.
 _ABBREVIATIONS = frozenset(
-    "CET CEST EET EEST WET WEST MET MEST BST IST EST EDT CST CDT MST MDT PST PDT HST "
+    "CET CEST EET EEST WET WEST MEST BST EST EDT CST CDT MST MDT PDT HST "
     "AKST AKDT AEST AEDT JST KST MSK".split()
 )
 _OFFSET = re.compile(r"(?:UTC|GMT)[+-]\d{1,2}(?::?\d{2})?", re.IGNORECASE)

@@ -58,18 +58,34 @@ def test_entries_without_a_link_are_stored_under_a_stable_address_citing_the_fee
         _item("Med guid", None, '<guid isPermaLink="false">sak-42</guid>')
         + _item("Uten noe", None)
         + _item("Nummer", None, "<guid>12345</guid>")
-        + _item("Tagg", None, "<guid>tag:avisa.example,2026:sak-7</guid>")
+        + _item("Tagg", None, "<guid>tag:avisa.example,2026:sak-7&amp;8</guid>")
+        + _item("Innpakket", None, "<guid><![CDATA[777]]></guid>")
     )
     with serve() as site:
         url = site.add("/rss", body=_rss(items, channel="").encode(), headers={})
         first = Ingestor(sqlite_db, settings).ingest([url])
         again = Ingestor(sqlite_db, settings).ingest([url])
-    assert first.summary() == "4 new, 0 updated, 0 unchanged, 0 failed"
-    assert again.summary() == "0 new, 0 updated, 4 unchanged, 0 failed"
+    assert first.summary() == "5 new, 0 updated, 0 unchanged, 0 failed"
+    assert again.summary() == "0 new, 0 updated, 5 unchanged, 0 failed"
     stored = _urls(sqlite_db)
     for address in stored.values():
         assert address.startswith(f"{url}#entry-")  # the citation leads to the feed
-    assert len(set(stored.values())) == 4
+    assert len(set(stored.values())) == 5
+
+
+def test_an_entry_whose_guid_is_no_address_keeps_its_own_link(
+    sqlite_db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    # The guid before the link: the link is the entry's address all the same.
+    path = tmp_path / "guid-first.rss"
+    item = (
+        f"<item><title>Lenket</title><guid>12345</guid>"
+        f"<link>https://avisa.example/sak/12345</link><description>{BODY}</description></item>"
+    )
+    path.write_text(_rss(item), encoding="utf-8")
+    report = Ingestor(sqlite_db, settings).ingest([str(path)])
+    assert report.summary() == "1 new, 0 updated, 0 unchanged, 0 failed"
+    assert _urls(sqlite_db) == {"Lenket": "https://avisa.example/sak/12345"}
 
 
 def test_an_entry_dated_in_the_future_or_at_the_epoch_is_stored_undated_with_a_note(

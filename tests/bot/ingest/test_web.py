@@ -213,12 +213,36 @@ def test_a_teaser_whose_page_failed_is_completed_by_a_later_poll_despite_an_etag
         assert "could not be fetched" in first.failures[0].reason
         site.add("/libya", body=ARTICLE_HTML.encode(), headers={"Content-Type": "text/html"})
         second = ingestor.poll_feeds()
+        third = ingestor.poll_feeds()
     assert (second.new, second.updated, second.failed) == (0, 1, 0), second
+    assert (third.new, third.updated, third.failed) == (0, 0, 0), third
     rss_requests = [headers for path, headers in site.requests if path == "/rss"]
-    assert rss_requests[-1].get("If-None-Match") is None
+    # The second poll read the feed whole; the third, the page now stored, asked for it
+    # only if changed.
+    assert [r.get("If-None-Match") for r in rss_requests] == [None, None, '"v1"']
     with sqlite_db.session() as session:
         article = session.scalars(select(Article)).one()
     assert "Russland uoffisielt holder med Haftars styrker" in article.text
+
+
+def test_a_teaser_whose_page_is_gone_keeps_its_feeds_etag(
+    sqlite_db: Database, settings: Settings
+) -> None:
+    # A 404 is no page down: the next poll asks for the feed only if changed.
+    with serve() as site:
+        site.add("/libya", status=404)
+        url = site.add(
+            "/rss",
+            body=feed_xml(site, [("/libya", "Våpenhvile i Libya", "Kort ingress.")]),
+            headers={"Content-Type": "application/rss+xml", "ETag": '"v1"'},
+        )
+        with sqlite_db.session() as session:
+            add_feed(session, url)
+        ingestor = Ingestor(sqlite_db, settings)
+        assert ingestor.poll_feeds().new == 1
+        ingestor.poll_feeds()
+    rss_requests = [headers for path, headers in site.requests if path == "/rss"]
+    assert [r.get("If-None-Match") for r in rss_requests] == [None, '"v1"']
 
 
 def test_a_later_poll_never_replaces_a_stored_article_with_its_teaser(
