@@ -9,13 +9,20 @@ from sqlalchemy import select
 from bot.config import Settings
 from bot.ingest import Ingestor
 from storage import Article, Database, add_feed, list_feeds
-from tests.support.httpserver import serve
+from tests.support.httpserver import FakeSite, serve
 from tests.support.news import ARTICLE_HTML, feed_xml
 
 
 def _titles(db: Database) -> list[str]:
     with db.session() as session:
         return list(session.scalars(select(Article.title).order_by(Article.id)))
+
+
+def _teaser_feed(site: FakeSite, etag: str | None = None) -> str:
+    """The address of a feed at /rss whose one entry is a teaser of the page at /libya."""
+    headers = {"Content-Type": "application/rss+xml"} | ({"ETag": etag} if etag else {})
+    body = feed_xml(site, [("/libya", "Våpenhvile i Libya", "Kort ingress.")])
+    return site.add("/rss", body=body, headers=headers)
 
 
 def test_article_page_is_extracted_with_its_outlet_and_date(
@@ -57,11 +64,7 @@ def test_feed_teasers_are_completed_from_their_pages(
 ) -> None:
     with serve() as site:
         site.add("/libya", body=ARTICLE_HTML.encode(), headers={"Content-Type": "text/html"})
-        url = site.add(
-            "/rss",
-            body=feed_xml(site, [("/libya", "Våpenhvile i Libya", "Kort ingress.")]),
-            headers={"Content-Type": "application/rss+xml"},
-        )
+        url = _teaser_feed(site)
         report = Ingestor(sqlite_db, settings).ingest([url])
     assert report.new == 1
     with sqlite_db.session() as session:
@@ -154,11 +157,7 @@ def test_feed_poll_uses_conditional_get_and_records_errors(
 ) -> None:
     with serve() as site:
         site.add("/libya", body=ARTICLE_HTML.encode(), headers={"Content-Type": "text/html"})
-        feed_url = site.add(
-            "/rss",
-            body=feed_xml(site, [("/libya", "Våpenhvile i Libya", "Kort ingress.")]),
-            headers={"Content-Type": "application/rss+xml", "ETag": '"v1"'},
-        )
+        feed_url = _teaser_feed(site, etag='"v1"')
         html_url = site.add(
             "/not-a-feed", body=ARTICLE_HTML.encode(), headers={"Content-Type": "text/html"}
         )
@@ -231,11 +230,7 @@ def test_a_teaser_whose_page_is_gone_keeps_its_feeds_etag(
     # A 404 is no page down: the next poll asks for the feed only if changed.
     with serve() as site:
         site.add("/libya", status=404)
-        url = site.add(
-            "/rss",
-            body=feed_xml(site, [("/libya", "Våpenhvile i Libya", "Kort ingress.")]),
-            headers={"Content-Type": "application/rss+xml", "ETag": '"v1"'},
-        )
+        url = _teaser_feed(site, etag='"v1"')
         with sqlite_db.session() as session:
             add_feed(session, url)
         ingestor = Ingestor(sqlite_db, settings)
@@ -250,11 +245,7 @@ def test_a_later_poll_never_replaces_a_stored_article_with_its_teaser(
 ) -> None:
     with serve() as site:
         site.add("/libya", body=ARTICLE_HTML.encode(), headers={"Content-Type": "text/html"})
-        url = site.add(
-            "/rss",
-            body=feed_xml(site, [("/libya", "Våpenhvile i Libya", "Kort ingress.")]),
-            headers={"Content-Type": "application/rss+xml"},
-        )
+        url = _teaser_feed(site)
         with sqlite_db.session() as session:
             add_feed(session, url)
         ingestor = Ingestor(sqlite_db, settings)
