@@ -14,7 +14,7 @@ from bot.config import Settings
 from bot.llm.client import LLMError
 from bot.llm.embed import Embedder
 from bot.llm.writer import LLMWriter, Passage
-from bot.text import sentences_of, words
+from bot.text import one_line, sentences_of, words
 from bot.text.captions import is_caption, is_name_only
 from bot.text.lexicon import Lexicon, lexicon_at
 from bot.types import Answer, Citation
@@ -133,7 +133,7 @@ class Summariser:
         """Answer ``text``; never raises on any user input, and never invents. With
         ``visible_to``, only from the articles that tenant may see."""
         raw = text if isinstance(text, str) else str(text)
-        cleaned = " ".join("".join(ch if ch.isprintable() else " " for ch in raw).split())
+        cleaned = one_line(raw)
         note = ""
         if len(cleaned) > self.question_max_chars:
             cleaned = cleaned[: self.question_max_chars].rsplit(" ", 1)[0]

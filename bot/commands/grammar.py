@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot.tenants import Tenant
+from bot.text import one_line
 from bot.types import Answer, ChannelRef, Digest
 from storage import TenantScope
 
@@ -173,7 +174,7 @@ _SLASHED = re.compile(r"^/(?:news\b\s*)?(?=\w|$)", re.IGNORECASE)
 def parse_command(text: str) -> Command:
     """Turn a line of chat into a command; anything unrecognised is a question. Characters
     that are not printable (a NUL, which PostgreSQL cannot store) are spaces."""
-    stripped = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+    stripped = one_line(text)
     # Typed as in Slack or Discord ("/news digest", "/help"): the same command.
     stripped = _SLASHED.sub("", stripped, count=1)
     if not stripped:

@@ -2,7 +2,15 @@
 
 from bot.text.language import detect_language, load_language_model
 from bot.text.sentences import sentences_of, split_sentences
-from bot.text.tokens import STOPWORDS, document_terms, index_terms, stem_words, tokenize, words
+from bot.text.tokens import (
+    STOPWORDS,
+    document_terms,
+    index_terms,
+    one_line,
+    stem_words,
+    tokenize,
+    words,
+)
 from bot.text.urls import canonical_url
 
 __all__ = [
@@ -12,6 +20,7 @@ __all__ = [
     "load_language_model",
     "document_terms",
     "index_terms",
+    "one_line",
     "sentences_of",
     "split_sentences",
     "stem_words",

@@ -13,6 +13,7 @@ import Stemmer
 
 __all__ = [
     "STOPWORDS",
+    "one_line",
     "tokenize",
     "words",
     "stemmer_for",
@@ -67,6 +68,12 @@ STOPWORDS = frozenset(
     ingen kun både dem henne ham oss mitt sitt slik
     """.split()
 )
+
+
+def one_line(text: str) -> str:
+    """``text`` as one line of typed input: what is not printable (a NUL, a control
+    character, a line break) is a space, and runs of spaces are one."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
 
 
 def tokenize(text: str) -> list[str]:
