@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import operator
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from enum import StrEnum
@@ -38,6 +38,7 @@ __all__ = [
     "stamp_visible",
     "count_articles_under",
     "delete_articles_under",
+    "reread_search_terms",
 ]
 
 
@@ -500,3 +501,33 @@ def delete_articles_under(session: Session, url_prefix: str) -> int:
         delete(Article).where(Article.url.startswith(url_prefix, autoescape=True))
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+# Articles read a batch at a time by `reread_search_terms`: their texts, not all at once.
+_REREAD_BATCH = 500
+
+
+def reread_search_terms(session: Session, terms_of: Callable[[str, str, str], str]) -> int:
+    """Store anew the search terms of every article for which ``terms_of(title, text,
+    language)`` gives other terms than those stored: after the words of a text are read
+    otherwise (Chinese, once a clause, now its characters), so that articles stored before
+    are found as those stored since. How many changed."""
+    changed = 0
+    last = 0
+    while True:
+        rows = session.execute(
+            select(Article.id, Article.title, Article.text, Article.language, Article.search_terms)
+            .where(Article.id > last)
+            .order_by(Article.id)
+            .limit(_REREAD_BATCH)
+        ).all()
+        if not rows:
+            return changed
+        last = rows[-1].id
+        for row in rows:
+            terms = terms_of(row.title, row.text, row.language)
+            if terms != row.search_terms:
+                session.execute(
+                    update(Article).where(Article.id == row.id).values(search_terms=terms)
+                )
+                changed += 1

@@ -28,8 +28,16 @@ from bot.app import Core
 from bot.demo_news import demo_state, load_demo_news, remove_demo_news
 from bot.errors import EXPECTED_ERRORS
 from bot.render import answer_text, counted
+from bot.text import document_terms
 from bot.types import format_published
-from storage import count_articles, counts_by, get_articles, rebuild_index, search_articles
+from storage import (
+    count_articles,
+    counts_by,
+    get_articles,
+    rebuild_index,
+    reread_search_terms,
+    search_articles,
+)
 
 app = typer.Typer(
     help="newsbot: reads the news, answers questions with sources, posts digests.",
@@ -162,7 +170,10 @@ def stats() -> None:
 def doctor(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object, for scripts.")] = False,
     repair: Annotated[
-        bool, typer.Option("--repair", help="First rebuild the search index from the articles.")
+        bool,
+        typer.Option(
+            "--repair", help="First read the articles' words anew and rebuild the search index."
+        ),
     ] = False,
 ) -> None:
     """Check everything configured; exits 1 when any check fails.
@@ -176,7 +187,12 @@ def doctor(
     core = core_or_exit()
     if repair:
         with core.db.session() as session:
+            # Articles stored by a version that read their words otherwise (Chinese as
+            # whole clauses) are searched as those stored since.
+            reread = reread_search_terms(session, document_terms)
             rebuilt = rebuild_index(session)
+        if reread:
+            err.print(f"Read the words of {counted(reread, 'article')} anew.")
         err.print(
             "Rebuilt the search index from the stored articles."
             if rebuilt

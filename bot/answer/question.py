@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.text import STOPWORDS, detect_language, stem_words, tokenize, words
+from bot.text import STOPWORDS, detect_language, question_words, stem_words, tokenize, words
 from bot.text.cognates import norwegian_name_spellings, norwegian_spellings
 from bot.text.lexicon import Lexicon
 from bot.text.synonyms import name_forms, synonym_forms
@@ -429,7 +429,7 @@ def analyse(text: str, lexicon: Lexicon | None = None) -> Question:
     lone = {t.lower() for t in tokens if len(t) == 1 and t.isalpha()}
     content = [
         w
-        for w in dict.fromkeys(words(_SET_PHRASES.sub(" ", text)))
+        for w in dict.fromkeys(question_words(_SET_PHRASES.sub(" ", text)))
         if (w not in ignore or w in name_parts) and w not in lone
     ]
     stems = stem_words(content, language)

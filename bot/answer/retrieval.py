@@ -25,7 +25,7 @@ from bot.answer.refusals import (
 from bot.answer.rerank import rerank
 from bot.llm.client import LLMError
 from bot.llm.embed import Embedder
-from bot.text import sentences_of, stem_words, words
+from bot.text import is_unspaced, sentences_of, stem_words, words
 from bot.text.english import is_ordinary_english
 from bot.text.similarity import closest_spelling, fold_near_duplicates
 from storage import (
@@ -617,4 +617,7 @@ class Retriever:
             # A full name whole when no part of it was found; else only the part.
             names = _names_written(question, missing)
             return _joined(names, "eller" if language == "no" else "or")
+        if is_unspaced(question.text):
+            # Its words are pairs of characters ("气象", "象厅"): what was typed says it.
+            return f"“{fit(question.text.rstrip('?？!！.。 '), SUBJECT_WORD)}”"
         return ", ".join(f"“{fit(t.exact, SUBJECT_WORD)}”" for t in question.terms[:4])

@@ -94,10 +94,31 @@ def _split_line(line: str) -> list[str]:
     return sentences
 
 
+# Chinese and Japanese end a sentence with a full-width stop, and start the next with no
+# space: the stop (with any closing quotes or brackets) ends it wherever it stands.
+_WIDE_END = re.compile(r"(?<=[。！？])[」』）”’]*")
+_WIDE_STOPS = ("。", "！", "？")
+
+
+def _wide_lines(line: str) -> list[str]:
+    """``line`` cut after each full-width stop: sentences of Chinese or Japanese."""
+    pieces: list[str] = []
+    start = 0
+    for match in _WIDE_END.finditer(line):
+        if match.end() > start:
+            pieces.append(line[start : match.end()].strip())
+            start = match.end()
+    pieces.append(line[start:].strip())
+    return [piece for piece in pieces if piece]
+
+
 def split_sentences(text: str) -> list[str]:
     """Split ``text`` into sentences, keeping each one verbatim."""
     sentences: list[str] = []
-    for line in split_paragraphs(text):
+    lines = split_paragraphs(text)
+    if not text.isascii() and any(stop in text for stop in _WIDE_STOPS):
+        lines = [piece for line in lines for piece in _wide_lines(line)]
+    for line in lines:
         if ":" not in line:  # a photo credit has a colon ("Foto:"): most lines have none
             sentences += _split_line(line)
             continue

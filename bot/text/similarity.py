@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from bot.text.lexicon import Lexicon
-from bot.text.tokens import STOPWORDS, stem_words, words
+from bot.text.tokens import STOPWORDS, is_unspaced, stem_words, words
 
 __all__ = [
     "story_signature",
@@ -26,8 +26,13 @@ class _HasText(Protocol):
 
 def signature(text: str) -> frozenset[str]:
     """The content words of ``text``: what two tellings of one story share."""
-    # Each distinct word once: an article repeats its words.
-    return frozenset(w for w in set(words(text)).difference(STOPWORDS) if len(w) > 2)
+    # Each distinct word once: an article repeats its words. In unspaced script (Chinese,
+    # Japanese, Korean) the pairs of characters stand for its words.
+    return frozenset(
+        w
+        for w in set(words(text)).difference(STOPWORDS)
+        if len(w) > 2 or (len(w) == 2 and is_unspaced(w))
+    )
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:

@@ -16,6 +16,8 @@ __all__ = [
     "one_line",
     "tokenize",
     "words",
+    "question_words",
+    "is_unspaced",
     "stemmer_for",
     "stem_words",
     "index_terms",
@@ -81,8 +83,69 @@ def tokenize(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+# Scripts written without spaces between words: Chinese (and the Han characters of
+# Japanese), Japanese kana, and Korean, whose particles join the word before them
+# ("서울에서", in Seoul). A run of them is no word but a clause: it is read as its
+# characters and each pair of neighbours (the bigrams search engines index for these
+# scripts), so "哈夫塔尔" is found in "俄罗斯支持利比亚的哈夫塔尔将军".
+_HAN = "\u3005\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HIRAGANA = "\u3040-\u309f"
+_KATAKANA = "\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f"
+_HANGUL = "\uac00-\ud7af"
+_UNSPACED = re.compile(f"[{_HAN}{_HIRAGANA}{_KATAKANA}{_HANGUL}]")
+# One script's run, or what lies between them ("iphone" in "iphone手机"). A run changes
+# script where Japanese changes from a Han word to the kana of its ending or particle.
+_SCRIPT_RUNS = re.compile(
+    f"([{_HAN}]+|[{_HIRAGANA}]+|[{_KATAKANA}]+|[{_HANGUL}]+)"
+    f"|[^{_HAN}{_HIRAGANA}{_KATAKANA}{_HANGUL}]+"
+)
+
+
+def is_unspaced(word: str) -> bool:
+    """Whether ``word`` holds a character of a script written without spaces."""
+    return not word.isascii() and _UNSPACED.search(word) is not None
+
+
+def _unspaced_parts(word: str, asked: bool) -> list[str]:
+    """A word part holding unspaced script, as what is indexed (each character and each
+    pair of neighbours) or, when ``asked``, as what a question looks for: the pairs, or
+    the character of a run of one ("雪", snow, in "東京の雪"). A pair across two words
+    ("谁支", of "谁支持") is found nowhere and counts against nothing but coverage."""
+    found: list[str] = []
+    for match in _SCRIPT_RUNS.finditer(word):
+        run = match.group()
+        if match.group(1) is None or len(run) == 1:
+            found.append(run)
+        else:
+            pairs = [run[i : i + 2] for i in range(len(run) - 1)]
+            found += pairs if asked else [*run, *pairs]
+    return found
+
+
+def _split_unspaced(found: list[str], asked: bool) -> list[str]:
+    return [part for w in found for part in (_unspaced_parts(w, asked) if is_unspaced(w) else [w])]
+
+
+def question_words(text: str) -> list[str]:
+    """`words` as a question looks for them: a run of unspaced script gives the pairs of
+    its characters, not each character too (see `_unspaced_parts`)."""
+    found = _plain_words(text)
+    if text.isascii() or _UNSPACED.search(text) is None:
+        return found
+    return _split_unspaced(found, asked=True)
+
+
 def words(text: str) -> list[str]:
-    """Lower-cased word parts: "al-Sarraj" gives "al" and "sarraj"; "2.000" gives "2000"."""
+    """Lower-cased word parts: "al-Sarraj" gives "al" and "sarraj"; "2.000" gives "2000";
+    a run of unspaced script its characters and their pairs (see `_unspaced_parts`)."""
+    found = _plain_words(text)
+    if text.isascii() or _UNSPACED.search(text) is None:
+        return found
+    return _split_unspaced(found, asked=False)
+
+
+def _plain_words(text: str) -> list[str]:
+    """`words` without the reading of unspaced script."""
     # Every word part lies within one run of non-space characters, and most runs are one
     # whole word, or one and a stop or comma (str.isalnum is the regex's [^\W_] for every
     # character): only the other runs go through the regex, which over a whole article

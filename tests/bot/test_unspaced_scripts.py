@@ -1,0 +1,149 @@
+"""News in Chinese, Japanese and Korean, written without spaces between words, is found,
+quoted a sentence at a time, and told apart in the digest, as news in Norwegian is."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.answer.summariser import Summariser
+from bot.config import Settings
+from bot.digest import build_digest
+from bot.ingest import ArticleDraft, Ingestor
+from storage import Database
+
+# Facts from the seed (who backs whom in Libya, January 2020), told here in Chinese.
+LIBYA_ZH = (
+    "date 2020-01\n"
+    "俄罗斯支持利比亚的哈夫塔尔将军。土耳其支持总理萨拉杰。"
+    "双方在莫斯科举行了停火谈判，但哈夫塔尔没有签署协议就离开了莫斯科。\n"
+)
+SNOW_JA = (
+    "date 2024-01\n東京で大雪が降り、多くの電車が止まった。気象庁は明日も雪が続くと予報している。\n"
+)
+FERRY_KO = (
+    "date 2024-02\n"
+    "부산에서 출발하는 여객선 운항이 태풍 때문에 중단되었다. 승객들은 항구에서 기다렸다.\n"
+)
+
+
+@pytest.fixture
+def summariser(db: Database, settings: Settings, tmp_path: Path) -> Summariser:
+    files = []
+    for name, text in (("libya.txt", LIBYA_ZH), ("snow.txt", SNOW_JA), ("ferry.txt", FERRY_KO)):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        files.append(str(path))
+    assert Ingestor(db, settings).ingest(files).failed == 0
+    return Summariser(db, settings)
+
+
+def test_a_chinese_question_is_answered_by_the_sentence_that_says_it(
+    summariser: Summariser,
+) -> None:
+    answer = summariser.answer("土耳其支持谁？")
+    assert answer.found
+    # One sentence, ended by its wide full stop, not the whole paragraph.
+    assert answer.text.startswith("土耳其支持总理萨拉杰。 [1]")
+    assert "莫斯科" not in answer.text
+    assert answer.citations[0].url.endswith("libya.txt")
+    assert answer.citations[0].published == "2020-01"
+
+
+def test_a_name_is_found_inside_a_chinese_clause(summariser: Summariser) -> None:
+    answer = summariser.answer("谁支持哈夫塔尔？")
+    assert answer.found
+    assert "俄罗斯支持利比亚的哈夫塔尔将军。" in answer.text
+
+
+def test_a_japanese_word_of_one_character_is_found(summariser: Summariser) -> None:
+    # 雪 (snow) alone, between a particle and the end; the article says 大雪 and 雪が.
+    answer = summariser.answer("東京の雪")
+    assert answer.found
+    assert answer.citations[0].url.endswith("snow.txt")
+
+
+def test_a_korean_word_is_found_with_its_particle_attached(summariser: Summariser) -> None:
+    # The article writes 부산에서 (from Busan) and 태풍 때문에 (because of the typhoon).
+    answer = summariser.answer("부산 여객선은 왜 멈췄나요?")
+    assert answer.found
+    assert "태풍" in answer.text
+    assert answer.citations[0].url.endswith("ferry.txt")
+
+
+def test_a_chinese_question_about_what_no_article_holds_is_refused_in_its_own_words(
+    summariser: Summariser,
+) -> None:
+    answer = summariser.answer("谁是美国总统？")
+    assert not answer.found
+    # What was typed, not the pairs of characters it was searched by ("谁是", "是美").
+    assert "“谁是美国总统”" in answer.text
+    assert "“谁是”" not in answer.text
+
+
+def test_two_tellings_of_a_chinese_story_are_one_digest_item(
+    sqlite_db: Database, settings: Settings
+) -> None:
+    morning = datetime(2024, 2, 1, 6, 0, tzinfo=UTC)
+
+    def telling(outlet: str, title: str, text: str, hours: int) -> ArticleDraft:
+        return ArticleDraft(
+            url=f"https://{outlet}.example/libya",
+            title=title,
+            text=text,
+            source=outlet,
+            published_at=morning + timedelta(hours=hours),
+            published_precision="minute",
+        )
+
+    # No clause of one is a clause of the other: only their words are shared.
+    other = telling("c", "东京下大雪", "东京下大雪，很多列车停运。气象厅预报明天继续下雪。", 3)
+    Ingestor(sqlite_db, settings).store(
+        [
+            telling(
+                "a",
+                "哈夫塔尔离开莫斯科",
+                "哈夫塔尔将军没有签署停火协议就离开了莫斯科。俄罗斯和土耳其主持了谈判。",
+                1,
+            ),
+            telling(
+                "b",
+                "哈夫塔尔未签停火协议",
+                "在俄罗斯和土耳其主持的莫斯科谈判中，哈夫塔尔将军拒绝签署停火协议，随后离开了莫斯科。",
+                2,
+            ),
+            other,
+        ]
+    )
+    items = build_digest(sqlite_db, morning, morning + timedelta(days=1)).items
+    assert len(items) == 2
+    libya = next(i for i in items if "哈夫塔尔" in i.headline)
+    assert [c.source for c in libya.citations] == ["a", "b"]
+
+
+def test_doctor_repair_reads_the_words_of_articles_stored_before_anew(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from adapters.cli import app
+
+    database = tmp_path / "old.db"
+    env = {"DATABASE_URL": f"sqlite:///{database}", "LOG_LEVEL": "WARNING"}
+    news = tmp_path / "libya.txt"
+    news.write_text(LIBYA_ZH, encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(news)], env=env).exit_code == 0
+    # As an earlier version stored it: each clause one word.
+    with sqlite3.connect(database) as connection:
+        [(text,)] = connection.execute("SELECT text FROM articles").fetchall()
+        clauses = " ".join(text.replace("，", " ").replace("。", " ").split())
+        connection.execute("UPDATE articles SET search_terms = ?", (clauses,))
+    asked = ["ask", "土耳其支持谁？"]
+    assert "土耳其支持总理萨拉杰" not in runner.invoke(app, asked, env=env).stdout
+    repaired = runner.invoke(app, ["doctor", "--repair"], env=env)
+    assert "Read the words of 1 article anew." in repaired.stderr
+    assert "土耳其支持总理萨拉杰。" in runner.invoke(app, asked, env=env).stdout
+    again = runner.invoke(app, ["doctor", "--repair"], env=env)
+    assert "anew" not in again.stderr
