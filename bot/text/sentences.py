@@ -30,14 +30,22 @@ _ABBREVIATIONS = frozenset(
 # start a new sentence: an upper-case letter, digit, quote or dash. (Spelt "[...][...]*",
 # not "[...]+": so the regex engine skips ahead to the punctuation, twice as fast on a long
 # line.)
+# Scripts without capitals (Hebrew, Arabic, the Indic scripts, Thai, Georgian, Hangul)
+# start a sentence with any letter; so do Greek and Cyrillic here. Hindi ends one with a
+# danda ("।"), Arabic asks with "؟", Urdu stops with "۔".
 _BOUNDARY = re.compile(
-    r"([.!?…][.!?…]*)[\"'»”’)\]]*(\s+)"
-    r"(?=[\"'«“‘(\[–—-]?\s*[A-ZÆØÅÄÖÜÉÈ0-9\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF])"
+    r"([.!?…।॥؟۔][.!?…।॥؟۔]*)[\"'»”’)\]]*(\s+)"
+    r"(?=[\"'«“‘(\[–—-]?\s*[A-ZÆØÅÄÖÜÉÈ0-9\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF"
+    r"\u0590-\u08FF\u0900-\u0DFF\u0E00-\u0EFF\u10A0-\u10FF\u1100-\u11FF\uAC00-\uD7AF])"
 )
+# The ends a line must hold for `_BOUNDARY` to be needed (else `_STOP_BOUNDARY` does).
+_OTHER_ENDS = ("!", "?", "…", "।", "॥", "؟", "۔")
 # `_BOUNDARY` for a line whose only end punctuation is the full stop (most lines): a pattern
 # that starts with one character is found by the regex engine's quick scan for it, where a
 # class of four is tested at every character (~5 us an article). The matches are the same.
-_STOP_BOUNDARY = re.compile(_BOUNDARY.pattern.replace("([.!?…][.!?…]*)", r"(\.[.!?…]*)", 1))
+_STOP_BOUNDARY = re.compile(
+    _BOUNDARY.pattern.replace("([.!?…।॥؟۔][.!?…।॥؟۔]*)", r"(\.[.!?…।॥؟۔]*)", 1)
+)
 # The word before a dot, matched on the reversed text: a search anchored at the end would
 # try every start.
 _WORD_BEFORE_REVERSED = re.compile(r"[\w.]+")
@@ -75,7 +83,7 @@ def _ends_abbreviation(word: str) -> bool:
 def _split_line(line: str) -> list[str]:
     sentences: list[str] = []
     start = 0
-    other_ends = "!" in line or "?" in line or "…" in line
+    other_ends = any(end in line for end in _OTHER_ENDS)
     for match in (_BOUNDARY if other_ends else _STOP_BOUNDARY).finditer(line):
         if match.group(1) == ".":
             # The word before the dot is all an abbreviation check needs. (Matched in place

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 
 import Stemmer
 
@@ -26,11 +27,31 @@ __all__ = [
     "is_name_token",
 ]
 
-# Words: letters/digits with inner hyphens/apostrophes/dots in numbers ("2.000", "al-Sarraj").
-_WORD = re.compile(r"\w+(?:[-'’.,]\w+)*", re.UNICODE)
+
+def _combining_marks() -> str:
+    """The combining marks of the Basic Multilingual Plane, as the ranges of a regex class,
+    and the zero-width (non-)joiners: the vowel signs of Hindi and Bengali ("ि" in
+    "हिन्दी"), Thai's vowels above and below, Arabic's short vowels, Hebrew's points,
+    Persian's joiner-less compounds. `\\w` holds none of them, and a word cut at each was
+    a heap of consonants ("ह", "न", "द") that every Hindi text holds."""
+    ranges: list[list[int]] = []
+    for code in range(0x300, 0x10000):
+        if unicodedata.category(chr(code)) in ("Mn", "Mc", "Me"):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+    spans = "".join(f"\\u{a:04x}-\\u{b:04x}" if a != b else f"\\u{a:04x}" for a, b in ranges)
+    return spans + "\\u200c\\u200d"
+
+
+_MARKS = _combining_marks()
+# Words: letters/digits (and their marks) with inner hyphens/apostrophes/dots in numbers
+# ("2.000", "al-Sarraj").
+_WORD = re.compile(rf"[\w{_MARKS}]+(?:[-'’.,][\w{_MARKS}]+)*")
 _TERM_SPLIT = re.compile(r"[-'’.,_]")
-# A number with thousands separators, or a run of letters and digits (no underscore).
-_WORD_PART = re.compile(r"\d{1,3}(?:[.,]\d{3})+(?![\d.,]*\d)|[^\W_]+")
+# A number with thousands separators, or a run of letters, digits and marks (no underscore).
+_WORD_PART = re.compile(rf"\d{{1,3}}(?:[.,]\d{{3}})+(?![\d.,]*\d)|(?:[^\W_]|[{_MARKS}])+")
 
 _STEMMER_NAMES = {
     "no": "norwegian",
@@ -74,8 +95,15 @@ STOPWORDS = frozenset(
 
 def one_line(text: str) -> str:
     """``text`` as one line of typed input: what is not printable (a NUL, a control
-    character, a line break) is a space, and runs of spaces are one."""
-    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+    character, a line break) is a space, and runs of spaces are one. Composed as ingest
+    composes articles (NFC): "å" typed as "a" and a ring is the "å" of the articles. The
+    zero-width joiners stay: they are part of a Persian word or an emoji."""
+    text = unicodedata.normalize("NFC", text)
+    kept = "".join(ch if ch.isprintable() or ch in _JOINERS else " " for ch in text)
+    return " ".join(kept.split())
+
+
+_JOINERS = frozenset("\u200c\u200d")
 
 
 def tokenize(text: str) -> list[str]:

@@ -1,9 +1,12 @@
-"""News in Chinese, Japanese and Korean, written without spaces between words, is found,
-quoted a sentence at a time, and told apart in the digest, as news in Norwegian is."""
+"""News in Chinese, Japanese and Korean, written without spaces between words, in scripts
+whose vowels are marks on their consonants (Hindi) or without capitals (Arabic), is found,
+quoted a sentence at a time, and told apart in the digest, as news in Norwegian is; and a
+question typed in decomposed Unicode finds what the same letters composed say."""
 
 from __future__ import annotations
 
 import sqlite3
+import unicodedata
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -29,11 +32,34 @@ FERRY_KO = (
     "부산에서 출발하는 여객선 운항이 태풍 때문에 중단되었다. 승객들은 항구에서 기다렸다.\n"
 )
 
+RAIN_HI = (
+    "date 2024-07\n"
+    "दिल्ली में भारी बारिश से कई सड़कें बंद हो गईं। "
+    "मौसम विभाग ने कल के लिए चेतावनी जारी की है। स्कूल दो दिन बंद रहेंगे।\n"
+)
+PORT_AR = (
+    "date 2024-03\n"
+    "أغلقت السلطات ميناء الإسكندرية بسبب العاصفة. "
+    "وقالت الشركة إن السفن ستبحر غدا. وانتظر الركاب في المحطة.\n"
+)
+BOATS_NO = (
+    "date 2024-02\n"
+    "Båtene i Ålesund ble liggende til kai i hele går på grunn av stormen. "
+    "Havnefogden venter at rutene går som normalt fra fredag.\n"
+)
+
 
 @pytest.fixture
 def summariser(db: Database, settings: Settings, tmp_path: Path) -> Summariser:
     files = []
-    for name, text in (("libya.txt", LIBYA_ZH), ("snow.txt", SNOW_JA), ("ferry.txt", FERRY_KO)):
+    for name, text in (
+        ("libya.txt", LIBYA_ZH),
+        ("snow.txt", SNOW_JA),
+        ("ferry.txt", FERRY_KO),
+        ("rain.txt", RAIN_HI),
+        ("port.txt", PORT_AR),
+        ("boats.txt", BOATS_NO),
+    ):
         path = tmp_path / name
         path.write_text(text, encoding="utf-8")
         files.append(str(path))
@@ -72,6 +98,38 @@ def test_a_korean_word_is_found_with_its_particle_attached(summariser: Summarise
     assert answer.found
     assert "태풍" in answer.text
     assert answer.citations[0].url.endswith("ferry.txt")
+
+
+def test_a_hindi_question_finds_its_words_whole_and_quotes_one_sentence(
+    summariser: Summariser,
+) -> None:
+    # "What warning did the weather department give?": मौसम (weather) and विभाग
+    # (department) end in vowel signs, which once cut each word into bare consonants; the
+    # danda ends the sentence quoted.
+    answer = summariser.answer("मौसम विभाग ने क्या चेतावनी दी?")
+    assert answer.found
+    assert answer.text.startswith("मौसम विभाग ने कल के लिए चेतावनी जारी की है। [1]")
+    assert answer.citations[0].url.endswith("rain.txt")
+
+
+def test_an_arabic_question_is_answered_by_one_sentence(summariser: Summariser) -> None:
+    # "When will the ships sail?"
+    answer = summariser.answer("متى ستبحر السفن؟")
+    assert answer.found
+    assert answer.text.startswith("وقالت الشركة إن السفن ستبحر غدا. [1]")
+    assert answer.citations[0].url.endswith("port.txt")
+
+
+def test_a_question_in_decomposed_unicode_finds_the_composed_words(
+    summariser: Summariser,
+) -> None:
+    # A pasted "å" may be an "a" and a combining ring; the articles are stored composed.
+    typed = unicodedata.normalize("NFD", "Hvorfor ble båtene i Ålesund liggende?")
+    assert typed != unicodedata.normalize("NFC", typed)
+    answer = summariser.answer(typed)
+    assert answer.found
+    assert "på grunn av stormen" in answer.text
+    assert answer.citations[0].url.endswith("boats.txt")
 
 
 def test_a_chinese_question_about_what_no_article_holds_is_refused_in_its_own_words(
