@@ -8,7 +8,8 @@ weights are tuned on the first half only, the second says what generalises), the
 absent-topic refusals in each language and the seed check ("who backs Haftar?").
 
     python benchmarks/quality.py [--data ../shared/data] [--db sqlite|postgresql]
-                                 [--show-misses N] [--misses-from tuning|checking|own]
+                                 [--show-misses N]
+                                 [--misses-from tuning|checking|own|nynorsk tuning]
 
 Norwegian questions over English articles are asked too: 44 of the NorQuAD articles,
 translated here by hand (benchmarks/data/articles_en.jsonl), stand in for their originals
@@ -68,6 +69,9 @@ OWN = HERE / "data" / "own_questions.jsonl"
 # seen the bot's answers: a larger sample of the unseen half, measured and never tuned
 # on (the benchmark shows no misses for it).
 OWN_CHECKING = HERE / "data" / "own_checking.jsonl"
+# NorQuAD questions put into Nynorsk by hand, 70 over each half's documents, with their
+# Bokmål originals: people write the other Norwegian too.
+NYNORSK = HERE / "data" / "questions_nn.jsonl"
 # The split of the documents into a tuning half and a checking half; never change it.
 SPLIT_SEED = 11
 # NorQuAD articles translated into English by hand, and their questions (in Norwegian)
@@ -176,7 +180,7 @@ def main() -> int:
     parser.add_argument("--show-misses", type=int, default=0)
     parser.add_argument(
         "--misses-from",
-        choices=("tuning", "checking", "own", "over-english"),
+        choices=("tuning", "checking", "own", "over-english", "nynorsk tuning"),
         default="tuning",
     )
     args = parser.parse_args()
@@ -212,6 +216,12 @@ def main() -> int:
                 asks.append(
                     ("own checking", {"no": item["question"], "en": item["question_en"]}, item)
                 )
+    if NYNORSK.exists():
+        for item in map(json.loads, NYNORSK.open(encoding="utf-8")):
+            half = "tuning" if item["document"] in tuning else "checking"
+            asks.append(
+                (f"nynorsk {half}", {"nn": item["question"], "no": item["question_no"]}, item)
+            )
     absent = [(a["question"], a["language"]) for a in map(json.loads, ABSENT_FILE.open())]
     fresh_items = [json.loads(line) for line in FRESH_ABSENT_FILE.open(encoding="utf-8")]
     fresh = [(a["question"], a["language"]) for a in fresh_items]
@@ -250,7 +260,7 @@ def main() -> int:
                 f"{tallies[(half, 'en')].row()}"
             )
         norquad_tallies = [
-            (lang, t) for (half, lang), t in tallies.items() if not half.startswith("own")
+            (lang, t) for (half, lang), t in tallies.items() if half in ("tuning", "checking")
         ]
         both = {
             language: Tally(
@@ -282,6 +292,16 @@ def main() -> int:
             for lang in LANGUAGES
         }
         print(f"{'told with a caveat':24}{caveats['no']:>13}   {caveats['en']:>13}")
+        if ("nynorsk tuning", "nn") in tallies:
+            print("\nNynorsk questions, beside their Bokmål originals")
+            print(f"{'':24}{'Nynorsk':>13}   {'Bokmål':>13}")
+            for half in ("tuning", "checking"):
+                nynorsk, bokmal = (
+                    tallies[(f"nynorsk {half}", "nn")],
+                    tallies[(f"nynorsk {half}", "no")],
+                )
+                label = f"{half} half ({nynorsk.asked})"
+                print(f"{label:24}{nynorsk.row()}   {bokmal.row()}   refused {nynorsk.refused}")
 
         crossed = over_english(args.db, norquad, tuning, seed)
         print(
@@ -350,7 +370,7 @@ def main() -> int:
                 print("\n".join(tally.misses[: args.show_misses]))
         elif args.show_misses:
             print(f"\nmisses, {args.misses_from} half:")
-            for language in LANGUAGES:
+            for language in (*LANGUAGES, "nn"):
                 shown = tallies.get((args.misses_from, language), Tally())
                 for miss in shown.misses[: args.show_misses]:
                     print(miss)

@@ -38,6 +38,14 @@ _KIND_PHRASES: list[tuple[str, str, str]] = [
     ("hvor dyrt", "how_many", "no"),
     ("hvor tung", "how_many", "no"),
     ("hvor tungt", "how_many", "no"),
+    # Nynorsk asks so too: "kor mange", "kor gammal".
+    *(
+        (f"kor {measure}", "how_many", "no")
+        for measure in (
+            "mange mykje lenge gammal gamle stor store høg høge lang langt ofte fort raskt "
+            "dyr dyrt tung tungt"
+        ).split()
+    ),
     ("how many", "how_many", "en"),
     ("how much", "how_many", "en"),
     ("how long", "how_many", "en"),
@@ -53,7 +61,11 @@ _KIND_PHRASES: list[tuple[str, str, str]] = [
     ("i hvilket år", "when", "no"),
     ("hvilket år", "when", "no"),
     ("what year", "when", "en"),
+    ("i kva år", "when", "no"),
+    ("kva år", "when", "no"),
     ("hva heter", "who", "no"),
+    ("kva heiter", "who", "no"),
+    ("kven", "who", "no"),
     ("hvem", "who", "no"),
     ("who", "who", "en"),
     ("whom", "who", "en"),
@@ -61,15 +73,21 @@ _KIND_PHRASES: list[tuple[str, str, str]] = [
     ("when", "when", "en"),
     ("hvor", "where", "no"),
     ("where", "where", "en"),
+    ("kvar", "where", "no"),
+    ("kor", "where", "no"),
     ("hvorfor", "why", "no"),
+    ("kvifor", "why", "no"),
     ("why", "why", "en"),
     ("hvordan", "how", "no"),
+    ("korleis", "how", "no"),
     ("how", "how", "en"),
     ("hvilken", "which", "no"),
     ("hvilket", "which", "no"),
     ("hvilke", "which", "no"),
     ("which", "which", "en"),
+    ("kva for", "which", "no"),
     ("hva", "what", "no"),
+    ("kva", "what", "no"),
     ("what", "what", "en"),
 ]
 
@@ -80,6 +98,7 @@ _QUESTION_FILLER = frozenset(
     heter who whom what when where why how which many much long old tell me please about
     news latest anything something know does did fortell meg om nytt nyheter siste noe
     vet gjør gjorde gjøre gjort
+    kven kva kvar kvifor korleis kor mykje gammal heiter fortel veit gjer gjere
     """.split()
 )
 

@@ -89,6 +89,9 @@ STOPWORDS = frozenset(
     etter før under over mot inn ut opp ned også bare enn noe noen nok selv sa sier seg
     alle andre annen annet mer mest hvis dette disse der her denne nå enda allerede
     ingen kun både dem henne ham oss mitt sitt slik
+    kven kva kvar kvifor korleis kor ikkje berre frå eg ho dei deira dykk dykkar me
+    hennar noko nokon nokre mykje kvarandre sjølv då vart vore vere vera blei vorte
+    ein eit anna
     """.split()
 )
 

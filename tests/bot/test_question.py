@@ -21,6 +21,11 @@ from tests.support.ranking import scored
         ("Where did the boat sink?", "where", "en"),
         ("Hvorfor ble fergene innstilt?", "why", "no"),
         ("Hva skjedde i Bergen?", "what", "no"),
+        # Nynorsk asks with its own words.
+        ("Kven støttar Haftar?", "who", "no"),
+        ("Kor mange ferjer vart innstilte?", "how_many", "no"),
+        ("Kvifor vart ferjene innstilte?", "why", "no"),
+        ("Korleis kom Haaland seg til Dortmund?", "how", "no"),
     ],
 )
 def test_question_word_and_language(text: str, kind: str, language: str) -> None:
@@ -34,6 +39,13 @@ def test_names_are_found_but_not_the_first_word_or_question_words() -> None:
     names = {t.exact for t in question.terms if t.is_name}
     assert names == {"khalifa", "haftar", "fn"}  # "styrkene" is not a name
     assert "langs" in {t.exact for t in question.terms}
+
+
+def test_nynorsk_function_and_question_words_are_not_search_terms() -> None:
+    question = analyse("Kva by kjem Einar Johan Rasmussen frå, og kvifor er han ikkje der no?")
+    terms = {t.exact for t in question.terms}
+    assert {"kjem", "einar", "johan", "rasmussen"} <= terms
+    assert not terms & {"kva", "frå", "kvifor", "ikkje"}
 
 
 def test_function_words_are_not_search_terms_but_names_keep_their_exact_form() -> None:
