@@ -6,7 +6,15 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.text import STOPWORDS, detect_language, question_words, stem_words, tokenize, words
+from bot.text import (
+    STOPWORDS,
+    detect_language,
+    fold_letters,
+    question_words,
+    stem_words,
+    tokenize,
+    words,
+)
 from bot.text.cognates import norwegian_name_spellings, norwegian_spellings
 from bot.text.lexicon import Lexicon
 from bot.text.synonyms import name_forms, synonym_forms
@@ -424,7 +432,7 @@ def analyse(text: str, lexicon: Lexicon | None = None) -> Question:
     language = kind_language or detect_language(text, default="en")
     window = next((span for pattern, span in _TIME_WORDS if pattern.search(lowered)), None)
 
-    tokens = tokenize(text)
+    tokens = tokenize(fold_letters(text))
     is_name = [
         # The first word is capitalised anyway ("Langs hvilken grense ..."): no evidence.
         index > 0

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from bot.answer.question import Question, Term
-from bot.text import STOPWORDS, stem_words, tokenize, words
+from bot.text import STOPWORDS, fold_letters, stem_words, tokenize, words
 from bot.text.captions import is_caption
 from bot.text.tokens import abbreviations, is_name_token
 
@@ -154,7 +154,7 @@ def idf(document_frequency: int, total: int) -> float:
 @functools.lru_cache(maxsize=2048)
 def features(sentence: str, language: str) -> SentenceFeatures:
     exact = words(sentence)
-    tokens = tokenize(sentence)
+    tokens = tokenize(fold_letters(sentence))
     # A lower-case token is no name and has no capitalised part: most tokens, tested once.
     upper = [t for t in tokens if not t.islower()]
     names = {t.lower() for t in tokens[1:] if not t[:1].islower() and is_name_token(t)}
@@ -406,7 +406,7 @@ def score_sentences(
             if not sentence.rstrip().endswith(_ENDS_SENTENCE):
                 continue  # the headline again, as the text's first line
             headline = {}  # said in the text, which is scored below
-        lowered = sentence.lower()
+        lowered = fold_letters(sentence).lower()
         if index not in semantic and not needle.search(lowered):
             continue
         feats = features(sentence, language)

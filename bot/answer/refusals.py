@@ -9,7 +9,7 @@ import re
 
 from bot.answer.question import Question
 from bot.answer.rank import ScoredSentence
-from bot.text import STOPWORDS
+from bot.text import STOPWORDS, fold_letters
 from bot.text.english import is_ordinary_english
 from storage import Article
 
@@ -79,7 +79,7 @@ def names_someone_else(question: Question, article: Article) -> bool:
     "Kristoffersen"), or one that never says "Kristoffersen" at all."""
     if not question.full_names:
         return False
-    text = f"{article.title}\n{article.text}"
+    text = fold_letters(f"{article.title}\n{article.text}")
     lowered = text.lower()
     forms = {t.exact: set(t.all_forms) for t in question.terms}
     translated = {t.exact for t in question.terms if t.translations}

@@ -5,6 +5,7 @@ from bot.text.sentences import sentences_of, split_sentences
 from bot.text.tokens import (
     STOPWORDS,
     document_terms,
+    fold_letters,
     index_terms,
     is_unspaced,
     one_line,
@@ -21,6 +22,7 @@ __all__ = [
     "detect_language",
     "load_language_model",
     "document_terms",
+    "fold_letters",
     "index_terms",
     "is_unspaced",
     "one_line",

@@ -19,6 +19,7 @@ __all__ = [
     "words",
     "question_words",
     "is_unspaced",
+    "fold_letters",
     "stemmer_for",
     "stem_words",
     "index_terms",
@@ -175,8 +176,41 @@ def words(text: str) -> list[str]:
     return _split_unspaced(found, asked=False)
 
 
+# Letters search reads as others, as search engines for these languages do: Turkish "İ"
+# and "ı" are "i" ("İstanbul" lower-cases to an "i" and a combining dot; "IŞIL" is
+# "Işıl"). Arabic's short vowels, doubling mark (shadda) and stretching (tatweel) are no
+# part of the word ("عمّان" is "عمان", "وزيــر" "وزير"), nor is a hamza on an alef
+# another letter ("إربد" ~ "اربد"). Hebrew's vowel points go as Arabic's vowels do.
+_FOLDED_MARKS = [
+    *range(0x0610, 0x061B),
+    *range(0x064B, 0x0660),
+    0x0670,
+    0x0640,
+    *range(0x0591, 0x05BE),
+    0x05BF,
+    0x05C1,
+    0x05C2,
+    0x05C4,
+    0x05C5,
+    0x05C7,
+]
+_FOLD = str.maketrans(
+    {"İ": "I", "ı": "i", "أ": "ا", "إ": "ا", "آ": "ا", **dict.fromkeys(map(chr, _FOLDED_MARKS))}
+)
+_TO_FOLD = re.compile("[İıأإآ" + "".join(map(chr, _FOLDED_MARKS)) + "]")
+
+
+def fold_letters(text: str) -> str:
+    """``text`` with the letters search reads as others folded (see `_FOLD`): what is
+    indexed, asked and matched all reads so."""
+    if text.isascii() or _TO_FOLD.search(text) is None:
+        return text
+    return text.translate(_FOLD)
+
+
 def _plain_words(text: str) -> list[str]:
     """`words` without the reading of unspaced script."""
+    text = fold_letters(text)
     # Every word part lies within one run of non-space characters, and most runs are one
     # whole word, or one and a stop or comma (str.isalnum is the regex's [^\W_] for every
     # character): only the other runs go through the regex, which over a whole article

@@ -42,6 +42,19 @@ PORT_AR = (
     "أغلقت السلطات ميناء الإسكندرية بسبب العاصفة. "
     "وقالت الشركة إن السفن ستبحر غدا. وانتظر الركاب في المحطة.\n"
 )
+METRO_TR = (
+    "date 2024-05\n"
+    "İstanbul Büyükşehir Belediyesi, Kadıköy ile Üsküdar arasında yeni bir metro hattı açtı. "
+    "Hat günde 300 bin yolcu taşıyacak. Genel müdür Işıl Yıldız açılışta konuştu.\n"
+)
+# Written with the doubling mark (shadda) and stretched letters (tatweel) news uses.
+PARK_AR = (
+    "date 2024-05\n"
+    "افتتحت أمانة عمّان حديقة جديدة في منطقة إربد. "
+    "وقال المدير سمير حدّاد إن الحديقة تضم ألف شجرة. وزيــر الصحــة حضر الافتتاح.\n"
+)
+# With its vowel points, as a pointed text prints it.
+MAYOR_HE = "date 2024-05\nדָּוִד כֹּהֵן נִבְחַר לְרֹאשׁ הָעִיר חֵיפָה. הוּא הִבְטִיחַ בֵּית חוֹלִים חָדָשׁ.\n"
 BOATS_NO = (
     "date 2024-02\n"
     "Båtene i Ålesund ble liggende til kai i hele går på grunn av stormen. "
@@ -59,6 +72,9 @@ def summariser(db: Database, settings: Settings, tmp_path: Path) -> Summariser:
         ("rain.txt", RAIN_HI),
         ("port.txt", PORT_AR),
         ("boats.txt", BOATS_NO),
+        ("metro.txt", METRO_TR),
+        ("park.txt", PARK_AR),
+        ("mayor.txt", MAYOR_HE),
     ):
         path = tmp_path / name
         path.write_text(text, encoding="utf-8")
@@ -130,6 +146,39 @@ def test_a_question_in_decomposed_unicode_finds_the_composed_words(
     assert answer.found
     assert "på grunn av stormen" in answer.text
     assert answer.citations[0].url.endswith("boats.txt")
+
+
+def test_istanbul_is_found_however_its_capital_i_is_written(summariser: Summariser) -> None:
+    # The article writes "İstanbul", which lower-cases to an "i" and a combining dot.
+    answer = summariser.answer("İstanbul metrosu günde kaç yolcu taşıyacak?")
+    assert answer.found
+    assert "Hat günde 300 bin yolcu taşıyacak." in answer.text
+    assert answer.citations[0].url.endswith("metro.txt")
+    typed_without_dot = summariser.answer("Ne oldu Istanbul metrosunda?")
+    assert "nothing about" not in typed_without_dot.text
+    shouted = summariser.answer("IŞIL YILDIZ ne yaptı?")
+    assert shouted.found
+    assert "Genel müdür Işıl Yıldız açılışta konuştu." in shouted.text
+
+
+def test_arabic_is_found_without_its_doubling_and_stretching_marks(
+    summariser: Summariser,
+) -> None:
+    # "Who is Samir Haddad?", typed without the shadda the article writes.
+    answer = summariser.answer("من هو سمير حداد؟")
+    assert answer.found
+    assert "وقال المدير سمير حدّاد إن الحديقة تضم ألف شجرة." in answer.text
+    # "The minister of health", unstretched.
+    stretched = summariser.answer("ماذا فعل وزير الصحة؟")
+    assert stretched.found
+    assert stretched.citations[0].url.endswith("park.txt")
+
+
+def test_pointed_hebrew_is_found_by_a_question_without_points(summariser: Summariser) -> None:
+    # "Who was elected head of the city of Haifa?"
+    answer = summariser.answer("מי נבחר לראש העיר חיפה?")
+    assert answer.found
+    assert answer.citations[0].url.endswith("mayor.txt")
 
 
 def test_a_chinese_question_about_what_no_article_holds_is_refused_in_its_own_words(
