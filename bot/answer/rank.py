@@ -48,7 +48,7 @@ _REASON = re.compile(
 _YEAR_OR_TIME = re.compile(r"\b(1[89]\d\d|20\d\d)\b|\b\d{1,2}[.:]\d{2}\b|\b\d{1,2}\. ?[a-zæøå]+")
 _PLACE = re.compile(r"\b(i|på|fra|til|in|at|from|near|ved)\s+[A-ZÆØÅ]\w+")
 _DIGIT = re.compile(r"\d")
-_ENDS = ".!?…:; 。！？"
+_ENDS = ".!?…:; 。！？।։።။។"
 # A person's full name: two or more capitalised words ("James Stove Lorentzen").
 _FULL_NAME = re.compile(r"\b[A-ZÆØÅ][a-zæøåé]+(?:[ -][A-ZÆØÅ][a-zæøåé]+)+")
 # A person the sentence before named, referred to again: "I fjor flyttet han til USA".
@@ -56,7 +56,7 @@ _PERSON_PRONOUN = re.compile(r"\b(han|hun|ham|henne|hans|hennes|he|she|him|her|h
 _PARTS = re.compile(r"[-'’.,_]")
 # A headline written as a sentence ends in a full stop; one ending in "?" asks what its
 # text answers ("Hva skjer med strømprisen?"). Chinese and Japanese write a wide one.
-_ENDS_SENTENCE = (".", "。")
+_ENDS_SENTENCE = (".", "。", "।", "։", "።", "။", "។")
 _NAME_PREFIX = re.compile(r"(\w+)-(\w[\w-]*)")
 
 # How much each signal adds to a sentence's term coverage (which lies in [0, 1]).

@@ -158,7 +158,7 @@ def derive_title(text: str, limit: int = 100) -> str:
     sentences = split_sentences(text)
     first = sentences[0] if sentences else text.strip()
     if len(first) <= limit:
-        return first.rstrip(".")
+        return first.rstrip(".。।։።။។")
     cut = first[:limit].rsplit(" ", 1)[0]
     return cut.rstrip(",;:–- ") + "…"
 

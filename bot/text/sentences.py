@@ -30,21 +30,24 @@ _ABBREVIATIONS = frozenset(
 # start a new sentence: an upper-case letter, digit, quote or dash. (Spelt "[...][...]*",
 # not "[...]+": so the regex engine skips ahead to the punctuation, twice as fast on a long
 # line.)
-# Scripts without capitals (Hebrew, Arabic, the Indic scripts, Thai, Georgian, Hangul)
-# start a sentence with any letter; so do Greek and Cyrillic here. Hindi ends one with a
-# danda ("।"), Arabic asks with "؟", Urdu stops with "۔".
+# Scripts without capitals (Hebrew, Arabic, the Indic scripts, Thai, Georgian, Hangul,
+# Armenian, Ethiopic, Myanmar, Khmer) start a sentence with any letter; so do Greek and
+# Cyrillic here. Hindi ends one with a danda ("।"), Arabic asks with "؟", Urdu stops with
+# "۔", Armenian with "։", Amharic with "።", Burmese with "။", Khmer with "។".
+_ENDS = ".!?…।॥؟۔։።፧။។"
 _BOUNDARY = re.compile(
-    r"([.!?…।॥؟۔][.!?…।॥؟۔]*)[\"'»”’)\]]*(\s+)"
+    rf"([{_ENDS}][{_ENDS}]*)[\"'»”’)\]]*(\s+)"
     r"(?=[\"'«“‘(\[–—-]?\s*[A-ZÆØÅÄÖÜÉÈ0-9\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF"
-    r"\u0590-\u08FF\u0900-\u0DFF\u0E00-\u0EFF\u10A0-\u10FF\u1100-\u11FF\uAC00-\uD7AF])"
+    r"\u0530-\u058F\u0590-\u08FF\u0900-\u0DFF\u0E00-\u0EFF\u1000-\u109F\u10A0-\u10FF"
+    r"\u1100-\u11FF\u1200-\u137F\u1780-\u17FF\uAC00-\uD7AF])"
 )
 # The ends a line must hold for `_BOUNDARY` to be needed (else `_STOP_BOUNDARY` does).
-_OTHER_ENDS = ("!", "?", "…", "।", "॥", "؟", "۔")
+_OTHER_ENDS = tuple(_ENDS[1:])
 # `_BOUNDARY` for a line whose only end punctuation is the full stop (most lines): a pattern
 # that starts with one character is found by the regex engine's quick scan for it, where a
 # class of four is tested at every character (~5 us an article). The matches are the same.
 _STOP_BOUNDARY = re.compile(
-    _BOUNDARY.pattern.replace("([.!?…।॥؟۔][.!?…।॥؟۔]*)", r"(\.[.!?…।॥؟۔]*)", 1)
+    _BOUNDARY.pattern.replace(f"([{_ENDS}][{_ENDS}]*)", rf"(\.[{_ENDS}]*)", 1)
 )
 # The word before a dot, matched on the reversed text: a search anchored at the end would
 # try every start.

@@ -55,6 +55,8 @@ PARK_AR = (
 )
 # With its vowel points, as a pointed text prints it.
 MAYOR_HE = "date 2024-05\nדָּוִד כֹּהֵן נִבְחַר לְרֹאשׁ הָעִיר חֵיפָה. הוּא הִבְטִיחַ בֵּית חוֹלִים חָדָשׁ.\n"
+# Armenian ends a sentence with "։" (not a colon).
+BRIDGE_HY = "date 2024-06\nԵրևանում նոր կամուրջ բացվեց։ Այն արժե երկու միլիարդ դրամ։\n"
 BOATS_NO = (
     "date 2024-02\n"
     "Båtene i Ålesund ble liggende til kai i hele går på grunn av stormen. "
@@ -75,6 +77,7 @@ def summariser(db: Database, settings: Settings, tmp_path: Path) -> Summariser:
         ("metro.txt", METRO_TR),
         ("park.txt", PARK_AR),
         ("mayor.txt", MAYOR_HE),
+        ("bridge.txt", BRIDGE_HY),
     ):
         path = tmp_path / name
         path.write_text(text, encoding="utf-8")
@@ -179,6 +182,16 @@ def test_pointed_hebrew_is_found_by_a_question_without_points(summariser: Summar
     answer = summariser.answer("מי נבחר לראש העיר חיפה?")
     assert answer.found
     assert answer.citations[0].url.endswith("mayor.txt")
+
+
+def test_an_armenian_full_stop_ends_the_title_and_the_sentence_quoted(
+    summariser: Summariser,
+) -> None:
+    # "How much does the bridge cost?"
+    answer = summariser.answer("Որքա՞ն արժե կամուրջը")
+    assert answer.found
+    assert answer.text.startswith("Այն արժե երկու միլիարդ դրամ։ [1]")
+    assert answer.citations[0].title == "Երևանում նոր կամուրջ բացվեց"
 
 
 def test_a_chinese_question_about_what_no_article_holds_is_refused_in_its_own_words(
