@@ -21,6 +21,7 @@ from pathlib import Path
 from bot.errors import IngestError
 from bot.ingest.decode import decode_document, decode_line, sniff_wide
 from bot.ingest.model import ArticleDraft, Failure, Note, Unchanged, occurrence, read_date
+from bot.text import language_code
 
 __all__ = [
     "Item",
@@ -207,12 +208,10 @@ def _article(record: object, place: str, source: str, origins: tuple[str, dict[i
     if not _URI.match(url.strip()):
         return Failure(place, f"'url' {url.strip()[:60]!r} is not a URL (https://…, urn:…)")
     published, precision, note = read_date(record.get("published"))
-    language = record.get("language")
-    if language is not None and not (
-        isinstance(language, str) and language.isalpha() and 2 <= len(language) <= 3
-    ):
-        note = f"language {str(language)[:20]!r} is not a language code; detected instead"
-        language = None
+    given = record.get("language")
+    language = language_code(given) if isinstance(given, str) else None
+    if given is not None and language is None:
+        note = f"language {str(given)[:20]!r} is not a language code; detected instead"
     title, source_given = record.get("title"), record.get("source")
     for field, value, instead in (
         ("title", title, "taken from the text"),

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 from bot.errors import IngestError
-from bot.text import detect_language, document_terms, split_sentences
+from bot.text import detect_language, document_terms, language_code, split_sentences
 from storage import URL_CHARS, ArticleRecord
 
 __all__ = [
@@ -320,7 +320,7 @@ def normalise(draft: ArticleDraft, *, max_chars: int) -> ArticleRecord:
     if not any(ch.isalpha() for ch in text):
         raise IngestError("no article text")
     title = clean_text(plain_title(draft.title)).replace("\n", " ") or derive_title(text)
-    language = (draft.language or "").strip().lower()[:16] or detect_language(text)
+    language = language_code(draft.language or "") or detect_language(text)
     digest = hashlib.sha256(f"{title}\n{text}".encode()).hexdigest()
     return ArticleRecord(
         url=draft.url,

@@ -1,6 +1,6 @@
 """Pure text functions: sentences, tokens, stems, language, URLs."""
 
-from bot.text.language import detect_language, load_language_model
+from bot.text.language import detect_language, language_code, load_language_model
 from bot.text.sentences import sentences_of, split_sentences
 from bot.text.tokens import (
     STOPWORDS,
@@ -20,6 +20,7 @@ __all__ = [
     "STOPWORDS",
     "canonical_url",
     "detect_language",
+    "language_code",
     "load_language_model",
     "document_terms",
     "fold_letters",

@@ -8,12 +8,28 @@ import threading
 from array import array
 from typing import Any
 
-__all__ = ["detect_language", "load_language_model"]
+__all__ = ["detect_language", "language_code", "load_language_model"]
 
 log = logging.getLogger(__name__)
 
 # Bokmål and nynorsk share one stemmer and one index language.
 _ALIASES = {"nb": "no", "nn": "no"}
+# A language tag as given (BCP 47: "en-GB", "zh-Hant", "pt_BR"): its language subtag.
+_TAG = re.compile(r"([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*")
+# Three-letter codes (ISO 639-2) of the languages read first, as their two letters.
+_THREE_LETTERS = {"nor": "no", "nob": "no", "nno": "no", "eng": "en"}
+
+
+def language_code(tag: str) -> str | None:
+    """The language a tag names, as detection names it ("en-GB" is "en", "nb" and "nn"
+    are "no"), or None for what is no language tag."""
+    match = _TAG.fullmatch(tag.strip())
+    if match is None:
+        return None
+    code = match.group(1).lower()
+    return _ALIASES.get(code) or _THREE_LETTERS.get(code, code)
+
+
 # A few sentences decide the language; more text only costs time.
 _SAMPLE = 400
 _LETTERS = re.compile(r"[^\W\d_]{3}")

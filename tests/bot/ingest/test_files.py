@@ -286,6 +286,29 @@ def test_a_title_or_outlet_that_is_no_text_is_named_and_left_out(
     assert notes[f"{odd}:3"] == "language 'klingon' is not a language code; detected instead"
 
 
+def test_a_language_tag_with_a_region_or_script_names_its_language(
+    sqlite_db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    tagged = tmp_path / "tagged.jsonl"
+    records = [
+        ("en-GB", "The council met on Tuesday and agreed the new budget."),
+        ("pt_BR", "A prefeitura aprovou o novo orçamento na terça-feira."),
+        ("zh-Hant", "市議會週二通過了新的預算。"),
+        ("nb", "Bystyret vedtok det nye budsjettet tirsdag."),
+    ]
+    tagged.write_text(
+        "".join(
+            json.dumps({"url": f"https://example.com/{n}", "language": tag, "text": text}) + "\n"
+            for n, (tag, text) in enumerate(records)
+        ),
+        encoding="utf-8",
+    )
+    report = _ingest(sqlite_db, settings, tagged)
+    assert (report.new, report.failed, report.notes) == (4, 0, [])
+    stored = {a.url: a.language for a in _articles(sqlite_db)}
+    assert [stored[f"https://example.com/{n}"] for n in range(4)] == ["en", "pt", "zh", "no"]
+
+
 def test_a_stray_nul_in_a_text_file_costs_one_character(
     sqlite_db: Database, settings: Settings, tmp_path: Path
 ) -> None:
