@@ -31,6 +31,7 @@ from bot.ingest.model import (
 )
 from bot.logs import demote_to_debug
 from bot.text import canonical_url
+from bot.text.tokens import unspaced_share
 
 if TYPE_CHECKING:
     import feedparser
@@ -405,6 +406,13 @@ def _is_link_list(page: str, text: str) -> bool:
     return linked >= LINK_LIST_SHARE * len(lines)
 
 
+def _least_article_chars(text: str) -> int:
+    """How much text a page's article holds at least: `MIN_ARTICLE_CHARS`, and a third of
+    that in Chinese, Japanese or Korean, where a character says about what a word does (an
+    eight-sentence Chinese article is some 160 characters)."""
+    return MIN_ARTICLE_CHARS // 3 if unspaced_share(text) > 0.5 else MIN_ARTICLE_CHARS
+
+
 def draft_from_html(page: str, url: str, where: str = "") -> ArticleDraft:
     """The article on a page (reader comments left out); a page without one raises
     `IngestError`."""
@@ -420,10 +428,11 @@ def draft_from_html(page: str, url: str, where: str = "") -> ArticleDraft:
         text = text[len(title) :].lstrip()
     if not text:
         raise IngestError("no article text on the page")
-    if len(text) < MIN_ARTICLE_CHARS:
+    least = _least_article_chars(text)
+    if len(text) < least:
         raise IngestError(
             f"too little article text on the page ({len(text):,} characters; an article "
-            f"has {MIN_ARTICLE_CHARS} or more, a login wall or an error page less): a "
+            f"has {least} or more, a login wall or an error page less): a "
             "short one goes in as a text file or a JSON Lines record"
         )
     if _is_link_list(page, text):

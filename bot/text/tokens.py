@@ -19,6 +19,7 @@ __all__ = [
     "words",
     "question_words",
     "is_unspaced",
+    "unspaced_share",
     "fold_letters",
     "stemmer_for",
     "stem_words",
@@ -125,12 +126,20 @@ _HIRAGANA = "\u3040-\u309f"
 _KATAKANA = "\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f"
 _HANGUL = "\uac00-\ud7af"
 _UNSPACED = re.compile(f"[{_HAN}{_HIRAGANA}{_KATAKANA}{_HANGUL}]")
+
 # One script's run, or what lies between them ("iphone" in "iphone手机"). A run changes
 # script where Japanese changes from a Han word to the kana of its ending or particle.
 _SCRIPT_RUNS = re.compile(
     f"([{_HAN}]+|[{_HIRAGANA}]+|[{_KATAKANA}]+|[{_HANGUL}]+)"
     f"|[^{_HAN}{_HIRAGANA}{_KATAKANA}{_HANGUL}]+"
 )
+
+
+def unspaced_share(text: str) -> float:
+    """The share of ``text``'s characters that are of a script written without spaces."""
+    if not text or text.isascii():
+        return 0.0
+    return len(_UNSPACED.findall(text)) / len(text)
 
 
 def is_unspaced(word: str) -> bool:

@@ -73,6 +73,38 @@ def test_feed_teasers_are_completed_from_their_pages(
     assert article.published_precision == "minute"
 
 
+CHINESE_PAGE = (
+    "<html><head><title>杭州开通新地铁线路</title></head><body><article>"
+    "<h1>杭州开通新地铁线路</h1>"
+    "<p>杭州市政府周二宣布开通一条新的地铁线路。这条线路全长三十五公里，共有二十个车站。"
+    "市长表示，新线路每天可以运送四十万名乘客。首班车早上六点发车，末班车晚上十一点发车。"
+    "票价从两元到八元不等。市民可以用手机支付车费。</p>"
+    "</article></body></html>"
+)
+
+
+def test_a_chinese_article_page_is_long_enough_in_fewer_characters(
+    sqlite_db: Database, settings: Settings
+) -> None:
+    # Some 120 characters: a whole article in Chinese, where each says about a word.
+    with serve() as site:
+        site.add("/metro", body=CHINESE_PAGE.encode(), headers={"Content-Type": "text/html"})
+        site.add(
+            "/login",
+            body="<html><body><p>请登录后阅读全文。</p></body></html>".encode(),
+            headers={"Content-Type": "text/html; charset=utf-8"},
+        )
+        report = Ingestor(sqlite_db, settings).ingest([site.url("/metro"), site.url("/login")])
+    assert (report.new, report.failed) == (1, 1)
+    [failure] = report.failures
+    assert "too little article text on the page (9 characters; an article has 66" in (
+        failure.reason
+    )
+    with sqlite_db.session() as session:
+        article = session.scalars(select(Article)).one()
+    assert "共有二十个车站" in article.text
+
+
 @pytest.mark.parametrize(
     ("route", "reason"),
     [
