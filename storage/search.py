@@ -8,6 +8,7 @@ joined with OR, each quoted: the user's text is never parsed as search syntax.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
@@ -36,11 +37,21 @@ __all__ = [
 _SAFE_TERM = re.compile(r"^\w+$", re.UNICODE)
 
 
+def _safe(term: str) -> bool:
+    """Whether ``term`` is letters, digits and the marks letters carry (the vowel signs of
+    Hindi, "ने"; the joiners of a Persian word), and nothing a query could read as syntax."""
+    if _SAFE_TERM.match(term):
+        return True
+    return bool(term) and all(
+        ch.isalnum() or ch in "\u200c\u200d" or unicodedata.category(ch)[0] == "M" for ch in term
+    )
+
+
 def _clean(terms: Iterable[str]) -> list[str]:
     seen: dict[str, None] = {}
     for term in terms:
         term = term.lower()
-        if _SAFE_TERM.match(term):
+        if _safe(term):
             seen.setdefault(term, None)
     return list(seen)
 

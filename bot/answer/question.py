@@ -18,7 +18,7 @@ from bot.text import (
 from bot.text.cognates import norwegian_name_spellings, norwegian_spellings
 from bot.text.lexicon import Lexicon
 from bot.text.synonyms import name_forms, synonym_forms
-from bot.text.tokens import abbreviations, is_name_token, name_words
+from bot.text.tokens import abbreviations, function_words, is_name_token, name_words
 from bot.text.verbs import verb_forms
 
 __all__ = ["Question", "analyse", "QUESTION_KINDS"]
@@ -449,6 +449,7 @@ def analyse(text: str, lexicon: Lexicon | None = None) -> Question:
         | _QUESTION_FILLER
         | (_TIME_FILLER if window else frozenset())
         | (_NORWEGIAN_FILLER if language == "no" else frozenset())
+        | function_words(language)
     )
     # A letter alone is no word to search for, capitalised or not: "vitamin D" is not
     # found by a ";D" in a debate page's signature, nor "George W. Bush" by every "w".

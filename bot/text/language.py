@@ -8,6 +8,8 @@ import threading
 from array import array
 from typing import Any
 
+from bot.text.tokens import MARKS
+
 __all__ = ["detect_language", "language_code", "load_language_model"]
 
 log = logging.getLogger(__name__)
@@ -32,7 +34,9 @@ def language_code(tag: str) -> str | None:
 
 # A few sentences decide the language; more text only costs time.
 _SAMPLE = 400
-_LETTERS = re.compile(r"[^\W\d_]{3}")
+# Three letters in a row, a letter's marks between them ("क्रि" is three letters with
+# their marks): a text without them is no language's.
+_LETTERS = re.compile(rf"(?:[^\W\d_][{MARKS}]*){{3}}")
 
 
 _MODEL: Any = None

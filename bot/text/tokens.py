@@ -6,6 +6,7 @@ index keeps every word in its exact lower-cased form *and* as a stem.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import unicodedata
@@ -21,6 +22,7 @@ __all__ = [
     "is_unspaced",
     "unspaced_share",
     "fold_letters",
+    "function_words",
     "stemmer_for",
     "stem_words",
     "index_terms",
@@ -47,13 +49,16 @@ def _combining_marks() -> str:
     return spans + "\\u200c\\u200d"
 
 
-_MARKS = _combining_marks()
+MARKS = _combining_marks()
+# A run that ends in one of these is a word whose last letter carries it ("ने"), not a
+# word and a stop.
+_MARK_ENDS = re.compile(f"[{MARKS}]$")
 # Words: letters/digits (and their marks) with inner hyphens/apostrophes/dots in numbers
 # ("2.000", "al-Sarraj").
-_WORD = re.compile(rf"[\w{_MARKS}]+(?:[-'’.,][\w{_MARKS}]+)*")
+_WORD = re.compile(rf"[\w{MARKS}]+(?:[-'’.,][\w{MARKS}]+)*")
 _TERM_SPLIT = re.compile(r"[-'’.,_]")
 # A number with thousands separators, or a run of letters, digits and marks (no underscore).
-_WORD_PART = re.compile(rf"\d{{1,3}}(?:[.,]\d{{3}})+(?![\d.,]*\d)|(?:[^\W_]|[{_MARKS}])+")
+_WORD_PART = re.compile(rf"\d{{1,3}}(?:[.,]\d{{3}})+(?![\d.,]*\d)|(?:[^\W_]|[{MARKS}])+")
 
 _STEMMER_NAMES = {
     "no": "norwegian",
@@ -96,6 +101,28 @@ STOPWORDS = frozenset(
     ein eit anna
     """.split()
 )
+
+
+# Languages whose function words STOPWORDS holds, or that a Norwegian question may be taken
+# for ("da", "sv"): their lists hold numbers and ordinary words ("fem", "stor") that a
+# Norwegian question asks about.
+_OWN_FUNCTION_WORDS = frozenset({"no", "nb", "nn", "en", "da", "sv", "und"})
+
+
+@functools.cache
+def function_words(language: str | None) -> frozenset[str]:
+    """The function words of ``language`` beyond Norwegian and English ("में", "في", "el"),
+    from the stop-words package's lists, read as a question's words are; empty where it
+    knows none."""
+    if not language or language in _OWN_FUNCTION_WORDS:
+        return frozenset()
+    from stop_words import StopWordError, get_stop_words
+
+    try:
+        listed = get_stop_words(language)
+    except StopWordError:
+        return frozenset()
+    return frozenset(w for entry in listed for w in question_words(entry))
 
 
 def one_line(text: str) -> str:
@@ -190,7 +217,7 @@ def words(text: str) -> list[str]:
 # "Işıl"). Arabic's short vowels, doubling mark (shadda) and stretching (tatweel) are no
 # part of the word ("عمّان" is "عمان", "وزيــر" "وزير"), nor is a hamza on an alef
 # another letter ("إربد" ~ "اربد"). Hebrew's vowel points go as Arabic's vowels do.
-_FOLDED_MARKS = [
+_FOLDEDMARKS = [
     *range(0x0610, 0x061B),
     *range(0x064B, 0x0660),
     0x0670,
@@ -204,9 +231,9 @@ _FOLDED_MARKS = [
     0x05C7,
 ]
 _FOLD = str.maketrans(
-    {"İ": "I", "ı": "i", "أ": "ا", "إ": "ا", "آ": "ا", **dict.fromkeys(map(chr, _FOLDED_MARKS))}
+    {"İ": "I", "ı": "i", "أ": "ا", "إ": "ا", "آ": "ا", **dict.fromkeys(map(chr, _FOLDEDMARKS))}
 )
-_TO_FOLD = re.compile("[İıأإآ" + "".join(map(chr, _FOLDED_MARKS)) + "]")
+_TO_FOLD = re.compile("[İıأإآ" + "".join(map(chr, _FOLDEDMARKS)) + "]")
 
 
 def fold_letters(text: str) -> str:
@@ -229,7 +256,7 @@ def _plain_words(text: str) -> list[str]:
     for run in text.lower().split():
         if run.isalnum():
             add(run)
-        elif run[:-1].isalnum():
+        elif run[:-1].isalnum() and (run[-1].isascii() or not _MARK_ENDS.search(run)):
             add(run[:-1])
         else:
             found += _parts(run)

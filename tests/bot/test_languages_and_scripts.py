@@ -37,6 +37,12 @@ RAIN_HI = (
     "दिल्ली में भारी बारिश से कई सड़कें बंद हो गईं। "
     "मौसम विभाग ने कल के लिए चेतावनी जारी की है। स्कूल दो दिन बंद रहेंगे।\n"
 )
+HOSPITAL_HI = (
+    "date 2024-08\n"
+    "जयपुर नगर निगम ने सोमवार को एक नया अस्पताल खोला। "
+    "महापौर सुनीता शर्मा ने कहा कि अस्पताल में तीन सौ बिस्तर हैं। "
+    "इस परियोजना पर पचास करोड़ रुपये खर्च हुए।\n"
+)
 PORT_AR = (
     "date 2024-03\n"
     "أغلقت السلطات ميناء الإسكندرية بسبب العاصفة. "
@@ -72,6 +78,7 @@ def summariser(db: Database, settings: Settings, tmp_path: Path) -> Summariser:
         ("snow.txt", SNOW_JA),
         ("ferry.txt", FERRY_KO),
         ("rain.txt", RAIN_HI),
+        ("hospital.txt", HOSPITAL_HI),
         ("port.txt", PORT_AR),
         ("boats.txt", BOATS_NO),
         ("metro.txt", METRO_TR),
@@ -129,6 +136,24 @@ def test_a_hindi_question_finds_its_words_whole_and_quotes_one_sentence(
     assert answer.found
     assert answer.text.startswith("मौसम विभाग ने कल के लिए चेतावनी जारी की है। [1]")
     assert answer.citations[0].url.endswith("rain.txt")
+
+
+def test_a_hindi_word_ending_in_a_vowel_sign_is_searched_whole(
+    summariser: Summariser,
+) -> None:
+    # "How many beds are in the hospital?": "हैं" and "में" end in vowel signs.
+    answer = summariser.answer("अस्पताल में कितने बिस्तर हैं?")
+    assert answer.found
+    assert "महापौर सुनीता शर्मा ने कहा कि अस्पताल में तीन सौ बिस्तर हैं।" in answer.text
+    assert answer.citations[0].url.endswith("hospital.txt")
+
+
+def test_hindi_function_words_alone_are_no_answer(summariser: Summariser) -> None:
+    # "Who said in the cricket match that he will win?" shares only "said", "that" and
+    # "in" with the hospital article: no answer, and no function word named as unfound.
+    answer = summariser.answer("क्रिकेट मैच में किसने कहा कि वह जीतेगा?")
+    assert not answer.found
+    assert "“में”" not in answer.text and "“कि”" not in answer.text
 
 
 def test_an_arabic_question_is_answered_by_one_sentence(summariser: Summariser) -> None:
