@@ -17,6 +17,7 @@ from bot.errors import IngestError
 
 __all__ = [
     "decode_document",
+    "decode_told",
     "decode_line",
     "declared_charset",
     "sniff_wide",
@@ -119,6 +120,11 @@ def _utf8_mostly(data: bytes) -> str | None:
 
 
 def _detected(data: bytes) -> str:
+    return _detected_as(data)[0]
+
+
+def _detected_as(data: bytes) -> tuple[str, str]:
+    """``data`` decoded as the encoding detection finds likeliest, and that encoding."""
     # Imported here: only undeclared, non-UTF-8 input needs it, and every start would pay.
     from charset_normalizer import from_bytes
 
@@ -129,7 +135,38 @@ def _detected(data: bytes) -> str:
     least_chaos = min(m.chaos for m in matches)
     tied = [m for m in matches if m.chaos <= least_chaos + 0.01]
     western = [m for m in tied if _WESTERN & set(m.could_be_from_charset)]
-    return str((western or tied)[0])
+    best = (western or tied)[0]
+    return str(best), str(best.encoding)
+
+
+# What Western European text holds beyond ASCII, read as windows-1252: its letters and
+# its typographic punctuation.
+_WESTERN_TEXT = frozenset(
+    "àáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿßÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞŸœŒšŠžŽ“”‘’„«»–—…°€§\xa0"
+)
+# Below this many non-ASCII bytes the detector has too little to go on: a line or two.
+_SHORT = 40
+# Western text has mostly ASCII letters: above this share of others it is another script
+# ("Ìîñò îòêðûò" is Russian in windows-1251).
+_WESTERN_SHARE = 0.3
+
+
+def _short_western(data: bytes) -> str | None:
+    """A short undeclared text as windows-1252 when it reads as Western European text
+    ("Le pont à Besançon"), else None. On a line or two the detector guesses among code
+    pages that fit as well (Baltic, Central European), and news in our languages is
+    mostly Western."""
+    foreign = sum(byte >= 0x80 for byte in data)
+    if foreign >= _SHORT:
+        return None
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:  # a byte windows-1252 leaves undefined
+        return None
+    letters = [ch for ch in text if ch.isalpha()]
+    others = [ch for ch in letters if not ch.isascii()]
+    plausible = all(ch.isascii() or ch in _WESTERN_TEXT for ch in text)
+    return text if plausible and len(others) <= _WESTERN_SHARE * len(letters) else None
 
 
 def _declared(data: bytes, codec: str) -> str:
@@ -163,6 +200,13 @@ def decode_document(data: bytes, declared: str | None = None) -> str:
     Binary data (NUL bytes outside UTF-16/32, more than a stray one or two) and empty
     documents raise `IngestError`.
     """
+    return decode_told(data, declared)[0]
+
+
+def decode_told(data: bytes, declared: str | None = None) -> tuple[str, str | None]:
+    """`decode_document`, and what to tell of it: that its encoding was guessed from too
+    little text to be sure (a line or two in a legacy code page), or None."""
+    guess: str | None = None
     if not data.strip():
         raise IngestError("empty file")
     wide, skip = sniff_wide(data)
@@ -178,13 +222,24 @@ def decode_document(data: bytes, declared: str | None = None) -> str:
             text = _declared(data, codec)
         else:
             undeclared = _utf8_mostly(data)
-            text = undeclared if undeclared is not None else _detected(data)
+            if undeclared is None:
+                undeclared = _short_western(data)
+            if undeclared is None:
+                undeclared, encoding = _detected_as(data)
+                beyond = sum(byte >= 0x80 for byte in data)
+                if beyond < _SHORT:
+                    guess = (
+                        f"no encoding declared, and only {beyond} bytes beyond ASCII to tell "
+                        f"it by: read as {encoding}; if the text reads wrongly, save the "
+                        "file as UTF-8"
+                    )
+            text = undeclared
     # A stray NUL in a text costs one character, as any bad byte does.
     text = text.replace("\x00", "\ufffd")
     # A byte-order mark alone is not empty as bytes, but is as text (found by fuzzing).
     if not text.strip():
         raise IngestError("empty file")
-    return text
+    return text, guess
 
 
 def decode_line(line: bytes) -> str:

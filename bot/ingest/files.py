@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bot.errors import IngestError
-from bot.ingest.decode import decode_document, decode_line, sniff_wide
+from bot.ingest.decode import decode_document, decode_line, decode_told, sniff_wide
 from bot.ingest.model import ArticleDraft, Failure, Note, Unchanged, occurrence, read_date
 from bot.text import language_code
 
@@ -399,8 +399,9 @@ def read_file(path: Path, max_bytes: int) -> Iterator[Item]:
             draft = draft_from_html(decode_document(data), url, where=where)
             draft.source = draft.source or folder
         else:
-            text = decode_document(data)
+            text, guess = decode_told(data)
             draft = parse_text_article(text, url, folder, where)
+            draft.note = draft.note or guess
         draft.origin = url  # stable whatever the directory the path was given from
         yield draft
     except IngestError as exc:

@@ -69,6 +69,28 @@ def test_one_stray_byte_in_a_utf8_text_file_costs_one_character(
         assert search_articles(session, ["kvitebjørnbroen"])
 
 
+def test_a_short_legacy_file_is_read_as_western_or_its_guess_is_told(
+    sqlite_db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    # A line or two in an old code page: too little for a detector to tell Western
+    # European from Baltic, or Russian from Czech.
+    french = tmp_path / "pont.txt"
+    french.write_bytes(
+        "date 2020-02\nL’école de Dijon a fêté ses 100 ans – une première… « Bravo » dit "
+        "l’élève.\n".encode("cp1252")
+    )
+    russian = tmp_path / "most.txt"
+    russian.write_bytes("date 2020-02\nМост открыт.\n".encode("cp1251"))
+    report = Ingestor(sqlite_db, settings).ingest([str(french), str(russian)])
+    assert (report.new, report.failed) == (2, 0)
+    texts = [a.text for a in _articles(sqlite_db)]
+    assert "L’école de Dijon a fêté ses 100 ans – une première…" in texts[0]
+    notes = {n.where: n.reason for n in report.notes}
+    assert str(french) not in notes
+    assert notes[str(russian)].startswith("no encoding declared, and only 10 bytes beyond ASCII")
+    assert notes[str(russian)].endswith("if the text reads wrongly, save the file as UTF-8")
+
+
 def test_a_page_declaring_utf8_with_one_bad_byte_keeps_its_umlauts(
     sqlite_db: Database, settings: Settings, tmp_path: Path
 ) -> None:
