@@ -10,6 +10,7 @@ from bot.text import (
     STOPWORDS,
     detect_language,
     fold_letters,
+    plain_letters,
     question_words,
     stem_words,
     tokenize,
@@ -173,12 +174,17 @@ class Term:
         words match their stems in the question's language and in Norwegian and
         English, since the article may be in either.
         """
+        # Typed with accents, it is also found without them (an article stored before
+        # articles were indexed without them holds only "kévin").
+        plain = plain_letters(self.exact)
         if self.is_name:
             genitive = self.exact.endswith("s") and (len(self.exact) > 4 or self.abbreviated)
             bare = self.exact[:-1] if genitive else None
-            return tuple(dict.fromkeys([self.exact, *([bare] if bare else []), *self.variants]))
+            return tuple(
+                dict.fromkeys([self.exact, *([bare] if bare else []), plain, *self.variants])
+            )
         stems = [self.stem, *stem_words([self.exact], "no"), *stem_words([self.exact], "en")]
-        return tuple(dict.fromkeys([self.exact, *stems, *self.variants]))
+        return tuple(dict.fromkeys([self.exact, *stems, plain, *self.variants]))
 
     @property
     def all_forms(self) -> tuple[str, ...]:

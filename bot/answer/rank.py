@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from bot.answer.question import Question, Term
-from bot.text import STOPWORDS, fold_letters, stem_words, tokenize, words
+from bot.text import STOPWORDS, fold_letters, plain_letters, stem_words, tokenize, words
 from bot.text.captions import is_caption
 from bot.text.tokens import abbreviations, is_name_token
 
@@ -177,8 +177,13 @@ def features(sentence: str, language: str) -> SentenceFeatures:
         common.update(s for s, w in zip(stems, exact, strict=True) if w not in names)
     else:
         common = {*exact, *stems}
+    # A word with accents is its plain letters too: "Kevin" asks of "Kévin".
+    plain = [p for w in exact if (p := plain_letters(w)) != w]
+    if plain:
+        names |= {plain_letters(n) for n in names}
+        capitals += [plain_letters(c) for c in capitals]
     return SentenceFeatures(
-        exact=frozenset(exact),
+        exact=frozenset([*exact, *plain]),
         stems=frozenset(stems),
         names=frozenset(names),
         length=len(exact),

@@ -9,7 +9,7 @@ import re
 
 from bot.answer.question import Question
 from bot.answer.rank import ScoredSentence
-from bot.text import STOPWORDS, fold_letters
+from bot.text import STOPWORDS, fold_letters, plain_letters
 from bot.text.english import is_ordinary_english
 from storage import Article
 
@@ -80,7 +80,9 @@ def names_someone_else(question: Question, article: Article) -> bool:
     if not question.full_names:
         return False
     text = fold_letters(f"{article.title}\n{article.text}")
+    # Searched with its accents and without: "Kevin" asks of "Kévin".
     lowered = text.lower()
+    lowered += "\n" + plain_letters(lowered)
     forms = {t.exact: set(t.all_forms) for t in question.terms}
     translated = {t.exact for t in question.terms if t.translations}
 

@@ -22,6 +22,7 @@ __all__ = [
     "is_unspaced",
     "unspaced_share",
     "fold_letters",
+    "plain_letters",
     "function_words",
     "stemmer_for",
     "stem_words",
@@ -236,6 +237,31 @@ _FOLD = str.maketrans(
 _TO_FOLD = re.compile("[İıأإآ" + "".join(map(chr, _FOLDEDMARKS)) + "]")
 
 
+def _accent_table() -> dict[int, str]:
+    """Latin letters with accents as their plain letters: "é" is "e", "ñ" "n", "ü" "u",
+    Vietnamese "ẵ" "a" and "đ" "d". Norwegian's own letters (æ, ø, å) are letters of their
+    own, and stay: "før" is not "for"."""
+    table: dict[int, str] = {}
+    for code in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        letter = chr(code)
+        if letter in "åæøÅÆØ":
+            continue
+        base = unicodedata.normalize("NFD", letter)[0]
+        if base != letter and base.isascii() and base.isalpha():
+            table[code] = base
+    table.update({ord("đ"): "d", ord("Đ"): "D", ord("ß"): "ss"})
+    return table
+
+
+_ACCENTS = _accent_table()
+
+
+def plain_letters(word: str) -> str:
+    """``word`` with its accents gone (see `_accent_table`): "Nicolás" is also found as
+    "Nicolas", and "Kévin" as "Kevin", the way people type them."""
+    return word if word.isascii() else word.translate(_ACCENTS)
+
+
 def fold_letters(text: str) -> str:
     """``text`` with the letters search reads as others folded (see `_FOLD`): what is
     indexed, asked and matched all reads so."""
@@ -342,9 +368,11 @@ class _RunTerms(dict[str, str]):
         found = words(run)
         stemmer = stemmer_for(self.language)
         stems = stemmer.stemWords(found) if stemmer else found
-        # A stem that is its word adds nothing (and Snowball stems no word to nothing).
+        # A stem that is its word adds nothing (and Snowball stems no word to nothing). A
+        # word with accents is also held without them.
         self.stems[run] = "".join(
             [stem + " " for word, stem in zip(found, stems, strict=True) if stem != word]
+            + [plain + " " for word in found if (plain := plain_letters(word)) != word]
         )
         # Set last: a run remembered here has its stems too, for a thread reading meanwhile.
         terms = self[run] = "".join([word + " " for word in found])

@@ -295,3 +295,44 @@ def test_an_article_that_only_names_them_is_quoted_with_what_it_never_says(
     assert support.found
     assert "tre partier i Folketinget" in support.text
     assert support.note == ""
+
+
+CUP_FINAL = {
+    "url": "https://sportsavisa.example/cupfinalen",
+    "title": "Valencia vant cupfinalen",
+    "source": "Sportsavisa",
+    "language": "no",
+    "published": "2019-05-25T21:00:00+00:00",
+    "text": (
+        "Valencia slo Barcelona 2-1 i den spanske cupfinalen lørdag.\n"
+        "Kévin Gameiro scoret det første målet etter 21 minutter.\n"
+        "Venezuelas president Nicolás Maduro gratulerte klubben på Twitter."
+    ),
+}
+
+
+def test_a_name_typed_without_its_accents_is_the_name_with_them(
+    sqlite_db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    summariser = summariser_over(sqlite_db, settings, tmp_path, CUP_FINAL, HANDBALL)
+    url = CUP_FINAL["url"]
+    # As people type them: "Kevin", "Nicolas".
+    assert_quotes(
+        summariser,
+        "Når scoret Kevin Gameiro?",
+        url,
+        "Kévin Gameiro scoret det første målet etter 21 minutter.",
+    )
+    assert_quotes(
+        summariser,
+        "What did Nicolas Maduro do?",
+        url,
+        "Venezuelas president Nicolás Maduro gratulerte klubben på Twitter.",
+    )
+    # Typed with them, as before.
+    assert_quotes(
+        summariser,
+        "Når scoret Kévin Gameiro?",
+        url,
+        "Kévin Gameiro scoret det første målet etter 21 minutter.",
+    )
