@@ -11,10 +11,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     HEALTH_PORT=8080
 
 # The offline English-Norwegian lexicon, WordNet's English base forms and an English word
-# list behind cross-language answers (LEXICON_PATHS); Debian's packages of the base image.
+# list behind cross-language answers (LEXICON_PATHS), and the Nynorsk-Bokmål dictionary
+# (NYNORSK_LEXICON); Debian's packages of the base image.
 # hadolint ignore=DL3008
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends dict-freedict-eng-nor wordnet-base wamerican \
+    && apt-get install -y --no-install-recommends dict-freedict-eng-nor dict-freedict-nno-nob wordnet-base wamerican \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src

@@ -7,11 +7,12 @@ BIN := $(VENV)/bin
 .PHONY: setup run test lint bench clean lexicon
 
 # Offline lexicons from Debian's packages: FreeDict English-Norwegian (cross-language
-# answers), WordNet (English base forms: "won" -> "win") and an English word list. Installed where apt-get is there and allowed, quietly;
+# answers), FreeDict Nynorsk-Bokmål (Nynorsk questions), WordNet (English base forms:
+# "won" -> "win") and an English word list. Installed where apt-get is there and allowed, quietly;
 # without them newsbot works as before, with cross-language lookup off.
-LEXICON_PACKAGES := dict-freedict-eng-nor wordnet-base wamerican
+LEXICON_PACKAGES := dict-freedict-eng-nor dict-freedict-nno-nob wordnet-base wamerican
 LEXICON_FILES := /usr/share/dictd/freedict-eng-nor.index /usr/share/wordnet/index.noun \
-	/usr/share/dict/american-english
+	/usr/share/dict/american-english /usr/share/dictd/freedict-nno-nob.index
 
 # pip stays as `python -m venv` brings it: a user's install must work with that pip too.
 $(VENV)/.installed: pyproject.toml

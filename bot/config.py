@@ -17,6 +17,7 @@ from sqlalchemy.exc import ArgumentError
 
 from bot.errors import NewsbotError
 from bot.text.lexicon import DEFAULT_LEXICON_PATHS
+from bot.text.nynorsk import DEFAULT_NYNORSK_LEXICON
 
 __all__ = [
     "Settings",
@@ -254,6 +255,9 @@ class Settings(BaseSettings):
     # Bilingual lexicons (dictd index files, comma-separated) that let an English question
     # find a Norwegian article and back; empty turns cross-language lookup off.
     lexicon_paths: str = DEFAULT_LEXICON_PATHS
+    # FreeDict's Nynorsk-Bokmål dictionary (a dictd index file): a Nynorsk question's words
+    # ("sjukehus") are also looked for in their Bokmål forms ("sykehus"); empty turns it off.
+    nynorsk_lexicon: str = DEFAULT_NYNORSK_LEXICON
 
     @property
     def slack_oauth(self) -> bool:

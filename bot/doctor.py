@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.llm.client import LLMError, OpenAICompatible
 from bot.render import counted
 from bot.text.lexicon import lexicon_at
+from bot.text.nynorsk import nynorsk_at
 from storage import (
     INDEX_PROBLEMS,
     Database,
@@ -56,7 +57,7 @@ class Check:
 
 def core_checks(settings: Settings, db: Database) -> list[Check]:
     """Database and index, cross-language lexicon, model servers, feeds."""
-    checks = [_database(db), _lexicon(settings)]
+    checks = [_database(db), _lexicon(settings), _nynorsk(settings)]
     checks.extend(_models(settings))
     checks.extend(_feeds(settings, db))
     return checks
@@ -112,6 +113,24 @@ def _lexicon(settings: Settings) -> Check:
         Status.OK,
         f"{len(lexicon):,} English headwords, cross-language lookup on "
         f"({forms} WordNet's English base forms)",
+    )
+
+
+def _nynorsk(settings: Settings) -> Check:
+    nynorsk = nynorsk_at(settings.nynorsk_lexicon)
+    if nynorsk is None:
+        return Check(
+            "nynorsk",
+            Status.WARN,
+            "Nynorsk words are not looked for in their Bokmål forms (no dictionary at "
+            "NYNORSK_LEXICON)",
+            "install it with `apt-get install dict-freedict-nno-nob` or point "
+            "NYNORSK_LEXICON at its dictd .index file",
+        )
+    return Check(
+        "nynorsk",
+        Status.OK,
+        f"{len(nynorsk):,} Nynorsk words with other Bokmål forms, looked for in those too",
     )
 
 

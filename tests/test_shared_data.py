@@ -92,13 +92,21 @@ NYNORSK = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "questio
 
 
 def test_nynorsk_questions_quality_floor(summariser: Summariser) -> None:
+    if summariser.nynorsk is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(
+                "the FreeDict nno-nob dictionary is required in CI (make setup installs it)"
+            )
+        pytest.skip(
+            "no Nynorsk-Bokmål dictionary installed (apt-get install dict-freedict-nno-nob)"
+        )
     questions = [json.loads(line) for line in NYNORSK.open(encoding="utf-8")]
     doc_at_1, answer_hit = _doc_and_answer_hits(summariser, questions)
-    # Measured 0.807 and 0.729 since Nynorsk's function words ("kva", "frå", "ikkje")
-    # are no search terms and its question words ask as Bokmål's do (0.586 and 0.514
-    # before, when 55 of 140 were refused).
-    assert doc_at_1 >= 0.80
-    assert answer_hit >= 0.72
+    # Measured 0.871 and 0.793 with the Nynorsk-Bokmål dictionary; 0.807 and 0.729 without
+    # it, once Nynorsk's function words ("kva", "frå", "ikkje") were no search terms and
+    # its question words asked as Bokmål's do; 0.586 and 0.514 before that.
+    assert doc_at_1 >= 0.86
+    assert answer_hit >= 0.78
 
 
 ABSENT = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "absent.jsonl"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from bot.text import (
@@ -18,6 +18,7 @@ from bot.text import (
 )
 from bot.text.cognates import norwegian_name_spellings, norwegian_spellings
 from bot.text.lexicon import Lexicon
+from bot.text.nynorsk import NYNORSK_WORDS, Nynorsk
 from bot.text.synonyms import name_forms, synonym_forms
 from bot.text.tokens import abbreviations, function_words, is_name_token, name_words
 from bot.text.verbs import verb_forms
@@ -424,10 +425,11 @@ def _translate(
     return out
 
 
-def analyse(text: str, lexicon: Lexicon | None = None) -> Question:
+def analyse(text: str, lexicon: Lexicon | None = None, nynorsk: Nynorsk | None = None) -> Question:
     """Everything the retriever and ranker need to know about ``text``.
 
-    With a ``lexicon`` each term also carries its forms in the other language.
+    With a ``lexicon`` each term also carries its forms in the other language; with
+    ``nynorsk``, a Nynorsk question's words their Bokmål forms.
     """
     text = " ".join(text.split())
     lowered = text.lower()
@@ -489,6 +491,14 @@ def analyse(text: str, lexicon: Lexicon | None = None) -> Question:
         )
         for w, s in zip(content, stems, strict=True)
     ]
+    if nynorsk is not None and language == "no" and NYNORSK_WORDS.intersection(words(lowered)):
+        # Nynorsk: its words are also their Bokmål forms ("sjukehus" is "sykehus").
+        terms = [
+            replace(t, variants=tuple(dict.fromkeys([*t.variants, *bokmal])))
+            if not t.is_name and (bokmal := nynorsk.bokmal(t.exact, t.stem))
+            else t
+            for t in terms
+        ]
     return Question(
         text=typed,
         language=language,

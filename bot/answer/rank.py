@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from bot.answer.question import Question, Term
 from bot.text import STOPWORDS, fold_letters, plain_letters, stem_words, tokenize, words
 from bot.text.captions import is_caption
-from bot.text.tokens import abbreviations, is_name_token
+from bot.text.tokens import abbreviations, has_accents, is_name_token
 
 __all__ = [
     "ScoredSentence",
@@ -178,7 +178,7 @@ def features(sentence: str, language: str) -> SentenceFeatures:
     else:
         common = {*exact, *stems}
     # A word with accents is its plain letters too: "Kevin" asks of "Kévin".
-    plain = [p for w in exact if (p := plain_letters(w)) != w]
+    plain = [p for w in exact if (p := plain_letters(w)) != w] if has_accents(sentence) else []
     if plain:
         names |= {plain_letters(n) for n in names}
         capitals += [plain_letters(c) for c in capitals]

@@ -17,6 +17,7 @@ from bot.llm.writer import LLMWriter, Passage
 from bot.text import one_line, sentences_of, words
 from bot.text.captions import is_caption, is_name_only
 from bot.text.lexicon import Lexicon, lexicon_at
+from bot.text.nynorsk import Nynorsk, nynorsk_at
 from bot.types import Answer, Citation
 from storage import Database, TenantScope
 
@@ -119,8 +120,18 @@ class Summariser:
         self.question_max_chars = settings.question_max_chars
         self.writer = writer
         self.lexicon_paths = settings.lexicon_paths
-        # Read the lexicon off the caller's thread, so starting up does not wait for it.
-        threading.Thread(target=lexicon_at, args=(self.lexicon_paths,), daemon=True).start()
+        self.nynorsk_path = settings.nynorsk_lexicon
+        # Read the lexicons off the caller's thread, so starting up does not wait for them.
+        threading.Thread(target=self._read_lexicons, daemon=True).start()
+
+    def _read_lexicons(self) -> None:
+        lexicon_at(self.lexicon_paths)
+        nynorsk_at(self.nynorsk_path)
+
+    @property
+    def nynorsk(self) -> Nynorsk | None:
+        """The Nynorsk-Bokmål dictionary, or None when none is installed."""
+        return nynorsk_at(self.nynorsk_path)
 
     @property
     def lexicon(self) -> Lexicon | None:
@@ -140,7 +151,7 @@ class Summariser:
             note = "cut"
         if not cleaned:
             return Answer(question=raw, found=False, text=say("empty", "en"))
-        question = analyse(cleaned, self.lexicon)
+        question = analyse(cleaned, self.lexicon, self.nynorsk)
         language = question.language if question.language in ("no", "en") else "en"
         note_text = say("cut", language, limit=self.question_max_chars) if note else ""
         retrieval = self.retrieve(question, now or datetime.now(UTC), visible_to=visible_to)

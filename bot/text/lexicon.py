@@ -27,6 +27,7 @@ from bot.text.wordnet import DEFAULT_WORDNET_PATH, WordNet, wordnet_at
 __all__ = [
     "DEFAULT_LEXICON_PATHS",
     "Lexicon",
+    "b64_number",
     "parse_dictd",
     "parse_dictd_by_part",
     "read_lexicon",
@@ -71,7 +72,8 @@ GLOSSARY = Path(__file__).with_name("news_glossary.tsv")
 MAX_TRANSLATION_WORDS = 3
 
 
-def _b64(value: str) -> int:
+def b64_number(value: str) -> int:
+    """A dictd index's offset or length (base 64, most significant digit first)."""
     number = 0
     for ch in value:
         number = number * 64 + _B64_VALUE[ch]
@@ -113,8 +115,8 @@ def parse_dictd_by_part(index: str, data: bytes) -> dict[str, dict[str, list[str
         if len(fields) != 3 or fields[0].startswith("00database"):
             continue
         headword, offset, length = fields
-        start = _b64(offset)
-        body = data[start : start + _b64(length)].decode("utf-8", "replace")
+        start = b64_number(offset)
+        body = data[start : start + b64_number(length)].decode("utf-8", "replace")
         tag = _PART.search(body.partition("\n")[0])
         parts = entries.setdefault(headword.lower(), {})
         found = parts.setdefault(tag.group(1) if tag else "", [])
