@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -112,10 +113,17 @@ def _joined(items: list[str], conjunction: str) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
 
 
+_NAME_PARTS = re.compile(r"[-'’.,_]")
+
+
 def _names_written(question: Question, names: list[str]) -> list[str]:
     """``names`` (lower-cased question terms) as the question wrote them, a full name
     whole when all its parts are among them ("Erna Solberg", not "Erna", "Solberg")."""
     written = {name.lower(): name for name in question.names}
+    # And each part of one, as the terms are: "Lyon" of "Lyon's" or "Lyon-saken".
+    for name in question.names:
+        for part in _NAME_PARTS.split(name):
+            written.setdefault(part.lower(), part)
     out: list[str] = []
     for name in names:
         full = next((f for f in question.full_names if name in f), (name,))

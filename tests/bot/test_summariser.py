@@ -80,6 +80,9 @@ def test_unknown_names_are_named_as_asked_in_the_question_s_language(
     assert answer.text == "Jeg fant ingenting om Erna Solberg eller Jonas Støre i 8 artikler."
     answer = summariser.answer("Did Zelensky meet Erna Solberg?")
     assert answer.text == "I found nothing about Zelensky or Erna Solberg in 8 indexed articles."
+    # A name asked in the genitive or in a compound is named as written, capitalised.
+    answer = summariser.answer("What is Zelensky's plan for the Kyiv-summit?")
+    assert answer.text == "I found nothing about Zelensky or Kyiv in 8 indexed articles."
 
 
 def test_question_matching_only_common_words_is_refused(summariser: Summariser) -> None:
