@@ -18,9 +18,15 @@ from bot.text import (
 )
 from bot.text.cognates import norwegian_name_spellings, norwegian_spellings
 from bot.text.lexicon import Lexicon
-from bot.text.nynorsk import NYNORSK_WORDS, Nynorsk
+from bot.text.nynorsk import NYNORSK_FILLER, NYNORSK_WORDS, Nynorsk
 from bot.text.synonyms import name_forms, synonym_forms
-from bot.text.tokens import abbreviations, function_words, is_name_token, name_words
+from bot.text.tokens import (
+    abbreviations,
+    function_words,
+    is_name_token,
+    is_unspaced,
+    name_words,
+)
 from bot.text.verbs import verb_forms
 
 __all__ = ["Question", "analyse", "QUESTION_KINDS"]
@@ -108,7 +114,7 @@ _QUESTION_FILLER = frozenset(
     heter who whom what when where why how which many much long old tell me please about
     news latest anything something know does did fortell meg om nytt nyheter siste noe
     vet gjør gjorde gjøre gjort
-    kven kva kvar kvifor korleis kor mykje gammal heiter fortel veit gjer gjere
+    kven kva kvar kvifor korleis mykje gammal heiter fortel veit gjer gjere
     """.split()
 )
 
@@ -457,12 +463,18 @@ def analyse(text: str, lexicon: Lexicon | None = None, nynorsk: Nynorsk | None =
         | _QUESTION_FILLER
         | (_TIME_FILLER if window else frozenset())
         | (_NORWEGIAN_FILLER if language == "no" else frozenset())
-        | function_words(language)
+        # A question in letters of English alone that is taken for another language ("EU
+        # sanctions" for French) keeps its words: the lists are for other scripts' words
+        # and for those accented languages write.
+        | (function_words(language) if not text.isascii() else frozenset())
+        | (NYNORSK_FILLER if NYNORSK_WORDS.intersection(words(lowered)) else frozenset())
+        # "Kor mange", "Kor er": Nynorsk's "hvor", where a question starts.
+        | ({"kor"} if lowered.startswith("kor ") else frozenset())
     )
     # A letter alone is no word to search for, capitalised or not: "vitamin D" is not
     # found by a ";D" in a debate page's signature, nor "George W. Bush" by every "w".
     # (One in a name stays: "O'Rourke".)
-    lone = {t.lower() for t in tokens if len(t) == 1 and t.isalpha()}
+    lone = {t.lower() for t in tokens if len(t) == 1 and t.isalpha() and not is_unspaced(t)}
     content = [
         w
         for w in dict.fromkeys(question_words(_SET_PHRASES.sub(" ", text)))

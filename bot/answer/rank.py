@@ -412,6 +412,9 @@ def score_sentences(
                 continue  # the headline again, as the text's first line
             headline = {}  # said in the text, which is scored below
         lowered = fold_letters(sentence).lower()
+        if has_accents(lowered):
+            # "kevin" asks of "Kévin": the sentence is searched without its accents too.
+            lowered += "\n" + plain_letters(lowered)
         if index not in semantic and not needle.search(lowered):
             continue
         feats = features(sentence, language)

@@ -141,8 +141,9 @@ def _detected_as(data: bytes) -> tuple[str, str]:
 
 # What Western European text holds beyond ASCII, read as windows-1252: its letters and
 # its typographic punctuation.
+# Not Icelandic's ð, þ and ý: windows-1254 puts Turkish ğ, ş and ı where they stand.
 _WESTERN_TEXT = frozenset(
-    "àáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿßÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞŸœŒšŠžŽ“”‘’„«»–—…°€§\xa0"
+    "àáâãäåæçèéêëìíîïñòóôõöøùúûüÿßÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜŸœŒšŠžŽ“”‘’„«»–—…°€§\xa0"
 )
 # Below this many non-ASCII bytes the detector has too little to go on: a line or two.
 _SHORT = 40
@@ -166,7 +167,12 @@ def _short_western(data: bytes) -> str | None:
     letters = [ch for ch in text if ch.isalpha()]
     others = [ch for ch in letters if not ch.isascii()]
     plausible = all(ch.isascii() or ch in _WESTERN_TEXT for ch in text)
+    # Three accented letters in a row is another script read wrongly ("Ìîñêâà").
+    plausible = plausible and not _ACCENTED_RUN.search(text)
     return text if plausible and len(others) <= _WESTERN_SHARE * len(letters) else None
+
+
+_ACCENTED_RUN = re.compile(r"[^\W\d_a-zA-Z]{3}")
 
 
 def _declared(data: bytes, codec: str) -> str:
@@ -223,9 +229,10 @@ def decode_told(data: bytes, declared: str | None = None) -> tuple[str, str | No
         else:
             undeclared = _utf8_mostly(data)
             if undeclared is None:
-                undeclared = _short_western(data)
-            if undeclared is None:
-                undeclared, encoding = _detected_as(data)
+                # A legacy code page, guessed: said when the text was too short to be sure.
+                undeclared, encoding = _short_western(data), "windows-1252"
+                if undeclared is None:
+                    undeclared, encoding = _detected_as(data)
                 beyond = sum(byte >= 0x80 for byte in data)
                 if beyond < _SHORT:
                     guess = (

@@ -20,6 +20,8 @@ _ALIASES = {"nb": "no", "nn": "no"}
 _TAG = re.compile(r"([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*")
 # Three-letter codes (ISO 639-2) of the languages read first, as their two letters.
 _THREE_LETTERS = {"nor": "no", "nob": "no", "nno": "no", "eng": "en"}
+# Codes ISO 639 withdrew, still met in feeds and archives.
+_WITHDRAWN = {"iw": "he", "in": "id", "ji": "yi"}
 
 
 def language_code(tag: str) -> str | None:
@@ -29,7 +31,7 @@ def language_code(tag: str) -> str | None:
     if match is None:
         return None
     code = match.group(1).lower()
-    return _ALIASES.get(code) or _THREE_LETTERS.get(code, code)
+    return _ALIASES.get(code) or _WITHDRAWN.get(code) or _THREE_LETTERS.get(code, code)
 
 
 # A few sentences decide the language; more text only costs time.

@@ -28,6 +28,7 @@ from bot.text.tokens import STOPWORDS, stem_words
 
 __all__ = [
     "DEFAULT_NYNORSK_LEXICON",
+    "NYNORSK_FILLER",
     "NYNORSK_WORDS",
     "Nynorsk",
     "nynorsk_at",
@@ -43,9 +44,12 @@ DEFAULT_NYNORSK_LEXICON = "/usr/share/dictd/freedict-nno-nob.index"
 # looked up. (A Bokmål question is left as it is: "mener" is no Nynorsk headword's form to
 # reread, and a Bokmål word may be a Nynorsk one of another meaning.)
 NYNORSK_WORDS = frozenset(
-    "kva kven kvifor korleis kvar ikkje frå eg ho dei berre noko nokon nokre mykje vart "
-    "vore kvarandre sjølv".split()
+    "kva kven kvifor korleis kvar ikkje frå eg berre noko nokon nokre mykje vart vore "
+    "kvarandre sjølv".split()
 )
+# Nynorsk function words that are names or other words elsewhere ("Anna", "Vera", "Ho Chi
+# Minh", a Bokmål "kor" is a choir): no search terms only in a Nynorsk question.
+NYNORSK_FILLER = frozenset("kor ho dei me då ein eit anna vera".split())
 
 # A word's Bokmål forms, at most this many: an entry lists its commonest first, and the
 # rest are rarer senses that match other things.

@@ -36,7 +36,7 @@ _ABBREVIATIONS = frozenset(
 # "۔", Armenian with "։", Amharic with "።", Burmese with "။", Khmer with "។".
 _ENDS = ".!?…।॥؟۔։።፧။។"
 _BOUNDARY = re.compile(
-    rf"([{_ENDS}][{_ENDS}]*)[\"'»”’)\]]*(\s+)"
+    rf"(?<![{_ENDS}])([{_ENDS}][{_ENDS}]*)[\"'»”’)\]]*(\s+)"
     r"(?=[\"'«“‘(\[–—-]?\s*[A-ZÆØÅÄÖÜÉÈ0-9\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF"
     r"\u0530-\u058F\u0590-\u08FF\u0900-\u0DFF\u0E00-\u0EFF\u1000-\u109F\u10A0-\u10FF"
     r"\u1100-\u11FF\u1200-\u137F\u1780-\u17FF\uAC00-\uD7AF])"

@@ -103,9 +103,8 @@ STOPWORDS = frozenset(
     etter før under over mot inn ut opp ned også bare enn noe noen nok selv sa sier seg
     alle andre annen annet mer mest hvis dette disse der her denne nå enda allerede
     ingen kun både dem henne ham oss mitt sitt slik
-    kven kva kvar kvifor korleis kor ikkje berre frå eg ho dei deira dykk dykkar me
-    hennar noko nokon nokre mykje kvarandre sjølv då vart vore vere vera blei vorte
-    ein eit anna
+    kven kva kvar kvifor korleis ikkje berre frå eg deira dykk dykkar hennar noko nokon
+    nokre mykje kvarandre sjølv vart vore vere blei vorte
     """.split()
 )
 
@@ -114,6 +113,9 @@ STOPWORDS = frozenset(
 # for ("da", "sv"): their lists hold numbers and ordinary words ("fem", "stor") that a
 # Norwegian question asks about.
 _OWN_FUNCTION_WORDS = frozenset({"no", "nb", "nn", "en", "da", "sv", "und"})
+# Languages whose lists hold content words as well (Korean's: "시간", time; "도로", road),
+# or whose words a question reads as pairs of characters the lists do not hold.
+_NO_FUNCTION_WORDS = frozenset({"zh", "ja", "ko"})
 
 
 @functools.cache
@@ -121,7 +123,7 @@ def function_words(language: str | None) -> frozenset[str]:
     """The function words of ``language`` beyond Norwegian and English ("में", "في", "el"),
     from the stop-words package's lists, read as a question's words are; empty where it
     knows none."""
-    if not language or language in _OWN_FUNCTION_WORDS:
+    if not language or language in _OWN_FUNCTION_WORDS or language in _NO_FUNCTION_WORDS:
         return frozenset()
     from stop_words import StopWordError, get_stop_words
 
@@ -305,10 +307,12 @@ def _plain_words(text: str) -> list[str]:
 
 def _parts(run: str) -> list[str]:
     """The word parts of one lower-cased run of non-space characters, through the regex."""
-    # Only a number's parts hold dots or commas ("2.000").
+    # Only a number's parts hold dots or commas ("2.000"). A part of marks alone (the
+    # joiner and variation selector of an emoji, "🏳️‍🌈") is no word.
     return [
         part.replace(".", "").replace(",", "") if part[0].isdecimal() else part
         for part in _WORD_PART.findall(run)
+        if part.isascii() or any(ch.isalnum() for ch in part)
     ]
 
 

@@ -118,6 +118,20 @@ def test_a_japanese_word_of_one_character_is_found(summariser: Summariser) -> No
     assert answer.citations[0].url.endswith("snow.txt")
 
 
+def test_a_one_character_word_asked_alone_is_asked(summariser: Summariser) -> None:
+    # 雪 (snow) alone is a question, not a letter to leave out.
+    answer = summariser.answer("雪")
+    assert answer.found, answer.text
+    assert answer.citations[0].url.endswith("snow.txt")
+
+
+def test_an_emoji_asks_no_invisible_word(summariser: Summariser) -> None:
+    # Its joiner and variation selector are no words to look for, or to quote back.
+    answer = summariser.answer("🏳️‍🌈")
+    assert not answer.found
+    assert "\u200d" not in answer.text and "\ufe0f" not in answer.text
+
+
 def test_a_korean_word_is_found_with_its_particle_attached(summariser: Summariser) -> None:
     # The article writes 부산에서 (from Busan) and 태풍 때문에 (because of the typhoon).
     answer = summariser.answer("부산 여객선은 왜 멈췄나요?")

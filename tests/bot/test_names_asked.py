@@ -329,6 +329,13 @@ def test_a_name_typed_without_its_accents_is_the_name_with_them(
         url,
         "Venezuelas president Nicolás Maduro gratulerte klubben på Twitter.",
     )
+    # A name alone, without them: the sentence is searched without its accents too.
+    assert_quotes(
+        summariser,
+        "Hvem er Kevin?",
+        url,
+        "Kévin Gameiro scoret det første målet etter 21 minutter.",
+    )
     # Typed with them, as before.
     assert_quotes(
         summariser,

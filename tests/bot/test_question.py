@@ -48,6 +48,20 @@ def test_nynorsk_function_and_question_words_are_not_search_terms() -> None:
     assert not terms & {"kva", "frå", "kvifor", "ikkje"}
 
 
+def test_a_nynorsk_function_word_that_is_also_a_name_stays_a_name() -> None:
+    # "Anna", "Vera" and "Ho" are names outside a Nynorsk question; "kor" is a choir.
+    assert [t.exact for t in analyse("Hvem er Anna?").terms] == ["anna"]
+    assert [t.exact for t in analyse("What did Vera Wang say?").terms] == ["vera", "wang"]
+    assert "ho" in {t.exact for t in analyse("Was Ho Chi Minh City flooded?").terms}
+    assert "kor" in {t.exact for t in analyse("Hvilket kor vant?").terms}
+    assert "ho" not in {t.exact for t in analyse("Kva sa ho om planane?").terms}
+
+
+def test_a_short_english_question_taken_for_another_language_keeps_its_words() -> None:
+    # "EU sanctions" reads as French, whose function words hold "eu".
+    assert [t.exact for t in analyse("EU sanctions").terms] == ["eu", "sanctions"]
+
+
 def test_function_words_are_not_search_terms_but_names_keep_their_exact_form() -> None:
     question = analyse("Who is backing Haftars forces?")
     assert "who" not in question.search_terms and "is" not in question.search_terms

@@ -86,7 +86,8 @@ def test_a_short_legacy_file_is_read_as_western_or_its_guess_is_told(
     texts = [a.text for a in _articles(sqlite_db)]
     assert "L’école de Dijon a fêté ses 100 ans – une première…" in texts[0]
     notes = {n.where: n.reason for n in report.notes}
-    assert str(french) not in notes
+    # Each guess is said, the right one too: so little text cannot tell.
+    assert "read as windows-1252" in notes[str(french)]
     assert notes[str(russian)].startswith("no encoding declared, and only 10 bytes beyond ASCII")
     assert notes[str(russian)].endswith("if the text reads wrongly, save the file as UTF-8")
 
