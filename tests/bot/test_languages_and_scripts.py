@@ -16,7 +16,7 @@ from bot.answer.summariser import Summariser
 from bot.config import Settings
 from bot.digest import build_digest
 from bot.ingest import ArticleDraft, Ingestor
-from storage import Database
+from storage import Database, get_articles, search_articles
 
 # Facts from the seed (who backs whom in Libya, January 2020), told here in Chinese.
 LIBYA_ZH = (
@@ -160,6 +160,24 @@ def test_a_hindi_word_ending_in_a_vowel_sign_is_searched_whole(
     assert answer.found
     assert "महापौर सुनीता शर्मा ने कहा कि अस्पताल में तीन सौ बिस्तर हैं।" in answer.text
     assert answer.citations[0].url.endswith("hospital.txt")
+
+
+def test_a_hindi_word_is_searched_whole_on_either_database(
+    db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    # "काम" (work) is no part of "कुमार" (a name): SQLite's index once cut both at their
+    # vowel signs into the same consonants, and found the name.
+    records = tmp_path / "hindi.jsonl"
+    records.write_text(
+        '{"url": "https://a.example/1", "language": "hi", "text": "राहुल कुमार ने कहा कि वह आएंगे।"}\n'
+        '{"url": "https://a.example/2", "language": "hi", "text": "सड़क का काम सोमवार को शुरू हुआ।"}\n',
+        encoding="utf-8",
+    )
+    assert Ingestor(db, settings).ingest([str(records)]).failed == 0
+    with db.session() as session:
+        found = search_articles(session, ["काम"])
+        urls = {a.url for a in get_articles(session, [i for i, _ in found]).values()}
+    assert urls == {"https://a.example/2"}
 
 
 def test_hindi_function_words_alone_are_no_answer(summariser: Summariser) -> None:
