@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from bot.answer.question import Question, Term
 from bot.text import STOPWORDS, fold_letters, plain_letters, stem_words, tokenize, words
 from bot.text.captions import is_caption
-from bot.text.tokens import abbreviations, has_accents, is_name_token
+from bot.text.tokens import abbreviations, has_accents, is_name_token, is_plain
 
 __all__ = [
     "ScoredSentence",
@@ -154,7 +154,8 @@ def idf(document_frequency: int, total: int) -> float:
 @functools.lru_cache(maxsize=2048)
 def features(sentence: str, language: str) -> SentenceFeatures:
     exact = words(sentence)
-    tokens = tokenize(fold_letters(sentence))
+    plain_text = is_plain(sentence)
+    tokens = tokenize(sentence if plain_text else fold_letters(sentence))
     # A lower-case token is no name and has no capitalised part: most tokens, tested once.
     upper = [t for t in tokens if not t.islower()]
     names = {t.lower() for t in tokens[1:] if not t[:1].islower() and is_name_token(t)}
@@ -178,7 +179,11 @@ def features(sentence: str, language: str) -> SentenceFeatures:
     else:
         common = {*exact, *stems}
     # A word with accents is its plain letters too: "Kevin" asks of "Kévin".
-    plain = [p for w in exact if (p := plain_letters(w)) != w] if has_accents(sentence) else []
+    plain = (
+        [p for w in exact if (p := plain_letters(w)) != w]
+        if not plain_text and has_accents(sentence)
+        else []
+    )
     if plain:
         names |= {plain_letters(n) for n in names}
         capitals += [plain_letters(c) for c in capitals]
@@ -411,10 +416,13 @@ def score_sentences(
             if not sentence.rstrip().endswith(_ENDS_SENTENCE):
                 continue  # the headline again, as the text's first line
             headline = {}  # said in the text, which is scored below
-        lowered = fold_letters(sentence).lower()
-        if has_accents(lowered):
-            # "kevin" asks of "Kévin": the sentence is searched without its accents too.
-            lowered += "\n" + plain_letters(lowered)
+        if is_plain(sentence):
+            lowered = sentence.lower()
+        else:
+            lowered = fold_letters(sentence).lower()
+            if has_accents(lowered):
+                # "kevin" asks of "Kévin": the sentence is searched without its accents too.
+                lowered += "\n" + plain_letters(lowered)
         if index not in semantic and not needle.search(lowered):
             continue
         feats = features(sentence, language)

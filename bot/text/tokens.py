@@ -22,6 +22,7 @@ __all__ = [
     "is_unspaced",
     "unspaced_share",
     "fold_letters",
+    "is_plain",
     "plain_letters",
     "has_accents",
     "function_words",
@@ -215,8 +216,10 @@ def question_words(text: str) -> list[str]:
 def words(text: str) -> list[str]:
     """Lower-cased word parts: "al-Sarraj" gives "al" and "sarraj"; "2.000" gives "2000";
     a run of unspaced script its characters and their pairs (see `_unspaced_parts`)."""
+    if is_plain(text):
+        return _word_parts(text)
     found = _plain_words(text)
-    if text.isascii() or _UNSPACED.search(text) is None:
+    if _UNSPACED.search(text) is None:
         return found
     return _split_unspaced(found, asked=False)
 
@@ -267,6 +270,14 @@ _ACCENTS = _accent_table()
 _ACCENTED = re.compile("[" + "".join(map(chr, _ACCENTS)) + "]")
 
 
+_SPECIAL = re.compile(
+    "["
+    + _TO_FOLD.pattern[1:-1]
+    + _ACCENTED.pattern[1:-1]
+    + f"{_HAN}{_HIRAGANA}{_KATAKANA}{_HANGUL}]"
+)
+
+
 def has_accents(text: str) -> bool:
     """Whether ``text`` holds a letter with an accent that `plain_letters` takes off."""
     return not text.isascii() and _ACCENTED.search(text) is not None
@@ -286,9 +297,21 @@ def fold_letters(text: str) -> str:
     return text.translate(_FOLD)
 
 
+def is_plain(text: str) -> bool:
+    """Whether ``text`` holds nothing that words are read otherwise for: no letter to fold
+    (`fold_letters`), no accent (`plain_letters`), no unspaced script. Most Norwegian and
+    English text: one scan, where each reading would scan it again, sentence after sentence
+    of every article ranked."""
+    return text.isascii() or _SPECIAL.search(text) is None
+
+
 def _plain_words(text: str) -> list[str]:
     """`words` without the reading of unspaced script."""
-    text = fold_letters(text)
+    return _word_parts(fold_letters(text))
+
+
+def _word_parts(text: str) -> list[str]:
+    """The word parts of ``text`` as written, lower-cased (see `words`)."""
     # Every word part lies within one run of non-space characters, and most runs are one
     # whole word, or one and a stop or comma (str.isalnum is the regex's [^\W_] for every
     # character): only the other runs go through the regex, which over a whole article
