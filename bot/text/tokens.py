@@ -207,21 +207,22 @@ def _split_unspaced(found: list[str], asked: bool) -> list[str]:
 def question_words(text: str) -> list[str]:
     """`words` as a question looks for them: a run of unspaced script gives the pairs of
     its characters, not each character too (see `_unspaced_parts`)."""
-    found = _plain_words(text)
-    if text.isascii() or _UNSPACED.search(text) is None:
-        return found
-    return _split_unspaced(found, asked=True)
+    return _read_words(text, asked=True)
 
 
 def words(text: str) -> list[str]:
     """Lower-cased word parts: "al-Sarraj" gives "al" and "sarraj"; "2.000" gives "2000";
     a run of unspaced script its characters and their pairs (see `_unspaced_parts`)."""
+    return _read_words(text, asked=False)
+
+
+def _read_words(text: str, asked: bool) -> list[str]:
     if is_plain(text):
         return _word_parts(text)
     found = _plain_words(text)
     if _UNSPACED.search(text) is None:
         return found
-    return _split_unspaced(found, asked=False)
+    return _split_unspaced(found, asked)
 
 
 # Letters search reads as others, as search engines for these languages do: Turkish "İ"
