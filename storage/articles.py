@@ -10,7 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import cast
 
-from sqlalchemy import ColumnElement, Table, delete, func, select, update
+from sqlalchemy import ColumnElement, Table, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.orm import Session
 
@@ -213,6 +213,7 @@ def store_articles(
         return []
     if session.get_bind().dialect.name == "postgresql":
         index_scans(session)
+    _one_writer_per_text(session, {r.content_hash for r in records})
     stored = _stored_by_url(session, {r.url for r in records})
     # The articles holding each text: stored already (their ids), or inserted by this batch.
     stored_texts: dict[str, list[int]] = {}
@@ -276,6 +277,30 @@ def store_articles(
     add_origins(session, carriers)
     note_carried(session, carried)
     return outcomes
+
+
+# The advisory locks of texts being stored, apart from other keys locked so (`ratehits`).
+_TEXT_LOCKS = 1
+
+
+def _one_writer_per_text(session: Session, hashes: set[str]) -> None:
+    """Two ingests storing the same text take turns, so the second sees the first's article
+    (a wire story two feeds carry under their own URLs is one article, not two): on
+    PostgreSQL each text's advisory lock, taken in one order so that no two wait on each
+    other crosswise; SQLite has one writer, whose lock is taken before anything is read."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text(
+                "SELECT pg_advisory_xact_lock(:locks, key) FROM ("
+                "SELECT DISTINCT hashtext(h) AS key FROM unnest(CAST(:hashes AS text[])) AS h "
+                "ORDER BY key) AS keys"
+            ),
+            {"locks": _TEXT_LOCKS, "hashes": sorted(hashes)},
+        )
+    else:
+        # A write that changes nothing: the driver opens the transaction with it, and
+        # SQLite grants the write lock at once or when the other writer commits.
+        session.execute(text(f"UPDATE {Article.__tablename__} SET id = id WHERE 0"))
 
 
 def _carry(record: ArticleRecord, existing: _Stored, carriers: set[tuple[int, str]]) -> None:

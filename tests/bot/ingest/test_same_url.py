@@ -81,12 +81,17 @@ def test_a_changed_record_in_the_same_file_is_still_an_update(
 
 
 def test_an_insert_that_loses_a_race_to_another_ingest_is_unchanged_not_failed(
-    db: Database, db_url: str, settings: Settings, tmp_path: Path
+    postgres_url: str, settings: Settings, tmp_path: Path
 ) -> None:
+    # PostgreSQL's writers run side by side (SQLite's take turns, so there the other
+    # ingest would wait for this one). Theirs are fuller versions of the same URLs: the
+    # same texts would wait for this ingest too (`test_concurrent_copies`).
     rows = [(f"https://ex.example/{n}", f"Sak nummer {n} fra Bergen.", None) for n in range(40)]
+    fuller = [(url, f"{text} Bystyret møttes i går.", None) for url, text, _ in rows[10:30]]
     mine = _jsonl(tmp_path / "mine.jsonl", rows)
-    theirs = _jsonl(tmp_path / "theirs.jsonl", rows[10:30])
-    other = Database.open(db_url)
+    theirs = _jsonl(tmp_path / "theirs.jsonl", fuller)
+    db = Database.open(postgres_url)
+    other = Database.open(postgres_url)
     raced: list[Any] = []
 
     def before_insert(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
@@ -100,11 +105,15 @@ def test_an_insert_that_loses_a_race_to_another_ingest_is_unchanged_not_failed(
     finally:
         event.remove(db.engine, "before_cursor_execute", before_insert)
         other.close()
-    assert raced[0].summary() == "20 new, 0 updated, 0 unchanged, 0 failed"
-    assert report.summary() == "20 new, 0 updated, 20 unchanged, 0 failed"
-    with db.session() as session:
-        assert session.scalar(select(func.count(Article.id))) == 40
-        assert check_database(session) == []
+    try:
+        assert raced[0].summary() == "20 new, 0 updated, 0 unchanged, 0 failed"
+        assert report.summary() == "20 new, 0 updated, 20 unchanged, 0 failed"
+        with db.session() as session:
+            assert session.scalar(select(func.count(Article.id))) == 40
+            assert check_database(session) == []
+        assert _texts(db)["https://ex.example/10"].endswith("Bystyret møttes i går.")
+    finally:
+        db.close()
 
 
 def test_two_ingest_processes_of_overlapping_files_report_no_failures(
