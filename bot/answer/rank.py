@@ -10,7 +10,13 @@ from dataclasses import dataclass
 from bot.answer.question import Question, Term
 from bot.text import STOPWORDS, fold_letters, plain_letters, stem_words, tokenize, words
 from bot.text.captions import is_caption
-from bot.text.tokens import abbreviations, has_accents, is_name_token, is_plain
+from bot.text.tokens import (
+    abbreviations,
+    has_accents,
+    is_name_token,
+    is_plain,
+    written_as_name,
+)
 
 __all__ = [
     "ScoredSentence",
@@ -158,7 +164,7 @@ def features(sentence: str, language: str) -> SentenceFeatures:
     tokens = tokenize(sentence if plain_text else fold_letters(sentence))
     # A lower-case token is no name and has no capitalised part: most tokens, tested once.
     upper = [t for t in tokens if not t.islower()]
-    names = {t.lower() for t in tokens[1:] if not t[:1].islower() and is_name_token(t)}
+    names = {t.lower() for t in tokens[1:] if not t.islower() and is_name_token(t)}
     # A name glued to an ordinary word by a hyphen is a name still: "Fosse" in "Jon
     # Fosse-markeringer" is no "foss" (waterfall). "Sør-Norge", capitalised throughout,
     # is a place whose parts are words.
@@ -169,7 +175,7 @@ def features(sentence: str, language: str) -> SentenceFeatures:
     )
     # Word parts written with a capital anywhere, the first word too ("Sarraj" in
     # "al-Sarraj"), with their stems ("Haftars" -> "haftar").
-    capitals_raw = [p for t in upper for p in _PARTS.split(t) if p[:1].isupper()]
+    capitals_raw = [p for t in upper for p in _PARTS.split(t) if written_as_name(p)]
     capitals = [p.lower() for p in capitals_raw]
     stemmed = stem_words(exact + capitals, language)
     stems = stemmed[: len(exact)]

@@ -32,6 +32,7 @@ __all__ = [
     "document_terms",
     "abbreviations",
     "is_name_token",
+    "written_as_name",
 ]
 
 
@@ -450,10 +451,16 @@ def document_terms(title: str, body: str, language: str | None) -> str:
     return " ".join(filter(None, (title_terms, title_terms, _terms(body, language))))
 
 
+# A product's name with a capital after its first letter or two ("iPhone", "eBay", "iPad");
+# a unit written so ("kWh", "mAh", "pH") has no word after its capital.
+_CAPITAL_INSIDE = re.compile(r"[a-z]{1,2}[A-Z][a-z]{2,}")
+
+
 def is_name_token(token: str) -> bool:
-    """A capitalised word that is not a function word ("Haftar"), or an acronym ("FN", "VAR")."""
+    """A capitalised word that is not a function word ("Haftar"), an acronym ("FN",
+    "VAR"), or a product's name written with a capital inside ("iPhone")."""
     if token[:1].islower():  # most words: then neither capitalised nor all capitals
-        return False
+        return bool(_CAPITAL_INSIDE.fullmatch(token))
     if len(token) >= 2 and token.isupper() and token.isalpha():
         return True
     return token[:1].isupper() and token.lower() not in STOPWORDS and not token.isdigit()
@@ -473,4 +480,10 @@ def abbreviations(parts: list[str]) -> set[str]:
 def name_words(token: str) -> list[str]:
     """The parts of a name token that are names: "VM-gull" gives "vm", not "gull"."""
     parts = [p for p in _TERM_SPLIT.split(token) if p]
-    return [p.lower() for p in parts if p[:1].isupper()]
+    return [p.lower() for p in parts if written_as_name(p)]
+
+
+def written_as_name(part: str) -> bool:
+    """Whether a word part is written as a name is: capitalised ("Haftar"), or with a
+    capital inside ("iPhone")."""
+    return part[:1].isupper() or bool(_CAPITAL_INSIDE.fullmatch(part))

@@ -343,3 +343,48 @@ def test_a_name_typed_without_its_accents_is_the_name_with_them(
         url,
         "Kévin Gameiro scoret det første målet etter 21 minutter.",
     )
+
+
+FACTORY = {
+    "url": "https://naeringsavisa.example/fabrikk",
+    "title": "Fabrikken på Raufoss settes i drift igjen",
+    "source": "Næringsavisa",
+    "language": "no",
+    "published": "2024-09-12T08:00:00+00:00",
+    "text": (
+        "Fabrikken på Raufoss starter produksjonen igjen mandag etter tre uker med stans.\n"
+        "Alle innstillinger på maskinene er kontrollert på nytt, sier fabrikksjefen."
+    ),
+}
+PHONES = {
+    "url": "https://techavisa.example/telefon",
+    "title": "New phones in the shops",
+    "source": "Techavisa",
+    "language": "en",
+    "published": "2024-09-13T08:00:00+00:00",
+    "text": (
+        "Apple said the new iPhone goes on sale in Norway on Friday.\n"
+        "Shops in Oslo expect queues outside their doors before they open."
+    ),
+}
+
+
+def test_a_product_named_with_a_capital_inside_is_a_name(
+    sqlite_db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    summariser = summariser_over(sqlite_db, settings, tmp_path, FACTORY, HANDBALL, FOOTBALL)
+    # "iPhone" is what is asked about, however it starts: no article names it, so the
+    # factory's settings are no answer.
+    answer = summariser.answer("How do I reset an iPhone to factory settings?")
+    assert not answer.found
+    assert "iPhone" in answer.text
+    # A unit is no name: "kWh" in a question asks nothing the articles must name.
+    assert summariser.answer("Hvor mange kWh bruker fabrikken på Raufoss?").found
+
+    summariser = summariser_over(sqlite_db, settings, tmp_path, PHONES)
+    assert_quotes(
+        summariser,
+        "When does the new iPhone go on sale in Norway?",
+        PHONES["url"],
+        "Apple said the new iPhone goes on sale in Norway on Friday.",
+    )
