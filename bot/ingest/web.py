@@ -35,6 +35,7 @@ from bot.text.tokens import unspaced_share
 
 if TYPE_CHECKING:
     import feedparser
+    from lxml.html import HtmlElement
 
 log = logging.getLogger(__name__)
 
@@ -413,6 +414,68 @@ def _least_article_chars(text: str) -> int:
     return MIN_ARTICLE_CHARS // 3 if unspaced_share(text) > 0.5 else MIN_ARTICLE_CHARS
 
 
+# Extracted elements whose line breaks are the text's own.
+_PREFORMATTED = ("code", "pre")
+# The words on either side of each line break in a page's source that falls between words,
+# perhaps inside a link or an emphasis (not between paragraphs or list items): where the
+# source wrapped a line.
+_INLINE_TAGS = (
+    r"(?:</?(?:a|abbr|b|cite|em|font|i|mark|q|small|span|strong|sub|sup|time|u)\b[^>]*>)*"
+)
+_SOURCE_BREAK = re.compile(
+    rf"(?<![^\s<>])([^\s<>]+){_INLINE_TAGS}[ \t\r]*\n[ \t\r\n]*(?={_INLINE_TAGS}([^\s<>]+))"
+)
+# Preformatted text, whose line breaks are its own.
+_PREFORMATTED_SOURCE = re.compile(r"<(pre|textarea)\b", re.IGNORECASE)
+
+
+def _without_preformatted(page: str) -> str:
+    """``page`` without its preformatted text (one scan: an element left open runs to the
+    end of the page)."""
+    pieces = []
+    at = 0
+    lowered = page.lower()
+    while match := _PREFORMATTED_SOURCE.search(page, at):
+        pieces.append(page[at : match.start()])
+        end = lowered.find(f"</{match.group(1).lower()}", match.end())
+        at = len(page) if end < 0 else end
+    pieces.append(page[at:])
+    return " ".join(pieces)
+
+
+def _unwrapped(text: str, wrapped: set[tuple[str, str]]) -> str:
+    """``text`` with each line break between words the source wraps a line between made a
+    space."""
+    lines = text.split("\n")
+    out = [lines[0]]
+    for line in lines[1:]:
+        before, after = out[-1].split(), line.split()
+        if before and after and (before[-1], after[0]) in wrapped:
+            out[-1] = f"{out[-1].rstrip()} {line.lstrip()}"
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def _as_shown(body: HtmlElement, page: str) -> str:
+    """The text of a page's extracted article as a browser shows it: a line break in the
+    HTML source inside a paragraph ("bis nach\nMadrid?") is a space, not the end of a
+    sentence. A <br> still breaks the line, code keeps its lines, and so do the lines the
+    extractor itself puts between the pieces of a page it reads another way (the source
+    holds no break between those)."""
+    source = _without_preformatted(page)
+    wrapped = {(m.group(1), m.group(2)) for m in _SOURCE_BREAK.finditer(source)}
+    kept = {node for code in body.iter(*_PREFORMATTED) for node in code.iter()}
+    for node in body.iter():
+        if node not in kept and node.text and "\n" in node.text:
+            node.text = _unwrapped(node.text, wrapped)
+        if node.getparent() not in kept and node.tail and "\n" in node.tail:
+            node.tail = _unwrapped(node.tail, wrapped)
+    from trafilatura.xml import xmltotxt
+
+    return str(xmltotxt(body, False))
+
+
 def draft_from_html(page: str, url: str, where: str = "") -> ArticleDraft:
     """The article on a page (reader comments left out); a page without one raises
     `IngestError`."""
@@ -422,7 +485,8 @@ def draft_from_html(page: str, url: str, where: str = "") -> ArticleDraft:
     if document is None:
         raise IngestError("no article text on the page")
     data = document.as_dict() if hasattr(document, "as_dict") else dict(document)
-    text = (data.get("text") or "").strip()
+    body = getattr(document, "body", None)
+    text = (_as_shown(body, page) if body is not None else data.get("text") or "").strip()
     title = (data.get("title") or "").strip()
     if title and text.startswith(title):
         text = text[len(title) :].lstrip()

@@ -6,6 +6,7 @@ from http.server import BaseHTTPRequestHandler
 import pytest
 from sqlalchemy import select
 
+from bot.answer.summariser import Summariser
 from bot.config import Settings
 from bot.ingest import Ingestor
 from storage import Article, Database, add_feed, list_feeds
@@ -314,3 +315,44 @@ def test_relative_feed_links_are_resolved_and_other_schemes_skipped(
     assert report.new == 1
     with sqlite_db.session() as session:
         assert session.scalars(select(Article.url)).all() == [site.url("/nyheter/1")]
+
+
+# A page written by hand: its paragraphs break lines where the editor wrapped them (and
+# end in a <br>, which keeps the extractor from joining them), and a poem in <pre> keeps
+# its lines.
+WRAPPED_PAGE = """<html><head><title>Ny jernbane mot Europa</title>
+<meta property="og:site_name" content="Banebladet"></head>
+<body><article><h1>Ny jernbane mot Europa</h1>
+<p>Regjeringen vil bygge en ny
+hurtigtogstrekning fra <a href="/oslo">Oslo</a> til
+Hamburg innen 2040, sa samferdselsministeren
+på en pressekonferanse tirsdag.<br>
+</p>
+<p>Reisen skal ta under åtte timer, mot nesten tjue i dag.
+Prosjektet koster etter planen 120 milliarder kroner, og
+<a href="/stortinget">Stortinget</a> skal behandle saken i vår.<br>
+</p>
+<pre>Toget går
+i natt</pre>
+</article></body></html>"""
+
+
+def test_a_line_break_inside_a_paragraph_of_a_page_is_a_space(
+    sqlite_db: Database, settings: Settings
+) -> None:
+    with serve() as site:
+        url = site.add("/bane", body=WRAPPED_PAGE.encode(), headers={"Content-Type": "text/html"})
+        assert Ingestor(sqlite_db, settings).ingest([url]).new == 1
+    with sqlite_db.session() as session:
+        article = session.scalars(select(Article)).one()
+    # As a browser shows it: each paragraph one line, the wrapped sentence whole.
+    assert (
+        "Regjeringen vil bygge en ny hurtigtogstrekning fra Oslo til Hamburg innen 2040, sa "
+        "samferdselsministeren på en pressekonferanse tirsdag." in article.text.splitlines()
+    )
+    answer = Summariser(sqlite_db, settings).answer("Hvor mye koster prosjektet?")
+    assert answer.found
+    assert (
+        "Prosjektet koster etter planen 120 milliarder kroner, og Stortinget skal behandle "
+        "saken i vår." in answer.text
+    )
