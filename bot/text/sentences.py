@@ -49,6 +49,14 @@ _OTHER_ENDS = tuple(_ENDS[1:])
 _STOP_BOUNDARY = re.compile(
     _BOUNDARY.pattern.replace(f"([{_ENDS}][{_ENDS}]*)", rf"(\.[{_ENDS}]*)", 1)
 )
+# A month's name after a day's number and its dot: "der 13. November", "am 3. Oktober" in
+# German, which writes months with a capital (Norwegian's "13. november" never looked like a
+# sentence's end), and the Nordic languages' capitalised at a line's start.
+_MONTH = re.compile(
+    r"(?:januar[iy]?|jänner|februar[iy]?|märz|mars|march|april|mai|maj|may|jun[ie]|juli|july"
+    r"|august[ie]?|september|oktober|october|november|de[sz]ember|december)\b",
+    re.IGNORECASE,
+)
 # The word before a dot, matched on the reversed text: a search anchored at the end would
 # try every start.
 _WORD_BEFORE_REVERSED = re.compile(r"[\w.]+")
@@ -83,6 +91,16 @@ def _ends_abbreviation(word: str) -> bool:
     return "." in word and all(len(part) <= 2 for part in word.split("."))
 
 
+def _day_of_month(line: str, dot: int, after: int) -> bool:
+    """Whether the dot at ``dot`` follows a day's number and a month's name follows it."""
+    day = line[max(0, dot - 3) : dot]
+    return (
+        day[-1:].isdigit()
+        and (len(day) < 3 or not day[-3].isdigit())
+        and bool(_MONTH.match(line, after))
+    )
+
+
 def _split_line(line: str) -> list[str]:
     sentences: list[str] = []
     start = 0
@@ -93,7 +111,9 @@ def _split_line(line: str) -> list[str]:
             # and looked at in a window: slicing the rest of a long line at every dot costs
             # quadratic time.)
             dot = match.start()
-            if _is_abbreviation(line[max(start, dot - 24) : dot]):
+            if _is_abbreviation(line[max(start, dot - 24) : dot]) or _day_of_month(
+                line, dot, match.end()
+            ):
                 continue
         piece = line[start : match.start(2)].strip()
         if piece:

@@ -29,6 +29,17 @@ def test_norwegian_dots_in_dates_times_and_abbreviations_do_not_end_sentences() 
     ]
 
 
+def test_a_day_before_a_capitalised_month_does_not_end_a_sentence() -> None:
+    # German writes its months with a capital: "der 13. November" is one date.
+    text = "Es ist der 13. November. Am 3. Oktober kam die Antwort. Sie gewannen 2:1. Mai kommt."
+    assert split_sentences(text) == [
+        "Es ist der 13. November.",
+        "Am 3. Oktober kam die Antwort.",
+        "Sie gewannen 2:1.",
+        "Mai kommt.",
+    ]
+
+
 def test_line_breaks_end_sentences_and_headings_stand_alone() -> None:
     text = "Kaos og anarki\nSiden har en rekke militser kjempet. I 2019. 146.000 er på flukt!"
     assert split_sentences(text) == [
