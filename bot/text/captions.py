@@ -1,4 +1,4 @@
-"""Image captions, photo credits and bylines inside article text. Pure functions.
+"""Image captions, photo credits, bylines and datelines inside article text. Pure functions.
 
 Pages and feeds hand over the text around a photo with the article: "FOTO: Ola Nordmann /
 NTB scanpix", "Anders Mol (t.v.) og Christian Sørum i Roma.", "Av NTB-Kari Hansen".
@@ -53,6 +53,46 @@ _PORTRAIT = re.compile(
 _SOURCE_LINE = re.compile(r"^\(\s*(?:kilde|kilder|source|sources)\s*:[^)]*\)\.?$", re.IGNORECASE)
 # "Av NTB-Kari Hansen", "By Jane Smith": a byline is short and all names.
 _BYLINE = re.compile(r"^(?:Av|By)\s+(?:[A-ZÆØÅ][\w-]*\s*){1,4}\.?$")
+# Where the story ran first: "This article originally appeared on VICE US.", "Saken ble
+# først publisert i Nordlys."
+_FIRST_RAN = re.compile(
+    r"^(?:this|the) (?:article|story|piece|post) (?:was )?(?:originally |first )?"
+    r"(?:appeared|published|ran)\b"
+    r"|^(?:artikkelen|saken|denne saken) (?:ble )?(?:først |opprinnelig )?(?:publisert|trykket)\b",
+    re.IGNORECASE,
+)
+# A wire story's station or agency before its dash, alone: "(KGO) --", "(NTB) –".
+_AGENCY_DASH = re.compile(r"^\(?[A-Z]{2,6}\)?\s*(?:--|—|–)$")
+# A line that gives only when the story was published or updated: "Oppdatert 12. mars
+# 2024 kl. 10.15", "Latest update May 6th, 2022 12:49 AM", "Stand des Artikels: 26. Februar
+# 2020, 12:30 Uhr.", "Article mis à jour le 7 janvier 2020.", "22.12.2018". It tells the
+# reader nothing the source line does not.
+_DATE_WORDS = frozenset(
+    """
+    january february march april may june july august september october november december
+    januar februar mars april mai juni juli august september oktober november desember
+    jänner märz dezember janvier février avril juin juillet août septembre octobre novembre
+    décembre enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre
+    diciembre gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre
+    jan feb mar apr jun jul aug sep sept oct okt nov dec des dez
+    monday tuesday wednesday thursday friday saturday sunday mandag tirsdag onsdag torsdag
+    fredag lørdag søndag montag dienstag mittwoch donnerstag freitag samstag sonntag lundi
+    mardi mercredi jeudi vendredi samedi dimanche lunes martes miércoles jueves viernes
+    sábado domingo
+    """.split()
+)
+_DATE_LABELS = frozenset(
+    """
+    updated update latest last published posted modified created on at am pm news by of
+    oppdatert publisert sist endret kl klokken den dato stand des der artikels aktualisiert
+    veröffentlicht am um uhr datum mis à a jour le la du publié mise actualizado publicado
+    el de aggiornato pubblicato il alle ore gmt utc cet cest est edt pst bst time date
+    """.split()
+)
+# A date written in numbers (22.12.2018, 2020-01-14, 6/1/2020), and a time of day (12:49).
+_NUMERIC_DATE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}")
+_TIME_OF_DAY = re.compile(r"\b\d{1,2}[:.]\d{2}\b")
+_DATE_LINE_WORDS = 14
 # After a name: an age or a party ("Nicki Bille (31)", "Erna Solberg (H)").
 _AGE_OR_PARTY = re.compile(r"\s*\((?:\d{1,3}|[A-ZÆØÅ][a-zæøå]{0,2}|[A-ZÆØÅ]{1,3})\)$")
 _NAME_PART = re.compile(r"[^\W\d_][\w'’.-]*")
@@ -81,8 +121,26 @@ def is_caption(sentence: str) -> bool:
         or _portrait(text)
         or _SOURCE_LINE.match(text)
         or _BYLINE.match(text)
+        or _FIRST_RAN.match(text)
+        or _AGENCY_DASH.match(text)
         or is_name_only(text)
+        or _date_line(text)
     )
+
+
+def _date_line(text: str) -> bool:
+    """Whether ``text`` only says when: a date (a month's or a day's name, or a date in
+    numbers) with its labels, numbers and times, and at most one word besides; or a time
+    alone ("Avspark 18.30." says what happens then)."""
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    if len(words) > _DATE_LINE_WORDS:
+        return False
+    other = [w for w in words if w not in _DATE_WORDS and w not in _DATE_LABELS]
+    # The ordinals' endings ("6th", "1er") are no words.
+    other = [w for w in other if w not in ("st", "nd", "rd", "th", "er")]
+    if _NUMERIC_DATE.search(text) or any(w in _DATE_WORDS for w in words):
+        return len(other) <= 1
+    return not other and bool(_TIME_OF_DAY.search(text))
 
 
 def _portrait(text: str) -> bool:

@@ -126,3 +126,50 @@ def test_a_portrait_line_a_story_pointer_and_a_source_line_are_never_quoted(
         assert "tidligere anledning" not in answer.text and "Les også" not in answer.text
     source = summariser.answer("Hva sa politiets operasjonssentral?")
     assert "(Kilde:" not in source.text
+
+
+WIRE_STORY = {
+    "url": "https://kystavisa.example/ferjer",
+    "title": "Ferjer innstilt i Nordland",
+    "source": "Kystavisa",
+    "language": "no",
+    "published": "2024-03-12T10:15:00+00:00",
+    "text": (
+        "Sist oppdatert 12. mars 2024 kl. 10.15\n"
+        "Tolv ferjesamband i Nordland ble innstilt tirsdag på grunn av uværet.\n"
+        "Vinden nådde 35 meter i sekundet på Bodø lufthavn i natt.\n"
+        "Saken ble først publisert i Lofotposten.\n"
+        "Monday, 11 March 2024\n"
+        "Mannskapene jobbet hele natten for å få strømmen tilbake til 4000 hjem i Lofoten."
+    ),
+}
+
+
+def test_a_line_that_only_dates_the_story_is_never_quoted(
+    sqlite_db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    # When it was published or updated, and where it ran first, is what the source line
+    # says: the answer quotes what happened.
+    summariser = summariser_over(sqlite_db, settings, tmp_path, WIRE_STORY)
+    for question in ("Hvor mange ferjesamband ble innstilt i Nordland?", "Hva sa vinden i Bodø?"):
+        answer = summariser.answer(question)
+        assert answer.found
+        assert "Tolv ferjesamband" in answer.text or "35 meter" in answer.text
+        for line in ("Sist oppdatert", "først publisert", "Monday"):
+            assert line not in answer.text, answer.text
+
+
+def test_datelines_in_other_languages_are_told_from_times_that_say_what_happens() -> None:
+    from bot.text.captions import is_caption
+
+    for line in (
+        "Latest update May 6th, 2022 12:49 AM May 06, 2022 News",
+        "Stand des Artikels: 26. Februar 2020, 12:30 Uhr.",
+        "Article mis à jour le 7 janvier 2020.",
+        "22.12.2018",
+        "This article originally appeared on VICE US.",
+        "(KGO) --",
+    ):
+        assert is_caption(line), line
+    for sentence in ("Avspark 18.30.", "I 2019.", "Han kom mandag 12. mars.", "Det var 13. mars."):
+        assert not is_caption(sentence), sentence
