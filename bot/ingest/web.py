@@ -476,6 +476,72 @@ def _as_shown(body: HtmlElement, page: str) -> str:
     return str(xmltotxt(body, False))
 
 
+def _bare(text: str) -> str:
+    """Letters and digits only, lower-cased: "Battery-News.de" and "batterynewsde" agree."""
+    return "".join(c for c in text.lower() if c.isalnum())
+
+
+def _outlet(sitename: str, host: str) -> str:
+    """The outlet a page names, or its host: a page may name its outlet by a link
+    ("https://www.facebook.com/tagesspiegel"), or the extractor make one of the host's
+    letters ("Futurezoneat" for futurezone.at)."""
+    host = host.removeprefix("www.")
+    if not sitename or "://" in sitename or sitename.startswith("www."):
+        return host
+    if " " not in sitename and "." not in sitename and _bare(sitename) == _bare(host):
+        return host
+    return sitename
+
+
+# What separates a headline from the site's name and the date a page's title adds:
+# "Berlin confronts its colonial past | DW | 19.01.2020", "Ultium Cells ... - Battery-News.de".
+_TITLE_PARTS = re.compile(r"(\s+[|–—-]\s+|\s*\|\s*|\s+::\s+|\s+[·•]\s+)")
+_DATE_PART = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}")
+# A host's labels that name no site: "www", and "co" of "co.uk".
+_NO_SITE = frozenset({"www", "m", "co", "or", "ne", "com", "org", "net"})
+# How many letters a title's end may hold besides the site's name ("the", "online", "de").
+_SITE_EXTRA = 6
+
+
+def _without_site(title: str, source: str, host: str) -> str:
+    """``title`` without the site's name and the date its ends add, as a citation names
+    the outlet and the date already. The headline stays whole: only an end that names the
+    site (its outlet name or its host) or is a date goes."""
+    pieces = _TITLE_PARTS.split(title)
+    if len(pieces) < 3:
+        return title
+    labels = host.lower().split(".")
+    names = {_bare(source), _bare(host), _bare(host.removeprefix("www."))}
+    names.update(label for label in labels[:-1] if label not in _NO_SITE)
+    names.discard("")
+
+    def site(part: str) -> bool:
+        bare = _bare(part)
+        return (
+            bare in names
+            # With a word or a domain's ending besides: "The Japan Times" of japantimes.co.jp.
+            or any(
+                len(n) >= 4
+                and len(bare) - len(n) <= _SITE_EXTRA
+                and n in (bare[: len(n)], bare[-len(n) :])
+                for n in names
+            )
+            or bool(_DATE_PART.fullmatch(part.strip()))
+        )
+
+    parts, separators = pieces[0::2], pieces[1::2]
+    while len(parts) > 1 and site(parts[-1]):
+        parts.pop()
+        separators.pop()
+    while len(parts) > 1 and site(parts[0]):
+        parts.pop(0)
+        separators.pop(0)
+    kept = [parts[0]]
+    for separator, part in zip(separators, parts[1:], strict=True):
+        kept += [separator, part]
+    return "".join(kept).strip()
+
+
 def draft_from_html(page: str, url: str, where: str = "") -> ArticleDraft:
     """The article on a page (reader comments left out); a page without one raises
     `IngestError`."""
@@ -490,6 +556,9 @@ def draft_from_html(page: str, url: str, where: str = "") -> ArticleDraft:
     title = (data.get("title") or "").strip()
     if title and text.startswith(title):
         text = text[len(title) :].lstrip()
+    host = data.get("hostname") or urlsplit(url).hostname or ""
+    source = _outlet(data.get("sitename") or "", host)
+    title = _without_site(title, source, host)
     if not text:
         raise IngestError("no article text on the page")
     least = _least_article_chars(text)
@@ -506,7 +575,7 @@ def draft_from_html(page: str, url: str, where: str = "") -> ArticleDraft:
         url=url,
         title=title,
         text=text,
-        source=data.get("sitename") or data.get("hostname") or urlsplit(url).hostname or "",
+        source=source,
         published_at=published,
         published_precision=precision,
         where=where or url,

@@ -356,3 +356,48 @@ def test_a_line_break_inside_a_paragraph_of_a_page_is_a_space(
         "Prosjektet koster etter planen 120 milliarder kroner, og Stortinget skal behandle "
         "saken i vår." in answer.text
     )
+
+
+def _page(title: str, site_name: str, text: str) -> bytes:
+    return (
+        f"<html><head><title>{title}</title>"
+        f'<meta property="og:site_name" content="{site_name}"></head>'
+        f"<body><article><p>{text}</p></article></body></html>"
+    ).encode()
+
+
+def test_a_citation_names_the_headline_and_the_outlet_not_the_pages_additions(
+    sqlite_db: Database, settings: Settings
+) -> None:
+    text = (
+        "Tolv ferjesamband i Nordland ble innstilt tirsdag på grunn av uværet, opplyser "
+        "Statens vegvesen. Vinden nådde 35 meter i sekundet på Bodø lufthavn i natt, og "
+        "flere veier ble stengt. Ferjene ventes i rute igjen onsdag morgen."
+    )
+    with serve() as site:
+        # The site's name and the date after the headline; the outlet named by its page on
+        # a social network; a headline whose dash is its own.
+        site.add(
+            "/ferjer",
+            body=_page("Ferjer innstilt i Nordland | Kystavisa | 12.03.2024", "Kystavisa", text),
+            headers={"Content-Type": "text/html; charset=utf-8"},
+        )
+        site.add(
+            "/vind",
+            body=_page(
+                "Storm i nord - vinden nådde 35 meter i sekundet - Nordlandsposten",
+                "https://www.facebook.com/nordlandsposten",
+                text.replace("Tolv", "Elleve"),
+            ),
+            headers={"Content-Type": "text/html; charset=utf-8"},
+        )
+        report = Ingestor(sqlite_db, settings).ingest([site.url("/ferjer"), site.url("/vind")])
+    assert report.new == 2
+    with sqlite_db.session() as session:
+        stored = {a.url.rsplit("/", 1)[1]: a for a in session.scalars(select(Article))}
+    assert (stored["ferjer"].title, stored["ferjer"].source) == (
+        "Ferjer innstilt i Nordland",
+        "Kystavisa",
+    )
+    assert stored["vind"].title == "Storm i nord - vinden nådde 35 meter i sekundet"
+    assert stored["vind"].source == "127.0.0.1"
