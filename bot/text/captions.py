@@ -15,14 +15,15 @@ __all__ = ["is_caption", "is_name_only", "split_credit"]
 
 # The words that credit a picture: "Foto", "Arkivbilde", "Illustrasjonsfoto", "Video".
 _CREDIT_WORD = (
-    r"(?:(?:arkiv|illustrasjons|presse)?(?:foto|bilde)|photo|illustrasjon|illustration|video)"
+    r"(?:(?:arkiv|illustrasjons|presse)?(?:foto|bilde)|photo|bild|illustrasjon|illustration"
+    r"|video)"
 )
 # "Foto: ...", "(Foto: ...)", "FOTO: Arkivfoto: ...", "(Illustrasjonsfoto: ...)" at the start.
 _CREDIT_START = re.compile(rf"^\(?\s*{_CREDIT_WORD}\s*:", re.IGNORECASE)
 # The credit word alone: "(Arkivfoto)", "Illustrasjonsfoto."
 _CREDIT_ALONE = re.compile(rf"^\(?\s*{_CREDIT_WORD}\s*\)?\.?$", re.IGNORECASE)
 _CREDIT_ANYWHERE = re.compile(
-    r"\(\s*(?:foto|photo|bilde|arkivfoto)\s*:[^)]*\)|\b(?:foto|photo)\s*:|\bscanpix\b",
+    r"\(\s*(?:foto|photo|bilde|arkivfoto)\s*:[^)]*\)|\b(?:foto|photo|bild)\s*:|\bscanpix\b",
     re.IGNORECASE,
 )
 # Who stands where in the picture: "(t.v.)", "(til høyre)", "(f.v.)", "(i midten)".

@@ -14,6 +14,7 @@ from bot.text import (
     tokens,
     words,
 )
+from bot.text.captions import is_caption
 
 
 def test_norwegian_dots_in_dates_times_and_abbreviations_do_not_end_sentences() -> None:
@@ -133,6 +134,13 @@ def test_a_photo_credit_glued_to_the_lede_is_split_off() -> None:
         "FOTO: Kari Nordmann / NTB scanpix",
         "Fergen gikk på grunn ved Halsa natt til fredag.",
     ]
+    # German and Swedish credit a picture with "Bild".
+    swedish = "Bild: Jonathan Nackstrand/TT Statsministern talade i riksdagen på onsdagen."
+    assert split_sentences(swedish) == [
+        "Bild: Jonathan Nackstrand/TT",
+        "Statsministern talade i riksdagen på onsdagen.",
+    ]
+    assert is_caption("Bild: dpa") and not is_caption("Statsministern talade i riksdagen.")
 
 
 def test_captions_credits_and_bylines_are_recognised_and_statements_are_not() -> None:
