@@ -458,15 +458,17 @@ def analyse(text: str, lexicon: Lexicon | None = None, nynorsk: Nynorsk | None =
     names = [token for token, name in zip(tokens, is_name, strict=True) if name]
     full_names = _runs_of_names(tokens, is_name)
     name_parts = {w for name in names for w in name_words(name)}
+    own = function_words(language)
     ignore = (
         STOPWORDS
         | _QUESTION_FILLER
         | (_TIME_FILLER if window else frozenset())
         | (_NORWEGIAN_FILLER if language == "no" else frozenset())
         # A question in letters of English alone that is taken for another language ("EU
-        # sanctions" for French) keeps its words: the lists are for other scripts' words
-        # and for those accented languages write.
-        | (function_words(language) if not text.isascii() else frozenset())
+        # sanctions" for French) keeps its words: the lists are for other scripts' words,
+        # for those accented languages write, and for a question that holds two or more
+        # of them ("Wer erhielt den Buchpreis?": "wer", "den").
+        | (own if not text.isascii() or len(own.intersection(words(lowered))) >= 2 else frozenset())
         | (NYNORSK_FILLER if NYNORSK_WORDS.intersection(words(lowered)) else frozenset())
         # "Kor mange", "Kor er": Nynorsk's "hvor", where a question starts.
         | ({"kor"} if lowered.startswith("kor ") else frozenset())

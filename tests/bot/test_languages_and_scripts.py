@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.digest import build_digest
 from bot.ingest import ArticleDraft, Ingestor
 from storage import Database, get_articles, search_articles
+from tests.support.ranking import summariser_over
 
 # Facts from the seed (who backs whom in Libya, January 2020), told here in Chinese.
 LIBYA_ZH = (
@@ -324,3 +325,29 @@ def test_doctor_repair_reads_the_words_of_articles_stored_before_anew(tmp_path: 
     assert "土耳其支持总理萨拉杰。" in runner.invoke(app, asked, env=env).stdout
     again = runner.invoke(app, ["doctor", "--repair"], env=env)
     assert "anew" not in again.stderr
+
+
+BOOK_PRIZE = {
+    "url": "https://kulturblatt.example/buchpreis",
+    "title": "Buchpreis für Frank Witzel",
+    "source": "Kulturblatt",
+    "language": "de",
+    "published": "2015-10-12T18:00:00+00:00",
+    "text": (
+        "Frank Witzel bekam am Montag in Frankfurt den Deutschen Buchpreis für seinen "
+        "Roman über die Bundesrepublik der siebziger Jahre.\n"
+        "Die Jury lobte das Buch als ein großes Panorama einer verwirrten Zeit."
+    ),
+}
+
+
+def test_a_question_in_english_letters_of_another_language_drops_its_function_words(
+    sqlite_db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    summariser = summariser_over(sqlite_db, settings, tmp_path, BOOK_PRIZE)
+    # "Wer" and "den" are German's own words, not what is asked: no caveat says the
+    # article never uses "wer".
+    answer = summariser.answer("Wer erhielt den Deutschen Buchpreis 2015?")
+    assert answer.found
+    assert "Frank Witzel bekam am Montag in Frankfurt den Deutschen Buchpreis" in answer.text
+    assert "“wer”" not in answer.note, answer.note
