@@ -137,8 +137,18 @@ def _entry_fragment(entry: feedparser.FeedParserDict) -> str:
     return str(max(parts, key=len) if parts else entry.get("summary", "") or "")
 
 
+def _is_plain_text(entry: feedparser.FeedParserDict) -> bool:
+    """Whether the entry's content (or summary) is declared plain text (Atom's
+    type="text"): its "<" and "&" are the text's own, not markup."""
+    parts = entry.get("content", []) or []
+    detail = max(parts, key=lambda c: len(c.get("value", ""))) if parts else None
+    detail = detail or entry.get("summary_detail") or {}
+    return bool(detail.get("type") == "text/plain")
+
+
 def _entry_text(entry: feedparser.FeedParserDict) -> str:
-    return html_to_text(_entry_fragment(entry))
+    fragment = _entry_fragment(entry)
+    return fragment if _is_plain_text(entry) else html_to_text(fragment)
 
 
 def _page_text(
@@ -277,6 +287,9 @@ def drafts_from_feed(
         # are stored; the rest are new again once the feed comes whole.
         entries = entries[: len(_ENTRY_ENDS.findall(utf8))]
     items: list[ArticleDraft | Failure | Unchanged | Note] = []
+    if not entries and not damage:
+        # Read whole, and nothing in it: said, so that "0 new" is not taken for a failure.
+        items.append(Note(where, "the feed lists no entries (yet)"))
     if max_items is not None and len(entries) > max(max_items, 0):
         items.append(
             Note(
@@ -317,7 +330,7 @@ def drafts_from_feed(
             # Stored with more text than the entry's markup holds (its page): unchanged.
             items.append(unchanged)
             continue
-        text = html_to_text(fragment)
+        text = fragment if _is_plain_text(entry) else html_to_text(fragment)
         if not text.strip():
             text = title
         if held is not None and len(clean_text(text)) < held:

@@ -137,3 +137,37 @@ def test_an_entry_that_cannot_be_stored_is_named_by_its_feed_and_place(
         (f'{path}, entry 2 "Skript"', "its link 'javascript:alert(1)' is not a web address"),
         (f'{path}, entry 3 "https://avisa.example/3"', "no article text"),
     ]
+
+
+ATOM_TEXT_AND_HTML = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Teknikkavisa</title><id>urn:teknikk</id>
+<updated>2024-01-01T00:00:00Z</updated>
+<entry><title>Blink</title><id>urn:1</id><link href="https://teknikk.example/blink"/>
+<updated>2024-01-01T00:00:00Z</updated>
+<content type="text">The history of the &lt;blink&gt; tag, and why Q&amp;A sites still argue
+about it twenty years after the browsers dropped it.</content></entry>
+<entry><title>Markup</title><id>urn:2</id><link href="https://teknikk.example/markup"/>
+<updated>2024-01-01T00:00:00Z</updated>
+<content type="html">&lt;p&gt;The browsers read &lt;b&gt;this&lt;/b&gt; as markup.&lt;/p&gt;
+</content></entry></feed>"""
+
+
+def test_an_entry_declared_plain_text_keeps_its_angle_brackets(
+    sqlite_db: Database, settings: Settings
+) -> None:
+    with serve() as site:
+        url = site.add("/atom", body=ATOM_TEXT_AND_HTML.encode(), headers={})
+        assert Ingestor(sqlite_db, settings).ingest([url]).new == 2
+    with sqlite_db.session() as session:
+        texts = {a.title: a.text for a in session.scalars(select(Article))}
+    # type="text": "<blink>" is what the text says, not a tag to strip.
+    assert texts["Blink"].startswith("The history of the <blink> tag, and why Q&A sites")
+    assert texts["Markup"] == "The browsers read this as markup."
+
+
+def test_a_feed_without_entries_says_so(sqlite_db: Database, settings: Settings) -> None:
+    with serve() as site:
+        url = site.add("/tom", body=_rss("", channel="").encode(), headers={})
+        report = Ingestor(sqlite_db, settings).ingest([url])
+    assert report.summary() == "0 new, 0 updated, 0 unchanged, 0 failed"
+    assert [note.reason for note in report.notes] == ["the feed lists no entries (yet)"]
