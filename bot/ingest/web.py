@@ -420,6 +420,20 @@ def _is_link_list(page: str, text: str) -> bool:
     return linked >= LINK_LIST_SHARE * len(lines)
 
 
+# A template's placeholders, which a page's scripts fill in the browser: "{{item.title}}".
+_PLACEHOLDER = re.compile(r"\{\{[^{}]{0,2000}\}\}")
+# The share of a page's text in placeholders from which it is a template, not an article.
+TEMPLATE_SHARE = 0.3
+
+
+def _is_template(text: str) -> bool:
+    """Whether ``text`` is mostly a template's placeholders (AngularJS, Vue, Handlebars)."""
+    if "{{" not in text:
+        return False
+    held = sum(len(m.group()) for m in _PLACEHOLDER.finditer(text))
+    return held >= TEMPLATE_SHARE * len(text)
+
+
 def _least_article_chars(text: str) -> int:
     """How much text a page's article holds at least: `MIN_ARTICLE_CHARS`, and a third of
     that in Chinese, Japanese or Korean, where a character says about what a word does (an
@@ -487,6 +501,35 @@ def _as_shown(body: HtmlElement, page: str) -> str:
     from trafilatura.xml import xmltotxt
 
     return str(xmltotxt(body, False))
+
+
+# A page's text may open with its headline again, worded a little otherwise, perhaps after a
+# section's name: "Tech\nMeta Outage Hits Facebook, Instagram and Messenger Worldwide".
+# At most this many lines are looked at, the lines before the headline this short.
+_HEAD_LINES = 3
+_LABEL_WORDS = 3
+# The share of the two lines' words that both hold, at least.
+_SAME_HEADLINE = 0.5
+_SENTENCE_END = (".", "!", "?", "…", ":", ";", "»", '"', "”")
+
+
+def _without_headline(text: str, title: str) -> str:
+    """``text`` without the headline it opens with, and the labels before it (the citation
+    shows the headline): a line with no sentence's end whose words are mostly the title's."""
+    title_words = {w.lower() for w in re.findall(r"\w+", title)}
+    if not title_words:
+        return text
+    lines = text.split("\n", _HEAD_LINES)
+    for index, line in enumerate(lines[:_HEAD_LINES]):
+        words = {w.lower() for w in re.findall(r"\w+", line)}
+        if not words or line.rstrip().endswith(_SENTENCE_END):
+            return text
+        if len(words & title_words) >= _SAME_HEADLINE * len(words | title_words):
+            rest = "\n".join(lines[index + 1 :]).lstrip()
+            return rest or text
+        if len(words) > _LABEL_WORDS:
+            return text
+    return text
 
 
 def _bare(text: str) -> str:
@@ -569,6 +612,7 @@ def draft_from_html(page: str, url: str, where: str = "") -> ArticleDraft:
     title = (data.get("title") or "").strip()
     if title and text.startswith(title):
         text = text[len(title) :].lstrip()
+    text = _without_headline(text, title)
     host = data.get("hostname") or urlsplit(url).hostname or ""
     source = _outlet(data.get("sitename") or "", host)
     title = _without_site(title, source, host)
@@ -583,6 +627,11 @@ def draft_from_html(page: str, url: str, where: str = "") -> ArticleDraft:
         )
     if _is_link_list(page, text):
         raise IngestError("no article on the page: its text is a list of links (a front page?)")
+    if _is_template(text):
+        raise IngestError(
+            "no article on the page: its text is a template its scripts fill in "
+            '("{{...}}"); its feed, or the page as a browser saves it, would hold the article'
+        )
     published, precision, note = read_date(data.get("date"))
     return ArticleDraft(
         url=url,

@@ -138,6 +138,21 @@ def test_a_chinese_article_page_is_long_enough_in_fewer_characters(
             "larger than the 1 MB limit",
         ),
         ({"delay_s": 3.0, "body": b"late"}, "did not answer within 2 s"),
+        (
+            {
+                "body": (
+                    "<html><head><title>Laster inn</title></head><body><article>"
+                    + "".join(
+                        f"<p>{{{{sak.innhold.avsnitt[{n}].tekst | formater : 'html'}}}} "
+                        f"{{{{sak.forfatter.navn}}}} - {{{{sak.publisert * 1000 | dato}}}}</p>"
+                        for n in range(6)
+                    )
+                    + "</article></body></html>"
+                ).encode(),
+                "headers": {"Content-Type": "text/html"},
+            },
+            "its text is a template its scripts fill in",
+        ),
     ],
 )
 def test_bad_urls_fail_with_a_reason(
@@ -401,3 +416,28 @@ def test_a_citation_names_the_headline_and_the_outlet_not_the_pages_additions(
     )
     assert stored["vind"].title == "Storm i nord - vinden nådde 35 meter i sekundet"
     assert stored["vind"].source == "127.0.0.1"
+
+
+def test_a_page_that_repeats_its_headline_over_the_text_is_quoted_from_its_text(
+    sqlite_db: Database, settings: Settings
+) -> None:
+    text = (
+        "Tolv ferjesamband i Nordland ble innstilt tirsdag på grunn av uværet, opplyser "
+        "Statens vegvesen. Vinden nådde 35 meter i sekundet på Bodø lufthavn i natt, og "
+        "flere veier ble stengt. Ferjene ventes i rute igjen onsdag morgen."
+    )
+    page = (
+        "<html><head><title>Ferjer innstilt i Nordland</title></head><body><article>"
+        "<div class='section'>Nyheter</div><h1>Ferjer innstilt i hele Nordland</h1>"
+        f"<p>{text}</p></article></body></html>"
+    )
+    with serve() as site:
+        url = site.add("/ferjer", body=page.encode(), headers={"Content-Type": "text/html"})
+        assert Ingestor(sqlite_db, settings).ingest([url]).new == 1
+    with sqlite_db.session() as session:
+        article = session.scalars(select(Article)).one()
+    # The section's name and the headline again, worded a little otherwise, are no text:
+    # the citation shows the headline.
+    assert article.text.startswith("Tolv ferjesamband i Nordland ble innstilt tirsdag"), (
+        article.text
+    )
