@@ -598,6 +598,29 @@ def _without_site(title: str, source: str, host: str) -> str:
     return "".join(kept).strip()
 
 
+def _year_only(published: datetime, page: str) -> bool:
+    """Whether a page's date of 1 January is a year the extractor read somewhere on the
+    page ("© 1998-2015", a schema's address ".../2000/01/rdf-schema#") with the first day
+    made up: the page never writes that day itself. The year is all it tells."""
+    if (published.month, published.day) != (1, 1):
+        return False
+    year = published.year
+    written = (
+        f"{year}-01-01",
+        f"{year}/01/01",
+        f"01.01.{year}",
+        f"1.1.{year}",
+        f"01/01/{year}",
+        f"1. januar {year}",
+        f"1. Januar {year}",
+        f"1 January {year}",
+        f"January 1, {year}",
+        f"1 janvier {year}",
+        f"{year}0101",
+    )
+    return not any(form in page for form in written)
+
+
 def draft_from_html(page: str, url: str, where: str = "") -> ArticleDraft:
     """The article on a page (reader comments left out); a page without one raises
     `IngestError`."""
@@ -633,6 +656,8 @@ def draft_from_html(page: str, url: str, where: str = "") -> ArticleDraft:
             '("{{...}}"); its feed, or the page as a browser saves it, would hold the article'
         )
     published, precision, note = read_date(data.get("date"))
+    if published is not None and precision == "day" and _year_only(published, page):
+        precision = "year"
     return ArticleDraft(
         url=url,
         title=title,

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from bot.answer.summariser import Summariser
 from bot.config import Settings
 from bot.ingest import Ingestor
+from bot.types import Citation
 from storage import Article, Database, add_feed, list_feeds
 from tests.support.httpserver import FakeSite, serve
 from tests.support.news import ARTICLE_HTML, feed_xml
@@ -441,3 +442,38 @@ def test_a_page_that_repeats_its_headline_over_the_text_is_quoted_from_its_text(
     assert article.text.startswith("Tolv ferjesamband i Nordland ble innstilt tirsdag"), (
         article.text
     )
+
+
+def test_a_page_dated_only_by_a_year_somewhere_on_it_is_dated_by_the_year(
+    sqlite_db: Database, settings: Settings
+) -> None:
+    text = (
+        "Tolv ferjesamband i Nordland ble innstilt tirsdag på grunn av uværet, opplyser "
+        "Statens vegvesen. Vinden nådde 35 meter i sekundet på Bodø lufthavn i natt, og "
+        "flere veier ble stengt. Ferjene ventes i rute igjen onsdag morgen."
+    )
+    footer = "<footer><p>© 2015–2024 Kystavisa AS</p></footer>"
+    with serve() as site:
+        # The copyright's first year is all the page says of when: not 1 January 2015.
+        site.add(
+            "/ferjer",
+            body=f"<html><body><article><p>{text}</p></article>{footer}</body></html>".encode(),
+            headers={"Content-Type": "text/html"},
+        )
+        # A story of New Year's Day that says so keeps its day.
+        site.add(
+            "/nyttar",
+            body=(
+                '<html><body><article><time datetime="2024-01-01">1. januar 2024</time>'
+                f"<p>{text.replace('Tolv', 'Elleve')}</p></article>{footer}</body></html>"
+            ).encode(),
+            headers={"Content-Type": "text/html"},
+        )
+        report = Ingestor(sqlite_db, settings).ingest([site.url("/ferjer"), site.url("/nyttar")])
+    assert report.new == 2
+    with sqlite_db.session() as session:
+        dated = {
+            a.url.rsplit("/", 1)[1]: Citation.of(1, a).published
+            for a in session.scalars(select(Article))
+        }
+    assert dated == {"ferjer": "2015", "nyttar": "2024-01-01"}
