@@ -366,13 +366,30 @@ def drafts_from_feed(
     return items
 
 
+# An ampersand that starts no reference ("Q&A", "Johnson & Johnson"), which XML forbids:
+# the feed parser's lenient reading makes "Q&A" an entity, "Q&A;". Written as "&amp;" it is
+# the ampersand it was meant to be. (Inside CDATA an ampersand is text already.)
+_BARE_AMPERSAND = re.compile(rb"&(?!#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z_][\w.-]*;)")
+_CDATA = re.compile(rb"(<!\[CDATA\[.*?\]\]>)", re.DOTALL)
+
+
+def _ampersands_escaped(document: bytes) -> bytes:
+    if b"&" not in document:
+        return document
+    pieces = _CDATA.split(document) if b"<![CDATA[" in document else [document]
+    return b"".join(
+        piece if index % 2 else _BARE_AMPERSAND.sub(b"&amp;", piece)
+        for index, piece in enumerate(pieces)
+    )
+
+
 def _parse(
     content: bytes, feed_url: str, declared: str | None
 ) -> tuple[feedparser.FeedParserDict, bytes, str | None]:
     """The feed parsed, the UTF-8 document it was parsed from, and its damage if any;
     `IngestError` for a document that is no feed."""
     refuse_xml_entities(content)
-    utf8 = utf8_feed(content, declared)
+    utf8 = _ampersands_escaped(utf8_feed(content, declared))
     # A file object, never bytes: given bytes that look like a path, feedparser opens the file.
     headers = {"content-location": feed_url} if _web(feed_url) else {}
     import feedparser

@@ -171,3 +171,29 @@ def test_a_feed_without_entries_says_so(sqlite_db: Database, settings: Settings)
         report = Ingestor(sqlite_db, settings).ingest([url])
     assert report.summary() == "0 new, 0 updated, 0 unchanged, 0 failed"
     assert [note.reason for note in report.notes] == ["the feed lists no entries (yet)"]
+
+
+def test_a_bare_ampersand_in_a_feed_is_the_ampersand_it_means(
+    sqlite_db: Database, settings: Settings
+) -> None:
+    # XML wants "&amp;"; feeds write "&" all the same. "Q&A" was stored as "Q&A;".
+    more = " Bystyret i Bergen vedtok budsjettet etter en lang debatt om skolene." * 6
+    items = (
+        "<item><title>Q&A: Johnson & Johnson svarer</title>"
+        "<link>https://avisa.example/qa</link>"
+        f"<description>Selskapet svarte på spørsmål om R&D i en Q&A.{more}</description>"
+        "</item><item><title><![CDATA[Tom & Jerry]]></title>"
+        "<link>https://avisa.example/cdata</link>"
+        f"<description><![CDATA[<p>Tom &amp; Jerry &mdash; igjen.{more}</p>]]></description>"
+        "</item>"
+    )
+    with serve() as site:
+        url = site.add("/rss", body=_rss(items).encode(), headers={})
+        report = Ingestor(sqlite_db, settings).ingest([url])
+    assert report.summary() == "2 new, 0 updated, 0 unchanged, 0 failed"
+    with sqlite_db.session() as session:
+        stored = {a.title: a.text for a in session.scalars(select(Article))}
+    assert stored["Q&A: Johnson & Johnson svarer"].startswith(
+        "Selskapet svarte på spørsmål om R&D i en Q&A. Bystyret"
+    )
+    assert stored["Tom & Jerry"].startswith("Tom & Jerry — igjen.")
