@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, quote_plus, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 __all__ = ["canonical_url"]
 
@@ -32,12 +32,9 @@ def canonical_url(url: str) -> str:
         else f"{host}:{port}"
     )
     query = [
-        # A parameter without a value stays one ("?item", not "?item="): a server may
-        # tell them apart.
-        urlencode([(key, value)]) if "=" in piece else quote_plus(key)
-        for piece in parts.query.split("&")
-        for key, value in parse_qsl(piece, keep_blank_values=True)
-        if not key.lower().startswith(_TRACKING_PREFIXES) and key.lower() not in _TRACKING_KEYS
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not k.lower().startswith(_TRACKING_PREFIXES) and k.lower() not in _TRACKING_KEYS
     ]
     path = parts.path or "/"
-    return urlunsplit((scheme, netloc, path, "&".join(query), ""))
+    return urlunsplit((scheme, netloc, path, urlencode(query), ""))
