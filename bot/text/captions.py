@@ -23,7 +23,7 @@ _CREDIT_START = re.compile(rf"^\(?\s*{_CREDIT_WORD}\s*:", re.IGNORECASE)
 # The credit word alone: "(Arkivfoto)", "Illustrasjonsfoto."
 _CREDIT_ALONE = re.compile(rf"^\(?\s*{_CREDIT_WORD}\s*\)?\.?$", re.IGNORECASE)
 _CREDIT_ANYWHERE = re.compile(
-    r"\(\s*(?:foto|photo|bilde|arkivfoto)\s*:[^)]*\)|\b(?:foto|photo|bild)\s*:|\bscanpix\b",
+    r"\(\s*(?:foto|photo|bilde|arkivfoto)\s*:[^)]*\)|\b(?:foto|photo)\s*:|\bscanpix\b",
     re.IGNORECASE,
 )
 # Who stands where in the picture: "(t.v.)", "(til høyre)", "(f.v.)", "(i midten)".
@@ -57,9 +57,9 @@ _BYLINE = re.compile(r"^(?:Av|By)\s+(?:[A-ZÆØÅ][\w-]*\s*){1,4}\.?$")
 # Where the story ran first: "This article originally appeared on VICE US.", "Saken ble
 # først publisert i Nordlys."
 _FIRST_RAN = re.compile(
-    r"^(?:this|the) (?:article|story|piece|post) (?:was )?(?:originally |first )?"
+    r"^(?:this|the) (?:article|story|piece|post) (?:was )?(?:originally|first) "
     r"(?:appeared|published|ran)\b"
-    r"|^(?:artikkelen|saken|denne saken) (?:ble )?(?:først |opprinnelig )?(?:publisert|trykket)\b",
+    r"|^(?:artikkelen|saken|denne saken) (?:ble )?(?:først|opprinnelig) (?:publisert|trykket)\b",
     re.IGNORECASE,
 )
 # A wire story's station or agency before its dash, alone: "(KGO) --", "(NTB) –".
@@ -85,6 +85,7 @@ _DATE_WORDS = frozenset(
 _DATE_LABELS = frozenset(
     """
     updated update latest last published posted modified created on at am pm news by of
+    article artikel artikkelen saken
     oppdatert publisert sist endret kl klokken den dato stand des der artikels aktualisiert
     veröffentlicht am um uhr datum mis à a jour le la du publié mise actualizado publicado
     el de aggiornato pubblicato il alle ore gmt utc cet cest est edt pst bst time date
@@ -131,16 +132,18 @@ def is_caption(sentence: str) -> bool:
 
 def _date_line(text: str) -> bool:
     """Whether ``text`` only says when: a date (a month's or a day's name, or a date in
-    numbers) with its labels, numbers and times, and at most one word besides; or a time
-    alone ("Avspark 18.30." says what happens then)."""
+    numbers) with its labels, numbers and times, and on a line that is no sentence at most
+    one word besides; or a time alone ("Avspark 18.30." says what happens then)."""
     words = re.findall(r"[^\W\d_]+", text.lower())
     if len(words) > _DATE_LINE_WORDS:
         return False
     other = [w for w in words if w not in _DATE_WORDS and w not in _DATE_LABELS]
-    # The ordinals' endings ("6th", "1er") are no words.
-    other = [w for w in other if w not in ("st", "nd", "rd", "th", "er")]
+    # English ordinals' endings ("6th") are no words.
+    other = [w for w in other if w not in ("st", "nd", "rd", "th")]
     if _NUMERIC_DATE.search(text) or any(w in _DATE_WORDS for w in words):
-        return len(other) <= 1
+        # One word besides on a line that is no sentence ("October 22, 2019 report"), none
+        # on one that is: "Valget er 8. september." and "Closed on Monday." say something.
+        return len(other) <= (0 if text.rstrip().endswith((".", "!", "?")) else 1)
     return not other and bool(_TIME_OF_DAY.search(text))
 
 

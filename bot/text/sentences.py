@@ -49,13 +49,12 @@ _OTHER_ENDS = tuple(_ENDS[1:])
 _STOP_BOUNDARY = re.compile(
     _BOUNDARY.pattern.replace(f"([{_ENDS}][{_ENDS}]*)", rf"(\.[{_ENDS}]*)", 1)
 )
-# A month's name after a day's number and its dot: "der 13. November", "am 3. Oktober" in
-# German, which writes months with a capital (Norwegian's "13. november" never looked like a
-# sentence's end), and the Nordic languages' capitalised at a line's start.
+# A German month's name after a day's number and its dot: "der 13. November", "am 3.
+# Oktober". German writes months with a capital; Norwegian's "13. november" never looked like
+# a sentence's end, and English writes no dot after the day ("13. May said ..." is two).
 _MONTH = re.compile(
-    r"(?:januar[iy]?|jänner|februar[iy]?|märz|mars|march|april|mai|maj|may|jun[ie]|juli|july"
-    r"|august[ie]?|september|oktober|october|november|de[sz]ember|december)\b",
-    re.IGNORECASE,
+    r"(?:Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November"
+    r"|Dezember)\b"
 )
 # The word before a dot, matched on the reversed text: a search anchored at the end would
 # try every start.

@@ -171,5 +171,19 @@ def test_datelines_in_other_languages_are_told_from_times_that_say_what_happens(
         "(KGO) --",
     ):
         assert is_caption(line), line
-    for sentence in ("Avspark 18.30.", "I 2019.", "Han kom mandag 12. mars.", "Det var 13. mars."):
+    for sentence in (
+        "Avspark 18.30.",
+        "I 2019.",
+        "Han kom mandag 12. mars.",
+        "Det var 13. mars.",
+        # A date is what these say: "Når er valget?" is answered by the first.
+        "Valget er 8. september.",
+        "Closed on Monday.",
+        "Søknadsfrist: 15. april.",
+        "The article was published in Nature on Monday.",
+        "Artikkelen ble publisert i tidsskriftet Science i går.",
+        # Bild is a newspaper too, and a picture in a figure of speech.
+        "Merz sagte der Bild: „Wir schaffen das nicht allein.“",
+        "Es ergibt sich folgendes Bild: Die SPD verliert deutlich.",
+    ):
         assert not is_caption(sentence), sentence

@@ -39,6 +39,11 @@ def test_a_day_before_a_capitalised_month_does_not_end_a_sentence() -> None:
         "Sie gewannen 2:1.",
         "Mai kommt.",
     ]
+    # English writes no dot after a day: "May" there starts the next sentence.
+    assert split_sentences("Labour lost seat no. 13. May said she would stay.") == [
+        "Labour lost seat no. 13.",
+        "May said she would stay.",
+    ]
 
 
 def test_line_breaks_end_sentences_and_headings_stand_alone() -> None:
