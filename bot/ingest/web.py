@@ -137,13 +137,26 @@ def _entry_fragment(entry: feedparser.FeedParserDict) -> str:
     return str(max(parts, key=len) if parts else entry.get("summary", "") or "")
 
 
+# What HTML writes and plain text never does: a paragraph's, a line break's, a link's or an
+# emphasis' tag.
+_HTML_TAG = re.compile(
+    r"</?(?:p|br|div|span|a|b|i|em|strong|u|ul|ol|li|img|h[1-6]|blockquote|table|tr|td"
+    r"|figure|figcaption|section|article)\b[^<>]{0,300}>",
+    re.IGNORECASE,
+)
+
+
 def _is_plain_text(entry: feedparser.FeedParserDict) -> bool:
-    """Whether the entry's content (or summary) is declared plain text (Atom's
-    type="text"): its "<" and "&" are the text's own, not markup."""
+    """Whether the entry's content (or summary) is plain text (Atom's type="text"): its
+    "<" and "&" are the text's own ("the <blink> tag"), not markup. Atom takes a text
+    without a type for plain, and many feeds put HTML there all the same: one that holds
+    HTML's tags is HTML."""
     parts = entry.get("content", []) or []
     detail = max(parts, key=lambda c: len(c.get("value", ""))) if parts else None
     detail = detail or entry.get("summary_detail") or {}
-    return bool(detail.get("type") == "text/plain")
+    if detail.get("type") != "text/plain":
+        return False
+    return not _HTML_TAG.search(str(detail.get("value", "")))
 
 
 def _entry_text(entry: feedparser.FeedParserDict) -> str:
@@ -370,17 +383,21 @@ def drafts_from_feed(
 # the feed parser's lenient reading makes "Q&A" an entity, "Q&A;". Written as "&amp;" it is
 # the ampersand it was meant to be. (Inside CDATA an ampersand is text already.)
 _BARE_AMPERSAND = re.compile(rb"&(?!#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z_][\w.-]*;)")
-_CDATA = re.compile(rb"(<!\[CDATA\[.*?\]\]>)", re.DOTALL)
 
 
 def _ampersands_escaped(document: bytes) -> bytes:
     if b"&" not in document:
         return document
-    pieces = _CDATA.split(document) if b"<![CDATA[" in document else [document]
-    return b"".join(
-        piece if index % 2 else _BARE_AMPERSAND.sub(b"&amp;", piece)
-        for index, piece in enumerate(pieces)
-    )
+    pieces = []
+    at = 0
+    # One scan: a CDATA section left open runs to the end of the document.
+    while (start := document.find(b"<![CDATA[", at)) >= 0:
+        end = document.find(b"]]>", start)
+        end = len(document) if end < 0 else end + 3
+        pieces += [_BARE_AMPERSAND.sub(b"&amp;", document[at:start]), document[start:end]]
+        at = end
+    pieces.append(_BARE_AMPERSAND.sub(b"&amp;", document[at:]))
+    return b"".join(pieces)
 
 
 def _parse(
@@ -464,18 +481,19 @@ _PREFORMATTED = ("code", "pre")
 # perhaps inside a link or an emphasis (not between paragraphs or list items): where the
 # source wrapped a line.
 _INLINE_TAGS = (
-    r"(?:</?(?:a|abbr|b|cite|em|font|i|mark|q|small|span|strong|sub|sup|time|u)\b[^>]*>)*"
+    r"(?:</?(?:a|abbr|b|cite|em|font|i|mark|q|small|span|strong|sub|sup|time|u)\b[^<>]{0,300}>)*"
 )
 _SOURCE_BREAK = re.compile(
     rf"(?<![^\s<>])([^\s<>]+){_INLINE_TAGS}[ \t\r]*\n[ \t\r\n]*(?={_INLINE_TAGS}([^\s<>]+))"
 )
-# Preformatted text, whose line breaks are its own.
-_PREFORMATTED_SOURCE = re.compile(r"<(pre|textarea)\b", re.IGNORECASE)
+# Preformatted text, whose line breaks are its own, and scripts and styles, which hold no
+# text of the article (and minified code would keep the scan above busy).
+_PREFORMATTED_SOURCE = re.compile(r"<(pre|textarea|script|style)\b", re.IGNORECASE)
 
 
 def _without_preformatted(page: str) -> str:
-    """``page`` without its preformatted text (one scan: an element left open runs to the
-    end of the page)."""
+    """``page`` without its preformatted text, scripts and styles (one scan: an element
+    left open runs to the end of the page)."""
     pieces = []
     at = 0
     lowered = page.lower()
@@ -606,7 +624,9 @@ def _without_site(title: str, source: str, host: str) -> str:
     while len(parts) > 1 and site(parts[-1]):
         parts.pop()
         separators.pop()
-    while len(parts) > 1 and site(parts[0]):
+    # A name before a dash is often the headline's own ("Brann - Rosenborg 2-1 | Brann"):
+    # only one set off by a bar is the site's ("INDUSTRIEMAGAZIN | Luftfahrt ...").
+    while len(parts) > 1 and site(parts[0]) and "|" in separators[0]:
         parts.pop(0)
         separators.pop(0)
     kept = [parts[0]]
@@ -622,20 +642,16 @@ def _year_only(published: datetime, page: str) -> bool:
     if (published.month, published.day) != (1, 1):
         return False
     year = published.year
-    written = (
-        f"{year}-01-01",
-        f"{year}/01/01",
-        f"01.01.{year}",
-        f"1.1.{year}",
-        f"01/01/{year}",
-        f"1. januar {year}",
-        f"1. Januar {year}",
-        f"1 January {year}",
-        f"January 1, {year}",
-        f"1 janvier {year}",
-        f"{year}0101",
+    numbers = (f"{year}-01-01", f"{year}/01/01", f"01.01.{year}", f"1.1.{year}", f"{year}0101")
+    if any(form in page for form in numbers):
+        return False
+    # "1. januar 2024", "1 Jan 2024", "Jan. 1, 2024", "January 1, 2024", "1er janvier 2024".
+    named = re.compile(
+        rf"\b(?:0?1(?:\.|er)?\s+(?:jan|janu|janv)\w*\.?,?\s+{year}"
+        rf"|jan\w*\.?\s+0?1(?:st)?,?\s+{year})\b",
+        re.IGNORECASE,
     )
-    return not any(form in page for form in written)
+    return not named.search(page)
 
 
 def draft_from_html(page: str, url: str, where: str = "") -> ArticleDraft:

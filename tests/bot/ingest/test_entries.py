@@ -197,3 +197,20 @@ def test_a_bare_ampersand_in_a_feed_is_the_ampersand_it_means(
         "Selskapet svarte på spørsmål om R&D i en Q&A. Bystyret"
     )
     assert stored["Tom & Jerry"].startswith("Tom & Jerry — igjen.")
+
+
+def test_an_atom_summary_without_a_type_that_holds_html_is_read_as_html(
+    sqlite_db: Database, settings: Settings
+) -> None:
+    # Atom takes a text without a type for plain text; many feeds put HTML there anyway.
+    feed = ATOM_TEXT_AND_HTML.replace('<content type="html">', "<summary>", 1).replace(
+        "\n</content></entry></feed>", "</summary></entry></feed>"
+    )
+    assert "<summary>&lt;p&gt;" in feed
+    with serve() as site:
+        url = site.add("/atom", body=feed.encode(), headers={})
+        assert Ingestor(sqlite_db, settings).ingest([url]).new == 2
+    with sqlite_db.session() as session:
+        texts = {a.title: a.text for a in session.scalars(select(Article))}
+    assert texts["Markup"] == "The browsers read this as markup."
+    assert texts["Blink"].startswith("The history of the <blink> tag")

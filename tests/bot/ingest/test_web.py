@@ -407,8 +407,16 @@ def test_a_citation_names_the_headline_and_the_outlet_not_the_pages_additions(
             ),
             headers={"Content-Type": "text/html; charset=utf-8"},
         )
-        report = Ingestor(sqlite_db, settings).ingest([site.url("/ferjer"), site.url("/vind")])
-    assert report.new == 2
+        # A name before a dash is the headline's own.
+        site.add(
+            "/kamp",
+            body=_page("Brann - Rosenborg 2-1 | Brann", "Brann", text.replace("Tolv", "Ti")),
+            headers={"Content-Type": "text/html; charset=utf-8"},
+        )
+        report = Ingestor(sqlite_db, settings).ingest(
+            [site.url("/ferjer"), site.url("/vind"), site.url("/kamp")]
+        )
+    assert report.new == 3
     with sqlite_db.session() as session:
         stored = {a.url.rsplit("/", 1)[1]: a for a in session.scalars(select(Article))}
     assert (stored["ferjer"].title, stored["ferjer"].source) == (
@@ -417,6 +425,7 @@ def test_a_citation_names_the_headline_and_the_outlet_not_the_pages_additions(
     )
     assert stored["vind"].title == "Storm i nord - vinden nådde 35 meter i sekundet"
     assert stored["vind"].source == "127.0.0.1"
+    assert (stored["kamp"].title, stored["kamp"].source) == ("Brann - Rosenborg 2-1", "Brann")
 
 
 def test_a_page_that_repeats_its_headline_over_the_text_is_quoted_from_its_text(
