@@ -22,6 +22,7 @@ from bot.text.nynorsk import NYNORSK_FILLER, NYNORSK_WORDS, Nynorsk
 from bot.text.synonyms import name_forms, synonym_forms
 from bot.text.tokens import (
     abbreviations,
+    english_function_words,
     function_words,
     is_name_token,
     is_unspaced,
@@ -465,10 +466,11 @@ def analyse(text: str, lexicon: Lexicon | None = None, nynorsk: Nynorsk | None =
         | (_TIME_FILLER if window else frozenset())
         | (_NORWEGIAN_FILLER if language == "no" else frozenset())
         # A question in letters of English alone that is taken for another language ("EU
-        # sanctions" for French) keeps its words: the lists are for other scripts' words,
-        # for those accented languages write, and for a question that holds two or more
-        # of them ("Wer erhielt den Buchpreis?": "wer", "den").
-        | (own if not text.isascii() or len(own.intersection(words(lowered))) >= 2 else frozenset())
+        # sanctions on Iran" for French) keeps its words: the lists are for other scripts'
+        # words, for those accented languages write, and for a question that holds two or
+        # more of them that English does not write ("Wer erhielt den Buchpreis?": "wer",
+        # "den"; not "eu" and "on").
+        | (own if not text.isascii() or _written_in(own, lowered) else frozenset())
         | (NYNORSK_FILLER if NYNORSK_WORDS.intersection(words(lowered)) else frozenset())
         # "Kor mange", "Kor er": Nynorsk's "hvor", where a question starts.
         | ({"kor"} if lowered.startswith("kor ") else frozenset())
@@ -524,6 +526,13 @@ def analyse(text: str, lexicon: Lexicon | None = None, nynorsk: Nynorsk | None =
         abbreviations=abbreviated,
         full_names=full_names,
     )
+
+
+def _written_in(function: frozenset[str], lowered: str) -> bool:
+    """Whether a question holds two or more of a language's ``function`` words that are
+    none of English's."""
+    held = function.intersection(words(lowered)) if function else frozenset()
+    return len(held - english_function_words()) >= 2
 
 
 def _runs_of_names(tokens: list[str], is_name: list[bool]) -> tuple[tuple[str, ...], ...]:

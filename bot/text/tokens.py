@@ -26,6 +26,7 @@ __all__ = [
     "plain_letters",
     "has_accents",
     "function_words",
+    "english_function_words",
     "stemmer_for",
     "stem_words",
     "index_terms",
@@ -134,6 +135,15 @@ def function_words(language: str | None) -> frozenset[str]:
     except StopWordError:
         return frozenset()
     return frozenset(w for entry in listed for w in question_words(entry))
+
+
+@functools.cache
+def english_function_words() -> frozenset[str]:
+    """English's function words, from the same package's list: a word of another
+    language's list that English writes too ("on", "a", "die") tells no language."""
+    from stop_words import get_stop_words
+
+    return frozenset(w for entry in get_stop_words("en") for w in question_words(entry))
 
 
 def one_line(text: str) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.answer.question import analyse
 from bot.answer.summariser import Summariser
 from bot.config import Settings
 from bot.digest import build_digest
@@ -351,3 +352,10 @@ def test_a_question_in_english_letters_of_another_language_drops_its_function_wo
     assert answer.found
     assert "Frank Witzel bekam am Montag in Frankfurt den Deutschen Buchpreis" in answer.text
     assert "“wer”" not in answer.note, answer.note
+    # English writes "on" too, and "EU" is no function word however a question reads:
+    # "EU sanctions on Iran" (read as French) still asks of the EU.
+    assert [t.exact for t in analyse("EU sanctions on Iran", None, None).terms] == [
+        "eu",
+        "sanctions",
+        "iran",
+    ]
