@@ -624,9 +624,13 @@ def _without_site(title: str, source: str, host: str) -> str:
     while len(parts) > 1 and site(parts[-1]):
         parts.pop()
         separators.pop()
-    # A name before a dash is often the headline's own ("Brann - Rosenborg 2-1 | Brann"):
-    # only one set off by a bar is the site's ("INDUSTRIEMAGAZIN | Luftfahrt ...").
-    while len(parts) > 1 and site(parts[0]) and "|" in separators[0]:
+    # A name before a dash is often the headline's own ("Brann - Rosenborg 2-1"): only one
+    # set off by a bar is the site's ("INDUSTRIEMAGAZIN | Luftfahrt ..."); a date is none.
+    while (
+        len(parts) > 1
+        and site(parts[0])
+        and ("|" in separators[0] or _DATE_PART.fullmatch(parts[0].strip()))
+    ):
         parts.pop(0)
         separators.pop(0)
     kept = [parts[0]]
