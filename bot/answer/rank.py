@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from bot.answer.question import Question, Term
 from bot.text import STOPWORDS, fold_letters, plain_letters, stem_words, tokenize, words
+from bot.text.calendar_names import MONTHS, WEEKDAYS
 from bot.text.captions import is_caption
 from bot.text.tokens import (
     abbreviations,
@@ -37,13 +38,13 @@ _NUMBER_WORDS = frozenset(
     """.split()
 )
 _TIME_WORDS = frozenset(
-    """
-    januar februar mars april mai juni juli august september oktober november desember
-    january february march may june july october december
-    mandag tirsdag onsdag torsdag fredag lørdag søndag monday tuesday wednesday thursday
-    friday saturday sunday klokken kl i går i morgen yesterday tomorrow tonight morning
-    kveld morgen natt ettermiddag formiddag helgen weekend uke uken måned år året
-    """.split()
+    [
+        *(name for language in ("no", "en") for name in (*MONTHS[language], *WEEKDAYS[language])),
+        *"""
+        klokken kl i går i morgen yesterday tomorrow tonight morning
+        kveld morgen natt ettermiddag formiddag helgen weekend uke uken måned år året
+        """.split(),
+    ]
 )
 _REASON = re.compile(
     r"\b(fordi|på grunn av|grunnet|skyldes|slik at|for å|derfor|ettersom|siden|because|due to"

@@ -11,6 +11,8 @@ from __future__ import annotations
 import functools
 import re
 
+from bot.text.calendar_names import MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS
+
 __all__ = ["is_caption", "is_name_only", "split_credit"]
 
 # The words that credit a picture: "Foto", "Arkivbilde", "Illustrasjonsfoto", "Video".
@@ -69,18 +71,11 @@ _AGENCY_DASH = re.compile(r"^\(?[A-Z]{2,6}\)?\s*(?:--|—|–)$")
 # 2020, 12:30 Uhr.", "Article mis à jour le 7 janvier 2020.", "22.12.2018". It tells the
 # reader nothing the source line does not.
 _DATE_WORDS = frozenset(
-    """
-    january february march april may june july august september october november december
-    januar februar mars april mai juni juli august september oktober november desember
-    jänner märz dezember janvier février avril juin juillet août septembre octobre novembre
-    décembre enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre
-    diciembre gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre
-    jan feb mar apr jun jul aug sep sept oct okt nov dec des dez
-    monday tuesday wednesday thursday friday saturday sunday mandag tirsdag onsdag torsdag
-    fredag lørdag søndag montag dienstag mittwoch donnerstag freitag samstag sonntag lundi
-    mardi mercredi jeudi vendredi samedi dimanche lunes martes miércoles jueves viernes
-    sábado domingo
-    """.split()
+    [
+        *(m for names in MONTHS.values() for m in names),
+        *MONTH_ABBREVIATIONS,
+        *(d for names in WEEKDAYS.values() for d in names),
+    ]
 )
 _DATE_LABELS = frozenset(
     """

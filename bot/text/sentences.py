@@ -12,6 +12,7 @@ import threading
 from collections import OrderedDict
 from typing import Protocol
 
+from bot.text.calendar_names import MONTHS
 from bot.text.captions import split_credit
 
 __all__ = ["split_sentences", "split_paragraphs", "sentences_of"]
@@ -52,10 +53,7 @@ _STOP_BOUNDARY = re.compile(
 # A German month's name after a day's number and its dot: "der 13. November", "am 3.
 # Oktober". German writes months with a capital; Norwegian's "13. november" never looked like
 # a sentence's end, and English writes no dot after the day ("13. May said ..." is two).
-_MONTH = re.compile(
-    r"(?:Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November"
-    r"|Dezember)\b"
-)
+_MONTH = re.compile(rf"(?:{'|'.join(m.capitalize() for m in MONTHS['de'])})\b")
 # The word before a dot, matched on the reversed text: a search anchored at the end would
 # try every start.
 _WORD_BEFORE_REVERSED = re.compile(r"[\w.]+")
